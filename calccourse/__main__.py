@@ -1,0 +1,3 @@
+from calccourse.cli import main
+
+main()

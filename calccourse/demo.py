@@ -1,0 +1,97 @@
+"""What a lesson's demo receives: where to print, where to save plots, a progress bar."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from rich.console import Console
+from rich.table import Table
+
+from calccourse.console import plain_output
+
+PLOT_FORMATS = ("png", "svg", "pdf")
+T = TypeVar("T")
+
+
+@dataclass
+class DemoContext:
+    """Passed to ``run(ctx)`` in a lesson's ``demo.py``.
+
+    ``record`` prints a labelled result and keeps it in ``results`` (tests read it);
+    ``save`` writes a figure as ``lessonNN-<what>.<format>`` and keeps its path.
+    """
+
+    console: Console
+    number: int
+    out_dir: Path
+    fmt: str = "png"
+    show: bool = False
+    results: dict[str, Any] = field(default_factory=dict)
+    saved: list[Path] = field(default_factory=list)
+    _rows: list[tuple[str, str]] = field(default_factory=list)
+
+    def record(self, key: str, value: Any, label: str, shown: str | None = None) -> None:
+        """Keep ``value`` under ``key`` and print ``label: shown`` (``shown`` defaults to str(value))."""
+        self.results[key] = value
+        self.console.print(f"  {label}: [bold]{shown if shown is not None else value}[/bold]")
+
+    def table(self, title: str, columns: list[str], rows: Iterable[Iterable[Any]]) -> None:
+        """Print a small table of results."""
+        table = Table(title=title, title_justify="left")
+        for column in columns:
+            table.add_column(column, justify="right")
+        for row in rows:
+            table.add_row(*(str(cell) for cell in row))
+        self.console.print(table)
+
+    def save(self, figure: Any, what: str) -> Path:
+        """Save a matplotlib figure as ``lessonNN-<what>.<fmt>`` in the output folder."""
+        path = self.out_dir / f"lesson{self.number:02d}-{what}.{self.fmt}"
+        figure.savefig(path, dpi=110, bbox_inches="tight")
+        self.saved.append(path)
+        self.console.print(f"  saved plot: {path}")
+        if not self.show:
+            import matplotlib.pyplot as plt
+
+            plt.close(figure)
+        return path
+
+    def track(self, items: Iterable[T], description: str, total: int | None = None) -> Iterator[T]:
+        """Iterate with a progress bar on a terminal; silently elsewhere."""
+        if plain_output(self.console.file) or not self.console.is_terminal:
+            yield from items
+            return
+        from rich.progress import track
+
+        yield from track(items, description=description, total=total, console=self.console, transient=True)
+
+
+def prepare_matplotlib(show: bool) -> None:
+    """Use a window-less backend unless the user asked to see the plots."""
+    if not show:
+        os.environ["MPLBACKEND"] = "Agg"
+
+
+class DemoFailed(Exception):
+    """A lesson's demo raised: the lesson plugin is broken (exit 4)."""
+
+
+def run_demo(plugin: Any, console: Console, out_dir: Path, fmt: str = "png", show: bool = False) -> DemoContext:
+    """Run a lesson's demo, saving its plots in ``out_dir``; raise DemoFailed if it breaks."""
+    import traceback
+
+    prepare_matplotlib(show)
+    ctx = DemoContext(console=console, number=plugin.number, out_dir=out_dir, fmt=fmt, show=show)
+    try:
+        plugin.module("demo").run(ctx)
+    except Exception as error:
+        raise DemoFailed(f"{type(error).__name__}: {error}\n{traceback.format_exc()}") from error
+    if show and ctx.saved:
+        import matplotlib.pyplot as plt
+
+        plt.show()
+    return ctx

@@ -1,0 +1,108 @@
+"""How lessons, lists and reports look in a terminal. Every function takes a Console."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.rule import Rule
+from rich.syntax import Syntax
+from rich.table import Table
+from rich.text import Text
+
+if TYPE_CHECKING:
+    from calccourse.discovery import Catalog
+    from calccourse.grading import Report
+    from calccourse.lesson import LessonPlugin
+
+MARK = {"pass": "✓", "fail": "✗", "error": "!"}
+STYLE = {"pass": "green", "fail": "red", "error": "yellow"}
+
+
+def heading(console: Console, text: str) -> None:
+    console.print()
+    console.print(Rule(Text(text, style="bold"), align="left"))
+
+
+def lesson_title(console: Console, plugin: LessonPlugin) -> None:
+    console.print(Rule(Text(f"Lesson {plugin.number} · {plugin.title}", style="bold cyan")))
+
+
+def markdown(console: Console, text: str) -> None:
+    console.print(Markdown(text, code_theme="monokai", hyperlinks=False))
+
+
+def code(console: Console, source: str) -> None:
+    console.print(Syntax(source.rstrip(), "python", theme="monokai", word_wrap=True, background_color="default"))
+
+
+def exercise(console: Console, plugin: LessonPlugin) -> None:
+    markdown(console, plugin.exercise)
+    console.print()
+    console.print("[bold]answer.py must define:[/bold]")
+    for name in plugin.lesson.answer:
+        console.print(f"  • {name}")
+    for name in plugin.lesson.optional:
+        console.print(f"  • {name} [dim](optional, bonus)[/dim]")
+    console.print()
+    console.print("[bold]Next:[/bold]")
+    console.print(f"  calccourse exercise {plugin.number} --template answer.py")
+    console.print(f"  calccourse check {plugin.number} answer.py")
+    console.print(f"  calccourse hint {plugin.number}      [dim](one more hint each time)[/dim]")
+
+
+def lesson_list(console: Console, catalog: Catalog, statuses: dict[str, str], verbose: bool = False) -> None:
+    table = Table(title="calccourse: calculus for machine learning", title_justify="left", expand=False)
+    table.add_column("#", justify="right")
+    table.add_column("lesson")
+    table.add_column("what it teaches", ratio=1)
+    table.add_column("status")
+    for plugin in catalog.lessons:
+        origin = "" if plugin.origin == "bundled" else f"\n[dim]{plugin.folder}[/dim]"
+        table.add_row(str(plugin.number), f"{plugin.title} [dim]({plugin.slug})[/dim]{origin}",
+                      plugin.lesson.summary, statuses.get(plugin.slug, "new"))
+    console.print(table)
+    for item in catalog.broken:
+        console.print(f"[red]broken lesson[/red] {item.path}: {item.reason}", soft_wrap=True)
+        if verbose and item.details:
+            console.print(item.details, markup=False, highlight=False)
+    console.print("\nStart with: calccourse lesson 1")
+
+
+def report(console: Console, result: Report, verbose: bool = False) -> None:
+    """The learner's report: one line a test, feedback under failures, then the verdict."""
+    console.print(Rule(Text(f"Checking {result.answer} · lesson {result.lesson} · {result.title}", style="bold")))
+    if result.load_error is not None:
+        console.print("[yellow]Your answer could not be run:[/yellow]")
+        console.print(result.load_error, markup=False, highlight=False)
+    for test in result.tests:
+        mark = MARK[test.status]
+        points = f"{test.points:g}/{test.max_points:g}"
+        optional = "" if test.required else " [dim](optional)[/dim]"
+        console.print(f"[{STYLE[test.status]}]{mark}[/] {test.name}{optional} [dim]{points}[/dim]")
+        if test.status != "pass" or verbose:
+            console.print(Text("    " + test.message.replace("\n", "\n    ")))
+        if test.feedback:
+            console.print(Text("    → " + test.feedback, style="bold"))
+    if result.output.strip():
+        cut = " (cut)" if result.output_truncated else ""
+        console.print(f"\n[dim]Your answer printed{cut}:[/dim]")
+        lines = result.output.rstrip().splitlines()
+        console.print(Text("\n".join(lines[:20]) + ("\n…" if len(lines) > 20 else ""), style="dim"))
+    for path in result.plots:
+        console.print(f"saved plot: {path}")
+    console.print()
+    verdict = {
+        "pass": "[green]All tests passed.[/green] Well done!",
+        "fail": "[red]Not yet.[/red] Read the messages above, fix one thing, check again.",
+        "error": "[yellow]Your answer could not be run[/yellow]: fix the error above first.",
+    }[result.status]
+    console.print(f"{verdict}  score {result.score:g}/{result.max_score:g} · seed {result.seed} "
+                  f"(repeat with --seed {result.seed})")
+
+
+def names_table(console: Console, rows: Sequence[tuple[str, str]]) -> None:
+    for left, right in rows:
+        console.print(f"  {left:<28} {right}")

@@ -1,0 +1,9 @@
+from calccourse.lesson import Lesson
+
+LESSON = Lesson(
+    number=4,
+    slug="jacobian",
+    title="Jacobian",
+    summary="The derivative of a vector function: the matrix of partial derivatives.",
+    answer=("jacobian",),
+)
