@@ -231,6 +231,167 @@ def run_all(
         raise typer.Exit(EXIT_INTERNAL)
 
 
+def answer_file(path: Path) -> Path:
+    """The answer file to check; exit 2 when it is missing, a folder or not Python."""
+    if not path.exists():
+        fail(f"there is no file {path}. Create it with `calccourse exercise N --template {path}`.")
+    if path.is_dir():
+        fail(f"{path} is a folder; give the answer file (a .py file). To grade a class, use `calccourse grade`.")
+    if path.suffix != ".py":
+        fail(f"{path} is not a Python file; the answer must be a .py file.")
+    return path
+
+
+@app.command(context_settings=LENIENT)
+def check(
+    key: str = typer.Argument(..., metavar="N", help="Lesson number or slug."),
+    answer: Path = typer.Argument(..., metavar="ANSWER.py", help="Your answer file."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Repeat a run: the same inputs as that seed."),
+    timeout: float = typer.Option(5.0, "--timeout", min=0.1, help="Seconds the answer may take to load, and per call."),
+    formats: Optional[list[str]] = typer.Option(
+        None, "--format", help="text, json, junit, gradescope or exercism; repeat with --output for several."
+    ),
+    outputs: Optional[list[Path]] = typer.Option(None, "--output", help="Write the matching --format here."),
+    plot: bool = typer.Option(True, "--plot/--no-plot", help="Save a plot of your answer against the reference."),
+    out: Path = typer.Option(Path("calccourse-plots"), "--out", help="Folder for the plot."),
+    exit_zero: bool = typer.Option(False, "--exit-zero", help="Exit 0 whatever the result (for CI runners)."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Also show the messages of passed tests."),
+) -> None:
+    """Check your answer file: every test, what went wrong, and which mistake it looks like."""
+    from calccourse import reports
+    from calccourse.grading import grade
+    from calccourse.sandbox.runner import Sandbox
+
+    plugin = find_lesson(key)
+    answer = answer_file(answer)
+    formats = [f.lower() for f in formats or ["text"]]
+    outputs = list(outputs or [])
+    for fmt in formats:
+        if fmt not in reports.FORMATS:
+            fail(f"--format {fmt} is not a report format. Choose one of: {', '.join(reports.FORMATS)}.")
+    if len(outputs) > len(formats) or len(formats) - len(outputs) > 1:
+        fail("give one --output per --format (one format may go to the screen without --output).")
+    if plot:
+        writable_folder(out)
+    with Sandbox() as sandbox:
+        report, tests, outcomes = grade(plugin, answer, sandbox, seed=seed, timeout=timeout)
+    if plot and report.tests:
+        from calccourse.plotting import save_check_plot
+
+        path = save_check_plot(plugin.number, tests, outcomes, out)
+        if path is not None:
+            report.plots.append(path)
+    state.record_check(plugin.slug, report.status, report.score, report.max_score)
+    for fmt, target in zip(formats, [*outputs, None]):
+        if fmt == "text" and target is None:
+            render.report(make_console(), report, verbose)
+            continue
+        text = reports.render(report, fmt) if fmt != "text" else _plain_report(report, verbose)
+        if target is None:
+            typer.echo(text)
+        else:
+            try:
+                target.write_text(text + "\n", encoding="utf-8")
+            except OSError as error:
+                fail(f"cannot write {target}: {error.strerror or error}.")
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        for line in reports.github_annotations(report, str(answer)):
+            typer.echo(line)
+    raise typer.Exit(0 if exit_zero else report.exit_code)
+
+
+def _plain_report(report: object, verbose: bool) -> str:
+    from rich.console import Console
+
+    console = Console(record=True, width=100, color_system=None, file=open(os.devnull, "w"))  # noqa: SIM115
+    render.report(console, report, verbose)  # type: ignore[arg-type]
+    console.file.close()
+    return console.export_text().rstrip()
+
+
+@app.command(context_settings=LENIENT)
+def grade(
+    key: str = typer.Argument(..., metavar="N", help="Lesson number or slug."),
+    paths: list[Path] = typer.Argument(..., metavar="PATH...", help="Answer files, or folders of them."),
+    jobs: int = typer.Option(os.cpu_count() or 2, "--jobs", "-j", min=1, help="Answers graded at once."),
+    csv_file: Optional[Path] = typer.Option(None, "--csv", help="Write the gradebook as CSV."),
+    json_file: Optional[Path] = typer.Option(None, "--json", help="Write the gradebook as JSON."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Seed for the inputs (one for the whole class)."),
+    timeout: float = typer.Option(5.0, "--timeout", min=0.1, help="Seconds an answer may take to load, and per call."),
+) -> None:
+    """Grade a class's answers in parallel: a table, and a gradebook in CSV or JSON."""
+    from calccourse import batch
+    from calccourse.grading import new_seed
+
+    plugin = find_lesson(key)
+    try:
+        submissions = batch.collect(paths)
+    except batch.NoAnswers as error:
+        fail(str(error))
+    seed = new_seed() if seed is None else seed
+    console = make_console()
+    with render.progress(console, len(submissions), f"grading lesson {plugin.number}") as advance:
+        results = batch.grade_all(plugin, submissions, jobs=jobs, seed=seed, timeout=timeout,
+                                  done=lambda submission, report: advance())
+    render.gradebook(console, batch.gradebook_rows(results), seed)
+    for target, write in ((csv_file, lambda t: batch.write_csv(results, t)),
+                          (json_file, lambda t: batch.write_json(plugin, seed, results, t))):
+        if target is not None:
+            try:
+                write(target)
+            except OSError as error:
+                fail(f"cannot write {target}: {error.strerror or error}.")
+            console.print(f"wrote {target}", highlight=False)
+
+
+@app.command()
+def progress() -> None:
+    """Show your progress: which lessons you passed, your last scores, hints seen."""
+    data = state.load()
+    render.progress_table(make_console(), Options.catalog().lessons, data, str(state.home()))
+
+
+@app.command(context_settings=LENIENT)
+def reset(
+    key: Optional[str] = typer.Argument(None, metavar="[N]", help="One lesson (default: all)."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+) -> None:
+    """Forget your progress (all lessons, or one) and start the hint ladders again."""
+    slug = find_lesson(key).slug if key else None
+    what = f"lesson {key}" if key else "all lessons"
+    if not yes:
+        if not sys.stdin.isatty():
+            fail(f"reset forgets your progress on {what}; add --yes to confirm.")
+        typer.confirm(f"Forget your progress on {what}?", abort=True)
+    state.reset(slug)
+    make_console().print(f"Progress on {what} forgotten.")
+
+
+@dev_app.command("check", context_settings=LENIENT)
+def dev_check(
+    key: Optional[str] = typer.Argument(None, metavar="[N]", help="One lesson (default: all)."),
+    seed: int = typer.Option(0, "--seed", help="Seed for the checkers' inputs."),
+    demos: bool = typer.Option(True, "--demos/--no-demos", help="Also run each demo."),
+) -> None:
+    """Prove lessons right: solution passes, template not started, each mistake caught, demo runs."""
+    from calccourse.authoring import self_check
+    from calccourse.sandbox.runner import Sandbox
+
+    plugins = [find_lesson(key)] if key else Options.catalog().lessons
+    with Sandbox() as sandbox:
+        findings = self_check(plugins, seed, sandbox, demos)
+    console = make_console()
+    for finding in findings:
+        mark = render.MARK["pass" if finding.ok else "fail"]
+        console.print(f"{mark} lesson {finding.lesson} {finding.what}: {finding.detail}", highlight=False,
+                      markup=False)
+    bad = [f for f in findings if not f.ok]
+    console.print(f"\n{len(findings) - len(bad)} passed, {len(bad)} failed", highlight=False)
+    for item in Options.catalog().broken if not key else []:
+        console.print(f"! broken lesson {item.path}: {item.reason}", highlight=False, markup=False)
+    raise typer.Exit(1 if bad else 0)
+
+
 def main() -> None:
     """Entry point of the ``calccourse`` command."""
     try:

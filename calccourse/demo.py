@@ -95,3 +95,11 @@ def run_demo(plugin: Any, console: Console, out_dir: Path, fmt: str = "png", sho
 
         plt.show()
     return ctx
+
+
+def run_standalone(run: Any, number: int, out_dir: str = "calccourse-plots") -> None:
+    """Run a demo as a plain script (``python demo.py``): plain console, plots in ``out_dir``."""
+    prepare_matplotlib(show=False)
+    folder = Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    run(DemoContext(console=Console(color_system=None, highlight=False), number=number, out_dir=folder))

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from calccourse.sandbox.runner import Sandbox
 
 Status = Literal["pass", "fail", "error"]
+CHECKER_BUG = "The lesson's checker failed (a bug in the lesson, not in your answer):"
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,8 @@ class Report:
 
     @property
     def exit_code(self) -> int:
+        if any(test.message.startswith(CHECKER_BUG) for test in self.tests):
+            return 4
         return {"pass": 0, "fail": 1, "error": 3}[self.status]
 
 
@@ -190,7 +193,6 @@ def grade(
             calls=calls,
             probes=plugin.probes_path,
             timeout=timeout,
-            names=[*plugin.lesson.answer, *plugin.lesson.optional],
         )
     )
     report = Report(
@@ -231,6 +233,8 @@ def judge(test: Test, outcomes: list[Outcome], plugin: LessonPlugin) -> TestResu
             verdict = test.judge(outcomes)
         except WrongAnswer as wrong:
             verdict = Verdict.failed(wrong.message, wrong.feedback)
+        except Exception as error:  # noqa: BLE001 - a bug in the lesson must not look like the learner's
+            verdict = Verdict("error", f"{CHECKER_BUG} {type(error).__name__}: {error}")
     return TestResult(
         name=test.name,
         status=verdict.status,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from threading import Lock
 from typing import TYPE_CHECKING
 
 from rich.console import Console
@@ -11,6 +13,8 @@ from rich.rule import Rule
 from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
+
+from calccourse.console import plain_output
 
 if TYPE_CHECKING:
     from calccourse.discovery import Catalog
@@ -76,7 +80,7 @@ def report(console: Console, result: Report, verbose: bool = False) -> None:
     console.print(Rule(Text(f"Checking {result.answer} · lesson {result.lesson} · {result.title}", style="bold")))
     if result.load_error is not None:
         console.print("[yellow]Your answer could not be run:[/yellow]")
-        console.print(result.load_error, markup=False, highlight=False)
+        console.print(result.load_error, markup=False, highlight=False, soft_wrap=True)
     for test in result.tests:
         mark = MARK[test.status]
         points = f"{test.points:g}/{test.max_points:g}"
@@ -103,6 +107,51 @@ def report(console: Console, result: Report, verbose: bool = False) -> None:
                   f"(repeat with --seed {result.seed})")
 
 
-def names_table(console: Console, rows: Sequence[tuple[str, str]]) -> None:
-    for left, right in rows:
-        console.print(f"  {left:<28} {right}")
+@contextmanager
+def progress(console: Console, total: int, description: str) -> Iterator[Callable[[], None]]:
+    """A progress bar on a terminal (nothing elsewhere); yields a function to advance it."""
+    if plain_output(console.file) or not console.is_terminal:
+        yield lambda: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=True) as bar:
+        task = bar.add_task(description, total=total)
+        lock = Lock()
+
+        def advance() -> None:
+            with lock:
+                bar.advance(task)
+
+        yield advance
+
+
+def gradebook(console: Console, rows: list[dict[str, object]], seed: int) -> None:
+    table = Table(title=f"Gradebook (seed {seed})", title_justify="left")
+    for column, justify in (("student", "left"), ("score", "right"), ("status", "left"), ("time", "right"),
+                            ("first failed test", "left")):
+        table.add_column(column, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    for row in rows:
+        status = str(row["status"])
+        table.add_row(str(row["student"]), f"{row['score']:g}/{row['max_score']:g}",
+                      f"[{STYLE[status]}]{status}[/]", f"{row['duration']:.2f} s", str(row["first_failure"]))
+    console.print(table)
+    passed = sum(1 for row in rows if row["status"] == "pass")
+    console.print(f"{passed} of {len(rows)} passed.", highlight=False)
+
+
+def progress_table(console: Console, lessons: list[LessonPlugin], data: dict, where: str) -> None:
+    from calccourse.state import status_of
+
+    table = Table(title="Your progress", title_justify="left")
+    for column in ("#", "lesson", "status", "last score", "when", "hints"):
+        table.add_column(column)
+    for plugin in lessons:
+        check = data.get("checks", {}).get(plugin.slug, {})
+        score = f"{check['score']:g}/{check['max_score']:g}" if check else ""
+        hints = data.get("hints", {}).get(plugin.slug, 0)
+        table.add_row(str(plugin.number), f"{plugin.title} ({plugin.slug})", status_of(plugin.slug, data),
+                      score, check.get("when", ""), f"{hints}/{len(plugin.hints)}" if hints else "")
+    console.print(table)
+    console.print(f"[dim]kept in {where}[/dim]", highlight=False)

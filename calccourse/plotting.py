@@ -1,0 +1,39 @@
+"""The picture `check` saves: each plottable test, the answer against the reference."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from calccourse.grading import Outcome, Test
+
+
+def save_check_plot(number: int, tests: list[Test], outcomes: list[list[Outcome]], out_dir: Path,
+                    fmt: str = "png") -> Path | None:
+    """Draw every test that has a plot and whose calls all returned; None when there is none."""
+    drawable = [(test, got) for test, got in zip(tests, outcomes) if test.plot and all(o.ok for o in got)]
+    if not drawable:
+        return None
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    columns = min(2, len(drawable))
+    rows = (len(drawable) + columns - 1) // columns
+    figure, axes = plt.subplots(rows, columns, figsize=(6 * columns, 4.2 * rows), squeeze=False)
+    for (test, got), ax in zip(drawable, axes.flat):
+        try:
+            test.plot(got, ax)  # type: ignore[misc]
+        except Exception as error:  # noqa: BLE001 - a value the plot cannot draw is no reason to fail
+            ax.set_title(f"{test.name}: cannot draw ({type(error).__name__})")
+        ax.grid(alpha=0.3)
+    for ax in list(axes.flat)[len(drawable):]:
+        ax.set_visible(False)
+    figure.suptitle(f"Lesson {number}: your answer against the reference")
+    figure.tight_layout()
+    path = out_dir / f"lesson{number:02d}-check.{fmt}"
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+    return path

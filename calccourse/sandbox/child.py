@@ -1,0 +1,251 @@
+"""What runs inside the forked child: confine the process, load the answer, make the calls.
+
+Everything sent back is a JSON line on the result pipe: ``{"loaded": true}`` or
+``{"load_error": ...}``, then one ``{"i": n, ...}`` per call. The answer may do
+anything to this process; the grading side trusts nothing it says but plain values.
+"""
+
+from __future__ import annotations
+
+import builtins
+import json
+import linecache
+import numbers
+import os
+import resource
+import signal
+import sys
+import traceback
+import types
+from pathlib import Path
+from typing import Any
+
+from calccourse.sandbox.protocol import decode
+
+MAX_ITEMS = 100_000  # elements in one returned value
+
+
+def confine(workdir: str, memory_mb: int, keep_fds: tuple[int, ...], output_fd: int) -> None:
+    """Own process group, no stdin, output to the pipe, limits, a scratch folder, no root."""
+    os.setpgid(0, 0)
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGPIPE, signal.SIGCHLD):
+        signal.signal(signum, signal.SIG_DFL)
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.dup2(output_fd, 1)
+    os.dup2(output_fd, 2)
+    os.closerange(3, min(keep_fds))
+    for fd in range(min(keep_fds) + 1, 1024):
+        if fd not in keep_fds:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+    size = _virtual_memory_bytes()
+    limit = size + memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024 * 1024,) * 2)
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    os.chdir(workdir)
+    os.environ.update(HOME=workdir, MPLCONFIGDIR=workdir, TMPDIR=workdir, MPLBACKEND="Agg")
+    sys.stdin = open(0, encoding="utf-8", closefd=False)  # noqa: SIM115
+    sys.stdout = open(1, "w", encoding="utf-8", errors="replace", buffering=1, closefd=False)  # noqa: SIM115
+    sys.stderr = open(2, "w", encoding="utf-8", errors="replace", buffering=1, closefd=False)  # noqa: SIM115
+
+
+def _virtual_memory_bytes() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmSize:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+class Channel:
+    """The result pipe, written with references taken before the answer runs."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd, self.write, self.dumps = fd, os.write, json.dumps
+
+    def send(self, message: dict[str, Any]) -> None:
+        data = (self.dumps(message) + "\n").encode()
+        while data:
+            data = data[self.write(self.fd, data) :]
+
+
+def run(job: dict[str, Any], source: bytes, probes_source: bytes | None, indices: list[int],
+        channel: Channel) -> None:
+    """Load the answer, then make the calls at ``indices`` in order; never returns."""
+    path = job["display"]  # the path as the learner gave it: tracebacks name it
+    text = source.decode("utf-8", errors="replace")
+    linecache.cache[path] = (len(text), None, text.splitlines(True), path)
+    module = types.ModuleType("answer")
+    module.__file__ = path
+    sys.modules["answer"] = module
+    sys.argv = [path]
+    try:
+        exec(compile(source, path, "exec"), module.__dict__)  # noqa: S102
+    except BaseException as error:  # noqa: BLE001 - the answer may raise anything
+        _finish(channel, {"load_error": describe_error(error, path, "while loading")})
+    channel.send({"loaded": True})
+    probes = _load_probes(job["probes"], probes_source) if probes_source is not None else None
+    for index in indices:
+        call = job["calls"][index]
+        try:
+            reply = make_call(module, probes, call)
+        except BaseException as error:  # noqa: BLE001
+            reply = describe_error(error, path, f"in {call['label']}", call["target"])
+        reply["i"] = index
+        try:
+            channel.send(reply)
+        except (TypeError, ValueError) as error:
+            channel.send({"i": index, "error": "unconvertible", "message": f"{call['label']}: {error}"})
+    _finish(channel, None)
+
+
+def _finish(channel: Channel, message: dict[str, Any] | None) -> None:
+    if message is not None:
+        channel.send(message)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:  # noqa: BLE001
+            pass
+    os._exit(0)
+
+
+def _load_probes(path: str, source: bytes) -> types.ModuleType:
+    module = types.ModuleType("calccourse_probes")
+    module.__file__ = path
+    exec(compile(source, path, "exec"), module.__dict__)  # noqa: S102
+    return module
+
+
+def make_call(module: types.ModuleType, probes: types.ModuleType | None, call: dict[str, Any]) -> dict[str, Any]:
+    target, label = call["target"], call["label"]
+    args = decode(call["args"], make_function, make_array)
+    if call["kind"] == "probe":
+        assert probes is not None, "the lesson has no probes.py"
+        return {"value": to_plain(getattr(probes, target)(module, *args), label)}
+    if target not in module.__dict__:
+        return {"error": "missing", "message": f"Your answer does not define `{target}`."}
+    value = module.__dict__[target]
+    if call["kind"] == "value":
+        if value is None:
+            return {"error": "not_started", "message": f"`{target}` is still None."}
+        return {"value": to_plain(value, label)}
+    if not callable(value):
+        return {"error": "unconvertible", "message": f"`{target}` should be a function, but it is {_kind(value)}."}
+    return {"value": to_plain(value(*args), label)}
+
+
+class Unconvertible(Exception):
+    pass
+
+
+def to_plain(value: Any, label: str) -> Any:
+    """Numbers, bools, strings, None and (nested) lists of them; anything else fails clearly."""
+    budget = [MAX_ITEMS]
+    try:
+        return _plain(value, budget, 0)
+    except Unconvertible as error:
+        raise Unconvertible(f"{label} returned {error}") from None
+
+
+def _plain(value: Any, budget: list[int], depth: int) -> Any:
+    budget[0] -= 1
+    if budget[0] < 0 or depth > 20:
+        raise Unconvertible("a value too large to check (over 100,000 numbers or nested too deep)")
+    if value is None or type(value) in (bool, int, float, str):
+        return value
+    module = type(value).__module__.split(".")[0]
+    if module == "numpy":
+        return _plain_numpy(value, budget, depth)
+    if module == "sympy":
+        return _plain_sympy(value, budget, depth)
+    if type(value) in (list, tuple, range):
+        return [_plain(item, budget, depth + 1) for item in value]
+    if type(value) is dict:
+        return {str(key): _plain(item, budget, depth + 1) for key, item in value.items()}
+    if type(value) is complex:
+        raise Unconvertible(f"the complex number {value!r}; expected a real number")
+    if isinstance(value, numbers.Integral):  # int subclasses
+        return int(value)
+    if isinstance(value, numbers.Real):  # float subclasses, Fraction, ...
+        return float(value)
+    raise Unconvertible(f"{_kind(value)}, which is not a number, a list or a bool")
+
+
+def _plain_numpy(value: Any, budget: list[int], depth: int) -> Any:
+    kind = getattr(getattr(value, "dtype", None), "kind", "")
+    if kind == "c":
+        raise Unconvertible(f"complex numbers ({value!r:.80}); expected real numbers")
+    if kind not in ("b", "i", "u", "f"):
+        raise Unconvertible(f"{_kind(value)}, which is not a numeric array or number")
+    if getattr(value, "size", 1) > budget[0]:
+        raise Unconvertible("a value too large to check (over 100,000 numbers)")
+    budget[0] -= getattr(value, "size", 1)
+    return value.tolist()
+
+
+def _plain_sympy(value: Any, budget: list[int], depth: int) -> Any:
+    if hasattr(value, "tolist") and hasattr(value, "shape"):  # a Matrix
+        return [_plain(item, budget, depth + 1) for item in value.tolist()]
+    if getattr(value, "is_Boolean", False) and value in (True, False):
+        return bool(value)
+    free = getattr(value, "free_symbols", set())
+    if free:
+        names = ", ".join(sorted(str(symbol) for symbol in free))
+        raise Unconvertible(f"the SymPy expression {value} in {names}; expected a number (substitute values,"
+                            " or turn it into a function with sympy.lambdify)")
+    try:
+        number = complex(value)
+    except (TypeError, ValueError):
+        raise Unconvertible(f"{_kind(value)}, which is not a number") from None
+    if number.imag != 0:
+        raise Unconvertible(f"the complex number {value}; expected a real number")
+    return int(number.real) if getattr(value, "is_Integer", False) else float(number.real)
+
+
+def _kind(value: Any) -> str:
+    text = repr(value) if type(value).__repr__ is not object.__repr__ else ""
+    try:
+        shown = f" ({text[:60]})" if text else ""
+    except Exception:  # noqa: BLE001
+        shown = ""
+    return f"an object of type {type(value).__name__}{shown}"
+
+
+def make_function(expr: str, params: list[str]) -> Any:
+    import numpy
+
+    return eval(f"lambda {', '.join(params)}: {expr}", {"np": numpy, "__builtins__": builtins})  # noqa: S307
+
+
+def make_array(data: Any) -> Any:
+    import numpy
+
+    return numpy.array(data, dtype=float)
+
+
+def describe_error(error: BaseException, path: str, when: str, target: str = "") -> dict[str, Any]:
+    """An error as the learner should read it: their own frames, not ours."""
+    if isinstance(error, NotImplementedError):
+        return {"error": "not_started", "message": f"`{target or 'a function'}` still raises NotImplementedError."}
+    if isinstance(error, Unconvertible):
+        return {"error": "unconvertible", "message": f"{error}."}
+    if isinstance(error, SystemExit):
+        return {"error": "exited",
+                "message": f"Your answer called sys.exit({error.code!r}) {when}; an answer file must not exit."}
+    if isinstance(error, MemoryError):
+        return {"error": "memory", "message": f"Your answer ran out of memory {when} (memory limit)."}
+    if isinstance(error, SyntaxError):
+        lines = traceback.format_exception_only(type(error), error)
+        return {"error": "exception", "message": "".join(lines).rstrip()}
+    frames = [frame for frame in traceback.extract_tb(error.__traceback__) if frame.filename == path]
+    listing = "".join(traceback.StackSummary.from_list(frames).format())  # folds repeated frames
+    if isinstance(error, EOFError) and "input" in "".join(line.line or "" for line in frames):
+        reason = "EOFError: input() has no keyboard while checking; an answer must not ask for input"
+    else:
+        reason = "".join(traceback.format_exception_only(type(error), error)).strip()
+    message = f"{type(error).__name__} {when}:\n{listing}{reason}" if listing else f"{reason} ({when})"
+    return {"error": "exception", "message": message.rstrip()}

@@ -1,0 +1,74 @@
+"""Shared fixtures: an isolated learner home, a CLI runner, throwaway lesson plugins."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from calccourse.cli import app
+from calccourse.discovery import discover
+
+LESSON_FILES = {
+    "explanation.md": "# A tiny lesson\n\nIt teaches one thing.\n",
+    "exercise.md": "Define `double(x)`.\n",
+    "hints.md": "Multiply.\n---\nBy two.\n---\nreturn 2 * x\n",
+    "demo.py": "def run(ctx):\n    ctx.record('answer', 42, 'the answer')\n",
+    "checker.py": textwrap.dedent(
+        """
+        from calccourse.checks import function_test
+
+        def tests(rng):
+            xs = [(float(x),) for x in rng.uniform(-3, 3, 5)]
+            return [function_test("double(x)", "double", xs, lambda x: 2 * x, what="2x")]
+        """
+    ),
+    "solution.py": "def double(x):\n    return 2 * x\n",
+    "template.py": "def double(x):\n    raise NotImplementedError\n",
+}
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test gets its own learner state and no extra lesson folders."""
+    monkeypatch.setenv("CALCCOURSE_HOME", str(tmp_path_factory.mktemp("home")))
+    monkeypatch.delenv("CALCCOURSE_LESSONS_PATH", raising=False)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def run(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Run the CLI in tmp_path, as a user would type it: run("lesson", "1")."""
+    monkeypatch.chdir(tmp_path)
+
+    def invoke(*args: str):
+        return runner.invoke(app, list(args), catch_exceptions=False)
+
+    return invoke
+
+
+def make_lesson(folder: Path, number: int, slug: str, files: dict[str, str | None] | None = None) -> Path:
+    """Write a small valid lesson plugin; ``files`` replace (or, with None, remove) its files."""
+    folder.mkdir(parents=True)
+    (folder / "__init__.py").write_text(
+        "from calccourse.lesson import Lesson\n"
+        f"LESSON = Lesson(number={number}, slug={slug!r}, title='Tiny {slug}',"
+        " summary='A lesson for tests.', answer=('double(x)',))\n"
+    )
+    for name, text in {**LESSON_FILES, **(files or {})}.items():
+        if text is not None:
+            (folder / name).write_text(text)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def catalog():
+    return discover(use_entry_points=False)
