@@ -13,7 +13,7 @@ from pathlib import Path
 from calccourse import __version__
 from calccourse.grading import Report, grade, plan
 from calccourse.lesson import LessonPlugin
-from calccourse.sandbox.runner import PRELOAD, Sandbox
+from calccourse.sandbox.runner import Sandbox, preload_for
 
 ANSWER_NAME = "answer.py"
 
@@ -80,7 +80,8 @@ def grade_all(
 ) -> list[tuple[Submission, Report]]:
     """Grade every submission, each in its own process, ``jobs`` at a time."""
     tests = plan(plugin, seed)
-    with Sandbox(workers=jobs, preload=PRELOAD) as sandbox:
+    preload = preload_for([submission.path for submission in submissions])
+    with Sandbox(workers=jobs, preload=preload) as sandbox:
 
         def one(submission: Submission) -> tuple[Submission, Report]:
             report = grade(plugin, submission.path, sandbox, seed=seed, timeout=timeout, tests=tests)[0]

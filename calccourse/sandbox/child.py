@@ -34,13 +34,11 @@ def confine(workdir: str, memory_mb: int, keep_fds: tuple[int, ...], output_fd: 
     os.dup2(devnull, 0)
     os.dup2(output_fd, 1)
     os.dup2(output_fd, 2)
-    os.closerange(3, min(keep_fds))
-    for fd in range(min(keep_fds) + 1, 1024):
-        if fd not in keep_fds:
-            try:
-                os.close(fd)
-            except OSError:
-                pass
+    previous = 2
+    for fd in sorted(keep_fds):
+        os.closerange(previous + 1, fd)
+        previous = fd
+    os.closerange(previous + 1, os.sysconf("SC_OPEN_MAX"))
     size = _virtual_memory_bytes()
     limit = size + memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -67,6 +65,8 @@ class Channel:
         self.fd, self.write, self.dumps = fd, os.write, json.dumps
 
     def send(self, message: dict[str, Any]) -> None:
+        """Flush what the answer printed, then send: output always arrives before the reply."""
+        _flush_output()
         data = (self.dumps(message) + "\n").encode()
         while data:
             data = data[self.write(self.fd, data) :]
@@ -105,12 +105,16 @@ def run(job: dict[str, Any], source: bytes, probes_source: bytes | None, indices
 def _finish(channel: Channel, message: dict[str, Any] | None) -> None:
     if message is not None:
         channel.send(message)
+    _flush_output()
+    os._exit(0)
+
+
+def _flush_output() -> None:
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
-        except Exception:  # noqa: BLE001
+        except Exception:  # noqa: BLE001 - the answer may have replaced the streams
             pass
-    os._exit(0)
 
 
 def _load_probes(path: str, source: bytes) -> types.ModuleType:

@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+import ast
+import importlib.util
 import json
 import os
 import queue
 import select
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from typing import TextIO
 
 from calccourse.grading import Call, Outcome
 from calccourse.sandbox.protocol import encode
 
-# What answers import: loaded once per worker when many answers are graded.
-PRELOAD = ("numpy", "scipy", "scipy.optimize", "scipy.integrate", "sympy", "matplotlib",
-           "matplotlib.pyplot")
+# Libraries a worker may import ahead of the answers (never anything else an answer names).
+PRELOADABLE = ("numpy", "scipy", "sympy", "matplotlib")
 ENVIRONMENT = {
     "MPLBACKEND": "Agg",
     "OPENBLAS_NUM_THREADS": "1",
@@ -26,6 +30,42 @@ ENVIRONMENT = {
     "PYTHONDONTWRITEBYTECODE": "1",
     "PYTHONUNBUFFERED": "1",
 }
+
+
+def preload_for(answers: list[Path], share: float = 0.05) -> tuple[str, ...]:
+    """The libraries worth importing once in the worker: NumPy (checkers pass NumPy
+    functions), and each preloadable module that at least ``share`` of the answers import.
+
+    A child inherits what its worker imported; a module few answers use is cheaper
+    imported by those answers alone than carried by every child.
+    """
+    counts: dict[str, int] = {}
+    for path in answers:
+        try:
+            tree = ast.parse(path.read_bytes())
+        except (OSError, SyntaxError, ValueError):
+            continue
+        names = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names.add(node.module)
+                names.update(f"{node.module}.{alias.name}" for alias in node.names)
+        for name in names:
+            if name.split(".")[0] in PRELOADABLE:
+                counts[name] = counts.get(name, 0) + 1
+    wanted = [name for name, count in counts.items() if count >= max(1, share * len(answers))]
+    modules = {"numpy", *wanted}
+    return tuple(sorted(name for name in modules if _is_module(name)))
+
+
+def _is_module(name: str) -> bool:
+    """``scipy.optimize`` is a module; ``scipy.optimize.minimize`` (a from-import) is not."""
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 @dataclass
@@ -43,15 +83,18 @@ class Job:
         return json.dumps({
             "answer": str(self.answer.resolve()),
             "display": str(self.answer),
-            "calls": [
-                {"target": c.target, "kind": c.kind, "args": encode(c.args), "label": label(c)}
-                for c in self.calls
-            ],
+            "calls": encode_calls(tuple(self.calls)),
             "probes": str(self.probes) if self.probes else None,
             "timeout": self.timeout,
             "memory_mb": self.memory_mb,
             "output_limit": self.output_limit,
         })
+
+
+@lru_cache(maxsize=8)
+def encode_calls(calls: tuple[Call, ...]) -> list[dict[str, object]]:
+    """The calls as JSON data; a class graded with one plan encodes them once."""
+    return [{"target": c.target, "kind": c.kind, "args": encode(c.args), "label": label(c)} for c in calls]
 
 
 def label(call: Call) -> str:
@@ -83,102 +126,119 @@ class RunResult:
 
 
 class Worker:
-    """One worker process; restarted when an answer kills it."""
+    """One worker's channel: jobs go out, results come back."""
 
-    def __init__(self, preload: tuple[str, ...]) -> None:
-        self.preload = preload
-        self.process = self._start()
+    def __init__(self, jobs: TextIO, results: TextIO) -> None:
+        self.jobs, self.results = jobs, results
+        self.ready = self.alive = True
         self.ready = False
 
-    def _start(self) -> subprocess.Popen[str]:
-        return subprocess.Popen(
-            [sys.executable, "-m", "calccourse.sandbox.worker", *self.preload],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-            bufsize=1,
-            env={**os.environ, **ENVIRONMENT},
-            start_new_session=True,
-        )
-
     def _read_line(self, deadline: float) -> str | None:
-        assert self.process.stdout is not None
         while True:
             left = deadline - time.monotonic()
             if left <= 0:
                 return None
-            ready, _, _ = select.select([self.process.stdout], [], [], left)
+            ready, _, _ = select.select([self.results], [], [], left)
             if ready:
-                return self.process.stdout.readline() or None
+                return self.results.readline() or None
 
     def run(self, job: Job) -> RunResult:
-        """Send one job; a dead or silent worker is replaced and the job reported as not run."""
+        """Send one job; if the worker dies or falls silent, the job is reported as not run."""
         limit = 60.0 + job.timeout * (2 + len({(c.target, c.kind) for c in job.calls}) * 2)
         deadline = time.monotonic() + limit
         try:
             if not self.ready:
                 self.ready = self._read_line(deadline) is not None
-            assert self.process.stdin is not None
-            self.process.stdin.write(job.to_json() + "\n")
-            self.process.stdin.flush()
+            self.jobs.write(job.to_json() + "\n")
+            self.jobs.flush()
             line = self._read_line(deadline)
         except (BrokenPipeError, OSError):
             line = None
         if line is None:
-            self.restart()
+            self.alive = False
             return RunResult("The grading process stopped while running your answer "
                              "(did the answer kill its parent process?).", "crashed", [], "", False)
         data = json.loads(line)
         load_error = data.get("load_error")
         outcomes = [Outcome(o.get("value"), o.get("error"), o.get("message", "")) for o in data["outcomes"]]
-        output_limit = job.output_limit
         return RunResult(
             load_error["message"] if load_error else None,
             load_error["error"] if load_error else None,
             outcomes,
             data["output"],
-            data["output_bytes"] > output_limit,
+            data["output_bytes"] > job.output_limit,
         )
 
-    def restart(self) -> None:
-        self.close()
-        self.process = self._start()
-        self.ready = False
-
     def close(self) -> None:
-        try:
-            os.killpg(self.process.pid, 9)
-        except (ProcessLookupError, PermissionError):
-            pass
-        self.process.wait()
-        for stream in (self.process.stdin, self.process.stdout):
-            if stream:
-                try:
-                    stream.close()
-                except OSError:
-                    pass
+        """End of jobs: the worker cleans up (stray processes, scratch folder) and exits."""
+        for stream in (self.jobs, self.results):
+            try:
+                stream.close()
+            except OSError:
+                pass
+
+
+def start_workers(count: int, preload: tuple[str, ...]) -> tuple[subprocess.Popen[bytes], list[Worker]]:
+    """One process imports ``preload`` once, then forks itself into ``count`` workers."""
+    pipes = [(os.pipe(), os.pipe()) for _ in range(count)]
+    theirs = [fd for (job_r, _), (_, result_w) in pipes for fd in (job_r, result_w)]
+    channels = ",".join(f"{job_r}:{result_w}" for (job_r, _), (_, result_w) in pipes)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "calccourse.sandbox.worker", channels, *preload],
+        pass_fds=theirs,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, **ENVIRONMENT},
+        start_new_session=True,
+    )
+    for fd in theirs:
+        os.close(fd)
+    workers = [
+        Worker(os.fdopen(job_w, "w", encoding="utf-8"), os.fdopen(result_r, "r", encoding="utf-8"))
+        for (_, job_w), (result_r, _) in pipes
+    ]
+    return process, workers
 
 
 class Sandbox:
     """A pool of workers; ``run`` may be called from several threads at once."""
 
     def __init__(self, workers: int = 1, preload: tuple[str, ...] = ()) -> None:
+        self.preload = preload
+        process, started = start_workers(max(1, workers), preload)
+        self._processes = [process]
         self._idle: queue.Queue[Worker] = queue.Queue()
-        self._all = [Worker(preload) for _ in range(max(1, workers))]
-        for worker in self._all:
+        for worker in started:
             self._idle.put(worker)
+        self._lock = threading.Lock()
 
     def run(self, job: Job) -> RunResult:
         worker = self._idle.get()
         try:
             return worker.run(job)
         finally:
+            if not worker.alive:  # killed by an answer: a fresh one takes its place
+                worker.close()
+                with self._lock:
+                    process, (worker,) = start_workers(1, self.preload)
+                    self._processes.append(process)
             self._idle.put(worker)
 
     def close(self) -> None:
-        for worker in self._all:
-            worker.close()
+        while not self._idle.empty():
+            self._idle.get().close()
+        deadline = time.monotonic() + 3
+        for process in self._processes:
+            try:
+                process.wait(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                pass
+            try:
+                os.killpg(process.pid, 9)
+            except (ProcessLookupError, PermissionError):
+                pass
+            process.wait()
 
     def __enter__(self) -> Sandbox:
         return self

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import importlib
 import json
 import os
@@ -44,17 +45,74 @@ class Output:
 
 
 def main() -> None:
-    channel = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
-    os.dup2(2, 1)  # anything printed by libraries goes to stderr, never into the channel
-    jobs = sys.stdin
-    with contextlib.suppress(Exception):
-        ctypes.CDLL(None).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
-    for name in sys.argv[1:]:
+    """``worker JOB_R:RESULT_W[,...] MODULE...``: preload, fork one worker per channel, serve."""
+    channels = [tuple(map(int, pair.split(":"))) for pair in sys.argv[1].split(",")]
+    preload = sys.argv[2:]
+    for name in preload:
         with contextlib.suppress(Exception):
             importlib.import_module(name)
-    channel.write(json.dumps({"ready": True}) + "\n")
-    for line in jobs:
-        channel.write(json.dumps(run_job(json.loads(line))) + "\n")
+    with contextlib.suppress(Exception):
+        warm_up(preload)
+    gc.freeze()  # children then leave the preloaded objects' pages shared (no copy-on-write by the GC)
+    mine = channels[0]
+    for channel in channels[1:]:
+        if os.fork() == 0:
+            mine = channel
+            break
+    for channel in channels:
+        if channel != mine:
+            for fd in channel:
+                os.close(fd)
+    serve(*mine)
+
+
+def serve(job_fd: int, result_fd: int) -> None:
+    """Answer jobs until the grading side closes the channel; leave nothing behind."""
+    with contextlib.suppress(Exception):
+        ctypes.CDLL(None).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    results = os.fdopen(result_fd, "w", buffering=1, encoding="utf-8")
+    results.write(json.dumps({"ready": True}) + "\n")
+    try:
+        for line in os.fdopen(job_fd, encoding="utf-8"):
+            results.write(json.dumps(run_job(json.loads(line))) + "\n")
+    except BrokenPipeError:
+        pass
+    finally:
+        _reap(wait=2.0)  # no answer's process outlives the worker
+        SCRATCH.remove()
+
+
+def warm_up(preloaded: list[str]) -> None:
+    """Do once what answers often do first, so that each child inherits it done.
+
+    SymPy and matplotlib load much of themselves lazily, on first use: a first
+    ``lambdify`` costs about 0.4 s, a repeat about 1 ms.
+    """
+    if any(name.startswith("sympy") for name in preloaded):
+        import sympy
+
+        x, y = sympy.symbols("x y")
+        expression = sympy.diff(x**3 * sympy.exp(-y) + sympy.log(x), x)
+        sympy.lambdify((x, y), expression)(1.0, 2.0)  # default modules: SciPy and NumPy
+        sympy.Matrix([x * y, x + y]).jacobian([x, y])
+        sympy.solve(sympy.Eq(x**2, 1), x)
+        sympy.integrate(x**2, x)
+    if "matplotlib.pyplot" in preloaded:
+        import io
+
+        import matplotlib.pyplot as plt
+
+        figure = plt.figure()
+        plt.plot([0, 1], [0, 1], label="x")
+        plt.legend()
+        figure.savefig(io.BytesIO(), format="png")
+        plt.close(figure)
+    if any(name.startswith("scipy.optimize") for name in preloaded):
+        from scipy.optimize import brentq, minimize
+
+        minimize(lambda v: v @ v, [1.0, 1.0], method="SLSQP",
+                 constraints=[{"type": "ineq", "fun": lambda v: v[0] - 0.5}])
+        brentq(lambda v: v - 0.5, 0, 1)
 
 
 def run_job(job: dict[str, Any]) -> dict[str, Any]:
@@ -96,7 +154,7 @@ def supervise(job: dict[str, Any], source: bytes, probes: bytes | None, pending:
               outcomes: list[dict[str, Any] | None], output: Output) -> tuple[bool, dict[str, Any] | None]:
     """Fork one child for the ``pending`` calls and watch it; returns (loaded, load_error)."""
     timeout = float(job["timeout"])
-    workdir = tempfile.mkdtemp(prefix="calccourse-answer-")
+    workdir = SCRATCH.fresh()
     result_r, result_w = os.pipe()
     out_r, out_w = os.pipe()
     pid = os.fork()
@@ -158,8 +216,7 @@ def supervise(job: dict[str, Any], source: bytes, probes: bytes | None, pending:
                         raise _Garbled("an unexpected message")
                     deadline = time.monotonic() + timeout
             if load_error is not None or (loaded and position == len(pending)):
-                _let_finish(pid, out_r, output)  # flush its output; strays may hold the pipes open
-                break
+                break  # all said (its output came first); strays may hold the pipes open
         else:
             status = _wait(pid, deadline=time.monotonic() + 1.0)
             reason = _exit_reason(status) if status is not None else "closed its reply channel"
@@ -189,8 +246,33 @@ def supervise(job: dict[str, Any], source: bytes, probes: bytes | None, pending:
             output.add(data)
         os.close(result_r)
         os.close(out_r)
-        shutil.rmtree(workdir, ignore_errors=True)
     return loaded, load_error
+
+
+class Scratch:
+    """The answer's working folder: one per worker, emptied before every child."""
+
+    def __init__(self) -> None:
+        self.path: str | None = None
+
+    def fresh(self) -> str:
+        if self.path is None:
+            self.path = tempfile.mkdtemp(prefix="calccourse-answer-")
+        for entry in os.scandir(self.path):
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+        os.chmod(self.path, 0o700)
+        return self.path
+
+    def remove(self) -> None:
+        if self.path is not None:
+            shutil.rmtree(self.path, ignore_errors=True)
+
+
+SCRATCH = Scratch()
 
 
 class _Garbled(Exception):
@@ -234,19 +316,6 @@ def _time_out(job: dict[str, Any], pending: list[int], position: int,
             outcomes[i] = {"error": "skipped", "message": f"not tried: `{call['target']}` timed out before."}
 
 
-def _let_finish(pid: int, out_r: int, output: Output, grace: float = 0.5) -> None:
-    """Read the output of a child that has said all it had to, until it exits."""
-    deadline = time.monotonic() + grace
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([out_r], [], [], 0.005)
-        if ready:
-            data = os.read(out_r, 65536)
-            if data:
-                output.add(data)
-        if os.waitpid(pid, os.WNOHANG)[0]:
-            return
-
-
 def _wait(pid: int, deadline: float) -> int | None:
     while time.monotonic() < deadline:
         done, status = os.waitpid(pid, os.WNOHANG)
@@ -274,24 +343,38 @@ def _exit_kind(status: int) -> str:
 
 
 def _kill_group(pid: int) -> None:
-    """Kill the child's process group, then every orphan it left (they are re-parented to us)."""
+    """Kill the child's process group, then every orphan it left (they are re-parented to us).
+
+    Killed processes are reaped later, without waiting for them to die now.
+    """
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pid, signal.SIGKILL)
-    for _ in range(50):
-        strays = _children()
+    killed: set[int] = set()
+    while strays := set(_children()) - killed:
         for stray in strays:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(stray, signal.SIGKILL)
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.kill(stray, signal.SIGKILL)
+        killed |= strays
+    _reap()
+
+
+def _reap(wait: float = 0.0) -> None:
+    """Collect dead children; with ``wait``, keep killing and collecting until none is left."""
+    deadline = time.monotonic() + wait
+    while True:
         try:
             while os.waitpid(-1, os.WNOHANG)[0]:
                 pass
         except ChildProcessError:
-            pass
-        if not strays and not _children():
             return
-        time.sleep(0.002)
+        if time.monotonic() >= deadline:
+            return
+        for stray in _children():
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(stray, signal.SIGKILL)
+        time.sleep(0.005)
 
 
 def _children() -> list[int]:
