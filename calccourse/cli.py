@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
@@ -223,6 +222,8 @@ def run_all(
                           highlight=False)
     broken = [{"path": b.path, "reason": b.reason} for b in catalog.broken]
     if report_format == "json":
+        import json
+
         typer.echo(json.dumps({"version": 1, "demos": rows, "broken": broken}, indent=2))
     else:
         for item in catalog.broken:

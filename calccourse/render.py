@@ -8,9 +8,7 @@ from threading import Lock
 from typing import TYPE_CHECKING
 
 from rich.console import Console
-from rich.markdown import Markdown
 from rich.rule import Rule
-from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
@@ -35,10 +33,14 @@ def lesson_title(console: Console, plugin: LessonPlugin) -> None:
 
 
 def markdown(console: Console, text: str) -> None:
+    from rich.markdown import Markdown  # imported here: `list` and `--help` do without it
+
     console.print(Markdown(text, code_theme="monokai", hyperlinks=False))
 
 
 def code(console: Console, source: str) -> None:
+    from rich.syntax import Syntax
+
     console.print(Syntax(source.rstrip(), "python", theme="monokai", word_wrap=True, background_color="default"))
 
 

@@ -1,0 +1,108 @@
+"""Time calccourse against plain-Python baselines measured in the same run; print medians and ratios.
+
+    python benchmarks/bench.py [startup] [lessons] [check] [grade] [--runs N]
+
+Each command runs N times (default 7, grade 3) with no output to a terminal; the
+table shows the median wall time of each and its ratio to its baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+CALCCOURSE = str(BIN / "calccourse")
+PYTHON = sys.executable
+ENV = {**os.environ, "MPLBACKEND": "Agg", "NO_COLOR": "1"}
+
+
+def median_seconds(command: list[str] | str, runs: int, cwd: Path) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(command, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       shell=isinstance(command, str), check=False)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def row(name: str, measured: float, baseline_name: str, baseline: float) -> str:
+    return f"| {name} | {measured * 1000:.0f} ms | {baseline_name} | {baseline * 1000:.0f} ms | {measured / baseline:.2f} |"
+
+
+def header() -> None:
+    print("| command | median | baseline | baseline median | ratio |")
+    print("|---|---:|---|---:|---:|")
+
+
+def lessons() -> list[Path]:
+    return sorted(p for p in (ROOT / "lessons").iterdir() if (p / "__init__.py").exists())
+
+
+def bench_startup(runs: int, scratch: Path) -> None:
+    baseline = median_seconds([PYTHON, "-c", "import typer"], runs, scratch)
+    for args in (["--help"], ["list"]):
+        print(row(f"calccourse {' '.join(args)}", median_seconds([CALCCOURSE, *args], runs, scratch),
+                  "python -c 'import typer'", baseline))
+
+
+def bench_lessons(runs: int, scratch: Path) -> None:
+    for folder in lessons():
+        number = int(folder.name.split("-")[0])
+        baseline = median_seconds([PYTHON, str(folder / "demo.py")], runs, scratch)
+        measured = median_seconds([CALCCOURSE, "lesson", str(number), "--out", "plots"], runs, scratch)
+        print(row(f"calccourse lesson {number}", measured, f"python {folder.name}/demo.py", baseline))
+
+
+def bench_check(runs: int, scratch: Path) -> None:
+    for folder in lessons():
+        number = int(folder.name.split("-")[0])
+        solution = scratch / f"solution{number}.py"
+        shutil.copy(folder / "solution.py", solution)
+        baseline = median_seconds([PYTHON, str(solution)], runs, scratch)
+        for plot in ("--no-plot", "--plot"):
+            measured = median_seconds([CALCCOURSE, "check", str(number), str(solution), plot], runs, scratch)
+            print(row(f"calccourse check {number} solution.py {plot}", measured,
+                      f"python solution.py ({number})", baseline))
+
+
+def bench_grade(runs: int, scratch: Path) -> None:
+    answers = scratch / "class"
+    subprocess.run([PYTHON, str(ROOT / "benchmarks" / "make_class.py"), str(answers), "200"], check=True)
+    count = len(list(answers.glob("*.py")))
+    loop = f'for f in {answers}/*.py; do "{CALCCOURSE}" check 1 "$f" --no-plot --seed 1 >/dev/null; done'
+    baseline = median_seconds(["bash", "-c", loop], 1, scratch)
+    measured = median_seconds([CALCCOURSE, "grade", "1", str(answers), "--jobs", "2", "--seed", "1"], runs, scratch)
+    print(row(f"calccourse grade 1 ({count} answers, --jobs 2)", measured,
+              "shell loop of calccourse check (1 run)", baseline))
+    print(f"\ngrade: {count / measured:.1f} answers/s; loop: {count / baseline:.2f} answers/s; "
+          f"speed-up {baseline / measured:.1f}x")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("parts", nargs="*", default=["startup", "lessons", "check", "grade"])
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="calccourse-bench-") as folder:
+        scratch = Path(folder)
+        os.environ["CALCCOURSE_HOME"] = str(scratch / "home")
+        ENV["CALCCOURSE_HOME"] = str(scratch / "home")
+        print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, {args.runs} runs per command\n")
+        header()
+        for part in args.parts:
+            {"startup": bench_startup, "lessons": bench_lessons, "check": bench_check,
+             "grade": bench_grade}[part](args.runs if part != "grade" else max(1, min(args.runs, 3)), scratch)
+
+
+if __name__ == "__main__":
+    main()
