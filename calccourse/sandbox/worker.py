@@ -56,9 +56,13 @@ def main() -> None:
     gc.freeze()  # children then leave the preloaded objects' pages shared (no copy-on-write by the GC)
     mine = channels[0]
     for channel in channels[1:]:
-        if os.fork() == 0:
-            mine = channel
-            break
+        middle = os.fork()
+        if middle == 0:  # fork twice: a sibling must not be a child the first worker would reap or kill
+            if os.fork() == 0:
+                mine = channel
+                break
+            os._exit(0)
+        os.waitpid(middle, 0)
     for channel in channels:
         if channel != mine:
             for fd in channel:

@@ -1,0 +1,121 @@
+"""`calccourse check` and `grade` as a learner and an instructor run them."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from calccourse.discovery import discover
+
+LESSON1 = discover(use_entry_points=False).find("1")
+
+
+@pytest.fixture
+def solution(tmp_path) -> Path:
+    path = tmp_path / "answer.py"
+    shutil.copy(LESSON1.folder / "solution.py", path)
+    return path
+
+
+def test_solution_passes_with_exit_0_and_prints_the_seed(run, solution):
+    result = run("check", "1", str(solution), "--seed", "7", "--no-plot")
+    assert result.exit_code == 0, result.output
+    assert "All tests passed" in result.output and "--seed 7" in result.output
+
+
+def test_known_mistake_fails_with_its_feedback(run):
+    mistake = next(m for m in LESSON1.mistakes if "constant" in m.name)
+    result = run("check", "derivatives", str(mistake.path), "--no-plot")
+    assert result.exit_code == 1
+    assert mistake.expect in result.output.replace("\n    ", " ")
+
+
+def test_check_saves_a_plot_and_prints_its_path(run, tmp_path):
+    mistake = LESSON1.mistakes[0]
+    result = run("check", "1", str(mistake.path), "--out", "pics")
+    assert result.exit_code == 1
+    assert "saved plot: pics/lesson01-check.png" in result.output
+    assert (tmp_path / "pics" / "lesson01-check.png").stat().st_size > 1000
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["check", "9", "answer.py"], "no lesson '9'"),
+        (["check", "1", "missing.py"], "there is no file missing.py"),
+        (["check", "1", "."], "is a folder"),
+        (["check", "1", "notes.txt"], "not a Python file"),
+        (["check", "1", "answer.py", "--format", "xml"], "not a report format"),
+    ],
+)
+def test_usage_errors_exit_2(run, tmp_path, solution, args, message):
+    (tmp_path / "notes.txt").write_text("x")
+    result = run(*args)
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_several_reports_in_one_run(run, tmp_path, solution):
+    result = run("check", "1", str(solution), "--no-plot", "--seed", "1",
+                 "--format", "json", "--output", "r.json", "--format", "junit", "--output", "r.xml",
+                 "--format", "gradescope", "--output", "gs.json", "--format", "exercism")
+    assert result.exit_code == 0
+    data = json.loads((tmp_path / "r.json").read_text())
+    assert data["status"] == "pass" and data["seed"] == 1 and data["score"] == data["max_score"] > 0
+    assert (tmp_path / "r.xml").read_text().startswith("<?xml")
+    assert json.loads((tmp_path / "gs.json").read_text())["score"] == data["score"]
+    assert json.loads(result.output)["status"] == "pass"  # exercism went to stdout
+
+
+def test_exit_zero_and_github_annotations(run, monkeypatch):
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    mistake = LESSON1.mistakes[0]
+    result = run("check", "1", str(mistake.path), "--no-plot", "--exit-zero")
+    assert result.exit_code == 0
+    assert re.search(r"^::error file=.*::", result.output, re.MULTILINE)
+    assert re.search(r"^::notice title=Points::Points \d+/\d+", result.output, re.MULTILINE)
+
+
+def test_same_seed_same_report(run, tmp_path):
+    mistake = LESSON1.mistakes[0]
+    first = run("check", "1", str(mistake.path), "--no-plot", "--seed", "5", "--format", "json")
+    second = run("check", "1", str(mistake.path), "--no-plot", "--seed", "5", "--format", "json")
+    strip = lambda out: [(t["name"], t["message"]) for t in json.loads(out)["tests"]]  # noqa: E731
+    assert strip(first.output) == strip(second.output)
+
+
+def test_grade_a_class_folder(run, tmp_path):
+    folder = tmp_path / "class"
+    (folder / "ann").mkdir(parents=True)
+    shutil.copy(LESSON1.folder / "solution.py", folder / "ann" / "answer.py")
+    shutil.copy(LESSON1.folder / "template.py", folder / "bob.py")
+    (folder / "cy.py").write_text("while True:\n    pass\n")
+    (folder / "eve.py").write_text("import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n")
+    (folder / "dee.py").write_text("import sys\nsys.stdout.write('x' * 10**7)\n" + (LESSON1.folder / "solution.py").read_text())
+    result = run("grade", "1", str(folder), "--jobs", "2", "--timeout", "1", "--csv", "g.csv", "--json", "g.json")
+    assert result.exit_code == 0, result.output
+    with (tmp_path / "g.csv").open() as handle:
+        rows = {row["student"]: row for row in csv.DictReader(handle)}
+    assert set(rows) == {"ann", "bob", "cy", "dee", "eve"}
+    assert rows["ann"]["status"] == "pass" and rows["dee"]["status"] == "pass"
+    assert rows["bob"]["status"] == "fail" and "Not started" in rows["bob"]["first_failure"]
+    assert rows["cy"]["status"] == "error" and "within 1 s" in rows["cy"]["first_failure"]
+    book = json.loads((tmp_path / "g.json").read_text())
+    assert rows["eve"]["status"] == "error"
+    assert book["lesson"]["number"] == 1 and len(book["results"]) == 5
+    assert "2 of 5 passed" in result.output
+    assert result.output.index("ann") < result.output.index("bob") < result.output.index("cy")
+
+
+@pytest.mark.parametrize(("path", "message"), [("nowhere", "no file or folder"), ("empty", "holds no answer")])
+def test_grade_usage_errors(run, tmp_path, path, message):
+    (tmp_path / "empty").mkdir()
+    result = run("grade", "1", path)
+    assert result.exit_code == 2
+    assert message in result.output
