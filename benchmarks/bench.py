@@ -29,8 +29,15 @@ def median_seconds(command: list[str] | str, runs: int, cwd: Path) -> float:
     times = []
     for _ in range(runs):
         started = time.perf_counter()
-        subprocess.run(command, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                       shell=isinstance(command, str), check=False)
+        subprocess.run(
+            command,
+            cwd=cwd,
+            env=ENV,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            shell=isinstance(command, str),
+            check=False,
+        )
         times.append(time.perf_counter() - started)
     return statistics.median(times)
 
@@ -51,8 +58,14 @@ def lessons() -> list[Path]:
 def bench_startup(runs: int, scratch: Path) -> None:
     baseline = median_seconds([PYTHON, "-c", "import typer"], runs, scratch)
     for args in (["--help"], ["list"]):
-        print(row(f"calccourse {' '.join(args)}", median_seconds([CALCCOURSE, *args], runs, scratch),
-                  "python -c 'import typer'", baseline))
+        print(
+            row(
+                f"calccourse {' '.join(args)}",
+                median_seconds([CALCCOURSE, *args], runs, scratch),
+                "python -c 'import typer'",
+                baseline,
+            )
+        )
 
 
 def bench_lessons(runs: int, scratch: Path) -> None:
@@ -71,8 +84,14 @@ def bench_check(runs: int, scratch: Path) -> None:
         baseline = median_seconds([PYTHON, str(solution)], runs, scratch)
         for plot in ("--no-plot", "--plot"):
             measured = median_seconds([CALCCOURSE, "check", str(number), str(solution), plot], runs, scratch)
-            print(row(f"calccourse check {number} solution.py {plot}", measured,
-                      f"python solution.py ({number})", baseline))
+            print(
+                row(
+                    f"calccourse check {number} solution.py {plot}",
+                    measured,
+                    f"python solution.py ({number})",
+                    baseline,
+                )
+            )
 
 
 def bench_grade(runs: int, scratch: Path) -> None:
@@ -81,15 +100,27 @@ def bench_grade(runs: int, scratch: Path) -> None:
     count = len(list(answers.glob("*.py")))
     loop = f'for f in {answers}/*.py; do "{CALCCOURSE}" check 1 "$f" --no-plot --seed 1 >/dev/null; done'
     baseline = median_seconds(["bash", "-c", loop], 1, scratch)
-    measured = median_seconds([CALCCOURSE, "grade", "1", str(answers), "--jobs", "2", "--seed", "1"], runs, scratch)
-    print(row(f"calccourse grade 1 ({count} answers, --jobs 2)", measured,
-              "shell loop of calccourse check (1 run)", baseline))
-    print(f"\ngrade: {count / measured:.1f} answers/s; loop: {count / baseline:.2f} answers/s; "
-          f"speed-up {baseline / measured:.1f}x")
+    measured = median_seconds(
+        [CALCCOURSE, "grade", "1", str(answers), "--jobs", "2", "--seed", "1"], runs, scratch
+    )
+    print(
+        row(
+            f"calccourse grade 1 ({count} answers, --jobs 2)",
+            measured,
+            "shell loop of calccourse check (1 run)",
+            baseline,
+        )
+    )
+    print(
+        f"\ngrade: {count / measured:.1f} answers/s; loop: {count / baseline:.2f} answers/s; "
+        f"speed-up {baseline / measured:.1f}x"
+    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("parts", nargs="*", default=["startup", "lessons", "check", "grade"])
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
@@ -100,8 +131,9 @@ def main() -> None:
         print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, {args.runs} runs per command\n")
         header()
         for part in args.parts:
-            {"startup": bench_startup, "lessons": bench_lessons, "check": bench_check,
-             "grade": bench_grade}[part](args.runs if part != "grade" else max(1, min(args.runs, 3)), scratch)
+            {"startup": bench_startup, "lessons": bench_lessons, "check": bench_check, "grade": bench_grade}[
+                part
+            ](args.runs if part != "grade" else max(1, min(args.runs, 3)), scratch)
 
 
 if __name__ == "__main__":

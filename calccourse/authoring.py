@@ -24,7 +24,9 @@ class Finding:
     detail: str
 
 
-def self_check(plugins: list[LessonPlugin], seed: int, sandbox: Sandbox, run_demos: bool = True) -> list[Finding]:
+def self_check(
+    plugins: list[LessonPlugin], seed: int, sandbox: Sandbox, run_demos: bool = True
+) -> list[Finding]:
     findings: list[Finding] = []
     with tempfile.TemporaryDirectory(prefix="calccourse-dev-") as scratch:
         for plugin in plugins:
@@ -32,13 +34,17 @@ def self_check(plugins: list[LessonPlugin], seed: int, sandbox: Sandbox, run_dem
     return findings
 
 
-def check_plugin(plugin: LessonPlugin, seed: int, sandbox: Sandbox, scratch: Path,
-                 run_demos: bool = True) -> list[Finding]:
+def check_plugin(
+    plugin: LessonPlugin, seed: int, sandbox: Sandbox, scratch: Path, run_demos: bool = True
+) -> list[Finding]:
     def run(path: Path) -> Report:
         return grade(plugin, path, sandbox, seed=seed)[0]
 
     n = plugin.number
-    found = [_solution(n, run(plugin.folder / "solution.py")), _template(n, run(plugin.folder / "template.py"))]
+    found = [
+        _solution(n, run(plugin.folder / "solution.py")),
+        _template(n, run(plugin.folder / "template.py")),
+    ]
     mistakes = plugin.mistakes
     if not mistakes:
         found.append(Finding(n, "mistakes", False, "no known mistakes in mistakes/*.py"))
@@ -55,15 +61,20 @@ def _failing(report: Report) -> list[str]:
 
 def _solution(n: int, report: Report) -> Finding:
     failing = _failing(report) or ([report.load_error] if report.load_error else [])
-    return Finding(n, "solution passes", not failing, "; ".join(failing) or f"{report.score:g}/{report.max_score:g}")
+    return Finding(
+        n, "solution passes", not failing, "; ".join(failing) or f"{report.score:g}/{report.max_score:g}"
+    )
 
 
 def _template(n: int, report: Report) -> Finding:
     required = [t for t in report.tests if t.required]
     started = [t.name for t in required if not t.message.startswith("Not started yet")]
     ok = report.status == "fail" and bool(required) and not started
-    detail = "every required test reads 'Not started yet'" if ok else (
-        report.load_error or "these do not read 'Not started yet': " + ", ".join(started))
+    detail = (
+        "every required test reads 'Not started yet'"
+        if ok
+        else (report.load_error or "these do not read 'Not started yet': " + ", ".join(started))
+    )
     return Finding(n, "template not started", ok, detail)
 
 

@@ -45,8 +45,11 @@ def collect(paths: list[Path]) -> list[Submission]:
         elif (path / ANSWER_NAME).is_file():
             found.append(Submission(path.resolve().name, path / ANSWER_NAME))
         else:
-            inside = [Submission(sub.name, sub / ANSWER_NAME) for sub in sorted(path.iterdir())
-                      if sub.is_dir() and (sub / ANSWER_NAME).is_file()]
+            inside = [
+                Submission(sub.name, sub / ANSWER_NAME)
+                for sub in sorted(path.iterdir())
+                if sub.is_dir() and (sub / ANSWER_NAME).is_file()
+            ]
             inside += [Submission(file.stem, file) for file in sorted(path.glob("*.py"))]
             if not inside:
                 raise NoAnswers(f"{path} holds no answer files (<student>.py or <student>/{ANSWER_NAME}).")
@@ -123,11 +126,15 @@ def write_csv(results: list[tuple[Submission, Report]], target: Path) -> None:
         writer.writerows(rows)
 
 
-def write_json(plugin: LessonPlugin, seed: int, results: list[tuple[Submission, Report]], target: Path) -> None:
+def write_json(
+    plugin: LessonPlugin, seed: int, results: list[tuple[Submission, Report]], target: Path
+) -> None:
     rows = gradebook_rows(results)
     for row, (_, report) in zip(rows, results):
-        row["tests"] = [{"name": t.name, "status": t.status, "points": t.points, "max_points": t.max_points}
-                        for t in report.tests]
+        row["tests"] = [
+            {"name": t.name, "status": t.status, "points": t.points, "max_points": t.max_points}
+            for t in report.tests
+        ]
     data = {
         "schema": "calccourse-gradebook",
         "version": 1,

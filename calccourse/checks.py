@@ -31,7 +31,9 @@ def fmt(value: Any) -> str:
 
 def describe_args(names: Sequence[str], args: Sequence[Any]) -> str:
     """``x = 1.5`` or ``x = 1, y = 2``; function arguments by their label."""
-    return ", ".join(f"{name} = {fmt(arg) if not callable(arg) else str(arg)}" for name, arg in zip(names, args))
+    return ", ".join(
+        f"{name} = {fmt(arg) if not callable(arg) else str(arg)}" for name, arg in zip(names, args)
+    )
 
 
 def as_number(value: Any, where: str) -> float:

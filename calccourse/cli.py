@@ -6,7 +6,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import NoReturn, Optional
+from typing import NoReturn
 
 import typer
 
@@ -87,11 +87,12 @@ def version_callback(value: bool) -> None:
 
 @app.callback()
 def main_options(
-    lessons_dir: Optional[list[Path]] = typer.Option(
+    lessons_dir: list[Path] | None = typer.Option(
         None, "--lessons-dir", help="Also load lessons from this folder (repeatable)."
     ),
-    version: bool = typer.Option(False, "--version", callback=version_callback, is_eager=True,
-                                 help="Show the version and exit."),
+    version: bool = typer.Option(
+        False, "--version", callback=version_callback, is_eager=True, help="Show the version and exit."
+    ),
 ) -> None:
     """Calculus for machine learning in seven lessons: read, run, answer, check."""
     Options.lessons_dirs = list(lessons_dir or [])
@@ -99,7 +100,9 @@ def main_options(
 
 
 @app.command("list")
-def list_lessons(verbose: bool = typer.Option(False, "--verbose", "-v", help="Show tracebacks of broken lessons.")) -> None:
+def list_lessons(
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show tracebacks of broken lessons."),
+) -> None:
     """List the lessons, what each teaches, and your progress."""
     catalog = Options.catalog()
     data = state.load()
@@ -137,7 +140,7 @@ def lesson(
 @app.command(context_settings=LENIENT)
 def exercise(
     key: str = typer.Argument(..., metavar="N", help="Lesson number or slug."),
-    template: Optional[Path] = typer.Option(None, "--template", help="Write a starter answer file here."),
+    template: Path | None = typer.Option(None, "--template", help="Write a starter answer file here."),
     force: bool = typer.Option(False, "--force", help="Overwrite the --template file if it exists."),
 ) -> None:
     """Show a lesson's exercise; --template writes a starter answer file."""
@@ -206,11 +209,20 @@ def run_all(
         quiet = Console(file=open(os.devnull, "w"), color_system=None)  # noqa: SIM115
         try:
             ctx = run_demo(plugin, quiet, out, fmt)
-            row = {"lesson": plugin.number, "slug": plugin.slug, "status": "pass",
-                   "files": [str(p) for p in ctx.saved]}
+            row = {
+                "lesson": plugin.number,
+                "slug": plugin.slug,
+                "status": "pass",
+                "files": [str(p) for p in ctx.saved],
+            }
         except DemoFailed as error:
-            row = {"lesson": plugin.number, "slug": plugin.slug, "status": "error",
-                   "files": [], "error": str(error).splitlines()[0]}
+            row = {
+                "lesson": plugin.number,
+                "slug": plugin.slug,
+                "status": "error",
+                "files": [],
+                "error": str(error).splitlines()[0],
+            }
         finally:
             quiet.file.close()
         row["duration"] = round(time.perf_counter() - started, 3)
@@ -218,8 +230,10 @@ def run_all(
         if report_format == "text":
             mark = render.MARK["pass" if row["status"] == "pass" else "error"]
             detail = f"{len(row['files'])} plots" if row["status"] == "pass" else row["error"]
-            console.print(f"{mark} lesson {plugin.number} {plugin.slug:<14} {row['duration']:6.2f} s  {detail}",
-                          highlight=False)
+            console.print(
+                f"{mark} lesson {plugin.number} {plugin.slug:<14} {row['duration']:6.2f} s  {detail}",
+                highlight=False,
+            )
     broken = [{"path": b.path, "reason": b.reason} for b in catalog.broken]
     if report_format == "json":
         import json
@@ -237,7 +251,9 @@ def answer_file(path: Path) -> Path:
     if not path.exists():
         fail(f"there is no file {path}. Create it with `calccourse exercise N --template {path}`.")
     if path.is_dir():
-        fail(f"{path} is a folder; give the answer file (a .py file). To grade a class, use `calccourse grade`.")
+        fail(
+            f"{path} is a folder; give the answer file (a .py file). For a class, use `calccourse grade`."
+        )
     if path.suffix != ".py":
         fail(f"{path} is not a Python file; the answer must be a .py file.")
     return path
@@ -247,13 +263,17 @@ def answer_file(path: Path) -> Path:
 def check(
     key: str = typer.Argument(..., metavar="N", help="Lesson number or slug."),
     answer: Path = typer.Argument(..., metavar="ANSWER.py", help="Your answer file."),
-    seed: Optional[int] = typer.Option(None, "--seed", help="Repeat a run: the same inputs as that seed."),
-    timeout: float = typer.Option(5.0, "--timeout", min=0.1, help="Seconds the answer may take to load, and per call."),
-    formats: Optional[list[str]] = typer.Option(
+    seed: int | None = typer.Option(None, "--seed", help="Repeat a run: the same inputs as that seed."),
+    timeout: float = typer.Option(
+        5.0, "--timeout", min=0.1, help="Seconds the answer may take to load, and per call."
+    ),
+    formats: list[str] | None = typer.Option(
         None, "--format", help="text, json, junit, gradescope or exercism; repeat with --output for several."
     ),
-    outputs: Optional[list[Path]] = typer.Option(None, "--output", help="Write the matching --format here."),
-    plot: bool = typer.Option(True, "--plot/--no-plot", help="Save a plot of your answer against the reference."),
+    outputs: list[Path] | None = typer.Option(None, "--output", help="Write the matching --format here."),
+    plot: bool = typer.Option(
+        True, "--plot/--no-plot", help="Save a plot of your answer against the reference."
+    ),
     out: Path = typer.Option(Path("calccourse-plots"), "--out", help="Folder for the plot."),
     exit_zero: bool = typer.Option(False, "--exit-zero", help="Exit 0 whatever the result (for CI runners)."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Also show the messages of passed tests."),
@@ -315,10 +335,12 @@ def grade(
     key: str = typer.Argument(..., metavar="N", help="Lesson number or slug."),
     paths: list[Path] = typer.Argument(..., metavar="PATH...", help="Answer files, or folders of them."),
     jobs: int = typer.Option(os.cpu_count() or 2, "--jobs", "-j", min=1, help="Answers graded at once."),
-    csv_file: Optional[Path] = typer.Option(None, "--csv", help="Write the gradebook as CSV."),
-    json_file: Optional[Path] = typer.Option(None, "--json", help="Write the gradebook as JSON."),
-    seed: Optional[int] = typer.Option(None, "--seed", help="Seed for the inputs (one for the whole class)."),
-    timeout: float = typer.Option(5.0, "--timeout", min=0.1, help="Seconds an answer may take to load, and per call."),
+    csv_file: Path | None = typer.Option(None, "--csv", help="Write the gradebook as CSV."),
+    json_file: Path | None = typer.Option(None, "--json", help="Write the gradebook as JSON."),
+    seed: int | None = typer.Option(None, "--seed", help="Seed for the inputs (one for the whole class)."),
+    timeout: float = typer.Option(
+        5.0, "--timeout", min=0.1, help="Seconds an answer may take to load, and per call."
+    ),
 ) -> None:
     """Grade a class's answers in parallel: a table, and a gradebook in CSV or JSON."""
     from calccourse import batch
@@ -332,11 +354,19 @@ def grade(
     seed = new_seed() if seed is None else seed
     console = make_console()
     with render.progress(console, len(submissions), f"grading lesson {plugin.number}") as advance:
-        results = batch.grade_all(plugin, submissions, jobs=jobs, seed=seed, timeout=timeout,
-                                  done=lambda submission, report: advance())
+        results = batch.grade_all(
+            plugin,
+            submissions,
+            jobs=jobs,
+            seed=seed,
+            timeout=timeout,
+            done=lambda submission, report: advance(),
+        )
     render.gradebook(console, batch.gradebook_rows(results), seed)
-    for target, write in ((csv_file, lambda t: batch.write_csv(results, t)),
-                          (json_file, lambda t: batch.write_json(plugin, seed, results, t))):
+    for target, write in (
+        (csv_file, lambda t: batch.write_csv(results, t)),
+        (json_file, lambda t: batch.write_json(plugin, seed, results, t)),
+    ):
         if target is not None:
             try:
                 write(target)
@@ -354,7 +384,7 @@ def progress() -> None:
 
 @app.command(context_settings=LENIENT)
 def reset(
-    key: Optional[str] = typer.Argument(None, metavar="[N]", help="One lesson (default: all)."),
+    key: str | None = typer.Argument(None, metavar="[N]", help="One lesson (default: all)."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
 ) -> None:
     """Forget your progress (all lessons, or one) and start the hint ladders again."""
@@ -370,7 +400,7 @@ def reset(
 
 @dev_app.command("check", context_settings=LENIENT)
 def dev_check(
-    key: Optional[str] = typer.Argument(None, metavar="[N]", help="One lesson (default: all)."),
+    key: str | None = typer.Argument(None, metavar="[N]", help="One lesson (default: all)."),
     seed: int = typer.Option(0, "--seed", help="Seed for the checkers' inputs."),
     demos: bool = typer.Option(True, "--demos/--no-demos", help="Also run each demo."),
 ) -> None:
@@ -384,8 +414,9 @@ def dev_check(
     console = make_console()
     for finding in findings:
         mark = render.MARK["pass" if finding.ok else "fail"]
-        console.print(f"{mark} lesson {finding.lesson} {finding.what}: {finding.detail}", highlight=False,
-                      markup=False)
+        console.print(
+            f"{mark} lesson {finding.lesson} {finding.what}: {finding.detail}", highlight=False, markup=False
+        )
     bad = [f for f in findings if not f.ok]
     console.print(f"\n{len(findings) - len(bad)} passed, {len(bad)} failed", highlight=False)
     for item in Options.catalog().broken if not key else []:

@@ -80,7 +80,9 @@ class DemoFailed(Exception):
     """A lesson's demo raised: the lesson plugin is broken (exit 4)."""
 
 
-def run_demo(plugin: Any, console: Console, out_dir: Path, fmt: str = "png", show: bool = False) -> DemoContext:
+def run_demo(
+    plugin: Any, console: Console, out_dir: Path, fmt: str = "png", show: bool = False
+) -> DemoContext:
     """Run a lesson's demo, saving its plots in ``out_dir``; raise DemoFailed if it breaks."""
     import traceback
 

@@ -54,8 +54,10 @@ class Catalog:
         for item in self.broken:
             folder = Path(item.path).name.lower()
             digits = re.match(r"\d+", folder)
-            if key == folder or key in folder.split("-", 1)[-1:] or (
-                digits and key.isdigit() and int(digits.group()) == int(key)
+            if (
+                key == folder
+                or key in folder.split("-", 1)[-1:]
+                or (digits and key.isdigit() and int(digits.group()) == int(key))
             ):
                 return item
         return None
@@ -108,7 +110,9 @@ def discover(extra_dirs: list[Path] | None = None, *, use_entry_points: bool = T
         path = str(plugin.folder)
         if plugin.number in numbers:
             catalog.broken.append(
-                BrokenLesson(path, f"lesson number {plugin.number} is already used by {numbers[plugin.number]}")
+                BrokenLesson(
+                    path, f"lesson number {plugin.number} is already used by {numbers[plugin.number]}"
+                )
             )
         elif plugin.slug in slugs:
             catalog.broken.append(

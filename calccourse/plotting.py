@@ -9,8 +9,9 @@ if TYPE_CHECKING:
     from calccourse.grading import Outcome, Test
 
 
-def save_check_plot(number: int, tests: list[Test], outcomes: list[list[Outcome]], out_dir: Path,
-                    fmt: str = "png") -> Path | None:
+def save_check_plot(
+    number: int, tests: list[Test], outcomes: list[list[Outcome]], out_dir: Path, fmt: str = "png"
+) -> Path | None:
     """Draw every test that has a plot and whose calls all returned; None when there is none."""
     drawable = [(test, got) for test, got in zip(tests, outcomes) if test.plot and all(o.ok for o in got)]
     if not drawable:
@@ -29,7 +30,7 @@ def save_check_plot(number: int, tests: list[Test], outcomes: list[list[Outcome]
         except Exception as error:  # noqa: BLE001 - a value the plot cannot draw is no reason to fail
             ax.set_title(f"{test.name}: cannot draw ({type(error).__name__})")
         ax.grid(alpha=0.3)
-    for ax in list(axes.flat)[len(drawable):]:
+    for ax in list(axes.flat)[len(drawable) :]:
         ax.set_visible(False)
     figure.suptitle(f"Lesson {number}: your answer against the reference")
     figure.tight_layout()

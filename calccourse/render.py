@@ -41,7 +41,9 @@ def markdown(console: Console, text: str) -> None:
 def code(console: Console, source: str) -> None:
     from rich.syntax import Syntax
 
-    console.print(Syntax(source.rstrip(), "python", theme="monokai", word_wrap=True, background_color="default"))
+    console.print(
+        Syntax(source.rstrip(), "python", theme="monokai", word_wrap=True, background_color="default")
+    )
 
 
 def exercise(console: Console, plugin: LessonPlugin) -> None:
@@ -67,8 +69,12 @@ def lesson_list(console: Console, catalog: Catalog, statuses: dict[str, str], ve
     table.add_column("status")
     for plugin in catalog.lessons:
         origin = "" if plugin.origin == "bundled" else f"\n[dim]{plugin.folder}[/dim]"
-        table.add_row(str(plugin.number), f"{plugin.title} [dim]({plugin.slug})[/dim]{origin}",
-                      plugin.lesson.summary, statuses.get(plugin.slug, "new"))
+        table.add_row(
+            str(plugin.number),
+            f"{plugin.title} [dim]({plugin.slug})[/dim]{origin}",
+            plugin.lesson.summary,
+            statuses.get(plugin.slug, "new"),
+        )
     console.print(table)
     for item in catalog.broken:
         console.print(f"[red]broken lesson[/red] {item.path}: {item.reason}", soft_wrap=True)
@@ -79,7 +85,9 @@ def lesson_list(console: Console, catalog: Catalog, statuses: dict[str, str], ve
 
 def report(console: Console, result: Report, verbose: bool = False) -> None:
     """The learner's report: one line a test, feedback under failures, then the verdict."""
-    console.print(Rule(Text(f"Checking {result.answer} · lesson {result.lesson} · {result.title}", style="bold")))
+    console.print(
+        Rule(Text(f"Checking {result.answer} · lesson {result.lesson} · {result.title}", style="bold"))
+    )
     if result.load_error is not None:
         console.print("[yellow]Your answer could not be run:[/yellow]")
         console.print(result.load_error, markup=False, highlight=False, soft_wrap=True)
@@ -105,8 +113,10 @@ def report(console: Console, result: Report, verbose: bool = False) -> None:
         "fail": "[red]Not yet.[/red] Read the messages above, fix one thing, check again.",
         "error": "[yellow]Your answer could not be run[/yellow]: fix the error above first.",
     }[result.status]
-    console.print(f"{verdict}  score {result.score:g}/{result.max_score:g} · seed {result.seed} "
-                  f"(repeat with --seed {result.seed})")
+    console.print(
+        f"{verdict}  score {result.score:g}/{result.max_score:g} · seed {result.seed} "
+        f"(repeat with --seed {result.seed})"
+    )
 
 
 @contextmanager
@@ -117,8 +127,14 @@ def progress(console: Console, total: int, description: str) -> Iterator[Callabl
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console, transient=True) as bar:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
         task = bar.add_task(description, total=total)
         lock = Lock()
 
@@ -131,13 +147,23 @@ def progress(console: Console, total: int, description: str) -> Iterator[Callabl
 
 def gradebook(console: Console, rows: list[dict[str, object]], seed: int) -> None:
     table = Table(title=f"Gradebook (seed {seed})", title_justify="left")
-    for column, justify in (("student", "left"), ("score", "right"), ("status", "left"), ("time", "right"),
-                            ("first failed test", "left")):
+    for column, justify in (
+        ("student", "left"),
+        ("score", "right"),
+        ("status", "left"),
+        ("time", "right"),
+        ("first failed test", "left"),
+    ):
         table.add_column(column, justify=justify, overflow="fold")  # type: ignore[arg-type]
     for row in rows:
         status = str(row["status"])
-        table.add_row(str(row["student"]), f"{row['score']:g}/{row['max_score']:g}",
-                      f"[{STYLE[status]}]{status}[/]", f"{row['duration']:.2f} s", str(row["first_failure"]))
+        table.add_row(
+            str(row["student"]),
+            f"{row['score']:g}/{row['max_score']:g}",
+            f"[{STYLE[status]}]{status}[/]",
+            f"{row['duration']:.2f} s",
+            str(row["first_failure"]),
+        )
     console.print(table)
     passed = sum(1 for row in rows if row["status"] == "pass")
     console.print(f"{passed} of {len(rows)} passed.", highlight=False)
@@ -153,7 +179,13 @@ def progress_table(console: Console, lessons: list[LessonPlugin], data: dict, wh
         check = data.get("checks", {}).get(plugin.slug, {})
         score = f"{check['score']:g}/{check['max_score']:g}" if check else ""
         hints = data.get("hints", {}).get(plugin.slug, 0)
-        table.add_row(str(plugin.number), f"{plugin.title} ({plugin.slug})", status_of(plugin.slug, data),
-                      score, check.get("when", ""), f"{hints}/{len(plugin.hints)}" if hints else "")
+        table.add_row(
+            str(plugin.number),
+            f"{plugin.title} ({plugin.slug})",
+            status_of(plugin.slug, data),
+            score,
+            check.get("when", ""),
+            f"{hints}/{len(plugin.hints)}" if hints else "",
+        )
     console.print(table)
     console.print(f"[dim]kept in {where}[/dim]", highlight=False)

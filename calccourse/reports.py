@@ -50,9 +50,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 #   Char ::= #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]
 _XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _TRACEBACK_LINE = re.compile(r'File "(?P<path>[^"\n]+)", line (?P<line>\d+)')
-_EXCEPTION_NAME = re.compile(
-    r"^(?P<name>[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Warning))\b", re.M
-)
+_EXCEPTION_NAME = re.compile(r"^(?P<name>[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Warning))\b", re.M)
 
 
 def _clean(text: str | None) -> str:
@@ -219,39 +217,66 @@ def to_junit(
     suite_name, classname = _suite_names(report)
     if not _not_loaded(report):
         cases = [
-            (test.name, test.status, test.duration, test.message, _details(test),
-             [("points", _num(test.points)), ("max_points", _num(test.max_points)),
-              ("required", "true" if test.required else "false")])
+            (
+                test.name,
+                test.status,
+                test.duration,
+                test.message,
+                _details(test),
+                [
+                    ("points", _num(test.points)),
+                    ("max_points", _num(test.max_points)),
+                    ("required", "true" if test.required else "false"),
+                ],
+            )
             for test in report.tests
         ]
     else:
         error = report.load_error or "The answer could not be run."
-        cases = [(LOAD_TEST, "error", report.duration, error, _clean(error),
-                  [("points", "0"), ("max_points", _num(report.max_score))])]
+        cases = [
+            (
+                LOAD_TEST,
+                "error",
+                report.duration,
+                error,
+                _clean(error),
+                [("points", "0"), ("max_points", _num(report.max_score))],
+            )
+        ]
     failures = sum(1 for case in cases if case[1] == "fail")
     errors = sum(1 for case in cases if case[1] == "error")
-    counts = {"tests": str(len(cases)), "failures": str(failures), "errors": str(errors),
-              "skipped": "0"}
+    counts = {"tests": str(len(cases)), "failures": str(failures), "errors": str(errors), "skipped": "0"}
     duration = f"{max(report.duration, 0.0):.3f}"
 
     root = ET.Element("testsuites", {"name": "calccourse", **counts, "time": duration})
     started = timestamp or datetime.now(timezone.utc) - timedelta(seconds=max(report.duration, 0.0))
     if started.tzinfo is not None:
         started = started.astimezone(timezone.utc).replace(tzinfo=None)
-    suite_attrs = {"name": suite_name, **counts, "time": duration,
-                   "timestamp": started.isoformat(timespec="seconds")}
+    suite_attrs = {
+        "name": suite_name,
+        **counts,
+        "time": duration,
+        "timestamp": started.isoformat(timespec="seconds"),
+    }
     if hostname:
         suite_attrs["hostname"] = xml_safe(hostname)
     suite = ET.SubElement(root, "testsuite", suite_attrs)
     properties = ET.SubElement(suite, "properties")
-    suite_props = (("seed", str(report.seed)), ("answer", report.answer),
-                   ("score", _num(report.score)), ("max_score", _num(report.max_score)))
+    suite_props = (
+        ("seed", str(report.seed)),
+        ("answer", report.answer),
+        ("score", _num(report.score)),
+        ("max_score", _num(report.max_score)),
+    )
     for name, value in suite_props:
         ET.SubElement(properties, "property", {"name": name, "value": xml_safe(value)})
 
     for name, status, seconds, message, details, props in cases:
-        case = ET.SubElement(suite, "testcase", {
-            "classname": classname, "name": xml_safe(name), "time": f"{max(seconds, 0.0):.3f}"})
+        case = ET.SubElement(
+            suite,
+            "testcase",
+            {"classname": classname, "name": xml_safe(name), "time": f"{max(seconds, 0.0):.3f}"},
+        )
         case_props = ET.SubElement(case, "properties")
         for key, value in props:
             ET.SubElement(case_props, "property", {"name": key, "value": value})
@@ -261,8 +286,9 @@ def to_junit(
             fallback = "LoadError" if _not_loaded(report) else "AnswerError"
             kind, kind_type = "error", _exception_type(message, fallback)
         if status in ("fail", "error"):
-            result = ET.SubElement(case, kind, {"message": xml_safe(_headline(message)),
-                                                "type": xml_safe(kind_type)})
+            result = ET.SubElement(
+                case, kind, {"message": xml_safe(_headline(message)), "type": xml_safe(kind_type)}
+            )
             result.text = xml_safe(details)
     if report.output:
         out = ET.SubElement(suite, "system-out")
@@ -277,8 +303,11 @@ def to_junit(
 
 
 def _summary(report: Report, total: float) -> str:
-    verdict = {"pass": "All required tests passed.", "fail": "Some tests failed.",
-               "error": "Your answer could not be run."}[report.status]
+    verdict = {
+        "pass": "All required tests passed.",
+        "fail": "Some tests failed.",
+        "error": "Your answer could not be run.",
+    }[report.status]
     answer = _clean(Path(report.answer).name)
     lines = [
         f"calccourse {_version()} · lesson {report.lesson} ({report.slug}): {_clean(report.title)}",
@@ -326,14 +355,16 @@ def to_gradescope_dict(report: Report) -> dict[str, Any]:
             for test in report.tests
         ]
     else:
-        tests = [{
-            "name": LOAD_TEST,
-            "score": 0.0,
-            "max_score": total,
-            "status": "failed",
-            "output": _clean(report.load_error or "The answer could not be run."),
-            "visibility": "visible",
-        }]
+        tests = [
+            {
+                "name": LOAD_TEST,
+                "score": 0.0,
+                "max_score": total,
+                "status": "failed",
+                "output": _clean(report.load_error or "The answer could not be run."),
+                "visibility": "visible",
+            }
+        ]
     return {
         "score": report.score,
         "execution_time": round(max(report.duration, 0.0), 3),
@@ -414,13 +445,15 @@ def to_exercism_dict(report: Report) -> dict[str, Any]:
             for test in report.tests
         ]
     else:
-        data["tests"] = [{
-            "name": LOAD_TEST,
-            "status": "error",
-            "message": data["message"],
-            "output": output,
-            "score": 0.0,
-        }]
+        data["tests"] = [
+            {
+                "name": LOAD_TEST,
+                "status": "error",
+                "message": data["message"],
+                "output": output,
+                "score": 0.0,
+            }
+        ]
     return data
 
 
@@ -442,8 +475,11 @@ def _escape_property(text: str) -> str:
 
 
 def _command(kind: str, message: str, **properties: str | int | None) -> str:
-    props = ",".join(f"{key}={_escape_property(str(value))}" for key, value in properties.items()
-                     if value is not None and value != "")
+    props = ",".join(
+        f"{key}={_escape_property(str(value))}"
+        for key, value in properties.items()
+        if value is not None and value != ""
+    )
     return f"::{kind}{' ' + props if props else ''}::{_escape_data(message)}"
 
 
@@ -460,8 +496,11 @@ def answer_line(message: str, answer_path: str | Path) -> int | None:
     """The line of the answer file a message points at: the innermost ``File "…", line N``
     frame of that file in a traceback (or a SyntaxError), else None."""
     answer = Path(answer_path)
-    lines = [int(m.group("line")) for m in _TRACEBACK_LINE.finditer(message or "")
-             if _same_file(m.group("path"), answer)]
+    lines = [
+        int(m.group("line"))
+        for m in _TRACEBACK_LINE.finditer(message or "")
+        if _same_file(m.group("path"), answer)
+    ]
     return lines[-1] if lines else None
 
 
@@ -500,16 +539,30 @@ def github_annotations(
     lines: list[str] = []
     if report.load_error is not None:
         message = _clean(report.load_error)
-        lines.append(_command("error", message, file=file, line=answer_line(message, answer_path),
-                              title=f"lesson {report.lesson}: your answer could not be run"))
+        lines.append(
+            _command(
+                "error",
+                message,
+                file=file,
+                line=answer_line(message, answer_path),
+                title=f"lesson {report.lesson}: your answer could not be run",
+            )
+        )
     for test in report.tests:
         if test.status == "pass":
             continue
         message = _details(test)
         optional = "" if test.required else " (optional)"
         line = answer_line(test.message, answer_path)
-        lines.append(_command("error", message, file=file, line=line,
-                              title=f"lesson {report.lesson}: {_clean(test.name)}{optional}"))
+        lines.append(
+            _command(
+                "error",
+                message,
+                file=file,
+                line=line,
+                title=f"lesson {report.lesson}: {_clean(test.name)}{optional}",
+            )
+        )
     points = f"Points {_num(report.score)}/{_num(report.max_score)}"
     lines.append(_command("notice", points, title="Points"))
     return lines

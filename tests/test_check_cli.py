@@ -62,9 +62,28 @@ def test_usage_errors_exit_2(run, tmp_path, solution, args, message):
 
 
 def test_several_reports_in_one_run(run, tmp_path, solution):
-    result = run("check", "1", str(solution), "--no-plot", "--seed", "1",
-                 "--format", "json", "--output", "r.json", "--format", "junit", "--output", "r.xml",
-                 "--format", "gradescope", "--output", "gs.json", "--format", "exercism")
+    result = run(
+        "check",
+        "1",
+        str(solution),
+        "--no-plot",
+        "--seed",
+        "1",
+        "--format",
+        "json",
+        "--output",
+        "r.json",
+        "--format",
+        "junit",
+        "--output",
+        "r.xml",
+        "--format",
+        "gradescope",
+        "--output",
+        "gs.json",
+        "--format",
+        "exercism",
+    )
     assert result.exit_code == 0
     data = json.loads((tmp_path / "r.json").read_text())
     assert data["status"] == "pass" and data["seed"] == 1 and data["score"] == data["max_score"] > 0
@@ -97,8 +116,12 @@ def test_grade_a_class_folder(run, tmp_path):
     shutil.copy(LESSON1.folder / "template.py", folder / "bob.py")
     (folder / "cy.py").write_text("while True:\n    pass\n")
     (folder / "eve.py").write_text("import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n")
-    (folder / "dee.py").write_text("import sys\nsys.stdout.write('x' * 10**7)\n" + (LESSON1.folder / "solution.py").read_text())
-    result = run("grade", "1", str(folder), "--jobs", "2", "--timeout", "1", "--csv", "g.csv", "--json", "g.json")
+    (folder / "dee.py").write_text(
+        "import sys\nsys.stdout.write('x' * 10**7)\n" + (LESSON1.folder / "solution.py").read_text()
+    )
+    result = run(
+        "grade", "1", str(folder), "--jobs", "2", "--timeout", "1", "--csv", "g.csv", "--json", "g.json"
+    )
     assert result.exit_code == 0, result.output
     with (tmp_path / "g.csv").open() as handle:
         rows = {row["student"]: row for row in csv.DictReader(handle)}
@@ -113,7 +136,9 @@ def test_grade_a_class_folder(run, tmp_path):
     assert result.output.index("ann") < result.output.index("bob") < result.output.index("cy")
 
 
-@pytest.mark.parametrize(("path", "message"), [("nowhere", "no file or folder"), ("empty", "holds no answer")])
+@pytest.mark.parametrize(
+    ("path", "message"), [("nowhere", "no file or folder"), ("empty", "holds no answer")]
+)
 def test_grade_usage_errors(run, tmp_path, path, message):
     (tmp_path / "empty").mkdir()
     result = run("grade", "1", path)

@@ -15,8 +15,19 @@ SLUGS = ["derivatives", "integrals", "gradient", "jacobian", "backpropagation", 
 def test_help_lists_every_command_with_a_purpose(run):
     result = run("--help")
     assert result.exit_code == 0
-    for command in ("list", "lesson", "exercise", "check", "hint", "solution", "grade", "run-all",
-                    "progress", "reset", "dev"):
+    for command in (
+        "list",
+        "lesson",
+        "exercise",
+        "check",
+        "hint",
+        "solution",
+        "grade",
+        "run-all",
+        "progress",
+        "reset",
+        "dev",
+    ):
         assert re.search(rf"^\s+{command}\s+\S", result.output, re.MULTILINE), command
 
 
@@ -123,20 +134,21 @@ def test_run_all_runs_every_demo(run):
     assert len(re.findall(r"^✓ lesson \d", result.output, re.MULTILINE)) == 7
 
 
-def test_progress_and_reset(run, tmp_path):
+def test_progress_and_reset(run, tmp_path, catalog):
     solution = tmp_path / "solution.py"
-    assert run("solution", "1").exit_code == 0
-    from calccourse.discovery import discover
-
-    solution.write_text(discover().find("1").solution)
+    solution.write_text(catalog.find("1").solution)
+    assert "passed" not in run("progress").output
     assert run("check", "1", str(solution), "--no-plot").exit_code == 0
-    assert re.search(r"derivatives.*passed", run("progress").output)
+    assert "passed" in run("progress").output
+    assert run("reset").exit_code == 2  # no terminal to confirm on: --yes is required
+    assert "passed" in run("progress").output
     assert run("reset", "--yes").exit_code == 0
     assert "passed" not in run("progress").output
 
 
 def test_command_line_without_terminal_has_no_escape_codes():
-    result = subprocess.run([sys.executable, "-m", "calccourse", "list"], capture_output=True, text=True,
-                            timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "calccourse", "list"], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0
     assert not ESCAPE.search(result.stdout)

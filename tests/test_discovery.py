@@ -43,7 +43,11 @@ def test_environment_variable_adds_a_lesson(tmp_path, monkeypatch, run):
         ({}, "import no_such_module_anywhere", "ModuleNotFoundError"),
         ({"checker.py": None}, None, "missing checker.py"),
         ({}, "x = 1", "does not set LESSON"),
-        ({}, "from calccourse.lesson import Lesson\nLESSON = Lesson(0, 'Bad Slug', '', '', ())", "number must be"),
+        (
+            {},
+            "from calccourse.lesson import Lesson\nLESSON = Lesson(0, 'Bad Slug', '', '', ())",
+            "number must be",
+        ),
     ],
 )
 def test_broken_plugin_is_reported_and_others_keep_working(tmp_path, run, files, init, reason):
@@ -102,7 +106,9 @@ def test_entry_point_lessons_are_discovered(tmp_path, monkeypatch):
     monkeypatch.syspath_prepend(str(tmp_path / "site"))
     catalog = discover()
     assert catalog.find("packaged").origin == "entry point"
-    assert any("no_such_pack_here" in item.path and "ModuleNotFoundError" in item.reason for item in catalog.broken)
+    assert any(
+        "no_such_pack_here" in item.path and "ModuleNotFoundError" in item.reason for item in catalog.broken
+    )
     assert len(catalog.lessons) == 8
 
 
@@ -110,13 +116,31 @@ def test_entry_point_lessons_are_discovered(tmp_path, monkeypatch):
 def test_installed_wheel_carries_the_lessons(tmp_path):
     """Built and installed as a wheel (not from this checkout), `list` still finds all seven."""
     wheels = tmp_path / "wheels"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-                    "-w", str(wheels), str(ROOT)], check=True, timeout=300)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(wheels),
+            str(ROOT),
+        ],
+        check=True,
+        timeout=300,
+    )
     env_dir = tmp_path / "env"
     venv.create(env_dir, system_site_packages=True, with_pip=False)
     python = env_dir / "bin" / "python"
-    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                          capture_output=True, text=True, check=True).stdout.strip()
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     import zipfile
 
     wheel = next(wheels.glob("calccourse-*.whl"))
@@ -129,8 +153,9 @@ def test_installed_wheel_carries_the_lessons(tmp_path):
         print(len(c.lessons), len(c.broken))
         """
     )
-    out = subprocess.run([str(python), "-c", script], capture_output=True, text=True, cwd=tmp_path, check=True,
-                         timeout=60).stdout.split()
+    out = subprocess.run(
+        [str(python), "-c", script], capture_output=True, text=True, cwd=tmp_path, check=True, timeout=60
+    ).stdout.split()
     assert out[0].startswith(site) and out[0].endswith("calccourse/lessons")
     assert out[1:] == ["7", "0"]
     assert bundled_lessons_dir() == ROOT / "lessons"

@@ -29,8 +29,17 @@ def check(run, lessons_dir, tmp_path):
         answer = tmp_path / "answer.py"
         answer.write_text(textwrap.dedent(source))
         started = time.monotonic()
-        result = run("--lessons-dir", str(lessons_dir), "check", "tiny", str(answer), "--no-plot",
-                     "--timeout", "1", *extra)
+        result = run(
+            "--lessons-dir",
+            str(lessons_dir),
+            "check",
+            "tiny",
+            str(answer),
+            "--no-plot",
+            "--timeout",
+            "1",
+            *extra,
+        )
         return result, time.monotonic() - started
 
     return go
@@ -42,7 +51,9 @@ def test_correct_answer_passes(check):
     assert "All tests passed" in result.output
 
 
-@pytest.mark.parametrize("exit_call", ["import os\nos._exit(0)", "raise SystemExit(0)", "import sys\nsys.exit()"])
+@pytest.mark.parametrize(
+    "exit_call", ["import os\nos._exit(0)", "raise SystemExit(0)", "import sys\nsys.exit()"]
+)
 def test_exit_at_import_is_not_a_pass(check, exit_call):
     result, _ = check(exit_call + "\n" + CORRECT)
     assert result.exit_code == 3
@@ -105,7 +116,9 @@ def test_endless_loop_in_a_call_fails_that_test(check):
 
 
 def test_loop_that_ignores_sigterm_is_still_stopped(check):
-    result, seconds = check("import signal\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\nwhile True:\n    pass\n")
+    result, seconds = check(
+        "import signal\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\nwhile True:\n    pass\n"
+    )
     assert result.exit_code == 3
     assert seconds < 4
 
@@ -117,7 +130,9 @@ def test_memory_hog_at_import(check):
 
 
 def test_memory_hog_in_a_call(check):
-    result, seconds = check("def double(x):\n    hog = []\n    while True:\n        hog.append(bytearray(10**7))\n")
+    result, seconds = check(
+        "def double(x):\n    hog = []\n    while True:\n        hog.append(bytearray(10**7))\n"
+    )
     assert result.exit_code == 1
     assert "memory" in result.output
     assert seconds < 6
@@ -174,8 +189,10 @@ def test_input_at_import_is_explained(check):
 
 def test_files_are_written_in_a_scratch_folder_that_is_removed(check, tmp_path):
     where = tmp_path / "cwd"
-    result, _ = check(f"import os\nopen('junk.txt', 'w').write('junk')\n"
-                      f"open({str(where)!r}, 'w').write(os.getcwd())\n{CORRECT}")
+    result, _ = check(
+        f"import os\nopen('junk.txt', 'w').write('junk')\n"
+        f"open({str(where)!r}, 'w').write(os.getcwd())\n{CORRECT}"
+    )
     assert result.exit_code == 0
     scratch = Path(where.read_text())
     assert scratch != tmp_path and not scratch.exists()

@@ -71,6 +71,13 @@ def test_check_draws_a_wrong_answer_against_the_reference(plugin, sandbox, tmp_p
 
 
 def test_every_bundled_lesson_is_here():
-    assert [p.slug for p in LESSONS] == ["derivatives", "integrals", "gradient", "jacobian",
-                                         "backpropagation", "optimisation", "svm"]
+    assert [p.slug for p in LESSONS] == [
+        "derivatives",
+        "integrals",
+        "gradient",
+        "jacobian",
+        "backpropagation",
+        "optimisation",
+        "svm",
+    ]
     assert all(Path(p.folder).parent.name == "lessons" for p in LESSONS)

@@ -37,8 +37,9 @@ from calccourse import reports
 from calccourse.grading import Report
 from calccourse.grading import TestResult as Result  # not "Test…": pytest would try to collect it
 
-NASTY = ("start \x1b[31mred\x1b[0m \x00nul \x07bell \x0bvt \x1f \ufffe \ud800"
-         " <tag> & \"q\" ]]> é ∂f/∂x 🧮\r\nend")
+NASTY = (
+    'start \x1b[31mred\x1b[0m \x00nul \x07bell \x0bvt \x1f \ufffe \ud800 <tag> & "q" ]]> é ∂f/∂x 🧮\r\nend'
+)
 TRACEBACK = (
     "ZeroDivisionError in gradient(f, (0.5, 1.0)):\n"
     '  File "{path}", line 7, in gradient\n'
@@ -50,43 +51,91 @@ TRACEBACK = (
 def make_report(**changes) -> Report:
     """A failing lesson-3 report: a pass, a fail with feedback, an error, an optional fail."""
     tests = [
-        Result("gradient at 5 points", "pass", 2.0, 2.0, "matches at every point.",
-               duration=0.0012),
-        Result("partial derivative ∂f/∂x", "fail", 0.0, 1.5,
-                   "∂f/∂x at (0.3, 0.1) should be 0.6, got -0.6.",
-                   feedback="sign slip: d/dx of −x² is −2x.", duration=0.0004),
-        Result("gradient of a hidden function", "error", 0.0, 1.0,
-                   TRACEBACK.format(path="/work/class/answer.py"), duration=0.0001),
-        Result("bonus: numerical gradient", "fail", 0.0, 0.5,
-               "Not started yet: `numgrad` still raises NotImplementedError.", required=False),
+        Result("gradient at 5 points", "pass", 2.0, 2.0, "matches at every point.", duration=0.0012),
+        Result(
+            "partial derivative ∂f/∂x",
+            "fail",
+            0.0,
+            1.5,
+            "∂f/∂x at (0.3, 0.1) should be 0.6, got -0.6.",
+            feedback="sign slip: d/dx of −x² is −2x.",
+            duration=0.0004,
+        ),
+        Result(
+            "gradient of a hidden function",
+            "error",
+            0.0,
+            1.0,
+            TRACEBACK.format(path="/work/class/answer.py"),
+            duration=0.0001,
+        ),
+        Result(
+            "bonus: numerical gradient",
+            "fail",
+            0.0,
+            0.5,
+            "Not started yet: `numgrad` still raises NotImplementedError.",
+            required=False,
+        ),
     ]
-    values = dict(lesson=3, slug="gradient", title="The gradient", answer="answer.py", seed=123456,
-                  status="fail", tests=tests, output="debug: x = 0.5\n", duration=0.4567,
-                  plots=[Path("calccourse-plots/lesson3-check.png")])
+    values = dict(
+        lesson=3,
+        slug="gradient",
+        title="The gradient",
+        answer="answer.py",
+        seed=123456,
+        status="fail",
+        tests=tests,
+        output="debug: x = 0.5\n",
+        duration=0.4567,
+        plots=[Path("calccourse-plots/lesson3-check.png")],
+    )
     values.update(changes)
     return Report(**values)
 
 
 def passing_report() -> Report:
-    tests = [Result("derivative(x) at 5 points", "pass", 1.0, 1.0, "close at every point."),
-             Result("rate_of_change(f, x, dx)", "pass", 2.0, 2.0, "close at every point.")]
-    return Report(1, "derivatives", "Differential calculus", "answer.py", 7, "pass", tests,
-                  duration=0.2)
+    tests = [
+        Result("derivative(x) at 5 points", "pass", 1.0, 1.0, "close at every point."),
+        Result("rate_of_change(f, x, dx)", "pass", 2.0, 2.0, "close at every point."),
+    ]
+    return Report(1, "derivatives", "Differential calculus", "answer.py", 7, "pass", tests, duration=0.2)
 
 
-def load_error_report(message: str = 'File "/work/answer.py", line 4\n    def f(x)\n           ^\n'
-                      "SyntaxError: expected ':'") -> Report:
-    return Report(2, "integrals", "Integral calculus", "/work/answer.py", 99, "error",
-                  load_error=message, output="loading…\n", duration=0.05, planned_max_score=3)
+def load_error_report(
+    message: str = "File \"/work/answer.py\", line 4\n    def f(x)\n           ^\nSyntaxError: expected ':'",
+) -> Report:
+    return Report(
+        2,
+        "integrals",
+        "Integral calculus",
+        "/work/answer.py",
+        99,
+        "error",
+        load_error=message,
+        output="loading…\n",
+        duration=0.05,
+        planned_max_score=3,
+    )
 
 
 def nasty_report() -> Report:
     """Output and messages with control characters, markup, unicode and a lone surrogate."""
-    tests = [Result(f"name {NASTY}", "fail", 0.0, 1.0, f"message {NASTY}",
-                    feedback=f"feedback {NASTY}"),
-             Result("ok", "pass", 1.0, 1.0, "fine")]
-    return Report(5, "backpropagation", "Backpropagation", "ans wer,1:2.py", 1, "fail", tests,
-                  output=(NASTY + "\n") * 40, output_truncated=True)
+    tests = [
+        Result(f"name {NASTY}", "fail", 0.0, 1.0, f"message {NASTY}", feedback=f"feedback {NASTY}"),
+        Result("ok", "pass", 1.0, 1.0, "fine"),
+    ]
+    return Report(
+        5,
+        "backpropagation",
+        "Backpropagation",
+        "ans wer,1:2.py",
+        1,
+        "fail",
+        tests,
+        output=(NASTY + "\n") * 40,
+        output_truncated=True,
+    )
 
 
 ALL_REPORTS = [make_report(), passing_report(), load_error_report(), nasty_report()]
@@ -124,12 +173,33 @@ def test_module_imports_only_the_standard_library():
 # ------------------------------------------------------------------ json (own schema)
 
 NUMBER = (int, float)
-TOP_FIELDS = {"schema": str, "version": int, "tool": dict, "lesson": dict, "answer": str,
-              "seed": int, "status": str, "score": NUMBER, "max_score": NUMBER, "duration": NUMBER,
-              "load_error": (str, type(None)), "output": str, "output_truncated": bool,
-              "tests": list, "plots": list}
-TEST_FIELDS = {"name": str, "status": str, "points": NUMBER, "max_points": NUMBER,
-               "required": bool, "message": str, "feedback": (str, type(None)), "duration": NUMBER}
+TOP_FIELDS = {
+    "schema": str,
+    "version": int,
+    "tool": dict,
+    "lesson": dict,
+    "answer": str,
+    "seed": int,
+    "status": str,
+    "score": NUMBER,
+    "max_score": NUMBER,
+    "duration": NUMBER,
+    "load_error": (str, type(None)),
+    "output": str,
+    "output_truncated": bool,
+    "tests": list,
+    "plots": list,
+}
+TEST_FIELDS = {
+    "name": str,
+    "status": str,
+    "points": NUMBER,
+    "max_points": NUMBER,
+    "required": bool,
+    "message": str,
+    "feedback": (str, type(None)),
+    "duration": NUMBER,
+}
 
 
 @pytest.mark.parametrize("report", ALL_REPORTS, ids=IDS)
@@ -241,7 +311,7 @@ def test_junit_case_details():
     assert error.type == "ZeroDivisionError"
     assert "\n" not in error.message
     assert error.message.endswith("ZeroDivisionError: division by zero")
-    assert 'line 7, in gradient' in error.text
+    assert "line 7, in gradient" in error.text
     assert cases[0].time == pytest.approx(0.001)
 
 
@@ -312,7 +382,7 @@ def test_junit_is_valid_xml_whatever_the_answer_printed(tmp_path):
     case = next(iter(suite))
     assert case.name.startswith("name start #x1B[31mred")
     assert "#x00nul" in case.name and "#x07bell" in case.name and "#xFFFE" in case.name
-    assert "<tag> & \"q\" ]]> é ∂f/∂x 🧮" in case.name
+    assert '<tag> & "q" ]]> é ∂f/∂x 🧮' in case.name
     failure = case.result[0]
     assert "#x1B[31m" in failure.text and "feedback start" in failure.text
     out = ET.parse(path).find("testsuite/system-out").text
@@ -368,8 +438,9 @@ def test_gradescope_values():
     assert data["score"] == 2.0 and data["execution_time"] == 0.457
     assert sum(test["max_score"] for test in data["tests"]) == report.max_score
     assert [test["status"] for test in data["tests"]] == ["passed", "failed", "failed", "failed"]
-    assert data["tests"][1]["output"] == ("∂f/∂x at (0.3, 0.1) should be 0.6, got -0.6.\n"
-                                          "→ sign slip: d/dx of −x² is −2x.")
+    assert data["tests"][1]["output"] == (
+        "∂f/∂x at (0.3, 0.1) should be 0.6, got -0.6.\n→ sign slip: d/dx of −x² is −2x."
+    )
     assert "ZeroDivisionError: division by zero" in data["tests"][2]["output"]
     assert "123456" in data["output"] and "--seed 123456" in data["output"]
     assert "Score 2/5" in data["output"] and "debug: x = 0.5" in data["output"]
@@ -502,10 +573,16 @@ def test_annotations_escape_data_and_properties():
     report.tests[0].message = "50% done\r\n::notice::fake, injected: yes"
     report.tests[0].feedback = None
     line = reports.github_annotations(report, "dir,1/ans:wer.py", workspace="/nowhere")[0]
-    assert line == ("::error file=dir%2C1/ans%3Awer.py,title=lesson 5%3A name "
-                    + NASTY.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-                    .replace(":", "%3A").replace(",", "%2C").replace("\ud800", "\ufffd")
-                    + "::50%25 done%0D%0A::notice::fake, injected: yes")
+    assert line == (
+        "::error file=dir%2C1/ans%3Awer.py,title=lesson 5%3A name "
+        + NASTY.replace("%", "%25")
+        .replace("\r", "%0D")
+        .replace("\n", "%0A")
+        .replace(":", "%3A")
+        .replace(",", "%2C")
+        .replace("\ud800", "\ufffd")
+        + "::50%25 done%0D%0A::notice::fake, injected: yes"
+    )
     assert line.count("\n") == 0
 
 
@@ -513,8 +590,9 @@ def test_annotations_load_error_points_at_the_syntax_error(tmp_path, monkeypatch
     monkeypatch.chdir(tmp_path)
     (tmp_path / "work").mkdir()
     where = tmp_path / "work" / "answer.py"
-    report = load_error_report(f'  File "{where}", line 4\n    def f(x)\n           ^\n'
-                               "SyntaxError: expected ':'")
+    report = load_error_report(
+        f"  File \"{where}\", line 4\n    def f(x)\n           ^\nSyntaxError: expected ':'"
+    )
     lines = reports.github_annotations(report, "work/answer.py", workspace=tmp_path)
     kind, properties, data = parse_command(lines[0])
     assert kind == "error" and properties["line"] == "4" and properties["file"] == "work/answer.py"
@@ -530,8 +608,10 @@ def test_annotations_pass_only_points(monkeypatch):
 
 def test_answer_line_picks_the_innermost_frame_of_the_answer(tmp_path):
     answer = tmp_path / "answer.py"
-    message = (f'Error:\n  File "{answer}", line 3, in f\n  File "/usr/lib/x.py", line 90, in g\n'
-               f'  File "{answer}", line 12, in h\nValueError: no')
+    message = (
+        f'Error:\n  File "{answer}", line 3, in f\n  File "/usr/lib/x.py", line 90, in g\n'
+        f'  File "{answer}", line 12, in h\nValueError: no'
+    )
     assert reports.answer_line(message, answer) == 12
     assert reports.answer_line("no traceback here, line 5", answer) is None
     assert reports.answer_line('File "/elsewhere/other.py", line 5', answer) is None

@@ -72,8 +72,9 @@ class Channel:
             data = data[self.write(self.fd, data) :]
 
 
-def run(job: dict[str, Any], source: bytes, probes_source: bytes | None, indices: list[int],
-        channel: Channel) -> None:
+def run(
+    job: dict[str, Any], source: bytes, probes_source: bytes | None, indices: list[int], channel: Channel
+) -> None:
     """Load the answer, then make the calls at ``indices`` in order; never returns."""
     path = job["display"]  # the path as the learner gave it: tracebacks name it
     text = source.decode("utf-8", errors="replace")
@@ -124,7 +125,9 @@ def _load_probes(path: str, source: bytes) -> types.ModuleType:
     return module
 
 
-def make_call(module: types.ModuleType, probes: types.ModuleType | None, call: dict[str, Any]) -> dict[str, Any]:
+def make_call(
+    module: types.ModuleType, probes: types.ModuleType | None, call: dict[str, Any]
+) -> dict[str, Any]:
     target, label = call["target"], call["label"]
     args = decode(call["args"], make_function, make_array)
     if call["kind"] == "probe":
@@ -138,7 +141,10 @@ def make_call(module: types.ModuleType, probes: types.ModuleType | None, call: d
             return {"error": "not_started", "message": f"`{target}` is still None."}
         return {"value": to_plain(value, label)}
     if not callable(value):
-        return {"error": "unconvertible", "message": f"`{target}` should be a function, but it is {_kind(value)}."}
+        return {
+            "error": "unconvertible",
+            "message": f"`{target}` should be a function, but it is {_kind(value)}.",
+        }
     return {"value": to_plain(value(*args), label)}
 
 
@@ -199,8 +205,10 @@ def _plain_sympy(value: Any, budget: list[int], depth: int) -> Any:
     free = getattr(value, "free_symbols", set())
     if free:
         names = ", ".join(sorted(str(symbol) for symbol in free))
-        raise Unconvertible(f"the SymPy expression {value} in {names}; expected a number (substitute values,"
-                            " or turn it into a function with sympy.lambdify)")
+        raise Unconvertible(
+            f"the SymPy expression {value} in {names}; expected a number (substitute values,"
+            " or turn it into a function with sympy.lambdify)"
+        )
     try:
         number = complex(value)
     except (TypeError, ValueError):
@@ -234,12 +242,17 @@ def make_array(data: Any) -> Any:
 def describe_error(error: BaseException, path: str, when: str, target: str = "") -> dict[str, Any]:
     """An error as the learner should read it: their own frames, not ours."""
     if isinstance(error, NotImplementedError):
-        return {"error": "not_started", "message": f"`{target or 'a function'}` still raises NotImplementedError."}
+        return {
+            "error": "not_started",
+            "message": f"`{target or 'a function'}` still raises NotImplementedError.",
+        }
     if isinstance(error, Unconvertible):
         return {"error": "unconvertible", "message": f"{error}."}
     if isinstance(error, SystemExit):
-        return {"error": "exited",
-                "message": f"Your answer called sys.exit({error.code!r}) {when}; an answer file must not exit."}
+        return {
+            "error": "exited",
+            "message": f"Your answer called sys.exit({error.code!r}) {when}; an answer file must not exit.",
+        }
     if isinstance(error, MemoryError):
         return {"error": "memory", "message": f"Your answer ran out of memory {when} (memory limit)."}
     if isinstance(error, SyntaxError):

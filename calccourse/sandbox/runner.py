@@ -80,15 +80,17 @@ class Job:
     output_limit: int = 64 * 1024
 
     def to_json(self) -> str:
-        return json.dumps({
-            "answer": str(self.answer.resolve()),
-            "display": str(self.answer),
-            "calls": encode_calls(tuple(self.calls)),
-            "probes": str(self.probes) if self.probes else None,
-            "timeout": self.timeout,
-            "memory_mb": self.memory_mb,
-            "output_limit": self.output_limit,
-        })
+        return json.dumps(
+            {
+                "answer": str(self.answer.resolve()),
+                "display": str(self.answer),
+                "calls": encode_calls(tuple(self.calls)),
+                "probes": str(self.probes) if self.probes else None,
+                "timeout": self.timeout,
+                "memory_mb": self.memory_mb,
+                "output_limit": self.output_limit,
+            }
+        )
 
 
 @lru_cache(maxsize=8)
@@ -156,8 +158,14 @@ class Worker:
             line = None
         if line is None:
             self.alive = False
-            return RunResult("The grading process stopped while running your answer "
-                             "(did the answer kill its parent process?).", "crashed", [], "", False)
+            return RunResult(
+                "The grading process stopped while running your answer "
+                "(did the answer kill its parent process?).",
+                "crashed",
+                [],
+                "",
+                False,
+            )
         data = json.loads(line)
         load_error = data.get("load_error")
         outcomes = [Outcome(o.get("value"), o.get("error"), o.get("message", "")) for o in data["outcomes"]]

@@ -114,8 +114,12 @@ def warm_up(preloaded: list[str]) -> None:
     if any(name.startswith("scipy.optimize") for name in preloaded):
         from scipy.optimize import brentq, minimize
 
-        minimize(lambda v: v @ v, [1.0, 1.0], method="SLSQP",
-                 constraints=[{"type": "ineq", "fun": lambda v: v[0] - 0.5}])
+        minimize(
+            lambda v: v @ v,
+            [1.0, 1.0],
+            method="SLSQP",
+            constraints=[{"type": "ineq", "fun": lambda v: v[0] - 0.5}],
+        )
         brentq(lambda v: v - 0.5, 0, 1)
 
 
@@ -130,8 +134,12 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
             with open(job["probes"], "rb") as handle:
                 probes = handle.read()
     except OSError as error:
-        return {"load_error": {"error": "exception", "message": f"cannot read {job['answer']}: {error}"},
-                "outcomes": [], "output": "", "output_bytes": 0}
+        return {
+            "load_error": {"error": "exception", "message": f"cannot read {job['answer']}: {error}"},
+            "outcomes": [],
+            "output": "",
+            "output_bytes": 0,
+        }
     output = Output(job.get("output_limit", 64 * 1024))
     outcomes: list[dict[str, Any] | None] = [None] * len(calls)
     load_error = None
@@ -154,8 +162,14 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def supervise(job: dict[str, Any], source: bytes, probes: bytes | None, pending: list[int],
-              outcomes: list[dict[str, Any] | None], output: Output) -> tuple[bool, dict[str, Any] | None]:
+def supervise(
+    job: dict[str, Any],
+    source: bytes,
+    probes: bytes | None,
+    pending: list[int],
+    outcomes: list[dict[str, Any] | None],
+    output: Output,
+) -> tuple[bool, dict[str, Any] | None]:
     """Fork one child for the ``pending`` calls and watch it; returns (loaded, load_error)."""
     timeout = float(job["timeout"])
     workdir = SCRATCH.fresh()
@@ -185,9 +199,11 @@ def supervise(job: dict[str, Any], source: bytes, probes: bytes | None, pending:
             left = deadline - time.monotonic()
             if left <= 0:
                 if not loaded:
-                    load_error = {"error": "timeout", "message":
-                                  f"Your answer did not finish loading within {timeout:g} s "
-                                  "(an endless loop, or heavy work at the top level?)."}
+                    load_error = {
+                        "error": "timeout",
+                        "message": f"Your answer did not finish loading within {timeout:g} s "
+                        "(an endless loop, or heavy work at the top level?).",
+                    }
                 else:
                     _time_out(job, pending, position, outcomes, timeout)
                 break
@@ -231,7 +247,10 @@ def supervise(job: dict[str, Any], source: bytes, probes: bytes | None, pending:
                 load_error = {"error": kind, "message": f"Your answer {reason} while loading."}
             elif position < len(pending):
                 call = job["calls"][pending[position]]
-                outcomes[pending[position]] = {"error": kind, "message": f"Your answer {reason} during {call['label']}."}
+                outcomes[pending[position]] = {
+                    "error": kind,
+                    "message": f"Your answer {reason} during {call['label']}.",
+                }
     except _Garbled as garbled:
         message = f"Your answer's process sent {garbled} and was stopped."
         if not loaded:
@@ -307,14 +326,21 @@ def _outcome(message: dict[str, Any]) -> dict[str, Any]:
     return {"value": message["value"]}
 
 
-def _time_out(job: dict[str, Any], pending: list[int], position: int,
-              outcomes: list[dict[str, Any] | None], timeout: float) -> None:
+def _time_out(
+    job: dict[str, Any],
+    pending: list[int],
+    position: int,
+    outcomes: list[dict[str, Any] | None],
+    timeout: float,
+) -> None:
     """The call under way timed out; later calls of the same name are not tried again."""
     if position >= len(pending):
         return
     call = job["calls"][pending[position]]
-    outcomes[pending[position]] = {"error": "timeout", "message":
-                                   f"{call['label']} did not return within {timeout:g} s (an endless loop?)."}
+    outcomes[pending[position]] = {
+        "error": "timeout",
+        "message": f"{call['label']} did not return within {timeout:g} s (an endless loop?).",
+    }
     for i in pending[position + 1 :]:
         if job["calls"][i]["target"] == call["target"] and job["calls"][i]["kind"] == call["kind"]:
             outcomes[i] = {"error": "skipped", "message": f"not tried: `{call['target']}` timed out before."}
