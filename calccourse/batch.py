@@ -84,7 +84,7 @@ def grade_all(
     """Grade every submission, each in its own process, ``jobs`` at a time."""
     tests = plan(plugin, seed)
     preload = preload_for([submission.path for submission in submissions])
-    with Sandbox(workers=jobs, preload=preload) as sandbox:
+    with Sandbox(workers=jobs, preload=preload, warm=True) as sandbox:
 
         def one(submission: Submission) -> tuple[Submission, Report]:
             report = grade(plugin, submission.path, sandbox, seed=seed, timeout=timeout, tests=tests)[0]

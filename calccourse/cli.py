@@ -41,7 +41,7 @@ class Options:
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
-    make_console(stderr=True).print(f"[red]Error:[/red] {message}", highlight=False)
+    make_console(stderr=True).print(f"[red]Error:[/red] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -246,10 +246,10 @@ def run_all(
         raise typer.Exit(EXIT_INTERNAL)
 
 
-def answer_file(path: Path) -> Path:
+def answer_file(path: Path, number: int) -> Path:
     """The answer file to check; exit 2 when it is missing, a folder or not Python."""
     if not path.exists():
-        fail(f"there is no file {path}. Create it with `calccourse exercise N --template {path}`.")
+        fail(f"there is no file {path}. Create it with `calccourse exercise {number} --template {path}`.")
     if path.is_dir():
         fail(
             f"{path} is a folder; give the answer file (a .py file). For a class, use `calccourse grade`."
@@ -281,10 +281,10 @@ def check(
     """Check your answer file: every test, what went wrong, and which mistake it looks like."""
     from calccourse import reports
     from calccourse.grading import grade
-    from calccourse.sandbox.runner import Sandbox
+    from calccourse.sandbox.runner import Sandbox, preload_for
 
     plugin = find_lesson(key)
-    answer = answer_file(answer)
+    answer = answer_file(answer, plugin.number)
     formats = [f.lower() for f in formats or ["text"]]
     outputs = list(outputs or [])
     for fmt in formats:
@@ -294,7 +294,7 @@ def check(
         fail("give one --output per --format (one format may go to the screen without --output).")
     if plot:
         writable_folder(out)
-    with Sandbox() as sandbox:
+    with Sandbox(preload=preload_for([answer])) as sandbox:  # imports overlap with ours
         report, tests, outcomes = grade(plugin, answer, sandbox, seed=seed, timeout=timeout)
     if plot and report.tests:
         from calccourse.plotting import save_check_plot
@@ -315,9 +315,10 @@ def check(
                 target.write_text(text + "\n", encoding="utf-8")
             except OSError as error:
                 fail(f"cannot write {target}: {error.strerror or error}.")
-    if os.environ.get("GITHUB_ACTIONS") == "true":
+    if os.environ.get("GITHUB_ACTIONS") == "true":  # the runner reads commands on stdout and stderr
+        report_on_stdout = len(formats) > len(outputs) and formats[-1] != "text"
         for line in reports.github_annotations(report, str(answer)):
-            typer.echo(line)
+            typer.echo(line, err=report_on_stdout)  # never inside a JSON or XML report
     raise typer.Exit(0 if exit_zero else report.exit_code)
 
 

@@ -152,13 +152,13 @@ class Report:
 
     @property
     def score(self) -> float:
-        return round(sum(test.points for test in self.tests), 6)
+        return round(float(sum(test.points for test in self.tests)), 6)
 
     @property
     def max_score(self) -> float:
         if not self.tests:
-            return round(self.planned_max_score, 6)
-        return round(sum(test.max_points for test in self.tests), 6)
+            return round(float(self.planned_max_score), 6)
+        return round(float(sum(test.max_points for test in self.tests)), 6)
 
     @property
     def exit_code(self) -> int:

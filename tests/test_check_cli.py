@@ -144,3 +144,18 @@ def test_grade_usage_errors(run, tmp_path, path, message):
     result = run("grade", "1", path)
     assert result.exit_code == 2
     assert message in result.output
+
+
+def test_annotations_never_corrupt_a_report_on_stdout(run, monkeypatch):
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    mistake = LESSON1.mistakes[0]
+    result = run("check", "1", str(mistake.path), "--no-plot", "--format", "json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["status"] == "fail"
+    assert "::notice title=Points::" in result.stderr
+
+
+def test_missing_answer_names_the_lessons_template_command(run):
+    result = run("check", "gradient", "nope.py")
+    assert result.exit_code == 2
+    assert "calccourse exercise 3 --template nope.py" in result.output

@@ -152,3 +152,24 @@ def test_command_line_without_terminal_has_no_escape_codes():
     )
     assert result.returncode == 0
     assert not ESCAPE.search(result.stdout)
+
+
+def test_run_all_json_for_ci(run, tmp_path):
+    import json
+
+    result = run("run-all", "--out", "plots", "--format", "json")
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert [demo["lesson"] for demo in data["demos"]] == list(range(1, 8))
+    for demo in data["demos"]:
+        assert demo["status"] == "pass" and demo["duration"] > 0
+        assert demo["files"] and all((tmp_path / path).exists() for path in demo["files"])
+
+
+def test_run_all_reports_a_failing_demo_and_exits_4(run, tmp_path):
+    from tests.conftest import make_lesson
+
+    make_lesson(tmp_path / "extra" / "bad", 42, "bad", {"demo.py": "def run(ctx):\n    1 / 0\n"})
+    result = run("--lessons-dir", str(tmp_path / "extra"), "run-all", "--out", "plots")
+    assert result.exit_code == 4
+    assert "lesson 42 bad" in result.output and "ZeroDivisionError" in result.output

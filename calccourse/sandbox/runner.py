@@ -186,13 +186,15 @@ class Worker:
                 pass
 
 
-def start_workers(count: int, preload: tuple[str, ...]) -> tuple[subprocess.Popen[bytes], list[Worker]]:
-    """One process imports ``preload`` once, then forks itself into ``count`` workers."""
+def start_workers(
+    count: int, preload: tuple[str, ...], warm: bool = False
+) -> tuple[subprocess.Popen[bytes], list[Worker]]:
+    """One process imports ``preload`` once (``warm``: and exercises it), then forks ``count`` workers."""
     pipes = [(os.pipe(), os.pipe()) for _ in range(count)]
     theirs = [fd for (job_r, _), (_, result_w) in pipes for fd in (job_r, result_w)]
     channels = ",".join(f"{job_r}:{result_w}" for (job_r, _), (_, result_w) in pipes)
     process = subprocess.Popen(
-        [sys.executable, "-m", "calccourse.sandbox.worker", channels, *preload],
+        [sys.executable, "-m", "calccourse.sandbox.worker", channels, "warm" if warm else "cold", *preload],
         pass_fds=theirs,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
@@ -212,9 +214,10 @@ def start_workers(count: int, preload: tuple[str, ...]) -> tuple[subprocess.Pope
 class Sandbox:
     """A pool of workers; ``run`` may be called from several threads at once."""
 
-    def __init__(self, workers: int = 1, preload: tuple[str, ...] = ()) -> None:
-        self.preload = preload
-        process, started = start_workers(max(1, workers), preload)
+    def __init__(self, workers: int = 1, preload: tuple[str, ...] = (), warm: bool = False) -> None:
+        """``warm`` pays once at start-up for what many answers would each pay (a batch)."""
+        self.preload, self.warm = preload, warm
+        process, started = start_workers(max(1, workers), preload, warm)
         self._processes = [process]
         self._idle: queue.Queue[Worker] = queue.Queue()
         for worker in started:
@@ -229,7 +232,7 @@ class Sandbox:
             if not worker.alive:  # killed by an answer: a fresh one takes its place
                 worker.close()
                 with self._lock:
-                    process, (worker,) = start_workers(1, self.preload)
+                    process, (worker,) = start_workers(1, self.preload, self.warm)
                     self._processes.append(process)
             self._idle.put(worker)
 

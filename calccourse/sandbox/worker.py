@@ -45,14 +45,15 @@ class Output:
 
 
 def main() -> None:
-    """``worker JOB_R:RESULT_W[,...] MODULE...``: preload, fork one worker per channel, serve."""
+    """``worker JOB_R:RESULT_W[,...] warm|cold MODULE...``: preload, fork a worker per channel, serve."""
     channels = [tuple(map(int, pair.split(":"))) for pair in sys.argv[1].split(",")]
-    preload = sys.argv[2:]
+    warm, preload = sys.argv[2] == "warm", sys.argv[3:]
     for name in preload:
         with contextlib.suppress(Exception):
             importlib.import_module(name)
-    with contextlib.suppress(Exception):
-        warm_up(preload)
+    if warm:
+        with contextlib.suppress(Exception):
+            warm_up(preload)
     gc.freeze()  # children then leave the preloaded objects' pages shared (no copy-on-write by the GC)
     mine = channels[0]
     for channel in channels[1:]:
