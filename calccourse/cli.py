@@ -251,9 +251,7 @@ def answer_file(path: Path, number: int) -> Path:
     if not path.exists():
         fail(f"there is no file {path}. Create it with `calccourse exercise {number} --template {path}`.")
     if path.is_dir():
-        fail(
-            f"{path} is a folder; give the answer file (a .py file). For a class, use `calccourse grade`."
-        )
+        fail(f"{path} is a folder; give the answer file (a .py file). For a class, use `calccourse grade`.")
     if path.suffix != ".py":
         fail(f"{path} is not a Python file; the answer must be a .py file.")
     return path

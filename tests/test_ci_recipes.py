@@ -41,6 +41,7 @@ def test_calccourse_is_next_to_python():
     """The recipes call `calccourse` from PATH; the tests put this Python's bin first."""
     assert (Path(BIN) / "calccourse").exists(), f"calccourse is not installed in {BIN}"
 
+
 # Right gradient, wrong steepest ascent (components swapped): 1 point of 3.
 PARTLY_WRONG = SOLUTION.read_text(encoding="utf-8").replace(
     "return (rates[best] * np.cos(theta[best]), rates[best] * np.sin(theta[best]))",
@@ -100,10 +101,12 @@ class _Reader:
     def __init__(self, text: str) -> None:
         self.raw = text.splitlines()
         # [indent, text] of each line that holds something; block scalars read self.raw.
-        self.lines = [[len(line) - len(line.lstrip(" ")), line.strip(), number]
-                      for number, line in enumerate(self.raw)
-                      if line.strip() and not line.lstrip().startswith("#")]
-        if any(line[:len(line) - len(line.lstrip())].count("\t") for line in self.raw):
+        self.lines = [
+            [len(line) - len(line.lstrip(" ")), line.strip(), number]
+            for number, line in enumerate(self.raw)
+            if line.strip() and not line.lstrip().startswith("#")
+        ]
+        if any(line[: len(line) - len(line.lstrip())].count("\t") for line in self.raw):
             raise ValueError("tabs in indentation")
         self.i = 0
 
@@ -163,7 +166,7 @@ class _Reader:
 
     def block(self, number: int, indent: int, keep_newline: bool) -> str:
         body = []
-        for raw in self.raw[number + 1:]:
+        for raw in self.raw[number + 1 :]:
             if raw.strip() and len(raw) - len(raw.lstrip(" ")) <= indent:
                 break
             body.append(raw)
@@ -193,11 +196,17 @@ def test_yaml_reader_reads_what_workflows_use():
         "        id: r\nsame:\n- 1\n- two: 2\n"
     )
     assert read_yaml(text) == {
-        "name": "A: b", "on": {"push": None}, "list": ["a", "b"],
-        "jobs": {"j": {"steps": [
-            {"uses": "x@v1", "with": {"k": "it's"}},
-            {"run": "echo '#1' \\\n  two\n\nthree\n", "id": "r"},
-        ]}},
+        "name": "A: b",
+        "on": {"push": None},
+        "list": ["a", "b"],
+        "jobs": {
+            "j": {
+                "steps": [
+                    {"uses": "x@v1", "with": {"k": "it's"}},
+                    {"run": "echo '#1' \\\n  two\n\nthree\n", "id": "r"},
+                ]
+            }
+        },
         "same": ["1", {"two": "2"}],
     }
     with pytest.raises(ValueError):
@@ -274,8 +283,13 @@ def run_workflow(workflow: dict, repo: Path, tmp_path: Path) -> dict:
     (job,) = workflow["jobs"].values()
     outputs: dict[str, dict[str, str]] = {}
     base_env = {key: value for key, value in os.environ.items() if not key.startswith("GITHUB_")}
-    base_env.update(PATH=BIN + os.pathsep + os.environ.get("PATH", ""), CI="true",
-                    GITHUB_ACTIONS="true", GITHUB_WORKSPACE=str(repo), NO_COLOR="1")
+    base_env.update(
+        PATH=BIN + os.pathsep + os.environ.get("PATH", ""),
+        CI="true",
+        GITHUB_ACTIONS="true",
+        GITHUB_WORKSPACE=str(repo),
+        NO_COLOR="1",
+    )
     for key, value in workflow["env"].items():
         base_env[key] = substitute(str(value), outputs)
     fates: dict[str, dict] = {}
@@ -317,8 +331,13 @@ def run_workflow(workflow: dict, repo: Path, tmp_path: Path) -> dict:
         done = subprocess.run(shell, cwd=repo, env=env, capture_output=True, text=True, timeout=60)
         if "id" in step:
             outputs[step["id"]] = read_outputs(output_file)
-        fates[name] = {"ran": True, "skipped": False, "code": done.returncode,
-                       "stdout": done.stdout, "stderr": done.stderr}
+        fates[name] = {
+            "ran": True,
+            "skipped": False,
+            "code": done.returncode,
+            "stdout": done.stdout,
+            "stderr": done.stderr,
+        }
         job_ok = job_ok and done.returncode == 0
     fates["job"] = {"ok": job_ok}
     return fates
@@ -375,7 +394,8 @@ def test_workflow_grades_an_answer(workflow, tmp_path, answer, status, points, e
     assert len([line for line in lines if line.startswith("::error file=answer.py,")]) == errors
     if status == "error":
         assert lines[0].startswith(
-            "::error file=answer.py,line=4,title=lesson 3%3A your answer could not be run::")
+            "::error file=answer.py,line=4,title=lesson 3%3A your answer could not be run::"
+        )
     # results.json: Exercism v3 as GitHub Classroom's Python grader writes it.
     results = json.loads((repo / "results.json").read_text(encoding="utf-8"))
     assert results["version"] == 3 and results["status"] == status
@@ -404,11 +424,32 @@ def test_workflow_without_answer_py_fails_at_the_check(workflow, tmp_path):
 
 # ---------------------------------------------------------------- Gradescope
 
-GRADESCOPE_TOP = {"score", "execution_time", "output", "output_format", "test_output_format",
-                  "test_name_format", "visibility", "stdout_visibility", "extra_data", "tests",
-                  "leaderboard"}
-GRADESCOPE_TEST = {"score", "max_score", "status", "name", "name_format", "number", "output",
-                   "output_format", "tags", "visibility", "extra_data"}
+GRADESCOPE_TOP = {
+    "score",
+    "execution_time",
+    "output",
+    "output_format",
+    "test_output_format",
+    "test_name_format",
+    "visibility",
+    "stdout_visibility",
+    "extra_data",
+    "tests",
+    "leaderboard",
+}
+GRADESCOPE_TEST = {
+    "score",
+    "max_score",
+    "status",
+    "name",
+    "name_format",
+    "number",
+    "output",
+    "output_format",
+    "tags",
+    "visibility",
+    "extra_data",
+}
 VISIBILITY = {"hidden", "after_due_date", "after_published", "visible"}
 FORMATS = {"text", "html", "simple_format", "md", "ansi"}
 
@@ -447,10 +488,14 @@ def run_autograder(
         (root / "submission" / name).write_text(text, encoding="utf-8")
     (root / "submission").mkdir(parents=True, exist_ok=True)
     (root / "results").mkdir()  # Gradescope's harness makes it (results/stdout)
-    env = {**os.environ, "AUTOGRADER_ROOT": str(root),
-           "PATH": os.pathsep.join(filter(None, [path, BIN, os.environ.get("PATH", "")]))}
-    done = subprocess.run([str(GRADESCOPE / "run_autograder")], cwd=root, env=env,
-                          capture_output=True, text=True, timeout=60)
+    env = {
+        **os.environ,
+        "AUTOGRADER_ROOT": str(root),
+        "PATH": os.pathsep.join(filter(None, [path, BIN, os.environ.get("PATH", "")])),
+    }
+    done = subprocess.run(
+        [str(GRADESCOPE / "run_autograder")], cwd=root, env=env, capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     return done, gradescope_results(root / "results" / "results.json")
 
@@ -464,14 +509,20 @@ def test_gradescope_scripts_are_what_gradescope_runs():
     run = (GRADESCOPE / "run_autograder").read_text(encoding="utf-8")
     assert re.search(r"^LESSON=3\b", run, re.M)
     assert 'AUTOGRADER_ROOT="${AUTOGRADER_ROOT:-/autograder}"' in run
-    assert re.search(r"calccourse check \"\$LESSON\" \"\$1\" --no-plot --exit-zero "
-                     r"--format gradescope --output \"\$RESULTS\"", run)
+    assert re.search(
+        r"calccourse check \"\$LESSON\" \"\$1\" --no-plot --exit-zero "
+        r"--format gradescope --output \"\$RESULTS\"",
+        run,
+    )
 
 
 def test_gradescope_setup_installs_calccourse_on_the_path():
     """setup.sh needs root and the network: read what it would do instead of running it."""
-    commands = [line for line in (GRADESCOPE / "setup.sh").read_text(encoding="utf-8").splitlines()
-                if line.strip() and not line.startswith("#")]
+    commands = [
+        line
+        for line in (GRADESCOPE / "setup.sh").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
     assert commands == [
         "set -euo pipefail",
         'CALCCOURSE_SPEC="${CALCCOURSE_SPEC:-calccourse}"',
@@ -512,9 +563,10 @@ def test_gradescope_syntax_error_in_a_folder(tmp_path):
 
 @pytest.mark.parametrize(
     ("files", "why"),
-    [({}, "holds no Python file"),
-     ({"a.py": "A = 1\n", "b.py": "B = 2\n"},
-      "holds several Python files (a.py b.py) and no answer.py")],
+    [
+        ({}, "holds no Python file"),
+        ({"a.py": "A = 1\n", "b.py": "B = 2\n"}, "holds several Python files (a.py b.py) and no answer.py"),
+    ],
     ids=["empty", "two-files"],
 )
 def test_gradescope_nothing_to_check_still_writes_results(tmp_path, files, why):
@@ -532,5 +584,9 @@ def test_gradescope_still_writes_results_when_calccourse_fails(tmp_path):
     (fake / "calccourse").chmod(0o755)
     done, data = run_autograder(tmp_path, {"answer.py": "X = 1\n"}, path=str(fake))
     assert "calccourse check exited 4" in done.stdout
-    assert data == {"score": 0, "tests": [], "output": "The autograder could not check this "
-                    "submission (calccourse exited 4). Please tell your instructor."}
+    assert data == {
+        "score": 0,
+        "tests": [],
+        "output": "The autograder could not check this "
+        "submission (calccourse exited 4). Please tell your instructor.",
+    }
