@@ -51,11 +51,12 @@ def test_demo_saves_valid_plots(plugin, tmp_path):
     console = Console(record=True, width=80, color_system=None)
     ctx = run_demo(plugin, console, tmp_path)
     assert ctx.saved, "a demo saves at least one plot"
+    printed = console.export_text().replace("\n", "")
     for path in ctx.saved:
         assert path.parent == tmp_path and path.name.startswith(f"lesson{plugin.number:02d}-")
         image = matplotlib.image.imread(path)
         assert image.shape[0] > 200 and image.shape[1] > 200
-        assert f"saved plot: {path}" in console.export_text().replace("\n", "")
+        assert f"saved plot: {path}" in printed
 
 
 @pytest.mark.parametrize("plugin", [p for p in LESSONS if p.number in PLOTTED], ids=lambda p: p.slug)

@@ -13,7 +13,6 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import TextIO
 
@@ -84,19 +83,16 @@ class Job:
             {
                 "answer": str(self.answer.resolve()),
                 "display": str(self.answer),
-                "calls": encode_calls(tuple(self.calls)),
+                "calls": [
+                {"target": c.target, "kind": c.kind, "args": encode(c.args), "label": label(c)}
+                for c in self.calls
+            ],
                 "probes": str(self.probes) if self.probes else None,
                 "timeout": self.timeout,
                 "memory_mb": self.memory_mb,
                 "output_limit": self.output_limit,
             }
         )
-
-
-@lru_cache(maxsize=8)
-def encode_calls(calls: tuple[Call, ...]) -> list[dict[str, object]]:
-    """The calls as JSON data; a class graded with one plan encodes them once."""
-    return [{"target": c.target, "kind": c.kind, "args": encode(c.args), "label": label(c)} for c in calls]
 
 
 def label(call: Call) -> str:
