@@ -1,0 +1,8 @@
+# expect: divided by dx twice
+def derivative(x):
+    return 3 * x**2 - 4 * x
+
+
+def rate_of_change(f, x, dx):
+    change = (f(x + dx) - f(x)) / dx
+    return change / dx

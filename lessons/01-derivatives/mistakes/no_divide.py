@@ -1,0 +1,7 @@
+# expect: not divided by dx
+def derivative(x):
+    return 3 * x**2 - 4 * x
+
+
+def rate_of_change(f, x, dx):
+    return f(x + dx) - f(x)

@@ -1,0 +1,7 @@
+# expect: multiply by the old exponent
+def derivative(x):
+    return x**2 - 2 * x
+
+
+def rate_of_change(f, x, dx):
+    return (f(x + dx) - f(x)) / dx

@@ -1,0 +1,16 @@
+"""Lesson 1 answer file: the derivative of f(x) = x³ − 2x² + 1.
+
+Fill in both functions, then check your answer with:
+
+    calccourse check 1 answer.py
+"""
+
+
+def derivative(x):
+    """Return f′(x) for f(x) = x³ − 2x² + 1, found with the rules."""
+    raise NotImplementedError
+
+
+def rate_of_change(f, x, dx):
+    """Return the rate of change of any function f at x over a step dx."""
+    raise NotImplementedError

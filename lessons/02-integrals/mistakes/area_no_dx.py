@@ -1,0 +1,8 @@
+# expect: multiply each f(x) by dx
+def antiderivative(x):
+    return x**3 - 2 * x**2
+
+
+def area(f, a, b, dx):
+    steps = round((b - a) / dx)
+    return sum(f(a + i * dx) for i in range(steps))

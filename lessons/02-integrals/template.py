@@ -1,0 +1,16 @@
+"""Lesson 2 answer file: integrating f(x) = 3x² − 4x.
+
+Fill in both functions, then check your answer with:
+
+    calccourse check 2 answer.py
+"""
+
+
+def antiderivative(x):
+    """Return F(x), a function whose derivative is 3x² − 4x (any C)."""
+    raise NotImplementedError
+
+
+def area(f, a, b, dx):
+    """Return the area under any function f from a to b, in strips of dx."""
+    raise NotImplementedError
