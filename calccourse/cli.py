@@ -425,6 +425,9 @@ def dev_check(
 
 def main() -> None:
     """Entry point of the ``calccourse`` command."""
+    # The course's matrices are small: BLAS threads only compete for the cores with the workers.
+    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(variable, "1")
     try:
         app()
     except KeyboardInterrupt:

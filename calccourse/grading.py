@@ -259,6 +259,9 @@ def judge(test: Test, outcomes: list[Outcome], plugin: LessonPlugin) -> TestResu
 
 
 def _verdict_for_error(outcome: Outcome, test: Test, plugin: LessonPlugin) -> Verdict:
+    if outcome.error == "missing" and not test.required:
+        names = ", ".join(dict.fromkeys(call.target for call in test.calls))
+        return Verdict.failed(f"Optional bonus: define {names} to try it (it never changes the verdict).")
     if outcome.error == "missing":
         names = ", ".join([*plugin.lesson.answer])
         return Verdict.failed(f"{outcome.message} Define these names in your answer file: {names}.")

@@ -8,6 +8,7 @@ from threading import Lock
 from typing import TYPE_CHECKING
 
 from rich.console import Console
+from rich.padding import Padding
 from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
@@ -97,9 +98,9 @@ def report(console: Console, result: Report, verbose: bool = False) -> None:
         optional = "" if test.required else " [dim](optional)[/dim]"
         console.print(f"[{STYLE[test.status]}]{mark}[/] {test.name}{optional} [dim]{points}[/dim]")
         if test.status != "pass" or verbose:
-            console.print(Text("    " + test.message.replace("\n", "\n    ")))
+            console.print(Padding(Text(test.message), (0, 0, 0, 4), expand=False))
         if test.feedback:
-            console.print(Text("    → " + test.feedback, style="bold"))
+            console.print(Padding(Text("→ " + test.feedback, style="bold"), (0, 0, 0, 4), expand=False))
     if result.output.strip():
         cut = " (cut)" if result.output_truncated else ""
         console.print(f"\n[dim]Your answer printed{cut}:[/dim]")
