@@ -200,6 +200,8 @@ def _plain_numpy(value: Any, budget: list[int], depth: int) -> Any:
 def _plain_sympy(value: Any, budget: list[int], depth: int) -> Any:
     if hasattr(value, "tolist") and hasattr(value, "shape"):  # a Matrix
         return [_plain(item, budget, depth + 1) for item in value.tolist()]
+    if type(value).__name__ in ("FiniteSet", "EmptySet"):  # what solveset returns
+        return [_plain(item, budget, depth + 1) for item in value]
     if getattr(value, "is_Boolean", False) and value in (True, False):
         return bool(value)
     free = getattr(value, "free_symbols", set())
