@@ -1,0 +1,333 @@
+"""Lesson 6 checker: the derivative of log x, its (absent) critical points, and a numerical
+search for the critical points of any smooth function."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from calccourse.checks import KnownMistake, as_bool, fmt, function_test
+from calccourse.grading import Call, Fn, Outcome, Test, Verdict, WrongAnswer
+
+TOLERANCE = 1e-4  # course.md: find_critical_points "judged within 1e-4"
+MARGIN = 0.05  # our hidden intervals keep critical points this far from a and b (course.md: 1e-3)
+SPACING = 0.1  # and this far apart (course.md: at least 1e-2)
+CURVATURE = 0.2  # and |f″| at least this at each, so a numerical f′ locates them well
+
+
+# -- finding zeros in the grading process ------------------------------------------------------
+
+
+def slope(f, h=1e-5):
+    """A central difference of f: precise to ~1e-9 here, far below the 1e-4 asked of answers."""
+    return lambda x: (f(x + h) - f(x - h)) / (2 * h)
+
+
+def zeros(g, a: float, b: float, n: int = 20001) -> list[float]:
+    """Where g changes sign on [a, b]: a fine grid, then 60 steps of bisection per bracket."""
+    xs = np.linspace(a, b, n)
+    values = g(xs)
+    found = []
+    for i in np.nonzero(np.sign(values[:-1]) * np.sign(values[1:]) < 0)[0]:
+        low, high, g_low = xs[i], xs[i + 1], values[i]
+        for _ in range(60):
+            mid = 0.5 * (low + high)
+            g_mid = g(mid)
+            if np.sign(g_mid) == np.sign(g_low):
+                low, g_low = mid, g_mid
+            else:
+                high = mid
+        found.append(float(0.5 * (low + high)))
+    return found
+
+
+def compiled(fn: Fn):
+    """The same function as ``fn``, compiled once (an Fn compiles its expression at every call)."""
+    return eval(f"lambda {', '.join(fn.params)}: {fn.expr}", {"np": np})  # noqa: S307
+
+
+@dataclass
+class Case:
+    """One call of find_critical_points and what it should give."""
+
+    fn: Fn
+    a: float
+    b: float
+    points: list[float] = field(default_factory=list)  # the critical points, sorted
+    roots: list[float] = field(default_factory=list)  # the zeros of f itself (a known mistake)
+
+    @classmethod
+    def make(cls, fn: Fn, a: float, b: float) -> Case:
+        f = compiled(fn)
+        return cls(fn, a, b, zeros(slope(f), a, b), zeros(f, a, b))
+
+    def fair(self) -> bool:
+        """Well inside course.md's rules: every answer that follows them finds these points."""
+        points = np.array(self.points)
+        if len(points) == 0:
+            return True
+        curvature = np.abs(slope(slope(compiled(self.fn), 1e-4), 1e-4)(points))
+        return bool(
+            points.min() - self.a >= MARGIN
+            and self.b - points.max() >= MARGIN
+            and (len(points) < 2 or np.diff(points).min() >= SPACING)
+            and curvature.min() >= CURVATURE
+        )
+
+    @property
+    def where(self) -> str:
+        return f"find_critical_points(f, {fmt(self.a)}, {fmt(self.b)}) with f(x) = {self.fn}"
+
+
+# -- the functions find_critical_points has not seen --------------------------------------------
+
+
+def _number(value: float) -> str:
+    return f"{value:.3g}"
+
+
+def _plus(value: float) -> str:
+    """``+ 0.4`` or ``− 0.4``: a term added in a label."""
+    return f"− {_number(-value)}" if value < 0 else f"+ {_number(value)}"
+
+
+def _polynomial(rng: np.random.Generator) -> Case:
+    """A quartic or cubic whose critical points are drawn at random."""
+    count = int(rng.integers(2, 4))
+    while True:
+        centres = np.sort(np.round(rng.uniform(-2.5, 2.5, count), 2))
+        if np.diff(centres).min() >= 0.6:
+            break
+    scale = round(float(rng.choice([-1, 1]) * rng.uniform(0.5, 1.5)), 2)
+    coefficients = [round(float(c), 6) for c in np.polyint(scale * np.poly(centres))]
+    expr = "0"
+    for c in coefficients:
+        expr = f"({expr}) * x + {c!r}"
+    powers = len(coefficients) - 1
+    terms = [
+        f"{_number(c)}x{'⁴³²'[4 - p] if p > 1 else ''}" if p > 0 else _number(c)
+        for p, c in zip(range(powers, -1, -1), coefficients)
+        if c != 0
+    ]
+    label = " + ".join(terms).replace("+ -", "− ")
+    a = round(float(centres[0] - rng.uniform(0.3, 1.0)), 2)
+    b = round(float(centres[-1] + rng.uniform(0.3, 1.0)), 2)
+    return Case.make(Fn(expr, ("x",), label), a, b)
+
+
+def _sine(rng: np.random.Generator) -> Case:
+    w = round(float(rng.uniform(0.8, 2.0)), 2)
+    s = round(float(rng.uniform(-0.6, 0.6) * w), 2)
+    a = round(float(rng.uniform(-4.0, -1.0)), 2)
+    return Case.make(Fn(f"np.sin({w} * x) + {s} * x", ("x",), f"sin({w}x) {_plus(s)}x"), a, a + 6.0)
+
+
+def _bump(rng: np.random.Generator) -> Case:
+    m = round(float(rng.uniform(-1.5, 1.5)), 2)
+    s = round(float(rng.uniform(0.7, 1.5)), 2)
+    expr = f"3 * (x - {m}) * np.exp(-((x - {m}) / {s})**2)"
+    shifted = f"(x {_plus(-m)})" if m else "x"
+    return Case.make(Fn(expr, ("x",), f"3{shifted}·exp(−({shifted}/{s})²)"), m - 3.0, m + 2.5)
+
+
+def _log_line(rng: np.random.Generator) -> Case:
+    r = round(float(rng.uniform(0.75, 0.92)), 3)
+    # r = 0.8 puts the critical points exactly at 0.5 and 2, points of many learners' grids,
+    # where f′ is exactly 0: a test d[i] * d[i + 1] < 0 would then pass or fail by the seed.
+    if abs(r - 0.8) < 0.005:
+        r = 0.81
+    return Case.make(Fn(f"np.log(1 + x**2) - {r} * x", ("x",), f"log(1 + x²) − {r}x"), -2.0, 5.0)
+
+
+def _damped(rng: np.random.Generator) -> Case:
+    a = round(float(rng.uniform(-1.0, 0.0)), 2)
+    return Case.make(Fn("np.cos(x) * np.exp(x / 5)", ("x",), "cos(x)·e^(x/5)"), a, a + 7.0)
+
+
+FAMILIES = [_polynomial, _sine, _bump, _log_line, _damped]
+
+
+def hidden_cases(rng: np.random.Generator, count: int = 3) -> list[Case]:
+    """One random polynomial, then other kinds of function; each redrawn until it is fair."""
+    others = rng.choice(np.arange(1, len(FAMILIES)), count - 1, replace=False)
+    chosen = [_polynomial] + [FAMILIES[i] for i in others]
+    cases = []
+    for family in chosen:
+        for _ in range(100):
+            case = family(rng)
+            if case.points and case.fair():
+                cases.append(case)
+                break
+    return cases
+
+
+# -- judging find_critical_points ---------------------------------------------------------------
+
+
+def as_points(value, where: str, verb: str = "returned") -> np.ndarray:
+    """A list of numbers ([] for none), or WrongAnswer saying what came back instead."""
+    if value is None:
+        raise WrongAnswer(f"{where} {verb} None: is a `return` missing? "
+                          "Return [] when there are none.")
+    if isinstance(value, (bool, int, float)):
+        raise WrongAnswer(f"{where} {verb} the single number {fmt(value)}; expected a list of "
+                          f"numbers such as [{fmt(value)}] (or [] when there are none).")
+    try:
+        array = np.array(value, dtype=float)
+    except (TypeError, ValueError):
+        raise WrongAnswer(f"{where} {verb} {fmt(value)}; expected a list of numbers.") from None
+    if array.ndim == 2 and 1 in array.shape:
+        array = array.reshape(-1)
+    if array.ndim != 1:
+        raise WrongAnswer(f"{where} {verb} an array of shape {array.shape}; "
+                          "expected a flat list of numbers.")
+    if not np.all(np.isfinite(array)):
+        raise WrongAnswer(f"{where} {verb} {fmt(array.tolist())}, which is not all finite numbers.")
+    return array
+
+
+def matches(got, want, tolerance: float) -> bool:
+    if len(got) != len(want):
+        return False
+    return bool(np.all(np.abs(np.asarray(got, float) - np.asarray(want, float)) <= tolerance))
+
+
+def diagnose(got: np.ndarray, case: Case) -> tuple[str, str | None]:
+    """What is wrong with ``got`` (sorted or not), and which mistake it most probably is."""
+    want = np.array(case.points)
+    rounded = (np.round(want, 6) + 0.0).tolist()  # + 0.0 turns −0 into 0
+    shown = f"expected {fmt(rounded)} (each within 1e-4), got {fmt(got.tolist())}"
+    ordered = np.sort(got)
+    if matches(ordered, want, TOLERANCE):
+        return shown, "these are the right points, but not in increasing order: return them sorted."
+    if case.roots and matches(ordered, case.roots, 1e-3):
+        return shown, ("these are the zeros of f itself, where f(x) = 0. Critical points are "
+                       "where the derivative is zero: look for sign changes of f′, not of f.")
+    if len(want) and matches(got, compiled(case.fn)(want), 1e-4):
+        return shown, ("these are the values f(x) at the critical points: return the points x "
+                       "themselves.")
+    inside = ordered[(np.abs(ordered - case.a) > 1e-3) & (np.abs(ordered - case.b) > 1e-3)]
+    if len(inside) < len(ordered) and matches(inside, want, TOLERANCE):
+        return shown, ("the end points a and b are not critical points (f′ is not 0 there): "
+                       "return only the x where f′(x) = 0.")
+    merged = [x for i, x in enumerate(ordered) if i == 0 or x - ordered[i - 1] > 1e-3]
+    if len(merged) < len(ordered) and matches(merged, want, TOLERANCE):
+        return shown, ("some points come back more than once: keep each one only once. (Several "
+                       "starting guesses can find the same point; and a zero of f′ that falls "
+                       "exactly on a grid point shows up as two sign changes, + to 0 and 0 to −.)")
+    if matches(ordered, want, 1e-2):
+        worst = float(np.abs(ordered - want).max())
+        return shown, (f"the points are {worst:.1e} away from the true ones, more than 1e-4: "
+                       "refine each sign change (bisection or scipy.optimize.brentq), and use a "
+                       "central difference (f(x + h) − f(x − h))/(2h) with a small h for f′.")
+    missed = [x for x in want if len(ordered) == 0 or np.abs(ordered - x).min() > 1e-2]
+    extra = [x for x in ordered if len(want) == 0 or np.abs(want - x).min() > 1e-2]
+    f_prime = slope(case.fn)
+    if extra:
+        x = extra[0]
+        return shown, (f"f′({fmt(x)}) ≈ {fmt(float(f_prime(x)))}, not 0: {fmt(x)} is not a "
+                       "critical point. Keep only the x where f′ changes sign.")
+    if missed:
+        near = fmt(round(missed[0], 6) + 0.0)
+        return shown, (f"the critical point near {near} is missing: is your grid fine enough, and "
+                       "do you check every neighbouring pair for a sign change of f′? If f′ is "
+                       "exactly 0 at a grid point, a test such as d[i] * d[i + 1] < 0 misses it.")
+    return shown, None
+
+
+def critical_points_test(name: str, cases: list[Case], plot: bool = False) -> Test:
+    def judge(outcomes: list[Outcome]) -> Verdict:
+        for outcome, case in zip(outcomes, cases):
+            got = as_points(outcome.value, case.where)
+            if not (matches(got, case.points, TOLERANCE)):
+                message, feedback = diagnose(got, case)
+                raise WrongAnswer(f"{case.where}: {message}", feedback)
+        found = sum(len(case.points) for case in cases)
+        return Verdict.passed(f"{found} critical point(s) of {len(cases)} function(s), "
+                              "each within 1e-4")
+
+    def draw(outcomes: list[Outcome], axes) -> None:
+        case = cases[0]
+        xs = np.linspace(case.a, case.b, 400)
+        axes.plot(xs, case.fn(xs), color="tab:blue", label=f"f(x) = {case.fn}")
+        axes.plot(xs, slope(case.fn)(xs), color="tab:purple", label="f′(x)")
+        axes.axhline(0, color="grey", linewidth=0.8)
+        axes.plot(case.points, np.zeros(len(case.points)), "o", color="tab:green", markersize=10,
+                  label="expected critical points")
+        try:
+            got = np.array(outcomes[0].value, float).reshape(-1)
+            axes.plot(got, np.zeros(len(got)), "x", color="tab:orange", markersize=10,
+                      markeredgewidth=2, label="your find_critical_points")
+        except (TypeError, ValueError):
+            pass
+        axes.set_title(name)
+        axes.set_xlabel("x")
+        axes.legend(fontsize=8)
+
+    calls = [Call("find_critical_points", (case.fn, case.a, case.b)) for case in cases]
+    return Test(name, calls, judge, plot=draw if plot else None)
+
+
+# -- critical_points and has_extremum ------------------------------------------------------------
+
+
+def judge_critical_points(outcomes: list[Outcome]) -> Verdict:
+    value = outcomes[0].value
+    where = "`critical_points`"
+    if isinstance(value, list) and any(isinstance(v, float) and math.isinf(v) for v in value):
+        raise WrongAnswer(f"{where} is {fmt(value)}; expected [] (no critical points).",
+                          "1/x only tends to 0 as x → ∞; it never equals 0, and ∞ is not a "
+                          "point of the domain: the list is empty.")
+    points = as_points(value, where, "is")
+    if len(points) == 0:
+        return Verdict.passed("empty: 1/x is never 0")
+    if np.any(np.abs(points - 1.0) < 1e-6):
+        raise WrongAnswer(f"{where} is {fmt(value)}; expected [] (no critical points).",
+                          "at x = 1, log x = 0, but that is a zero of f, not of f′: "
+                          "f′(1) = 1/1 = 1. 1/x is never 0, so the list is empty.")
+    raise WrongAnswer(f"{where} is {fmt(value)}; expected [] (no critical points).",
+                      "f′(x) = 1/x is never 0 for x > 0 (it only tends to 0 as x → ∞), so there "
+                      "is no x where the derivative is zero: the list is empty.")
+
+
+def judge_has_extremum(outcomes: list[Outcome]) -> Verdict:
+    if as_bool(outcomes[0].value, "`has_extremum`"):
+        raise WrongAnswer("`has_extremum` is True; expected False.",
+                          "a maximum or minimum of a smooth function needs f′ = 0, and 1/x "
+                          "never is: log x rises forever and falls to −∞ as x → 0⁺.")
+    return Verdict.passed("False: log x has no maximum and no minimum")
+
+
+SQUARED = ("this looks like 1/x² (or −1/x², the derivative of 1/x): the derivative of log x is "
+           "1/x itself.")
+LOG_MISTAKES = [
+    KnownMistake("this is log x itself: differentiate it, d/dx log x = 1/x.", math.log),
+    KnownMistake(SQUARED, lambda x: 1 / x**2),
+    KnownMistake(SQUARED, lambda x: -1 / x**2),
+    KnownMistake("the sign is wrong: log x rises, so its derivative 1/x is positive.",
+                 lambda x: -1 / x),
+]
+
+
+def tests(rng: np.random.Generator) -> list[Test]:
+    spread = np.exp(rng.uniform(math.log(0.05), math.log(20.0), 5))  # from 0.05 to 20
+    xs = [1.0, 2.0] + [float(f"{x:.3g}") for x in spread]
+    start, end = round(float(rng.uniform(0.5, 1.5)), 2), round(float(rng.uniform(5.0, 20.0)), 1)
+    example = Case.make(Fn("x**3 - 2*x**2 + 1", ("x",), "x³ − 2x² + 1"), -1.0, 2.0)
+    none = [
+        Case.make(Fn("np.log(x)", ("x",), "log x"), start, end),
+        Case.make(Fn("x + np.sin(x) / 2", ("x",), "x + sin(x)/2"), -start, end),
+    ]
+    return [
+        function_test("derivative(x) of log x", "derivative", [(x,) for x in xs], lambda x: 1 / x,
+                      mistakes=LOG_MISTAKES, what="1/x"),
+        Test("critical_points of log x", [Call("critical_points", kind="value")],
+             judge_critical_points),
+        Test("has_extremum for log x", [Call("has_extremum", kind="value")], judge_has_extremum),
+        critical_points_test("find_critical_points on x³ − 2x² + 1, [−1, 2]", [example], plot=True),
+        critical_points_test("find_critical_points when there are none", none),
+        critical_points_test("find_critical_points on functions you have not seen",
+                             hidden_cases(rng)),
+    ]

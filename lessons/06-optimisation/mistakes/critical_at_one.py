@@ -1,0 +1,24 @@
+# expect: at x = 1, log x = 0, but that is a zero of f, not of f′
+"""Mistake: a critical point at 1, where log x (not its derivative) is zero."""
+
+import numpy as np
+from scipy.optimize import brentq
+
+
+def derivative(x):
+    return 1 / x
+
+
+critical_points = [1.0]
+has_extremum = False
+
+
+def find_critical_points(f, a, b, h=1e-6, n=2001):
+    def f_prime(x):
+        return (f(x + h) - f(x - h)) / (2 * h)
+
+    xs = np.linspace(a, b, n)
+    slopes = f_prime(xs)
+    changes = np.flatnonzero(slopes[:-1] * slopes[1:] < 0)
+    return [brentq(f_prime, xs[i], xs[i + 1]) for i in changes]
+
