@@ -217,7 +217,7 @@ def test_optimisation_hidden_functions_obey_course_rules():
         for call in calls:
             fn, a, b = call.args
             f = as_function(fn)
-            slope = lambda x: (f(x + 1e-6) - f(x - 1e-6)) / 2e-6  # noqa: E731
+            slope = lambda x, f=f: (f(x + 1e-6) - f(x - 1e-6)) / 2e-6  # noqa: E731
             points = checker.zeros(slope, a, b)
             for x in points:
                 assert min(x - a, b - x) >= 1e-3
