@@ -53,11 +53,16 @@ def _compiled(expr: str, params: tuple[str, ...]) -> Callable[..., Any]:
 @dataclass(frozen=True)
 class Call:
     """One request to the answer: call ``target(*args)``, read the value ``target``,
-    or (``kind="probe"``) run ``probes.target(answer_module, *args)`` from the lesson."""
+    or (``kind="probe"``) run ``probes.target(answer_module, *args)`` from the lesson.
+
+    A probe names the answer's name it reads in ``about``: the core then reports that
+    name missing, or still None, before the probe runs.
+    """
 
     target: str
     args: tuple[Any, ...] = ()
     kind: Literal["call", "value", "probe"] = "call"
+    about: str = ""
 
 
 @dataclass(frozen=True)
@@ -260,7 +265,7 @@ def judge(test: Test, outcomes: list[Outcome], plugin: LessonPlugin) -> TestResu
 
 def _verdict_for_error(outcome: Outcome, test: Test, plugin: LessonPlugin) -> Verdict:
     if outcome.error == "missing" and not test.required:
-        names = ", ".join(dict.fromkeys(call.target for call in test.calls))
+        names = ", ".join(dict.fromkeys(call.about or call.target for call in test.calls))
         return Verdict.failed(f"Optional bonus: define {names} to try it (it never changes the verdict).")
     if outcome.error == "missing":
         names = ", ".join([*plugin.lesson.answer])

@@ -130,15 +130,16 @@ def make_call(
 ) -> dict[str, Any]:
     target, label = call["target"], call["label"]
     args = decode(call["args"], make_function, make_array)
+    name = call.get("about", "") if call["kind"] == "probe" else target  # the answer's name it reads
+    if name and name not in module.__dict__:
+        return {"error": "missing", "message": f"Your answer does not define `{name}`."}
+    value = module.__dict__.get(name)
+    if name and call["kind"] != "call" and value is None:
+        return {"error": "not_started", "message": f"`{name}` is still None."}
     if call["kind"] == "probe":
         assert probes is not None, "the lesson has no probes.py"
         return {"value": to_plain(getattr(probes, target)(module, *args), label)}
-    if target not in module.__dict__:
-        return {"error": "missing", "message": f"Your answer does not define `{target}`."}
-    value = module.__dict__[target]
     if call["kind"] == "value":
-        if value is None:
-            return {"error": "not_started", "message": f"`{target}` is still None."}
         return {"value": to_plain(value, label)}
     if not callable(value):
         return {

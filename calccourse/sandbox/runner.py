@@ -84,9 +84,15 @@ class Job:
                 "answer": str(self.answer.resolve()),
                 "display": str(self.answer),
                 "calls": [
-                {"target": c.target, "kind": c.kind, "args": encode(c.args), "label": label(c)}
-                for c in self.calls
-            ],
+                    {
+                        "target": c.target,
+                        "kind": c.kind,
+                        "about": c.about,
+                        "args": encode(c.args),
+                        "label": label(c),
+                    }
+                    for c in self.calls
+                ],
                 "probes": str(self.probes) if self.probes else None,
                 "timeout": self.timeout,
                 "memory_mb": self.memory_mb,
@@ -100,7 +106,7 @@ def label(call: Call) -> str:
     if call.kind == "value":
         return f"`{call.target}`"
     if call.kind == "probe":
-        return "checking your answer"
+        return f"`{call.about}`" if call.about else "checking your answer"
     return f"{call.target}({', '.join(_short(arg) for arg in call.args)})"
 
 
