@@ -1,0 +1,185 @@
+"""Lesson 4 checker: the Jacobian of three sigmoids of linear functions of (x, y).
+
+The answer's `jacobian` (SymPy expressions or a function) is evaluated inside the answer's
+process by probes.jacobian, which sends back plain numbers only; here they are compared
+with the exact Jacobian at the spot value of the course and at random values of all eight
+symbols, and a wrong answer is matched against the common mistakes at the same values.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from calccourse.checks import KnownMistake, close, fmt, recognise
+from calccourse.grading import Call, Outcome, Test, Verdict, WrongAnswer
+
+NAMES = ("x", "y", "p", "q", "r", "s", "t", "u")
+SPOT = {"x": 0.3, "y": -0.4, "p": 1.0, "q": 2.0, "r": -1.0, "s": 0.5, "t": 3.0, "u": -2.0}
+RTOL = ATOL = 1e-6
+
+
+def sigma(z: float) -> float:
+    return 1 / (1 + math.exp(-z))
+
+
+def _coefficients(point: dict[str, float]) -> list[tuple[float, float]]:
+    return [(point["p"], point["q"]), (point["r"], point["s"]), (point["t"], point["u"])]
+
+
+def _rows(point: dict[str, float], entry: Any) -> np.ndarray:
+    """A 3 × 2 matrix whose row i is entry(a, b, σᵢ) for the row's coefficients (a, b)."""
+    x, y = point["x"], point["y"]
+    return np.array([entry(a, b, sigma(a * x + b * y)) for a, b in _coefficients(point)], float)
+
+
+def exact(point: dict[str, float]) -> np.ndarray:
+    """Row i: (a·σᵢ(1 − σᵢ), b·σᵢ(1 − σᵢ)) with σᵢ = σ(a·x + b·y)."""
+    return _rows(point, lambda a, b, s: [a * s * (1 - s), b * s * (1 - s)])
+
+
+def with_spot_constants(point: dict[str, float]) -> np.ndarray:
+    return exact({**SPOT, "x": point["x"], "y": point["y"]})
+
+
+MISTAKES = [
+    KnownMistake(
+        "This looks like σ′ without the inner derivative. By the chain rule "
+        "∂σ(px + qy)/∂x = σ′(px + qy)·p, so each entry needs its factor p, q, r, s, t or u: "
+        "row 1 is (p·σ₁(1−σ₁), q·σ₁(1−σ₁)).",
+        lambda pt: _rows(pt, lambda a, b, s: [s * (1 - s), s * (1 - s)]),
+    ),
+    KnownMistake(
+        "This looks like p·σ instead of p·σ(1 − σ): the derivative of σ(z) = 1/(1 + e^(−z)) "
+        "is σ(z)·(1 − σ(z)), not σ(z) itself.",
+        lambda pt: _rows(pt, lambda a, b, s: [a * s, b * s]),
+    ),
+    KnownMistake(
+        "This looks like σ itself in every entry: the derivative of σ(z) is σ(z)·(1 − σ(z)), "
+        "and the chain rule adds the inner derivative (p, q, ... ): row 1 is "
+        "(p·σ₁(1−σ₁), q·σ₁(1−σ₁)).",
+        lambda pt: _rows(pt, lambda a, b, s: [s, s]),
+    ),
+    KnownMistake(
+        "Every entry has the opposite sign: check the exponent. σ(z) = 1/(1 + e^(−z)) has a minus "
+        "sign in e^(−z), and d/dz e^(−z) = −e^(−z), so σ′(z) = e^(−z)/(1 + e^(−z))² = σ(1 − σ), "
+        "which is positive.",
+        lambda pt: -exact(pt),
+    ),
+    KnownMistake(
+        "The two columns are swapped: column 1 holds the derivatives by x (factors p, r, t), "
+        "column 2 those by y (factors q, s, u).",
+        lambda pt: exact(pt)[:, ::-1],
+    ),
+    KnownMistake(
+        "This looks like p·(1 − σ): e^(−z)/(1 + e^(−z)) is 1 − σ; the derivative of σ has the "
+        "denominator squared, e^(−z)/(1 + e^(−z))² = σ(1 − σ).",
+        lambda pt: _rows(pt, lambda a, b, s: [a * (1 - s), b * (1 - s)]),
+    ),
+    KnownMistake(
+        "This matches the Jacobian with p..u fixed at the spot value 1, 2, −1, 0.5, 3, −2: keep "
+        "p, q, r, s, t, u as symbols (or parameters), the checker gives them other values.",
+        with_spot_constants,
+    ),
+]
+
+TRANSPOSED = (
+    "This is the transpose of the Jacobian: row i holds the derivatives of output i, so it has 3 "
+    "rows (one per σ) and 2 columns (∂/∂x, ∂/∂y). f.jacobian([x, y]) builds it this way round."
+)
+
+
+def describe(point: dict[str, float]) -> str:
+    return f"(x, y) = ({fmt(point['x'])}, {fmt(point['y'])}), p..u = " + ", ".join(
+        fmt(point[name]) for name in NAMES[2:]
+    )
+
+
+def as_matrix(value: Any, point: dict[str, float]) -> np.ndarray:
+    """The answer's values at one point as a 3 × 2 float array, or WrongAnswer."""
+    where = f"jacobian at {describe(point)}"
+    try:
+        array = np.array(value, dtype=float)
+    except (TypeError, ValueError):
+        raise WrongAnswer(f"{where} is {fmt(value)}, which is not a 3 × 2 matrix of numbers.") from None
+    while array.ndim > 2 and 1 in array.shape:
+        array = array.squeeze(axis=array.shape.index(1))
+    if array.shape == (2, 3):
+        if np.allclose(array, exact(point).T, rtol=RTOL, atol=ATOL):
+            raise WrongAnswer(f"{where} has shape 2 × 3; expected 3 × 2 (3 outputs, 2 inputs).", TRANSPOSED)
+        raise WrongAnswer(
+            f"{where} has shape 2 × 3; expected 3 × 2: one row per output σ₁, σ₂, σ₃, "
+            "one column per input x, y."
+        )
+    if array.shape != (3, 2):
+        flat = " (a flat list: give 3 rows of 2)" if array.shape == (6,) else ""
+        raise WrongAnswer(
+            f"{where} has shape {' × '.join(map(str, array.shape)) or 'scalar'}{flat}; "
+            "expected 3 × 2: one row per output σ₁, σ₂, σ₃, one column per input x, y."
+        )
+    if not np.all(np.isfinite(array)):
+        raise WrongAnswer(f"{where} is {fmt(array)}: not every entry is a finite real number.")
+    return array
+
+
+def judge_jacobian(outcome: Outcome, points: list[dict[str, float]], spot: bool) -> Verdict:
+    data = outcome.value
+    if not isinstance(data, dict):
+        return Verdict.failed(f"jacobian could not be evaluated (got {fmt(data)}).")
+    if "problem" in data:
+        return Verdict.failed(str(data["problem"]))
+    values = data.get("values")
+    if not isinstance(values, list) or len(values) != len(points):
+        return Verdict.failed("jacobian could not be evaluated at every point.")
+    got = [as_matrix(value, point) for value, point in zip(values, points)]
+    want = [exact(point) for point in points]
+    if close(got, want, RTOL, ATOL):
+        form = "your matrix matches" if data.get("kind") == "expressions" else "your function's values match"
+        where = "the spot value" if spot else f"{len(points)} random values of x, y, p, …, u"
+        return Verdict.passed(f"{form} the Jacobian at {where}")
+    mistakes = MISTAKES if not spot else MISTAKES[:-1]
+    feedback = recognise(got, [(point,) for point in points], mistakes, RTOL, ATOL)
+    if feedback is None and not spot and len(got) > 1 and all(np.allclose(g, got[0]) for g in got):
+        feedback = (
+            "Your jacobian gives the same numbers at every point: it must depend on x, y and "
+            "p, …, u, not hold the numbers of one point."
+        )
+    if feedback is None and close(np.abs(got), np.abs(want), RTOL, ATOL):
+        feedback = "The sizes are right but some signs are not: check the signs in σ and in the exponent."
+    errors = [float(np.max(np.abs(g - w) - ATOL - RTOL * np.abs(w))) for g, w in zip(got, want)]
+    worst = int(np.argmax(errors))
+    point = points[worst]
+    if data.get("kind") == "function":
+        where = "jacobian(" + ", ".join(fmt(point[name]) for name in NAMES) + ") returned"
+    else:
+        where = f"your jacobian at {describe(point)} is"
+    return Verdict.failed(f"{where} {fmt(got[worst])}; expected {fmt(np.round(want[worst], 6))}", feedback)
+
+
+def random_points(rng: np.random.Generator, count: int) -> list[dict[str, float]]:
+    """Random x, y in [−1, 1] and coefficients in ±[0.3, 2], so σ′ stays well above 0."""
+    points = []
+    for _ in range(count):
+        point = {"x": float(rng.uniform(-1, 1)), "y": float(rng.uniform(-1, 1))}
+        for name in NAMES[2:]:
+            point[name] = float(rng.choice([-1, 1]) * rng.uniform(0.3, 2.0))
+        points.append(point)
+    return points
+
+
+def jacobian_test(name: str, points: list[dict[str, float]], spot: bool, score: float) -> Test:
+    return Test(
+        name,
+        [Call("jacobian", (points,), kind="probe", about="jacobian")],
+        lambda outcomes: judge_jacobian(outcomes[0], points, spot),
+        score,
+    )
+
+
+def tests(rng: np.random.Generator) -> list[Test]:
+    return [
+        jacobian_test("jacobian at the exercise's spot value", [dict(SPOT)], True, 1.0),
+        jacobian_test("jacobian at random values of x, y, p, …, u", random_points(rng, 7), False, 2.0),
+    ]

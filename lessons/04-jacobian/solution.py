@@ -1,0 +1,30 @@
+"""Lesson 4: the Jacobian of f(x, y) = (σ(px + qy), σ(rx + sy), σ(tx + uy)), found with SymPy.
+
+Check it with:  calccourse check 4 answer.py
+"""
+
+import sympy as sp
+
+x, y, p, q, r, s, t, u = sp.symbols("x y p q r s t u")
+
+
+def sigma(z):
+    """The logistic sigmoid σ(z) = 1/(1 + e^(−z)), as a SymPy expression."""
+    return 1 / (1 + sp.exp(-z))
+
+
+f = sp.Matrix([sigma(p * x + q * y), sigma(r * x + s * y), sigma(t * x + u * y)])
+
+# Row i: the partial derivatives of output i by x and by y (3 outputs, 2 inputs: 3 × 2).
+jacobian = f.jacobian([x, y])
+
+
+if __name__ == "__main__":
+    # By hand: σ′(z) = σ(z)(1 − σ(z)), times the inner derivative (p or q, r or s, t or u).
+    by_hand = sp.Matrix(
+        [[a * sg * (1 - sg), b * sg * (1 - sg)] for (a, b), sg in zip([(p, q), (r, s), (t, u)], f)]
+    )
+    print("SymPy equals the hand-made matrix:", sp.simplify(jacobian - by_hand) == sp.zeros(3, 2))
+    spot = {p: 1, q: 2, r: -1, s: 0.5, t: 3, u: -2, x: 0.3, y: -0.4}
+    for row in jacobian.subs(spot).tolist():
+        print("  ".join(f"{float(value):10.6f}" for value in row))

@@ -1,0 +1,413 @@
+"""Lesson 7 checker: the maximum-margin line and its support vectors.
+
+Hidden data sets are built around a line chosen at random, so their exact solution is
+known without running a solver here: support vectors are placed on the two margin
+lines so that the KKT conditions hold with positive multipliers, every other point
+lies clearly outside the margin (functional margin at least 1.2). The line is then
+the unique optimum (a² + b² is strictly convex in (a, b), and a support vector on
+each side pins c).
+
+The normals have length 2.5 to 4.5 and the data sit near the origin. A solver's
+stopping rule works on the objective (SLSQP stops when a² + b² changes by less than
+1e-6), so with two support vectors, where the objective is flat to first order along
+the line of solutions, the answer is only as precise as √1e-6 ≈ 1e-3 in (a, b).
+Against |(a, b, c)| ≥ 2.5 that stays well inside the course's 1e-3 relative tolerance
+for the lesson's own method (SLSQP at its defaults, any start): measured over 4000
+sets, its largest error was 2.3e-4 of |(a, b, c)|.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from calccourse.checks import as_vector, fmt
+from calccourse.grading import Call, Outcome, Test, Verdict, WrongAnswer
+
+EXERCISE_POINTS = [(0.0, 0.0), (-1.0, -1.0), (-3.0, -1.0), (1.0, 2.0), (2.0, 1.0), (3.0, 3.0)]
+EXERCISE_LABELS = [-1, -1, -1, 1, 1, 1]
+EXERCISE_LINE = np.array([2 / 3, 2 / 3, -1.0])
+EXERCISE_SUPPORT = [0, 3, 4]
+EXERCISE_TOLERANCE = 1e-3  # absolute, on each of a, b, c
+HIDDEN_TOLERANCE = 1e-3  # relative to |(a, b, c)|, on each of a, b, c
+ON_MARGIN = 1e-3  # a support vector's functional margin is within this of 1
+
+
+@dataclass(frozen=True)
+class DataSet:
+    name: str
+    points: list[tuple[float, float]]
+    labels: list[int]
+    line: np.ndarray  # the exact (a, b, c)
+    support: list[int]
+    absolute: bool = False  # the exercise is judged with an absolute tolerance
+
+    @property
+    def tolerance(self) -> float:
+        return EXERCISE_TOLERANCE if self.absolute else HIDDEN_TOLERANCE * float(np.linalg.norm(self.line))
+
+    def margins(self, line: np.ndarray) -> np.ndarray:
+        """ℓᵢ·(a·xᵢ + b·yᵢ + c) for every point."""
+        xy = np.array(self.points)
+        return np.array(self.labels) * (xy @ line[:2] + line[2])
+
+    def describe(self) -> str:
+        if self.absolute or len(self.points) > 6:
+            return f"{self.name} ({len(self.points)} points)"
+        shown = ", ".join(
+            f"({fmt(x)}, {fmt(y)}) {label:+d}" for (x, y), label in zip(self.points, self.labels)
+        )
+        return f"{self.name}: {shown}"
+
+
+EXERCISE = DataSet(
+    "the exercise's points", EXERCISE_POINTS, EXERCISE_LABELS, EXERCISE_LINE, EXERCISE_SUPPORT, absolute=True
+)
+
+
+def make_data_set(rng: np.random.Generator, name: str, n_support: int, n_points: int) -> DataSet:
+    """A separable data set whose maximum-margin line and support vectors are known exactly."""
+    while True:
+        size = rng.uniform(2.5, 4.5)  # |(a, b)|; the margin is 1/size
+        angle = rng.uniform(0.0, 2 * np.pi)
+        normal = np.array([np.cos(angle), np.sin(angle)])
+        along = np.array([-normal[1], normal[0]])
+        turn = rng.uniform(0.0, 2 * np.pi)
+        centre = np.sqrt(rng.uniform()) * np.array([np.cos(turn), np.sin(turn)])  # within 1 of 0
+        w = size * normal
+        c = -float(w @ centre)
+        if np.all(np.abs(w) <= 5) and abs(c) <= 5:
+            break
+    n_plus = int(rng.integers(1, n_support)) if n_support > 2 else 1
+    points, labels = [], []
+    for label, count in ((1, n_plus), (-1, n_support - n_plus)):
+        # Positive multipliers exist iff the + and − support vectors' positions along the
+        # line overlap (a lone one sits inside the other side's span), so spread them around 0.
+        if count == 1:
+            offsets = np.array([0.0])
+        else:
+            offsets = np.concatenate(
+                [[-rng.uniform(0.5, 3.0), rng.uniform(0.5, 3.0)], rng.uniform(-3.0, 3.0, count - 2)]
+            )
+        for t in offsets:
+            points.append(centre + label / size * normal + t * along)
+            labels.append(label)
+    for _ in range(n_points - n_support):
+        label = int(rng.choice([-1, 1]))
+        margin = rng.uniform(1.2, 6.0)
+        points.append(centre + label * margin / size * normal + rng.uniform(-4.0, 4.0) * along)
+        labels.append(label)
+    order = rng.permutation(n_points)
+    data = DataSet(
+        name=name,
+        points=[(float(points[i][0]), float(points[i][1])) for i in order],
+        labels=[int(labels[i]) for i in order],
+        line=np.array([w[0], w[1], c]),
+        support=sorted(int(k) for k in np.flatnonzero(order < n_support)),
+    )
+    margins = data.margins(data.line)
+    assert np.all(margins >= 1 - 1e-9) and np.allclose(margins[data.support], 1.0)
+    return data
+
+
+def hidden_data_sets(rng: np.random.Generator, count: int = 5) -> list[DataSet]:
+    counts = [2, 2, 3, int(rng.integers(4, 6))] + [int(rng.integers(2, 6)) for _ in range(count - 4)]
+    rng.shuffle(counts)
+    sizes = [
+        int(rng.integers(max(k, 2), 7)) if i == 0 else int(rng.integers(max(k, 2), 41))
+        for i, k in enumerate(counts)
+    ]
+    return [
+        make_data_set(rng, f"hidden data set {i + 1}", k, n) for i, (k, n) in enumerate(zip(counts, sizes))
+    ]
+
+
+# ---------------------------------------------------------------- svm_line
+
+
+def show_line(line: Any) -> str:
+    return "(" + ", ".join(fmt(float(v)) for v in line) + ")"
+
+
+def diagnose_line(got: np.ndarray, data: DataSet) -> str | None:
+    """Name the common mistake ``got`` looks like on ``data``, if any."""
+    ref = data.line
+    if not data.absolute and np.allclose(got, EXERCISE_LINE, atol=EXERCISE_TOLERANCE):
+        return (
+            "This is the exercise's line (2/3, 2/3, −1), but these are other points: svm_line must "
+            "solve the problem for the points and labels it is given, not return a fixed answer."
+        )
+    norm = float(np.linalg.norm(got))
+    if norm == 0:
+        return "(0, 0, 0) is no line: the constraints ℓᵢ·(a·xᵢ + b·yᵢ + c) ≥ 1 are missing or ignored."
+    direction, ref_direction = got / norm, ref / np.linalg.norm(ref)
+    scale = norm / float(np.linalg.norm(ref))
+    margins = data.margins(got)
+    closest = float(np.min(np.abs(margins)))
+    if np.allclose(direction, ref_direction, atol=1e-3):
+        unit = " (a² + b² = 1: a unit normal)" if abs(got[0] ** 2 + got[1] ** 2 - 1) < 1e-3 else ""
+        return (
+            f"This is the right line, but scaled by {fmt(scale)}{unit}: your closest points have "
+            f"ℓᵢ·(a·xᵢ + b·yᵢ + c) = {fmt(closest)}. The SVM's scale is fixed by the constraints: "
+            "the closest points must give exactly 1, so return the minimiser of a² + b² as it is, "
+            "without normalising or rescaling it."
+        )
+    if np.allclose(direction, -ref_direction, atol=1e-3):
+        scaled = "" if abs(scale - 1) < 1e-2 else f" (and scaled by {fmt(scale)})"
+        return (
+            f"This is (−a, −b, −c){scaled}: every point is on the wrong side, as if the labels' signs "
+            "were swapped. Class +1 must have a·x + b·y + c ≥ 1 and class −1 a·x + b·y + c ≤ −1: "
+            "the constraint is ℓᵢ·(a·xᵢ + b·yᵢ + c) ≥ 1 with the labels as given."
+        )
+    width_got = float(np.min(margins)) / float(np.hypot(got[0], got[1]) or np.inf)
+    width_ref = 1 / float(np.hypot(ref[0], ref[1]))
+    if np.all(margins > 0) and width_got < width_ref:
+        return (
+            f"Your line separates the two classes, but its margin (distance to the nearest point) is "
+            f"{fmt(width_got)}, and the widest possible is {fmt(width_ref)}: it is not the maximum-margin "
+            "line. The SVM minimises a² + b² (c is not in the objective) subject to "
+            "ℓᵢ·(a·xᵢ + b·yᵢ + c) ≥ 1; if you used a solver, check that it converged."
+        )
+    if np.all(margins < 0):
+        return (
+            "Every point is on the wrong side of your line: check the signs of the labels in the "
+            "constraint ℓᵢ·(a·xᵢ + b·yᵢ + c) ≥ 1."
+        )
+    return None
+
+
+def judge_line(outcome: Outcome, data: DataSet) -> str | None:
+    """None when the answer's line is right on ``data``; otherwise raise WrongAnswer."""
+    where = f"svm_line on {data.describe()}"
+    got = as_vector(outcome.value, 3, where)
+    ref = data.line
+    if np.all(np.abs(got - ref) <= data.tolerance):
+        return None
+    within = "1e-3" if data.absolute else f"1e-3·|(a, b, c)| = {fmt(data.tolerance)}"
+    worst = ["a", "b", "c"][int(np.argmax(np.abs(got - ref)))]
+    smallest = float(data.margins(got).min())
+    scale = (
+        ""
+        if abs(smallest - 1) < 1e-3
+        else (f" With your line the smallest ℓᵢ·(a·xᵢ + b·yᵢ + c) is {fmt(smallest)}; it should be 1.")
+    )
+    raise WrongAnswer(
+        f"{where}: expected (a, b, c) = {show_line(ref)} within {within}, got {show_line(got)} "
+        f"({worst} is off by {fmt(float(np.max(np.abs(got - ref))))}).{scale}",
+        diagnose_line(got, data),
+    )
+
+
+def draw_line(axes: Any, line: Any, box: tuple[float, float, float, float], **style: Any) -> None:
+    """Draw a·x + b·y + c = 0 across ``box`` = (x0, x1, y0, y1)."""
+    a, b, c = (float(v) for v in line)
+    x0, x1, y0, y1 = box
+    if abs(b) >= abs(a) and b != 0:
+        xs = np.array([x0, x1])
+        axes.plot(xs, -(a * xs + c) / b, **style)
+    elif a != 0:
+        ys = np.array([y0, y1])
+        axes.plot(-(b * ys + c) / a, ys, **style)
+
+
+def plot_data(axes: Any, data: DataSet, line: Any | None, chosen: list[int] | None = None) -> None:
+    """The points, the exact line with its margins and support vectors, and the answer's line."""
+    xy = np.array(data.points)
+    labels = np.array(data.labels)
+    # A square window with room around the data for the legend.
+    centre = (xy.min(axis=0) + xy.max(axis=0)) / 2
+    half = 0.5 * float(np.ptp(xy, axis=0).max()) * 1.45 + 0.8
+    box = (centre[0] - half, centre[0] + half, centre[1] - half, centre[1] + half)
+    for label, colour, marker in ((-1, "tab:blue", "o"), (1, "tab:red", "s")):
+        mine = labels == label
+        axes.scatter(
+            xy[mine, 0],
+            xy[mine, 1],
+            c=colour,
+            marker=marker,
+            s=30,
+            zorder=3,
+            label=f"class {'−' if label < 0 else '+'}1",
+        )
+    draw_line(axes, data.line, box, color="black", label="maximum-margin line")
+    for level in (1, -1):
+        draw_line(axes, data.line - np.array([0, 0, level]), box, color="black", linestyle=":", linewidth=0.8)
+    axes.scatter(
+        xy[data.support, 0],
+        xy[data.support, 1],
+        s=160,
+        facecolors="none",
+        edgecolors="green",
+        linewidths=1.5,
+        zorder=4,
+        label="support vectors",
+    )
+    if line is not None:
+        draw_line(axes, line, box, color="tab:orange", linestyle="--", linewidth=2, label="your line")
+    if chosen:
+        picked = [i for i in chosen if isinstance(i, int) and 0 <= i < len(xy)]
+        axes.scatter(
+            xy[picked, 0],
+            xy[picked, 1],
+            marker="x",
+            s=80,
+            color="tab:orange",
+            zorder=5,
+            label="your support vectors",
+        )
+    axes.set_xlim(box[0], box[1])
+    axes.set_ylim(box[2], box[3])
+    axes.set_xlabel("x")
+    axes.set_ylabel("y")
+    axes.legend(fontsize=6.5, loc="best", framealpha=0.8)
+
+
+def line_or_none(outcome: Outcome) -> np.ndarray | None:
+    if not outcome.ok:
+        return None
+    try:
+        return as_vector(outcome.value, 3, "svm_line")
+    except WrongAnswer:
+        return None
+
+
+def line_test(name: str, sets: list[DataSet], points: float) -> Test:
+    def judge(outcomes: list[Outcome]) -> Verdict:
+        for outcome, data in zip(outcomes, sets):
+            judge_line(outcome, data)
+        if len(sets) == 1:
+            return Verdict.passed(f"(a, b, c) = {show_line(sets[0].line)} within 1e-3")
+        return Verdict.passed(
+            f"the maximum-margin line on {len(sets)} hidden data sets "
+            f"({', '.join(str(len(d.points)) for d in sets)} points), within 1e-3 relative"
+        )
+
+    def plot(outcomes: list[Outcome], axes: Any) -> None:
+        lines = [line_or_none(outcome) for outcome in outcomes]
+        wrong = [
+            i
+            for i, (line, data) in enumerate(zip(lines, sets))
+            if line is None or not np.all(np.abs(line - data.line) <= data.tolerance)
+        ]
+        index = wrong[0] if wrong else 0
+        plot_data(axes, sets[index], lines[index])
+        axes.set_title(f"svm_line on {sets[index].name}", fontsize=9)
+
+    calls = [Call("svm_line", (list(data.points), list(data.labels))) for data in sets]
+    return Test(name, calls, judge, points, plot=plot)
+
+
+# ---------------------------------------------------------------- support_vectors
+
+
+def as_indices(value: Any, data: DataSet, where: str) -> list[int]:
+    """A list of indices; a mask, points or 1-based indices fail with a precise message."""
+    if value is None:
+        raise WrongAnswer(f"{where} returned None: is a `return` missing?")
+    if not isinstance(value, list):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = [value]
+        else:
+            raise WrongAnswer(f"{where} returned {fmt(value)}; expected a list of indices such as [0, 3, 4].")
+    n = len(data.points)
+    if value and all(isinstance(item, bool) for item in value):
+        hint = "np.flatnonzero(mask).tolist()"
+        raise WrongAnswer(
+            f"{where} returned {fmt(value)}, a list of True/False; expected the indices of the "
+            f"support vectors such as [0, 3, 4].",
+            f"That looks like a mask over the points: turn it into indices, e.g. {hint}.",
+        )
+    if value and all(isinstance(item, list) for item in value):
+        raise WrongAnswer(
+            f"{where} returned {fmt(value)}; expected indices such as [0, 3, 4].",
+            "These look like the support vectors' coordinates: return their positions in "
+            "the list of points (0-based indices) instead.",
+        )
+    indices = []
+    for item in value:
+        if isinstance(item, bool) or not isinstance(item, (int, float)) or item != int(item):
+            raise WrongAnswer(
+                f"{where} returned {fmt(value)}; expected whole-number indices such as [0, 3, 4]."
+            )
+        indices.append(int(item))
+    if not data.absolute and sorted(indices) == EXERCISE_SUPPORT != data.support:
+        raise WrongAnswer(
+            f"{where}: expected {fmt(data.support)}, got {fmt(value)}.",
+            "[0, 3, 4] is the exercise's answer, but these are other points: find the support "
+            "vectors of the data you are given.",
+        )
+    if any(i < 0 or i >= n for i in indices):
+        one_based = sorted(i - 1 for i in indices) == data.support
+        raise WrongAnswer(
+            f"{where} returned {fmt(value)}; the points are numbered 0 to {n - 1}.",
+            "Indices start at 0 in Python: these are the right points counted from 1." if one_based else None,
+        )
+    return indices
+
+
+def judge_support(outcome: Outcome, data: DataSet) -> None:
+    where = f"support_vectors on {data.describe()}"
+    got = as_indices(outcome.value, data, where)
+    want = data.support
+    if got == want:
+        return
+    if sorted(set(got)) == want:
+        raise WrongAnswer(
+            f"{where} returned {fmt(got)}; expected the sorted indices {fmt(want)}.",
+            "The right points, but return each index once, in increasing order (sorted(...)).",
+        )
+    feedback = None
+    if [i - 1 for i in got] == want:
+        feedback = "Indices start at 0 in Python: these are the right points counted from 1."
+    margins = data.margins(data.line)
+    missing = [i for i in want if i not in got]
+    extra = [i for i in got if i not in want]
+    parts = []
+    if missing:
+        parts.append("missing " + ", ".join(f"{i} (on the margin)" for i in missing))
+    if extra:
+        parts.append(
+            "not support vectors: "
+            + ", ".join(f"{i} (ℓᵢ·(a·xᵢ + b·yᵢ + c) = {fmt(float(margins[i]))})" for i in extra)
+        )
+    if feedback is None and missing and len(want) > 3:
+        feedback = (
+            "Every point whose ℓᵢ·(a·xᵢ + b·yᵢ + c) is within 1e-3 of 1 at the solution is a support "
+            "vector. With more than three of them a solver's multipliers are not unique and may be 0 "
+            "for some: select by the margin, not by λ > 0."
+        )
+    raise WrongAnswer(f"{where}: expected {fmt(want)}, got {fmt(got)}: {'; '.join(parts)}.", feedback)
+
+
+def support_test(name: str, sets: list[DataSet], points: float) -> Test:
+    def judge(outcomes: list[Outcome]) -> Verdict:
+        for outcome, data in zip(outcomes, sets):
+            judge_support(outcome, data)
+        if len(sets) == 1:
+            return Verdict.passed(f"{fmt(sets[0].support)}")
+        return Verdict.passed(
+            f"the support vectors of {len(sets)} hidden data sets "
+            f"({', '.join(str(len(d.support)) for d in sets)} each)"
+        )
+
+    def plot(outcomes: list[Outcome], axes: Any) -> None:
+        chosen = [o.value if o.ok and isinstance(o.value, list) else [] for o in outcomes]
+        wrong = [i for i, (c, d) in enumerate(zip(chosen, sets)) if c != d.support]
+        index = wrong[0] if wrong else 0
+        plot_data(axes, sets[index], None, chosen[index])
+        axes.set_title(f"support_vectors on {sets[index].name}", fontsize=9)
+
+    calls = [Call("support_vectors", (list(data.points), list(data.labels))) for data in sets]
+    return Test(name, calls, judge, points, plot=plot)
+
+
+def tests(rng: np.random.Generator) -> list[Test]:
+    hidden = hidden_data_sets(rng)
+    return [
+        line_test("svm_line on the exercise's points", [EXERCISE], 1.0),
+        line_test("svm_line on hidden data sets", hidden, 2.0),
+        support_test("support_vectors on the exercise's points", [EXERCISE], 1.0),
+        support_test("support_vectors on hidden data sets", hidden, 1.0),
+    ]
