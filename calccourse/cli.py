@@ -10,11 +10,12 @@ from typing import NoReturn
 
 import typer
 
-from calccourse import __version__, render, state
-from calccourse.console import make_console
+from calccourse import __version__, state
 from calccourse.demo import PLOT_FORMATS
 from calccourse.discovery import Catalog, discover
 from calccourse.lesson import LessonPlugin
+
+# rich is imported inside the commands that print with it, so that `--help` does without it.
 
 EXIT_FAILED, EXIT_USAGE, EXIT_NOT_RUN, EXIT_INTERNAL = 1, 2, 3, 4
 app = typer.Typer(
@@ -41,6 +42,8 @@ class Options:
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    from calccourse.console import make_console
+
     make_console(stderr=True).print(f"[red]Error:[/red] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
@@ -104,6 +107,9 @@ def list_lessons(
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show tracebacks of broken lessons."),
 ) -> None:
     """List the lessons, what each teaches, and your progress."""
+    from calccourse import render
+    from calccourse.console import make_console
+
     catalog = Options.catalog()
     data = state.load()
     statuses = {p.slug: state.status_of(p.slug, data) for p in catalog.lessons}
@@ -118,6 +124,8 @@ def lesson(
     show: bool = typer.Option(False, "--show", help="Also open the plots in windows."),
 ) -> None:
     """Read a lesson: explanation, the demo's code and results, plots, the exercise."""
+    from calccourse import render
+    from calccourse.console import make_console
     from calccourse.demo import DemoFailed, run_demo
 
     plugin = find_lesson(key)
@@ -144,6 +152,9 @@ def exercise(
     force: bool = typer.Option(False, "--force", help="Overwrite the --template file if it exists."),
 ) -> None:
     """Show a lesson's exercise; --template writes a starter answer file."""
+    from calccourse import render
+    from calccourse.console import make_console
+
     plugin = find_lesson(key)
     console = make_console()
     if template is not None:
@@ -166,6 +177,9 @@ def hint(
     all_hints: bool = typer.Option(False, "--all", help="Show every hint at once."),
 ) -> None:
     """Show the next hint for a lesson's exercise (one more each time)."""
+    from calccourse import render
+    from calccourse.console import make_console
+
     plugin = find_lesson(key)
     hints = plugin.hints
     console = make_console()
@@ -180,6 +194,9 @@ def hint(
 @app.command(context_settings=LENIENT)
 def solution(key: str = typer.Argument(..., metavar="N", help="Lesson number or slug.")) -> None:
     """Show the reference solution of a lesson's exercise."""
+    from calccourse import render
+    from calccourse.console import make_console
+
     plugin = find_lesson(key)
     console = make_console()
     render.lesson_title(console, plugin)
@@ -195,6 +212,8 @@ def run_all(
     """Run every demo headless, one line each; exit 4 if any failed (for CI smoke runs)."""
     from rich.console import Console
 
+    from calccourse import render
+    from calccourse.console import make_console
     from calccourse.demo import DemoFailed, run_demo
 
     if report_format not in ("text", "json"):
@@ -277,7 +296,8 @@ def check(
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Also show the messages of passed tests."),
 ) -> None:
     """Check your answer file: every test, what went wrong, and which mistake it looks like."""
-    from calccourse import reports
+    from calccourse import render, reports
+    from calccourse.console import make_console
     from calccourse.grading import grade
     from calccourse.sandbox.runner import Sandbox, preload_for
 
@@ -323,6 +343,8 @@ def check(
 def _plain_report(report: object, verbose: bool) -> str:
     from rich.console import Console
 
+    from calccourse import render
+
     console = Console(record=True, width=100, color_system=None, file=open(os.devnull, "w"))  # noqa: SIM115
     render.report(console, report, verbose)  # type: ignore[arg-type]
     console.file.close()
@@ -342,7 +364,8 @@ def grade(
     ),
 ) -> None:
     """Grade a class's answers in parallel: a table, and a gradebook in CSV or JSON."""
-    from calccourse import batch
+    from calccourse import batch, render
+    from calccourse.console import make_console
     from calccourse.grading import new_seed
 
     plugin = find_lesson(key)
@@ -377,6 +400,9 @@ def grade(
 @app.command()
 def progress() -> None:
     """Show your progress: which lessons you passed, your last scores, hints seen."""
+    from calccourse import render
+    from calccourse.console import make_console
+
     data = state.load()
     render.progress_table(make_console(), Options.catalog().lessons, data, str(state.home()))
 
@@ -387,6 +413,8 @@ def reset(
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
 ) -> None:
     """Forget your progress (all lessons, or one) and start the hint ladders again."""
+    from calccourse.console import make_console
+
     slug = find_lesson(key).slug if key else None
     what = f"lesson {key}" if key else "all lessons"
     if not yes:
@@ -404,7 +432,9 @@ def dev_check(
     demos: bool = typer.Option(True, "--demos/--no-demos", help="Also run each demo."),
 ) -> None:
     """Prove lessons right: solution passes, template not started, each mistake caught, demo runs."""
+    from calccourse import render
     from calccourse.authoring import self_check
+    from calccourse.console import make_console
     from calccourse.sandbox.runner import Sandbox
 
     plugins = [find_lesson(key)] if key else Options.catalog().lessons

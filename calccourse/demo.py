@@ -6,12 +6,10 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from rich.console import Console
-from rich.table import Table
-
-from calccourse.console import plain_output
+if TYPE_CHECKING:
+    from rich.console import Console
 
 PLOT_FORMATS = ("png", "svg", "pdf")
 T = TypeVar("T")
@@ -41,6 +39,8 @@ class DemoContext:
 
     def table(self, title: str, columns: list[str], rows: Iterable[Iterable[Any]]) -> None:
         """Print a small table of results."""
+        from rich.table import Table
+
         table = Table(title=title, title_justify="left")
         for column in columns:
             table.add_column(column, justify="right")
@@ -62,6 +62,8 @@ class DemoContext:
 
     def track(self, items: Iterable[T], description: str, total: int | None = None) -> Iterator[T]:
         """Iterate with a progress bar on a terminal; silently elsewhere."""
+        from calccourse.console import plain_output
+
         if plain_output(self.console.file) or not self.console.is_terminal:
             yield from items
             return
@@ -101,6 +103,8 @@ def run_demo(
 
 def run_standalone(run: Any, number: int, out_dir: str = "calccourse-plots") -> None:
     """Run a demo as a plain script (``python demo.py``): plain console, plots in ``out_dir``."""
+    from rich.console import Console
+
     prepare_matplotlib(show=False)
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)

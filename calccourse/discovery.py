@@ -7,14 +7,12 @@ and installed packages that declare a ``calccourse.lessons`` entry point.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import os
 import re
 import sys
 import traceback
 from dataclasses import dataclass, field
-from importlib.metadata import entry_points
 from pathlib import Path
 from types import ModuleType
 
@@ -95,7 +93,9 @@ def discover(extra_dirs: list[Path] | None = None, *, use_entry_points: bool = T
             continue
         for folder in _lesson_folders(directory):
             candidates.append((str(folder), origin, folder))
-    if use_entry_points:
+    if use_entry_points and _declared_anywhere(ENTRY_POINT_GROUP):
+        from importlib.metadata import entry_points  # slow to import: only when there is one
+
         for ep in entry_points(group=ENTRY_POINT_GROUP):
             candidates.append((f"entry point {ep.name} = {ep.value}", "entry point", ep))
 
@@ -123,6 +123,25 @@ def discover(extra_dirs: list[Path] | None = None, *, use_entry_points: bool = T
             catalog.lessons.append(plugin)
     catalog.lessons.sort(key=lambda plugin: plugin.number)
     return catalog
+
+
+def _declared_anywhere(group: str) -> bool:
+    """Whether any installed distribution's entry_points.txt has the group (a quick text scan)."""
+    header = f"[{group}]"
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith((".dist-info", ".egg-info")):
+                try:
+                    with open(os.path.join(entry, name, "entry_points.txt"), encoding="utf-8") as handle:
+                        if header in handle.read():
+                            return True
+                except OSError:
+                    continue
+    return False
 
 
 def _lesson_folders(directory: Path) -> list[Path]:
@@ -162,8 +181,7 @@ def _load(source: object, origin: str) -> LessonPlugin:
 
 def _import_folder(folder: Path) -> ModuleType:
     """Import a lesson folder by path, under a name no other folder can clash with."""
-    digest = hashlib.sha1(str(folder.resolve()).encode()).hexdigest()[:8]
-    name = "calccourse_lesson_" + re.sub(r"\W", "_", folder.name) + "_" + digest
+    name = "calccourse_lesson_" + re.sub(r"\W", "_", str(folder.resolve()))
     if name in sys.modules:
         return sys.modules[name]
     spec = importlib.util.spec_from_file_location(
