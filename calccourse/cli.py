@@ -288,8 +288,11 @@ def check(
         None, "--format", help="text, json, junit, gradescope or exercism; repeat with --output for several."
     ),
     outputs: list[Path] | None = typer.Option(None, "--output", help="Write the matching --format here."),
-    plot: bool = typer.Option(
-        True, "--plot/--no-plot", help="Save a plot of your answer against the reference."
+    plot: bool | None = typer.Option(
+        None,
+        "--plot/--no-plot",
+        help="Save a plot of your answer against the reference (default: when a test fails).",
+        show_default=False,
     ),
     out: Path = typer.Option(Path("calccourse-plots"), "--out", help="Folder for the plot."),
     exit_zero: bool = typer.Option(False, "--exit-zero", help="Exit 0 whatever the result (for CI runners)."),
@@ -314,12 +317,17 @@ def check(
         writable_folder(out)
     with Sandbox(preload=preload_for([answer])) as sandbox:  # imports overlap with ours
         report, tests, outcomes = grade(plugin, answer, sandbox, seed=seed, timeout=timeout)
-    if plot and report.tests:
+    if report.tests and (plot or (plot is None and report.status != "pass")):
         from calccourse.plotting import save_check_plot
 
-        path = save_check_plot(plugin.number, tests, outcomes, out)
-        if path is not None:
-            report.plots.append(path)
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+            path = save_check_plot(plugin.number, tests, outcomes, out)
+        except OSError as error:  # the verdict matters more than its picture
+            make_console(stderr=True).print(f"Could not save the plot in {out}: {error}", highlight=False)
+        else:
+            if path is not None:
+                report.plots.append(path)
     state.record_check(plugin.slug, report.status, report.score, report.max_score)
     for fmt, target in zip(formats, [*outputs, None]):
         if fmt == "text" and target is None:

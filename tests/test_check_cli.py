@@ -159,3 +159,10 @@ def test_missing_answer_names_the_lessons_template_command(run):
     result = run("check", "gradient", "nope.py")
     assert result.exit_code == 2
     assert "calccourse exercise 3 --template nope.py" in result.output
+
+
+def test_a_passing_answer_saves_no_plot_unless_asked(run, tmp_path, solution):
+    assert run("check", "1", str(solution)).exit_code == 0
+    assert not (tmp_path / "calccourse-plots").exists()
+    assert run("check", "1", str(solution), "--plot").exit_code == 0
+    assert (tmp_path / "calccourse-plots" / "lesson01-check.png").exists()
