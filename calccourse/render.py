@@ -8,7 +8,6 @@ from threading import Lock
 from typing import TYPE_CHECKING
 
 from rich.console import Console
-from rich.padding import Padding
 from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
@@ -62,6 +61,27 @@ def exercise(console: Console, plugin: LessonPlugin) -> None:
     console.print(f"  calccourse hint {plugin.number}      [dim](one more hint each time)[/dim]")
 
 
+def indented(message: str, first: str, rest: str, width: int, style: str = "") -> Text:
+    """A message wrapped to ``width`` under a hanging indent; its own line breaks kept."""
+    import textwrap
+
+    lines = []
+    for number, line in enumerate(message.splitlines() or [""]):
+        lead = first if number == 0 else rest
+        lines.append(
+            textwrap.fill(
+                line,
+                width,
+                initial_indent=lead,
+                subsequent_indent=rest,
+                break_on_hyphens=False,
+                drop_whitespace=True,
+            )
+            or lead.rstrip()
+        )
+    return Text("\n".join(lines), style=style)
+
+
 def lesson_list(console: Console, catalog: Catalog, statuses: dict[str, str], verbose: bool = False) -> None:
     table = Table(title="calccourse: calculus for machine learning", title_justify="left", expand=False)
     table.add_column("#", justify="right")
@@ -98,9 +118,9 @@ def report(console: Console, result: Report, verbose: bool = False) -> None:
         optional = "" if test.required else " [dim](optional)[/dim]"
         console.print(f"[{STYLE[test.status]}]{mark}[/] {test.name}{optional} [dim]{points}[/dim]")
         if test.status != "pass" or verbose:
-            console.print(Padding(Text(test.message), (0, 0, 0, 4), expand=False))
+            console.print(indented(test.message, "    ", "    ", console.width), soft_wrap=True)
         if test.feedback:
-            console.print(Padding(Text("→ " + test.feedback, style="bold"), (0, 0, 0, 4), expand=False))
+            console.print(indented(test.feedback, "    → ", "      ", console.width, "bold"), soft_wrap=True)
     if result.output.strip():
         cut = " (cut)" if result.output_truncated else ""
         console.print(f"\n[dim]Your answer printed{cut}:[/dim]")
@@ -111,13 +131,14 @@ def report(console: Console, result: Report, verbose: bool = False) -> None:
     console.print()
     verdict = {
         "pass": "[green]All tests passed.[/green] Well done!",
-        "fail": "[red]Not yet.[/red] Read the messages above, fix one thing, check again.",
+        "fail": "[red]Not yet.[/red] Read the messages above; fix one thing, then check again.",
         "error": "[yellow]Your answer could not be run[/yellow]: fix the error above first.",
     }[result.status]
-    console.print(
-        f"{verdict}  score {result.score:g}/{result.max_score:g} · seed {result.seed} "
-        f"(repeat with --seed {result.seed})"
-    )
+    if result.exit_code == 4:
+        verdict = "[yellow]The lesson's checker failed[/yellow]: please report it to the lesson's author."
+    console.print(verdict)
+    score = f"score {result.score:g}/{result.max_score:g}"
+    console.print(f"{score} · seed {result.seed} (repeat with --seed {result.seed})", highlight=False)
 
 
 @contextmanager

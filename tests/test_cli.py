@@ -173,3 +173,18 @@ def test_run_all_reports_a_failing_demo_and_exits_4(run, tmp_path):
     result = run("--lessons-dir", str(tmp_path / "extra"), "run-all", "--out", "plots")
     assert result.exit_code == 4
     assert "lesson 42 bad" in result.output and "ZeroDivisionError" in result.output
+
+
+def test_readme_documents_every_command():
+    from pathlib import Path
+
+    import typer.main
+
+    from calccourse.cli import app
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    group = typer.main.get_group(app)
+    for name, command in group.commands.items():
+        subcommands = getattr(command, "commands", {})
+        for full in [f"{name} {sub}" for sub in subcommands] or [name]:
+            assert f"calccourse {full}" in readme, f"README does not show `calccourse {full}`"
