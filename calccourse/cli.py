@@ -17,7 +17,7 @@ from calccourse.lesson import LessonPlugin
 
 # rich is imported inside the commands that print with it, so that `--help` does without it.
 
-EXIT_FAILED, EXIT_USAGE, EXIT_NOT_RUN, EXIT_INTERNAL = 1, 2, 3, 4
+EXIT_USAGE, EXIT_INTERNAL = 2, 4  # 0, 1 and 3 come from the report (Report.exit_code)
 app = typer.Typer(
     help="Calculus for machine learning in seven lessons: read, run, answer, check.",
     no_args_is_help=True,

@@ -237,3 +237,16 @@ def test_answer_process_runs_in_its_own_process_group(check, tmp_path):
     check(f"import os\nopen({str(where)!r}, 'w').write(f'{{os.getpid()}} {{os.getpgid(0)}}')\n{CORRECT}")
     pid, group = map(int, where.read_text().split())
     assert pid == group != os.getpgid(0)
+
+
+def test_workers_preload_only_the_course_libraries_the_class_imports(tmp_path):
+    from calccourse.sandbox.runner import preload_for
+
+    answers = []
+    for i, header in enumerate(["import sympy as sp", "from scipy.optimize import brentq", "import os, json", "x = ("]):
+        answers.append(tmp_path / f"s{i}.py")
+        answers[-1].write_text(header + "\n")
+    modules = preload_for(answers)
+    assert {"numpy", "sympy", "scipy.optimize"} <= set(modules)
+    assert not {"os", "json"} & set(modules)
+    assert preload_for(answers, share=0.5) == ("numpy",)
