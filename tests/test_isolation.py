@@ -243,7 +243,9 @@ def test_workers_preload_only_the_course_libraries_the_class_imports(tmp_path):
     from calccourse.sandbox.runner import preload_for
 
     answers = []
-    for i, header in enumerate(["import sympy as sp", "from scipy.optimize import brentq", "import os, json", "x = ("]):
+    for i, header in enumerate(
+        ["import sympy as sp", "from scipy.optimize import brentq", "import os, json", "x = ("]
+    ):
         answers.append(tmp_path / f"s{i}.py")
         answers[-1].write_text(header + "\n")
     modules = preload_for(answers)
