@@ -248,9 +248,10 @@ def run_all(
         rows.append(row)
         if report_format == "text":
             mark = render.MARK["pass" if row["status"] == "pass" else "error"]
-            detail = f"{len(row['files'])} plots" if row["status"] == "pass" else row["error"]
+            count = len(row["files"])
+            detail = f"{count} plot{'s' * (count != 1)}" if row["status"] == "pass" else row["error"]
             console.print(
-                f"{mark} lesson {plugin.number} {plugin.slug:<14} {row['duration']:6.2f} s  {detail}",
+                f"{mark} lesson {plugin.number} {plugin.slug:<16} {row['duration']:6.2f} s  {detail}",
                 highlight=False,
             )
     broken = [{"path": b.path, "reason": b.reason} for b in catalog.broken]
