@@ -90,14 +90,10 @@ def _mistake(n: int, name: str, expect: str, report: Report) -> Finding:
 
 
 def _demo(plugin: LessonPlugin, scratch: Path) -> Finding:
-    from rich.console import Console
-
-    from calccourse.demo import DemoFailed, run_demo
+    from calccourse.demo import run_quietly
 
     out = scratch / plugin.slug
     out.mkdir(exist_ok=True)
-    try:
-        ctx = run_demo(plugin, Console(file=open("/dev/null", "w"), color_system=None), out)  # noqa: SIM115
-    except DemoFailed as error:
-        return Finding(plugin.number, "demo runs", False, str(error).splitlines()[0])
-    return Finding(plugin.number, "demo runs", True, f"{len(ctx.saved)} plots")
+    run = run_quietly(plugin, out)
+    detail = f"{len(run.files)} plots" if run.status == "pass" else run.error
+    return Finding(plugin.number, "demo runs", run.status == "pass", detail)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 from pathlib import Path
 from typing import NoReturn
 
@@ -210,11 +209,9 @@ def run_all(
     report_format: str = typer.Option("text", "--format", help="Report format: text or json."),
 ) -> None:
     """Run every demo headless, one line each; exit 4 if any failed (for CI smoke runs)."""
-    from rich.console import Console
-
     from calccourse import render
     from calccourse.console import make_console
-    from calccourse.demo import DemoFailed, run_demo
+    from calccourse.demo import run_quietly
 
     if report_format not in ("text", "json"):
         fail(f"--format {report_format} is not a report format. Choose text or json.")
@@ -222,47 +219,23 @@ def run_all(
     writable_folder(out)
     catalog = Options.catalog()
     console = make_console()
-    rows = []
+    runs = []
     for plugin in catalog.lessons:
-        started = time.perf_counter()
-        quiet = Console(file=open(os.devnull, "w"), color_system=None)  # noqa: SIM115
-        try:
-            ctx = run_demo(plugin, quiet, out, fmt)
-            row = {
-                "lesson": plugin.number,
-                "slug": plugin.slug,
-                "status": "pass",
-                "files": [str(p) for p in ctx.saved],
-            }
-        except DemoFailed as error:
-            row = {
-                "lesson": plugin.number,
-                "slug": plugin.slug,
-                "status": "error",
-                "files": [],
-                "error": str(error).splitlines()[0],
-            }
-        finally:
-            quiet.file.close()
-        row["duration"] = round(time.perf_counter() - started, 3)
-        rows.append(row)
+        runs.append(run := run_quietly(plugin, out, fmt))
         if report_format == "text":
-            mark = render.MARK["pass" if row["status"] == "pass" else "error"]
-            count = len(row["files"])
-            detail = f"{count} plot{'s' * (count != 1)}" if row["status"] == "pass" else row["error"]
-            console.print(
-                f"{mark} lesson {plugin.number} {plugin.slug:<16} {row['duration']:6.2f} s  {detail}",
-                highlight=False,
-            )
-    broken = [{"path": b.path, "reason": b.reason} for b in catalog.broken]
+            render.demo_run(console, run)
     if report_format == "json":
         import json
+        from dataclasses import asdict
 
-        typer.echo(json.dumps({"version": 1, "demos": rows, "broken": broken}, indent=2))
+        broken = [{"path": item.path, "reason": item.reason} for item in catalog.broken]
+        typer.echo(
+            json.dumps({"version": 1, "demos": [asdict(run) for run in runs], "broken": broken}, indent=2)
+        )
     else:
         for item in catalog.broken:
             console.print(f"! broken lesson {item.path}: {item.reason}", highlight=False)
-    if broken or any(row["status"] != "pass" for row in rows):
+    if catalog.broken or any(run.status != "pass" for run in runs):
         raise typer.Exit(EXIT_INTERNAL)
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TextIO
+from typing import IO
 
 from rich.console import Console
 
 
-def plain_output(stream: TextIO | None = None) -> bool:
+def plain_output(stream: IO[str] | None = None) -> bool:
     """True when output must carry no escape codes: NO_COLOR, a dumb terminal, or no terminal."""
     stream = stream or sys.stdout
     if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,3 +110,29 @@ def run_standalone(run: Any, number: int, out_dir: str = "calccourse-plots") -> 
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     run(DemoContext(console=Console(color_system=None, highlight=False), number=number, out_dir=folder))
+
+
+@dataclass
+class DemoRun:
+    """How one demo went when run headless (``run-all``, ``dev check``)."""
+
+    lesson: int
+    slug: str
+    status: str  # pass or error
+    duration: float
+    files: list[str]
+    error: str = ""
+
+
+def run_quietly(plugin: Any, out_dir: Path, fmt: str = "png") -> DemoRun:
+    """Run a demo with its printing discarded; never raises for the demo's own errors."""
+    from rich.console import Console
+
+    started = time.perf_counter()
+    with open(os.devnull, "w", encoding="utf-8") as nowhere:
+        try:
+            ctx = run_demo(plugin, Console(file=nowhere, color_system=None), out_dir, fmt)
+            files, status, error = [str(path) for path in ctx.saved], "pass", ""
+        except DemoFailed as failed:
+            files, status, error = [], "error", str(failed).splitlines()[0]
+    return DemoRun(plugin.number, plugin.slug, status, round(time.perf_counter() - started, 3), files, error)

@@ -15,6 +15,7 @@ from rich.text import Text
 from calccourse.console import plain_output
 
 if TYPE_CHECKING:
+    from calccourse.demo import DemoRun
     from calccourse.discovery import Catalog
     from calccourse.grading import Report
     from calccourse.lesson import LessonPlugin
@@ -59,6 +60,16 @@ def exercise(console: Console, plugin: LessonPlugin) -> None:
     console.print(f"  calccourse exercise {plugin.number} --template answer.py")
     console.print(f"  calccourse check {plugin.number} answer.py")
     console.print(f"  calccourse hint {plugin.number}      [dim](one more hint each time)[/dim]")
+
+
+def demo_run(console: Console, run: DemoRun) -> None:
+    """One line of ``run-all``: mark, lesson, time, plots saved or the error."""
+    count = len(run.files)
+    detail = f"{count} plot{'s' * (count != 1)}" if run.status == "pass" else run.error
+    mark = MARK["pass" if run.status == "pass" else "error"]
+    console.print(
+        f"{mark} lesson {run.lesson} {run.slug:<16} {run.duration:6.2f} s  {detail}", highlight=False
+    )
 
 
 def indented(message: str, first: str, rest: str, width: int, style: str = "") -> Text:

@@ -205,7 +205,7 @@ def _plain_sympy(value: Any, budget: list[int], depth: int) -> Any:
         return [_plain(item, budget, depth + 1) for item in value]
     if getattr(value, "is_Boolean", False) and value in (True, False):
         return bool(value)
-    free = getattr(value, "free_symbols", set())
+    free: set[Any] = getattr(value, "free_symbols", set())
     if free:
         names = ", ".join(sorted(str(symbol) for symbol in free))
         raise Unconvertible(

@@ -43,7 +43,7 @@ def preload_for(answers: list[Path], share: float = 0.05) -> tuple[str, ...]:
             tree = ast.parse(path.read_bytes())
         except (OSError, SyntaxError, ValueError):
             continue
-        names = set()
+        names: set[str] = set()
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
                 names.update(alias.name for alias in node.names)
@@ -104,7 +104,7 @@ def label(call: Call) -> str:
 
 
 def _short(arg: object) -> str:
-    if hasattr(arg, "shape") and hasattr(arg, "dtype") and getattr(arg, "ndim", 0):
+    if hasattr(arg, "shape") and hasattr(arg, "dtype") and getattr(arg, "ndim", False):
         return f"<array {'×'.join(map(str, arg.shape))}>"  # type: ignore[attr-defined]
     if isinstance(arg, float):
         return f"{arg:.6g}"

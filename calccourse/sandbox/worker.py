@@ -253,11 +253,11 @@ def supervise(
                     "message": f"Your answer {reason} during {call['label']}.",
                 }
     except _Garbled as garbled:
-        message = f"Your answer's process sent {garbled} and was stopped."
+        stopped = f"Your answer's process sent {garbled} and was stopped."
         if not loaded:
-            load_error = {"error": "crashed", "message": message}
+            load_error = {"error": "crashed", "message": stopped}
         elif position < len(pending):
-            outcomes[pending[position]] = {"error": "crashed", "message": message}
+            outcomes[pending[position]] = {"error": "crashed", "message": stopped}
     finally:
         _kill_group(pid)
         while True:  # drain what is left of the output without waiting on stray holders
@@ -409,7 +409,7 @@ def _reap(wait: float = 0.0) -> None:
 
 
 def _children() -> list[int]:
-    found = []
+    found: list[int] = []
     for task in os.listdir("/proc/self/task"):
         with contextlib.suppress(OSError):
             with open(f"/proc/self/task/{task}/children") as handle:
