@@ -44,9 +44,15 @@ def as_number(value: Any, where: str) -> float:
         if isinstance(value, list) and len(value) == 1:
             return as_number(value[0], where)
         raise WrongAnswer(f"{where} returned {fmt(value)}; expected a single number.")
-    if not math.isfinite(value):
+    try:
+        number = float(value)
+    except OverflowError:  # an int beyond any float
+        raise WrongAnswer(
+            f"{where} returned a whole number of {value.bit_length()} bits; expected a float."
+        ) from None
+    if not math.isfinite(number):
         raise WrongAnswer(f"{where} returned {value}; expected a finite number.")
-    return float(value)
+    return number
 
 
 def as_array(value: Any, shapes: Sequence[tuple[int, ...]], where: str, want: str) -> Any:
@@ -57,8 +63,8 @@ def as_array(value: Any, shapes: Sequence[tuple[int, ...]], where: str, want: st
         raise WrongAnswer(f"{where} returned None: is a `return` missing?")
     try:
         array = np.array(value, dtype=float)
-    except (TypeError, ValueError):
-        raise WrongAnswer(f"{where} returned {fmt(value)}; expected {want}.") from None
+    except (TypeError, ValueError, OverflowError):
+        raise WrongAnswer(f"{where} returned {fmt(value)[:200]}; expected {want}.") from None
     if array.shape not in shapes:
         raise WrongAnswer(f"{where} returned shape {array.shape}; expected {want}.")
     if not np.all(np.isfinite(array)):

@@ -252,3 +252,22 @@ def test_workers_preload_only_the_course_libraries_the_class_imports(tmp_path):
     assert {"numpy", "sympy", "scipy.optimize"} <= set(modules)
     assert not {"os", "json"} & set(modules)
     assert preload_for(answers, share=0.5) == ("numpy",)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "10**400",
+        "[1.0] * 200_000",
+        "{'a': 1}",
+        "'two'",
+        "1j",
+        "None",
+        "print",
+        "__import__('numpy').array(['x'])",
+    ],
+)
+def test_strange_return_values_fail_as_the_learners_not_the_checkers(check, value):
+    result, _ = check(f"def double(x):\n    return {value}\n")
+    assert result.exit_code == 1, result.output
+    assert "checker failed" not in result.output

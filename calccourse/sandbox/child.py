@@ -166,6 +166,8 @@ def _plain(value: Any, budget: list[int], depth: int) -> Any:
     budget[0] -= 1
     if budget[0] < 0 or depth > 20:
         raise Unconvertible("a value too large to check (over 100,000 numbers or nested too deep)")
+    if type(value) is int and abs(value) > 2**1023:  # past every float: no checker can compare it
+        raise Unconvertible(f"a whole number of {value.bit_length()} bits, too large to compare")
     if value is None or type(value) in (bool, int, float, str):
         return value
     module = type(value).__module__.split(".")[0]

@@ -250,7 +250,8 @@ def backward_feedback(layer: Layer, got: tuple[np.ndarray, ...], wrong: list[int
 
 
 def whole_number(value: object, name: str, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value):
+    whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+    if isinstance(value, bool) or not whole:
         raise WrongAnswer(f"{name} is {fmt(value)}; expected a whole number from {low} to {high}.")
     if not low <= value <= high:
         raise WrongAnswer(f"{name} is {fmt(value)}; it must be from {low} to {high}.")

@@ -327,7 +327,8 @@ def as_indices(value: Any, data: DataSet, where: str) -> list[int]:
         )
     indices = []
     for item in value:
-        if isinstance(item, bool) or not isinstance(item, (int, float)) or item != int(item):
+        whole = isinstance(item, int) or (isinstance(item, float) and item.is_integer())
+        if isinstance(item, bool) or not whole:
             raise WrongAnswer(
                 f"{where} returned {fmt(value)}; expected whole-number indices such as [0, 3, 4]."
             )
