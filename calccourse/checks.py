@@ -47,6 +47,7 @@ def as_number(value: Any, where: str) -> float:
     try:
         number = float(value)
     except OverflowError:  # an int beyond any float
+        assert isinstance(value, int)
         raise WrongAnswer(
             f"{where} returned a whole number of {value.bit_length()} bits; expected a float."
         ) from None

@@ -32,12 +32,24 @@ LENIENT = {"ignore_unknown_options": True}  # so that `lesson -1` reaches our ow
 class Options:
     lessons_dirs: list[Path] = []
     _catalog: Catalog | None = None
+    standalone = False  # run as the `calccourse` command (not inside another program)
+    adopting = False  # answer processes left behind are ours to end
 
     @classmethod
     def catalog(cls) -> Catalog:
         if cls._catalog is None:
             cls._catalog = discover(cls.lessons_dirs)
         return cls._catalog
+
+
+def adopt_answer_processes() -> None:
+    """Before running answers as the `calccourse` command: whatever process an answer leaves
+    behind (even when it kills its worker) becomes ours, and ends when the command ends."""
+    if Options.standalone:
+        from calccourse.sandbox import reaper
+
+        reaper.become_subreaper()
+        Options.adopting = True
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
@@ -289,6 +301,7 @@ def check(
         fail("give one --output per --format (one format may go to the screen without --output).")
     if plot:
         writable_folder(out)
+    adopt_answer_processes()
     with Sandbox(preload=preload_for([answer])) as sandbox:  # imports overlap with ours
         report, tests, outcomes = grade(plugin, answer, sandbox, seed=seed, timeout=timeout)
     if report.tests and (plot or (plot is None and report.status != "pass")):
@@ -358,6 +371,7 @@ def grade(
     seed = new_seed() if seed is None else seed
     console = make_console()
     with render.progress(console, len(submissions), f"grading lesson {plugin.number}") as advance:
+        adopt_answer_processes()
         results = batch.grade_all(
             plugin,
             submissions,
@@ -420,6 +434,7 @@ def dev_check(
     from calccourse.sandbox.runner import Sandbox
 
     plugins = [find_lesson(key)] if key else Options.catalog().lessons
+    adopt_answer_processes()
     with Sandbox() as sandbox:
         findings = self_check(plugins, seed, sandbox, demos)
     console = make_console()
@@ -440,7 +455,13 @@ def main() -> None:
     # The course's matrices are small: BLAS threads only compete for the cores with the workers.
     for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(variable, "1")
+    Options.standalone = True
     try:
         app()
     except KeyboardInterrupt:
         sys.exit(130)
+    finally:
+        if Options.adopting:
+            from calccourse.sandbox import reaper
+
+            reaper.end_all_children()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from threading import Lock
@@ -72,6 +73,15 @@ def demo_run(console: Console, run: DemoRun) -> None:
     )
 
 
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """The answer's text with control characters shown, not obeyed: no escape sequence
+    from an answer can move the cursor, clear the screen or fake a line of the report."""
+    return CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+
+
 def indented(message: str, first: str, rest: str, width: int, style: str = "") -> Text:
     """A message wrapped to ``width`` under a hanging indent; its own line breaks kept."""
     import textwrap
@@ -122,20 +132,21 @@ def report(console: Console, result: Report, verbose: bool = False) -> None:
     )
     if result.load_error is not None:
         console.print("[yellow]Your answer could not be run:[/yellow]")
-        console.print(result.load_error, markup=False, highlight=False, soft_wrap=True)
+        console.print(Text(visible(result.load_error)), soft_wrap=True)
     for test in result.tests:
         mark = MARK[test.status]
         points = f"{test.points:g}/{test.max_points:g}"
         optional = "" if test.required else " [dim](optional)[/dim]"
         console.print(f"[{STYLE[test.status]}]{mark}[/] {test.name}{optional} [dim]{points}[/dim]")
         if test.status != "pass" or verbose:
-            console.print(indented(test.message, "    ", "    ", console.width), soft_wrap=True)
+            console.print(indented(visible(test.message), "    ", "    ", console.width), soft_wrap=True)
         if test.feedback:
-            console.print(indented(test.feedback, "    → ", "      ", console.width, "bold"), soft_wrap=True)
+            feedback = visible(test.feedback)
+            console.print(indented(feedback, "    → ", "      ", console.width, "bold"), soft_wrap=True)
     if result.output.strip():
         cut = " (cut)" if result.output_truncated else ""
         console.print(f"\n[dim]Your answer printed{cut}:[/dim]")
-        lines = result.output.rstrip().splitlines()
+        lines = visible(result.output).rstrip().splitlines()
         console.print(Text("\n".join(lines[:20]) + ("\n…" if len(lines) > 20 else ""), style="dim"))
     for path in result.plots:
         console.print(f"saved plot: {path}")
@@ -191,11 +202,11 @@ def gradebook(console: Console, rows: list[dict[str, object]], seed: int) -> Non
     for row in rows:
         status = str(row["status"])
         table.add_row(
-            str(row["student"]),
+            Text(visible(str(row["student"]))),
             f"{row['score']:g}/{row['max_score']:g}",
             f"[{STYLE[status]}]{status}[/]",
             f"{row['duration']:.2f} s",
-            str(row["first_failure"]),
+            Text(visible(str(row["first_failure"]))),
         )
     console.print(table)
     passed = sum(1 for row in rows if row["status"] == "pass")

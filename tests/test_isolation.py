@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import textwrap
 import time
 from pathlib import Path
@@ -271,3 +273,141 @@ def test_strange_return_values_fail_as_the_learners_not_the_checkers(check, valu
     result, _ = check(f"def double(x):\n    return {value}\n")
     assert result.exit_code == 1, result.output
     assert "checker failed" not in result.output
+
+
+FORGE = """
+import json, os
+forged = {"ready": True, "pid": 1}
+outcomes = [{"value": 2.0 * x} for x in range(5)]
+result = {"load_error": None, "outcomes": outcomes, "output": "", "output_bytes": 0}
+for fd in os.listdir(f"/proc/{os.getppid()}/fd"):
+    try:
+        handle = os.open(f"/proc/{os.getppid()}/fd/{fd}", os.O_WRONLY | os.O_NONBLOCK)
+    except OSError:
+        continue
+    for job in range(1, 6):
+        try:
+            os.write(handle, (json.dumps({"id": job, "result": result}) + "\\n").encode())
+        except OSError:
+            pass
+def double(x):
+    return 3 * x
+"""
+
+
+def test_replies_forged_into_the_workers_channels_cannot_make_a_pass(check):
+    result, _ = check(FORGE)
+    assert result.exit_code in (1, 3), result.output
+    assert "All tests passed" not in result.output
+
+
+def test_a_stopped_worker_is_given_up_on_in_bounded_time(check):
+    result, seconds = check("import os, signal\nos.kill(os.getppid(), signal.SIGSTOP)\n" + CORRECT)
+    assert result.exit_code == 3
+    assert "could not finish" in result.output
+    assert seconds < 1 + 5 + 3  # the timeout, the margin for a silent worker, and slack
+
+
+def test_a_slow_but_correct_answer_passes(check):
+    result, _ = check("import time\ndef double(x):\n    time.sleep(0.5)\n    return 2 * x\n")
+    assert result.exit_code == 0, result.output
+
+
+def test_garbage_on_the_answers_own_reply_pipe_fails_that_call_only(check):
+    result, _ = check(
+        "import os\n"
+        "def double(x):\n"
+        "    for fd in range(3, 30):\n"
+        "        try:\n"
+        "            os.write(fd, b'[' * 100_000 + b'\\n')\n"
+        "        except OSError:\n"
+        "            pass\n"
+        "    return 2 * x\n"
+    )
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+
+
+def test_an_exception_that_cannot_be_shown_is_still_reported(check):
+    result, _ = check(
+        "class Weird(Exception):\n    def __str__(self):\n        raise RuntimeError('no')\n"
+        "    __repr__ = __str__\n"
+        "def double(x):\n    raise Weird()\n"
+    )
+    assert result.exit_code == 1
+    assert "Traceback (most recent call last)" not in result.output
+
+
+def test_escape_sequences_in_output_are_shown_not_obeyed(check):
+    result, _ = check("print('\\x1b[2J\\x1b[1A All tests passed')\n" + CORRECT.replace("2 * x", "3 * x"))
+    assert result.exit_code == 1
+    assert "\x1b" not in result.output and "\\x1b[2J" in result.output
+
+
+def test_an_answer_that_removes_or_replaces_its_folder_does_not_harm_the_next(run, lessons_dir, tmp_path):
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "keep.txt").write_text("precious")
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "a1.py").write_text(
+        "import os, shutil\nhere = os.getcwd()\nos.chdir('/')\nshutil.rmtree(here)\n"
+        f"os.symlink({str(victim)!r}, here)\n" + CORRECT
+    )
+    (folder / "a2.py").write_text(CORRECT)
+    (folder / "a3.py").write_text(
+        "import os, shutil\nhere = os.getcwd()\nos.chdir('/')\nshutil.rmtree(here)\n" + CORRECT
+    )
+    (folder / "a4.py").write_text(CORRECT)
+    result = run(
+        "--lessons-dir", str(lessons_dir), "grade", "tiny", str(folder), "--jobs", "1", "--csv", "g.csv"
+    )
+    assert result.exit_code == 0
+    assert (tmp_path / "g.csv").read_text().count(",pass,") == 4, result.output
+    assert (victim / "keep.txt").read_text() == "precious"
+
+
+def test_markup_in_student_names_and_messages_is_shown_literally(run, lessons_dir, tmp_path):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "[reverse]alice.py").write_text("raise ValueError('[/][bold]x')\n")
+    result = run("--lessons-dir", str(lessons_dir), "grade", "tiny", str(folder))
+    assert result.exit_code == 0, result.output
+    assert "[reverse]alice" in result.output
+    assert "[/][bold]x" in result.output
+
+
+def test_a_file_too_deep_for_the_parser_is_a_load_error(check, tmp_path):
+    result, _ = check("y = " + "-" * 200_000 + "1\n" + CORRECT)
+    assert result.exit_code == 3
+    assert "Traceback (most recent call last)" not in result.output
+
+
+def test_the_command_ends_every_process_an_answer_leaves_even_after_killing_its_worker(lessons_dir, tmp_path):
+    pids = tmp_path / "pids"
+    answer = tmp_path / "answer.py"
+    answer.write_text(
+        "import os, signal, time\n"
+        "if os.fork() == 0:\n"
+        "    os.setsid()\n"
+        "    if os.fork() == 0:\n"
+        f"        open({str(pids)!r}, 'w').write(str(os.getpid()))\n"
+        "        time.sleep(300)\n"
+        "    os._exit(0)\n"
+        "time.sleep(0.5)\n"
+        "os.kill(os.getppid(), signal.SIGKILL)\n" + CORRECT
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "calccourse",
+        "--lessons-dir",
+        str(lessons_dir),
+        "check",
+        "tiny",
+        str(answer),
+    ]
+    finished = subprocess.run(command, capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert finished.returncode == 3, finished.stdout + finished.stderr
+    time.sleep(0.2)
+    assert not _alive(int(pids.read_text()))

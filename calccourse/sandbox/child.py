@@ -86,7 +86,7 @@ def run(
     try:
         exec(compile(source, path, "exec"), module.__dict__)  # noqa: S102
     except BaseException as error:  # noqa: BLE001 - the answer may raise anything
-        _finish(channel, {"load_error": describe_error(error, path, "while loading")})
+        _finish(channel, {"load_error": _described(error, path, "while loading")})
     channel.send({"loaded": True})
     probes = _load_probes(job["probes"], probes_source) if probes_source is not None else None
     for index in indices:
@@ -94,7 +94,7 @@ def run(
         try:
             reply = make_call(module, probes, call)
         except BaseException as error:  # noqa: BLE001
-            reply = describe_error(error, path, f"in {call['label']}", call["target"])
+            reply = _described(error, path, f"in {call['label']}", call["target"])
         reply["i"] = index
         try:
             channel.send(reply)
@@ -114,8 +114,19 @@ def _flush_output() -> None:
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
-        except Exception:  # noqa: BLE001 - the answer may have replaced the streams
+        except BaseException:  # noqa: BLE001 - the answer may have replaced the streams
             pass
+
+
+def _described(error: BaseException, path: str, when: str, target: str = "") -> dict[str, Any]:
+    """describe_error, even for an exception whose own methods raise."""
+    try:
+        return describe_error(error, path, when, target)
+    except BaseException:  # noqa: BLE001
+        return {
+            "error": "exception",
+            "message": f"Your answer raised an exception {when} that cannot be shown.",
+        }
 
 
 def _load_probes(path: str, source: bytes) -> types.ModuleType:

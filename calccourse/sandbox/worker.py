@@ -9,7 +9,6 @@ orphan it left behind) and answers with plain JSON on its private channel.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import gc
 import importlib
 import json
@@ -17,14 +16,17 @@ import os
 import select
 import shutil
 import signal
+import socket
+import stat
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from typing import Any
 
-from calccourse.sandbox import child
+from calccourse.sandbox import child, reaper
 
-PR_SET_CHILD_SUBREAPER = 36
+CHILD_BROKEN = 70  # the child's own code failed (the answer broke it): EX_SOFTWARE
 MAX_REPLY = 4 * 1024 * 1024  # bytes of one reply line
 
 
@@ -45,8 +47,11 @@ class Output:
 
 
 def main() -> None:
-    """``worker JOB_R:RESULT_W[,...] warm|cold MODULE...``: preload, fork a worker per channel, serve."""
-    channels = [tuple(map(int, pair.split(":"))) for pair in sys.argv[1].split(",")]
+    """``worker FD[,FD...] warm|cold MODULE...``: preload, fork a worker per channel, serve.
+
+    Each channel is a socket (an answer cannot reopen it through /proc, as it could a pipe).
+    """
+    channels = [int(fd) for fd in sys.argv[1].split(",")]
     warm, preload = sys.argv[2] == "warm", sys.argv[3:]
     for name in preload:
         with contextlib.suppress(Exception):
@@ -66,25 +71,50 @@ def main() -> None:
         os.waitpid(middle, 0)
     for channel in channels:
         if channel != mine:
-            for fd in channel:
-                os.close(fd)
-    serve(*mine)
+            os.close(channel)
+    serve(mine)
 
 
-def serve(job_fd: int, result_fd: int) -> None:
-    """Answer jobs until the grading side closes the channel; leave nothing behind."""
-    with contextlib.suppress(Exception):
-        ctypes.CDLL(None).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
-    results = os.fdopen(result_fd, "w", buffering=1, encoding="utf-8")
-    results.write(json.dumps({"ready": True}) + "\n")
+def serve(channel_fd: int) -> None:
+    """Answer jobs until the grading side closes the channel; leave nothing behind.
+
+    Replies are lines of JSON tagged with the job's id: ``progress`` after each step
+    (so the grading side can tell a slow answer from a stuck worker), then ``result``.
+    """
+    reaper.become_subreaper()
+    channel = socket.socket(fileno=channel_fd)
+
+    def send(message: dict[str, Any]) -> None:
+        channel.sendall((json.dumps(message) + "\n").encode())
+
+    send({"ready": True, "pid": os.getpid()})
     try:
-        for line in os.fdopen(job_fd, encoding="utf-8"):
-            results.write(json.dumps(run_job(json.loads(line))) + "\n")
-    except BrokenPipeError:
+        for line in channel.makefile("r", encoding="utf-8"):
+            job = json.loads(line)
+
+            def progress(job_id: int = job["id"], **details: Any) -> None:
+                send({"id": job_id, "progress": True, **details})
+
+            try:
+                result = run_job(job, progress)
+            except Exception as error:  # noqa: BLE001 - one answer's damage stays with that answer
+                result = _broken(f"The grading worker failed on this answer ({type(error).__name__}).")
+            send({"id": job["id"], "result": result})
+    except (BrokenPipeError, ConnectionResetError):
         pass
     finally:
-        _reap(wait=2.0)  # no answer's process outlives the worker
+        reaper.reap(wait=2.0)  # no answer's process outlives the worker
         SCRATCH.remove()
+
+
+def _broken(message: str, kind: str = "crashed") -> dict[str, Any]:
+    """A result for an answer that could not be run at all."""
+    return {
+        "load_error": {"error": kind, "message": message},
+        "outcomes": [],
+        "output": "",
+        "output_bytes": 0,
+    }
 
 
 def warm_up(preloaded: list[str]) -> None:
@@ -124,7 +154,7 @@ def warm_up(preloaded: list[str]) -> None:
         brentq(lambda v: v - 0.5, 0, 1)
 
 
-def run_job(job: dict[str, Any]) -> dict[str, Any]:
+def run_job(job: dict[str, Any], progress: Callable[..., None]) -> dict[str, Any]:
     """Run every call of the job, re-forking after a call that hangs or kills the child."""
     calls = job["calls"]
     try:
@@ -135,19 +165,14 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
             with open(job["probes"], "rb") as handle:
                 probes = handle.read()
     except OSError as error:
-        return {
-            "load_error": {"error": "exception", "message": f"cannot read {job['answer']}: {error}"},
-            "outcomes": [],
-            "output": "",
-            "output_bytes": 0,
-        }
+        return _broken(f"cannot read {job['answer']}: {error}", "exception")
     output = Output(job.get("output_limit", 64 * 1024))
     outcomes: list[dict[str, Any] | None] = [None] * len(calls)
     load_error = None
     loaded_before = False
     while load_error is None and (not loaded_before or None in outcomes):
         pending = [i for i, outcome in enumerate(outcomes) if outcome is None]
-        loaded, load_error = supervise(job, source, probes, pending, outcomes, output)
+        loaded, load_error = supervise(job, source, probes, pending, outcomes, output, progress)
         if loaded_before and load_error is not None:  # it loaded once, then not: blame the calls
             for i in pending:
                 if outcomes[i] is None:
@@ -170,6 +195,7 @@ def supervise(
     pending: list[int],
     outcomes: list[dict[str, Any] | None],
     output: Output,
+    progress: Callable[..., None],
 ) -> tuple[bool, dict[str, Any] | None]:
     """Fork one child for the ``pending`` calls and watch it; returns (loaded, load_error)."""
     timeout = float(job["timeout"])
@@ -184,9 +210,10 @@ def supervise(
             child.confine(workdir, int(job["memory_mb"]), (result_w,), out_w)
             child.run(job, source, probes, pending, child.Channel(result_w))
         finally:
-            os._exit(70)
+            os._exit(CHILD_BROKEN)
     with contextlib.suppress(OSError):
         os.setpgid(pid, pid)
+    progress(child=pid)
     os.close(result_w)
     os.close(out_w)
     loaded, load_error = False, None
@@ -230,8 +257,10 @@ def supervise(
                         load_error = _error(message["load_error"])
                     elif message.get("loaded") is True and not loaded:
                         loaded = True
+                        progress()
                     elif loaded and position < len(pending) and message.get("i") == pending[position]:
                         outcomes[pending[position]] = _outcome(message)
+                        progress()
                         position += 1
                     else:
                         raise _Garbled("an unexpected message")
@@ -259,7 +288,7 @@ def supervise(
         elif position < len(pending):
             outcomes[pending[position]] = {"error": "crashed", "message": stopped}
     finally:
-        _kill_group(pid)
+        reaper.kill_group(pid)
         while True:  # drain what is left of the output without waiting on stray holders
             ready, _, _ = select.select([out_r], [], [], 0)
             if not ready:
@@ -280,6 +309,16 @@ class Scratch:
         self.path: str | None = None
 
     def fresh(self) -> str:
+        """The folder, emptied; a new one if the last answer removed or replaced it."""
+        if self.path is not None:
+            try:
+                usable = stat.S_ISDIR(os.lstat(self.path).st_mode)  # a symlink put in its place is not
+            except OSError:
+                usable = False
+            if not usable:
+                with contextlib.suppress(OSError):
+                    os.unlink(self.path)
+                self.path = None
         if self.path is None:
             self.path = tempfile.mkdtemp(prefix="calccourse-answer-")
         for entry in os.scandir(self.path):
@@ -288,7 +327,6 @@ class Scratch:
             else:
                 with contextlib.suppress(OSError):
                     os.unlink(entry.path)
-        os.chmod(self.path, 0o700)
         return self.path
 
     def remove(self) -> None:
@@ -306,7 +344,7 @@ class _Garbled(Exception):
 def _parse(raw: bytes) -> dict[str, Any]:
     try:
         message = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise _Garbled("output that is not a reply") from None
     if not isinstance(message, dict):
         raise _Garbled("output that is not a reply")
@@ -366,55 +404,13 @@ def _exit_reason(status: int) -> str:
             return "was killed (SIGKILL: out of memory, or it killed itself)"
         return f"was stopped by signal {name}"
     code = os.WEXITSTATUS(status)
+    if code == CHILD_BROKEN:
+        return "broke the checking code beside it (did it replace sys.stdout, or raise from __repr__?)"
     return f"ended its own process (os._exit({code}) or similar)"
 
 
 def _exit_kind(status: int) -> str:
     return "crashed" if os.WIFSIGNALED(status) else "exited"
-
-
-def _kill_group(pid: int) -> None:
-    """Kill the child's process group, then every orphan it left (they are re-parented to us).
-
-    Killed processes are reaped later, without waiting for them to die now.
-    """
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pid, signal.SIGKILL)
-    killed: set[int] = set()
-    while strays := set(_children()) - killed:
-        for stray in strays:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(stray, signal.SIGKILL)
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.kill(stray, signal.SIGKILL)
-        killed |= strays
-    _reap()
-
-
-def _reap(wait: float = 0.0) -> None:
-    """Collect dead children; with ``wait``, keep killing and collecting until none is left."""
-    deadline = time.monotonic() + wait
-    while True:
-        try:
-            while os.waitpid(-1, os.WNOHANG)[0]:
-                pass
-        except ChildProcessError:
-            return
-        if time.monotonic() >= deadline:
-            return
-        for stray in _children():
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.kill(stray, signal.SIGKILL)
-        time.sleep(0.005)
-
-
-def _children() -> list[int]:
-    found: list[int] = []
-    for task in os.listdir("/proc/self/task"):
-        with contextlib.suppress(OSError):
-            with open(f"/proc/self/task/{task}/children") as handle:
-                found.extend(int(pid) for pid in handle.read().split())
-    return found
 
 
 if __name__ == "__main__":
