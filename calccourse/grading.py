@@ -153,17 +153,23 @@ class Report:
     output_truncated: bool = False
     duration: float = 0.0
     plots: list[Path] = field(default_factory=list)
-    planned_max_score: float = 0.0  # what the tests are worth, even when none could run
+    planned_max_score: float = 0.0  # what the required tests are worth, even when none could run
 
     @property
     def score(self) -> float:
+        """Every point earned; an optional (bonus) test's points come on top of max_score."""
         return round(float(sum(test.points for test in self.tests)), 6)
 
     @property
     def max_score(self) -> float:
+        """What the required tests are worth: a full score never depends on a bonus."""
         if not self.tests:
             return round(float(self.planned_max_score), 6)
-        return round(float(sum(test.max_points for test in self.tests)), 6)
+        return round(float(sum(test.max_points for test in self.tests if test.required)), 6)
+
+    @property
+    def bonus(self) -> float:
+        return round(float(sum(test.points for test in self.tests if not test.required)), 6)
 
     @property
     def exit_code(self) -> int:
@@ -219,7 +225,7 @@ def grade(
         status="error",
         output=run.output,
         output_truncated=run.output_truncated,
-        planned_max_score=sum(test.points for test in tests),
+        planned_max_score=sum(test.points for test in tests if test.required),
     )
     per_test: list[list[Outcome]] = []
     if run.load_error is not None:

@@ -159,7 +159,8 @@ def report(console: Console, result: Report, verbose: bool = False) -> None:
     if result.exit_code == 4:
         verdict = "[yellow]The lesson's checker failed[/yellow]: please report it to the lesson's author."
     console.print(verdict)
-    score = f"score {result.score:g}/{result.max_score:g}"
+    bonus = f" (+{result.bonus:g} bonus)" if result.bonus else ""
+    score = f"score {result.score - result.bonus:g}/{result.max_score:g}{bonus}"
     console.print(f"{score} · seed {result.seed} (repeat with --seed {result.seed})", highlight=False)
 
 

@@ -219,7 +219,7 @@ def to_junit(
         cases = [
             (
                 test.name,
-                test.status,
+                test.status if test.required or test.status == "pass" else "skipped",
                 test.duration,
                 test.message,
                 _details(test),
@@ -245,7 +245,13 @@ def to_junit(
         ]
     failures = sum(1 for case in cases if case[1] == "fail")
     errors = sum(1 for case in cases if case[1] == "error")
-    counts = {"tests": str(len(cases)), "failures": str(failures), "errors": str(errors), "skipped": "0"}
+    skipped = sum(1 for case in cases if case[1] == "skipped")  # bonuses not earned
+    counts = {
+        "tests": str(len(cases)),
+        "failures": str(failures),
+        "errors": str(errors),
+        "skipped": str(skipped),
+    }
     duration = f"{max(report.duration, 0.0):.3f}"
 
     root = ET.Element("testsuites", {"name": "calccourse", **counts, "time": duration})
@@ -285,6 +291,10 @@ def to_junit(
         elif status == "error":
             fallback = "LoadError" if _not_loaded(report) else "AnswerError"
             kind, kind_type = "error", _exception_type(message, fallback)
+        if status == "skipped":
+            ET.SubElement(
+                case, "skipped", {"message": xml_safe("optional bonus not earned: " + _headline(message))}
+            )
         if status in ("fail", "error"):
             result = ET.SubElement(
                 case, kind, {"message": xml_safe(_headline(message)), "type": xml_safe(kind_type)}
@@ -349,6 +359,14 @@ def to_gradescope_dict(report: Report) -> dict[str, Any]:
                 "score": test.points,
                 "max_score": test.max_points,
                 "status": "passed" if test.status == "pass" else "failed",
+                "output": _details(test),
+                "visibility": "visible",
+            }
+            if test.required
+            else {  # a bonus: extra credit when earned, never a failed test
+                "name": _clean(test.name) + " (optional bonus)",
+                "score": test.points,
+                "max_score": 0.0,
                 "output": _details(test),
                 "visibility": "visible",
             }
@@ -556,7 +574,7 @@ def github_annotations(
         line = answer_line(test.message, answer_path)
         lines.append(
             _command(
-                "error",
+                "error" if test.required else "notice",  # a bonus not earned is no error
                 message,
                 file=file,
                 line=line,

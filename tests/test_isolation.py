@@ -411,3 +411,11 @@ def test_the_command_ends_every_process_an_answer_leaves_even_after_killing_its_
     assert finished.returncode == 3, finished.stdout + finished.stderr
     time.sleep(0.2)
     assert not _alive(int(pids.read_text()))
+
+
+def test_plots_asking_for_a_window_stay_headless(check):
+    result, _ = check(
+        "import matplotlib\nmatplotlib.use('TkAgg')\nimport matplotlib.pyplot as plt\n"
+        "plt.switch_backend('QtAgg')\nplt.plot([0, 1], [0, 1])\nplt.show()\n" + CORRECT
+    )
+    assert result.exit_code == 0, result.output

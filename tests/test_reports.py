@@ -225,7 +225,7 @@ def test_json_schema_fields_and_types(report):
 
 def test_json_values():
     data = json.loads(reports.to_json(make_report()))
-    assert data["score"] == 2.0 and data["max_score"] == 5.0 and data["duration"] == 0.457
+    assert data["score"] == 2.0 and data["max_score"] == 4.5 and data["duration"] == 0.457  # bonus aside
     assert data["plots"] == ["calccourse-plots/lesson3-check.png"]
     fail = data["tests"][1]
     assert fail["feedback"] == "sign slip: d/dx of −x² is −2x." and fail["duration"] == 0.0
@@ -273,26 +273,27 @@ def props(element) -> dict[str, str]:
 def test_junit_counts_and_results_by_junitparser():
     xml = JUnitXml.fromstring(junit(make_report()).encode("utf-8"))
     assert xml.name == "calccourse"
-    assert (xml.tests, xml.failures, xml.errors, xml.skipped) == (4, 2, 1, 0)
+    assert (xml.tests, xml.failures, xml.errors, xml.skipped) == (4, 1, 1, 1)  # the bonus: skipped
     suites = list(xml)
     assert len(suites) == 1
     suite = suites[0]
     assert suite.name == "calccourse.lesson03-gradient"
-    assert (suite.tests, suite.failures, suite.errors, suite.skipped) == (4, 2, 1, 0)
+    assert (suite.tests, suite.failures, suite.errors, suite.skipped) == (4, 1, 1, 1)
     assert suite.time == pytest.approx(0.457)
     assert suite.timestamp == "2024-05-17T09:30:12"
-    assert props(suite) == {"seed": "123456", "answer": "answer.py", "score": "2", "max_score": "5"}
+    assert props(suite) == {"seed": "123456", "answer": "answer.py", "score": "2", "max_score": "4.5"}
     cases = list(suite)
     assert [case.name for case in cases] == [test.name for test in make_report().tests]
     assert {case.classname for case in cases} == {"calccourse.lesson03_gradient"}
     assert cases[0].is_passed and cases[0].result == []
     assert cases[1].is_failure and not cases[1].is_error
     assert cases[2].is_error and not cases[2].is_failure
-    assert cases[3].is_failure
-    assert not any(case.is_skipped for case in cases)
+    assert cases[3].is_skipped and not cases[3].is_failure  # a bonus not earned
+    assert [case.is_skipped for case in cases] == [False, False, False, True]
     # recount from the cases, as a CI server does
     assert sum(case.is_failure for case in cases) == suite.failures
     assert sum(case.is_error for case in cases) == suite.errors
+    assert sum(case.is_skipped for case in cases) == suite.skipped
 
 
 def test_junit_case_details():
@@ -330,9 +331,9 @@ def test_junit_structure_by_elementtree():
         assert {"classname", "name", "time"} <= set(case.attrib)
         tags = [child.tag for child in case]
         assert tags[0] == "properties"
-        assert tags[1:] in ([], ["failure"], ["error"])
+        assert tags[1:] in ([], ["failure"], ["error"], ["skipped"])
         for result in case[1:]:
-            assert {"message", "type"} <= set(result.attrib)
+            assert {"message", "type"} <= set(result.attrib) or result.tag == "skipped"
         float(case.get("time"))
     assert ET.fromstring(junit(make_report())).find("testsuite").get("hostname") is None
 
@@ -399,10 +400,11 @@ def test_junit_default_timestamp_is_utc_without_offset():
     assert abs((datetime.now(timezone.utc) - started).total_seconds()) < 60
 
 
-def test_junit_skips_nothing():
-    """calccourse tests are never skipped: a ``<skipped>`` would hide a failure."""
+def test_junit_skips_only_an_unearned_bonus():
+    """A required test is never skipped (that would hide a failure); a bonus not earned is."""
     suite = next(iter(JUnitXml.fromstring(junit(make_report()).encode())))
-    assert not any(isinstance(r, Skipped) for case in suite for r in case.result)
+    skipped = [case.name for case in suite for r in case.result if isinstance(r, Skipped)]
+    assert skipped == ["bonus: numerical gradient"]
 
 
 # ------------------------------------------------------------------ Gradescope
@@ -419,11 +421,13 @@ def check_gradescope_shape(data: dict) -> None:
     assert "max_score" not in data  # not a top-level key in Gradescope's specification
     assert isinstance(data["tests"], list) and data["tests"]
     for test in data["tests"]:
-        assert set(test) == {"name", "score", "max_score", "status", "output", "visibility"}
+        bonus = test["name"].endswith("(optional bonus)")  # extra credit: max_score 0, no status
+        keys = {"name", "score", "max_score", "output", "visibility"}
+        assert set(test) == (keys if bonus else keys | {"status"})
         assert isinstance(test["name"], str) and isinstance(test["output"], str)
         assert isinstance(test["score"], NUMBER) and isinstance(test["max_score"], NUMBER)
-        assert 0 <= test["score"] <= test["max_score"]
-        assert test["status"] in ("passed", "failed")
+        assert 0 <= test["score"] <= test["max_score"] or (bonus and test["max_score"] == 0)
+        assert bonus or test["status"] in ("passed", "failed")
         assert test["visibility"] in VISIBILITY
 
 
@@ -437,13 +441,14 @@ def test_gradescope_values():
     data = json.loads(reports.to_gradescope(report))
     assert data["score"] == 2.0 and data["execution_time"] == 0.457
     assert sum(test["max_score"] for test in data["tests"]) == report.max_score
-    assert [test["status"] for test in data["tests"]] == ["passed", "failed", "failed", "failed"]
+    assert [test.get("status") for test in data["tests"]] == ["passed", "failed", "failed", None]
+    assert data["tests"][3]["max_score"] == 0 and data["tests"][3]["name"].endswith("(optional bonus)")
     assert data["tests"][1]["output"] == (
         "∂f/∂x at (0.3, 0.1) should be 0.6, got -0.6.\n→ sign slip: d/dx of −x² is −2x."
     )
     assert "ZeroDivisionError: division by zero" in data["tests"][2]["output"]
     assert "123456" in data["output"] and "--seed 123456" in data["output"]
-    assert "Score 2/5" in data["output"] and "debug: x = 0.5" in data["output"]
+    assert "Score 2/4.5" in data["output"] and "debug: x = 0.5" in data["output"]
 
 
 def test_gradescope_load_error_is_one_failed_test():
@@ -496,7 +501,7 @@ def test_exercism_values_and_classroom_points():
     assert all(test["output"] == "debug: x = 0.5" for test in data["tests"])
     # GitHub Classroom's reporter: "Points {sum of tests[].score}/{max_score}"
     assert sum(test["score"] for test in data["tests"]) == report.score == 2.0
-    assert data["max_score"] == report.max_score == 5.0
+    assert data["max_score"] == report.max_score == 4.5
 
 
 def test_exercism_status_follows_required_tests():
@@ -558,14 +563,14 @@ def test_annotations_per_failed_test_with_line(tmp_path):
     lines = reports.github_annotations(report, answer, workspace=tmp_path)
     assert all("\n" not in line and "\r" not in line for line in lines)
     parsed = [parse_command(line) for line in lines]
-    assert [kind for kind, _, _ in parsed] == ["error", "error", "error", "notice"]
+    assert [kind for kind, _, _ in parsed] == ["error", "error", "notice", "notice"]  # a bonus: notice
     (_, first, data1), (_, second, _), (_, third, _), (_, notice, points) = parsed
     assert first == {"file": "answer.py", "title": "lesson 3: partial derivative ∂f/∂x"}
     assert data1 == "∂f/∂x at (0.3, 0.1) should be 0.6, got -0.6.\n→ sign slip: d/dx of −x² is −2x."
     assert second["line"] == "7" and second["file"] == "answer.py"
     assert third["title"] == "lesson 3: bonus: numerical gradient (optional)"
     assert "line" not in third
-    assert notice == {"title": "Points"} and points == "Points 2/5"
+    assert notice == {"title": "Points"} and points == "Points 2/4.5"
 
 
 def test_annotations_escape_data_and_properties():

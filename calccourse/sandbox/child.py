@@ -79,6 +79,10 @@ def run(
     path = job["display"]  # the path as the learner gave it: tracebacks name it
     text = source.decode("utf-8", errors="replace")
     linecache.cache[path] = (len(text), None, text.splitlines(True), path)
+    try:
+        _keep_plots_headless(source)
+    except Exception:  # noqa: BLE001 - matplotlib missing or broken: the answer will say so itself
+        pass
     module = types.ModuleType("answer")
     module.__file__ = path
     sys.modules["answer"] = module
@@ -101,6 +105,24 @@ def run(
         except (TypeError, ValueError) as error:
             channel.send({"i": index, "error": "unconvertible", "message": f"{call['label']}: {error}"})
     _finish(channel, None)
+
+
+def _keep_plots_headless(source: bytes) -> None:
+    """Plots in an answer never open a window, nor fail for want of a screen: a request for
+    an interactive backend (``matplotlib.use("TkAgg")``, ``plt.switch_backend``) keeps Agg."""
+    if b"matplotlib" not in source:
+        return
+    import matplotlib
+
+    def stay_headless(*args: Any, **kwargs: Any) -> None:
+        return None
+
+    matplotlib.use = stay_headless
+    if b"pyplot" in source:
+        import matplotlib.pyplot
+
+        matplotlib.pyplot.switch_backend("agg")  # settle pyplot's backend before it is frozen
+        matplotlib.pyplot.switch_backend = stay_headless
 
 
 def _finish(channel: Channel, message: dict[str, Any] | None) -> None:
