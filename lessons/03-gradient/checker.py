@@ -160,9 +160,13 @@ def steepest_feedback(got, want, x: float, y: float) -> str | None:
     if angle_between(got, want) <= ANGLE_TOLERANCE:
         return ("the direction is right but the length is not: it must be the rate of change in "
                 "that direction, (f(p + h·u) − f(p))/h with a small step such as h = 0.0001.")
-    if length_ok:
+    if length_ok and angle_between(got, want) <= 10:
         return ("the length is right but the direction is not precise enough: try directions in "
                 "smaller steps, such as 0.1°.")
+    if length_ok:
+        return ("the largest rate is right, but the vector points elsewhere: build it from the "
+                "same angle the search used, and in radians (np.cos and np.sin take radians: "
+                "np.deg2rad converts degrees).")
     return None
 
 

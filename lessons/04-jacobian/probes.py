@@ -165,12 +165,12 @@ def _numbers(result: Any, label: str) -> Any:
                 f"{label} returned the expression {str(node)[:80]} in {names}, not a number. A "
                 "function must return numbers; or set jacobian to the SymPy Matrix itself."
             )
+        if isinstance(node, complex) or getattr(getattr(node, "dtype", None), "kind", "") == "c":
+            raise Problem(f"{label} returned the complex number {node!r:.60}; expected real numbers.")
         try:
-            number = complex(node)
-        except (TypeError, ValueError):
+            number = float(node)
+        except (TypeError, ValueError, OverflowError):
             raise Problem(f"{label} returned {_kind(result)}; expected a 3 × 2 array of numbers.") from None
-        if abs(number.imag) > 1e-12 * max(1.0, abs(number.real)):
-            return None
-        return _finite(number.real)
+        return _finite(number)
 
     return convert(nested)

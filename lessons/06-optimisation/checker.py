@@ -217,8 +217,9 @@ def diagnose(got: np.ndarray, case: Case) -> tuple[str, str | None]:
         return shown, ("some points come back more than once: keep each one only once. (Several "
                        "starting guesses can find the same point; and a zero of f′ that falls "
                        "exactly on a grid point shows up as two sign changes, + to 0 and 0 to −.)")
-    if matches(ordered, want, 1e-2):
-        worst = float(np.abs(ordered - want).max())
+    gap = float(np.diff(want).min()) if len(want) > 1 else np.inf
+    if len(ordered) == len(want) and len(want) and matches(ordered, want, min(0.1, gap / 2)):
+        worst = float(np.abs(ordered - want).max())  # one per true point, just not close enough
         return shown, (f"the points are {worst:.1e} away from the true ones, more than 1e-4: "
                        "refine each sign change (bisection or scipy.optimize.brentq), and use a "
                        "central difference (f(x + h) − f(x − h))/(2h) with a small h for f′.")
