@@ -126,7 +126,9 @@ def main() -> None:
     args = parser.parse_args()
     # A regular install compiles the package's bytecode (pip does); an editable one under
     # PYTHONDONTWRITEBYTECODE would recompile every source at every start: compile it once.
-    subprocess.run([PYTHON, "-m", "compileall", "-q", str(ROOT / "calccourse"), str(ROOT / "lessons")], check=True)
+    subprocess.run(
+        [PYTHON, "-m", "compileall", "-q", str(ROOT / "calccourse"), str(ROOT / "lessons")], check=True
+    )
     with tempfile.TemporaryDirectory(prefix="calccourse-bench-") as folder:
         scratch = Path(folder)
         os.environ["CALCCOURSE_HOME"] = str(scratch / "home")

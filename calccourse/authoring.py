@@ -1,92 +1,314 @@
-"""The author's self-check: a lesson proves its own checker right.
+"""For lesson authors: a lesson proves its own checker right (``dev check``), and a new
+lesson starts from a scaffold that already does (``dev new``).
 
-For each lesson: the reference solution passes every test, the starter template
-fails as "not started", every known mistake fails with the feedback it declares,
-and the demo runs.
+``dev check`` runs each part of each lesson in isolation, so one broken part is one
+failed finding and everything else still runs: the hints have at least three steps; the
+checker's ``tests(rng)`` loads, keeps its contract and is reproducible for a seed; under
+every seed asked for, the reference solution passes, the template reads as not started,
+and every known mistake fails with the feedback it declares; each check plot draws; the
+demo runs; and ``__init__.py`` imports nothing heavy.
 """
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import tempfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from calccourse.grading import Report, grade
-from calccourse.lesson import LessonPlugin
+from calccourse.answers import read_answer
+from calccourse.author import Test
+from calccourse.grading import Graded, Report, grade, plan
+from calccourse.lesson import LessonError, LessonPlugin
+from calccourse.sandbox.protocol import encode
 from calccourse.sandbox.runner import Sandbox
+from calccourse.status import UsageError
+
+MIN_HINTS = 3
+HEAVY = ("numpy", "scipy", "sympy", "matplotlib")
 
 
 @dataclass(frozen=True)
 class Finding:
-    lesson: int
+    """One thing ``dev check`` proved, or failed to: about which lesson, which file, why."""
+
+    lesson: str
     what: str
     ok: bool
     detail: str
+    path: str = ""
+    details: str = ""  # a traceback, shown with --verbose
 
 
 def self_check(
-    plugins: list[LessonPlugin], seed: int, sandbox: Sandbox, run_demos: bool = True
+    plugins: Sequence[LessonPlugin],
+    sandbox: Sandbox,
+    seeds: Sequence[int] = (0,),
+    run_demos: bool = True,
+    progress: Callable[[Finding], None] = lambda finding: None,
 ) -> list[Finding]:
+    """Every check of every lesson; ``progress`` sees each finding as it is made."""
     findings: list[Finding] = []
     with tempfile.TemporaryDirectory(prefix="calccourse-dev-") as scratch:
         for plugin in plugins:
-            findings += check_plugin(plugin, seed, sandbox, Path(scratch), run_demos)
+            for finding in check_lesson(plugin, sandbox, Path(scratch), seeds, run_demos):
+                progress(finding)
+                findings.append(finding)
     return findings
 
 
-def check_plugin(
-    plugin: LessonPlugin, seed: int, sandbox: Sandbox, scratch: Path, run_demos: bool = True
+def check_lesson(
+    plugin: LessonPlugin, sandbox: Sandbox, scratch: Path, seeds: Sequence[int] = (0,), run_demos: bool = True
 ) -> list[Finding]:
-    def run(path: Path) -> Report:
-        return grade(plugin, path, sandbox, seed=seed)[0]
-
-    n = plugin.number
-    found = [
-        _solution(n, run(plugin.folder / "solution.py")),
-        _template(n, run(plugin.folder / "template.py")),
-    ]
-    mistakes = plugin.mistakes
-    if not mistakes:
-        found.append(Finding(n, "mistakes", False, "no known mistakes in mistakes/*.py"))
-    for mistake in mistakes:
-        found.append(_mistake(n, mistake.name, mistake.expect, run(mistake.path)))
+    """The findings for one lesson, each part in isolation."""
+    lesson = plugin.name
+    found = [_hints(plugin), _light_init(plugin)]
+    runs = _checker(plugin, seeds)
+    found += runs.findings
+    if runs.ok:
+        found += _answers(plugin, sandbox, seeds)
+        found += _plots(plugin, sandbox, seeds[0])
     if run_demos:
         found.append(_demo(plugin, scratch))
+    return [f if f.lesson else Finding(lesson, f.what, f.ok, f.detail, f.path, f.details) for f in found]
+
+
+def _failed(what: str, error: LessonError) -> Finding:
+    return Finding("", what, False, error.reason, error.path, error.details)
+
+
+def _hints(plugin: LessonPlugin) -> Finding:
+    path = str(plugin.folder / "hints.md")
+    try:
+        hints = plugin.hints
+    except LessonError as error:
+        return _failed("hints", error)
+    if len(hints) < MIN_HINTS:
+        return Finding(
+            "",
+            "hints",
+            False,
+            f"{len(hints)} step(s); a ladder needs at least {MIN_HINTS}, separated by lines holding only ---",
+            path,
+        )
+    return Finding("", "hints", True, f"{len(hints)} steps", path)
+
+
+def _light_init(plugin: LessonPlugin) -> Finding:
+    """``__init__.py`` is read by ``list``: it must not import a heavy library."""
+    path = plugin.folder / "__init__.py"
+    script = (
+        "import importlib.util, sys\n"
+        f"spec = importlib.util.spec_from_file_location('lesson_init', {str(path)!r})\n"
+        "module = importlib.util.module_from_spec(spec); spec.loader.exec_module(module)\n"
+        f"print([m for m in {HEAVY!r} if m in sys.modules])"
+    )
+    try:
+        run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+        heavy = json.loads(run.stdout.strip().splitlines()[-1].replace("'", '"'))
+    except (subprocess.SubprocessError, ValueError, IndexError):
+        return Finding("", "__init__.py is light", False, "it could not be imported on its own", str(path))
+    if heavy:
+        return Finding(
+            "",
+            "__init__.py is light",
+            False,
+            f"it imports {', '.join(heavy)}: `calccourse list` pays for it; import them in demo.py or checker.py",
+            str(path),
+        )
+    return Finding("", "__init__.py is light", True, "imports no heavy library", str(path))
+
+
+@dataclass
+class _CheckerRuns:
+    findings: list[Finding]
+    ok: bool
+
+
+def _fingerprint(plugin: LessonPlugin, seed: int) -> str:
+    tests = plan(plugin, seed)
+    return json.dumps(
+        [
+            [t.name, t.points, t.bonus, [[c.target, c.kind, c.about, encode(c.args)] for c in t.calls]]
+            for t in tests
+        ],
+        sort_keys=True,
+        default=str,
+    )
+
+
+def _checker(plugin: LessonPlugin, seeds: Sequence[int]) -> _CheckerRuns:
+    path = str(plugin.folder / "checker.py")
+    try:
+        different = [seed for seed in seeds if _fingerprint(plugin, seed) != _fingerprint(plugin, seed)]
+    except LessonError as error:
+        return _CheckerRuns([_failed("checker loads", error)], False)
+    found = [
+        Finding("", "checker loads", True, f"tests(rng) keeps its contract under {len(seeds)} seed(s)", path)
+    ]
+    if different:
+        found.append(
+            Finding(
+                "",
+                "checker is reproducible",
+                False,
+                f"tests(rng) made other calls for the same seed ({', '.join(map(str, different))}): draw every "
+                "random input from rng, not from random or np.random",
+                path,
+            )
+        )
+    else:
+        found.append(Finding("", "checker is reproducible", True, "the same calls for the same seed", path))
+    return _CheckerRuns(found, not different)
+
+
+def _answers(plugin: LessonPlugin, sandbox: Sandbox, seeds: Sequence[int]) -> list[Finding]:
+    """The solution, the template and every mistake, under every seed."""
+    files: list[tuple[str, Path, Callable[[Report], str | None]]] = [
+        ("solution passes", plugin.folder / "solution.py", _solution_problem),
+        ("template reads as not started", plugin.folder / "template.py", _template_problem),
+    ]
+    mistakes = plugin.mistakes
+    for mistake in mistakes:
+        files.append((f"mistake {mistake.name}", mistake.path, _mistake_problem(mistake.expect)))
+    found = []
+    plans = {seed: plan(plugin, seed) for seed in seeds}
+    for what, path, problem_of in files:
+        problems: dict[str, list[int]] = {}
+        lesson_bug: Report | None = None
+        for seed in seeds:
+            try:
+                report = _run(plugin, path, sandbox, seed, plans[seed]).report
+            except LessonError as error:
+                problems.setdefault(error.reason, []).append(seed)
+                continue
+            if report.checker_error and lesson_bug is None:
+                lesson_bug = report
+            problem = problem_of(report)
+            if problem is not None:
+                problems.setdefault(problem, []).append(seed)
+        if lesson_bug is not None:
+            test = next(t for t in lesson_bug.tests if t.blame == "lesson")
+            found.append(
+                Finding(
+                    "",
+                    f"{what}: judge of {test.name!r}",
+                    False,
+                    f"{test.message} (in {test.location})",
+                    test.location or "",
+                    test.details or "",
+                )
+            )
+        elif problems:
+            detail = "; ".join(
+                f"{problem} (seed {', '.join(map(str, failing))})" if len(seeds) > 1 else problem
+                for problem, failing in problems.items()
+            )
+            if len(seeds) > 1 and sum(len(v) for v in problems.values()) < len(seeds):
+                detail = f"flaky: {detail}; the other seeds were fine"
+            found.append(Finding("", what, False, detail, str(path)))
+        else:
+            found.append(Finding("", what, True, _passed_detail(what, len(seeds)), str(path)))
+    if not mistakes:
+        found.append(
+            Finding(
+                "", "mistakes", False, "no known mistakes in mistakes/*.py", str(plugin.folder / "mistakes")
+            )
+        )
     return found
 
 
+def _passed_detail(what: str, seeds: int) -> str:
+    return f"under {seeds} seed(s)" if seeds > 1 else "yes"
+
+
+def _run(
+    plugin: LessonPlugin, path: Path, sandbox: Sandbox, seed: int, tests: list[Test] | None = None
+) -> Graded:
+    try:
+        return grade(plugin, read_answer(path), sandbox, seed=seed, tests=tests)
+    except UsageError as error:
+        raise plugin.broken(path.name, path.name, error.message) from None
+
+
 def _failing(report: Report) -> list[str]:
-    return [f"{t.name}: {t.message}" for t in report.tests if t.status != "pass"]
+    if report.load_error is not None:
+        return [f"could not be run: {report.load_error.message.splitlines()[-1]}"]
+    return [f"{t.name}: {t.message}" for t in report.tests if t.status != "pass" and t.required]
 
 
-def _solution(n: int, report: Report) -> Finding:
-    failing = _failing(report) or ([report.load_error] if report.load_error else [])
-    return Finding(
-        n, "solution passes", not failing, "; ".join(failing) or f"{report.score:g}/{report.max_score:g}"
-    )
+def _solution_problem(report: Report) -> str | None:
+    failing = _failing(report)
+    return "; ".join(failing) if failing else None
 
 
-def _template(n: int, report: Report) -> Finding:
+def _template_problem(report: Report) -> str | None:
+    if report.load_error is not None:
+        return f"could not be run: {report.load_error.message.splitlines()[-1]}"
     required = [t for t in report.tests if t.required]
-    started = [t.name for t in required if not t.message.startswith("Not started yet")]
-    ok = report.status == "fail" and bool(required) and not started
-    detail = (
-        "every required test reads 'Not started yet'"
-        if ok
-        else (report.load_error or "these do not read 'Not started yet': " + ", ".join(started))
-    )
-    return Finding(n, "template not started", ok, detail)
+    missing = [t.name for t in required if t.error == "missing"]
+    if missing:
+        return f"template.py does not define what these need: {', '.join(missing)}"
+    started = [t.name for t in required if t.error != "not_started"]
+    if started:
+        return "these do not read 'Not started yet': " + ", ".join(started)
+    return None
 
 
-def _mistake(n: int, name: str, expect: str, report: Report) -> Finding:
-    said = " ".join(f"{t.message} {t.feedback or ''}" for t in report.tests if t.status != "pass")
-    if not expect:
-        return Finding(n, f"mistake {name}", False, "first line must be '# expect: <feedback text>'")
-    if report.status != "fail":
-        return Finding(n, f"mistake {name}", False, f"status {report.status}, expected fail")
-    if expect not in said:
-        return Finding(n, f"mistake {name}", False, f"feedback lacks {expect!r}; got: {said[:300]}")
-    return Finding(n, f"mistake {name}", True, f"fails with {expect!r}")
+def _mistake_problem(expect: str) -> Callable[[Report], str | None]:
+    def problem(report: Report) -> str | None:
+        if not expect:
+            return "its first line must be '# expect: <feedback text>' (a part of the feedback it must get)"
+        if report.status != "fail":
+            return f"status {report.status}, expected fail"
+        said = " ".join(f"{t.message} {t.feedback or ''}" for t in report.tests if t.status != "pass")
+        if expect not in said:
+            return f"the feedback lacks {expect!r}; got: {said[:300]}"
+        return None
+
+    return problem
+
+
+def _plots(plugin: LessonPlugin, sandbox: Sandbox, seed: int) -> list[Finding]:
+    """Each test's plot draws the solution and the first mistake without raising."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    paths = [plugin.folder / "solution.py"] + [m.path for m in plugin.mistakes[:1]]
+    found = []
+    broken: dict[str, str] = {}
+    drawn = 0
+    for path in paths:
+        try:
+            graded = _run(plugin, path, sandbox, seed)
+        except LessonError:
+            continue  # reported by the answers' findings
+        for test, values in zip(graded.tests, graded.values):
+            if test.plot is None or values is None or test.name in broken:
+                continue
+            figure, axes = plt.subplots()
+            try:
+                test.plot(values, axes)
+                drawn += 1
+            except Exception as error:  # noqa: BLE001 - the lesson's bug: a finding, not a crash
+                import traceback
+
+                frame = traceback.extract_tb(error.__traceback__)[-1]
+                broken[test.name] = (
+                    f"{type(error).__name__}: {error} ({Path(frame.filename).name}, line {frame.lineno})"
+                )
+            finally:
+                plt.close(figure)
+    for name, why in broken.items():
+        found.append(Finding("", f"plot of {name!r}", False, why, str(plugin.folder / "checker.py")))
+    if not broken:
+        found.append(Finding("", "plots draw", True, f"{drawn} drawn", str(plugin.folder / "checker.py")))
+    return found
 
 
 def _demo(plugin: LessonPlugin, scratch: Path) -> Finding:
@@ -96,4 +318,4 @@ def _demo(plugin: LessonPlugin, scratch: Path) -> Finding:
     out.mkdir(exist_ok=True)
     run = run_quietly(plugin, out)
     detail = f"{len(run.files)} plots" if run.status == "pass" else run.error
-    return Finding(plugin.number, "demo runs", run.status == "pass", detail)
+    return Finding("", "demo runs", run.status == "pass", detail, str(plugin.folder / "demo.py"))

@@ -1,75 +1,245 @@
-"""Grade a whole class: find the answers, grade them in parallel, write a gradebook."""
+"""Grade a whole class: find every entry, snapshot every answer, grade them in parallel.
+
+Every file or folder found is a row: graded, or ``missing`` / ``skipped`` with the
+reason. Layouts (see docs/ci-recipes.md): ``<student>.py`` or ``<student>.ipynb`` files;
+``<student>/`` folders holding ``answer.py`` (or ``answer.ipynb``, or a single Python file
+anywhere inside, as in a Gradescope export's ``submission_<id>/``); section folders of
+student folders; GitHub Classroom's ``<assignment>-<user>/`` repositories, whose common
+prefix is dropped from the ids. Ids are unique and stable: they depend only on the
+class folder, never on which part of it is graded.
+"""
 
 from __future__ import annotations
 
-import csv
-import json
-import time
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+import hashlib
+import os
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
-from calccourse import __version__
-from calccourse.grading import Report, grade, plan
+from calccourse.answers import SUFFIXES, Answer, Unreadable, read_answer
+from calccourse.grading import DEFAULT_CAP, DEFAULT_TIMEOUT, Report, grade, plan
 from calccourse.lesson import LessonPlugin
 from calccourse.sandbox.runner import Sandbox, preload_for
+from calccourse.status import UsageError
 
-ANSWER_NAME = "answer.py"
+ANSWER_NAMES = tuple(f"answer{suffix}" for suffix in SUFFIXES)
+IGNORED = ("__pycache__", ".git", ".ipynb_checkpoints")
 
 
 @dataclass(frozen=True)
 class Submission:
+    """One entry of the class: its id, what was found, and the answer's snapshot (None
+    when it is ``missing`` or ``skipped``: then ``reason`` says why)."""
+
     student: str
-    path: Path
+    path: str
+    answer: Answer | None = None
+    status: str = ""
+    reason: str = ""
+
+    @property
+    def sha256(self) -> str:
+        return self.answer.sha256 if self.answer is not None else ""
 
 
-class NoAnswers(Exception):
-    """A PATH holds nothing to grade (a usage error)."""
+@dataclass(frozen=True)
+class ClassResult:
+    """A submission and its report (None when it was not graded)."""
+
+    submission: Submission
+    report: Report | None
+    max_score: float
+
+    @property
+    def student(self) -> str:
+        return self.submission.student
+
+    @property
+    def path(self) -> str:
+        return self.submission.path
+
+    @property
+    def sha256(self) -> str:
+        return self.submission.sha256
+
+    @property
+    def reason(self) -> str:
+        return self.submission.reason
+
+    @property
+    def status(self) -> str:
+        """pass, fail, error, checker-error, missing, skipped or not-run."""
+        if self.report is None:
+            return self.submission.status or "not-run"
+        return self.report.verdict
 
 
-def collect(paths: list[Path]) -> list[Submission]:
-    """Answers from files and folders; the student id is the file or folder name.
+class Entry(NamedTuple):
+    """What was found for one row: its id, the path shown, the answer file, why there is none."""
 
-    A folder holding ``answer.py`` is one student; otherwise each sub-folder holding
-    ``answer.py`` is a student, and each ``<student>.py`` directly inside is one too.
-    """
-    found: list[Submission] = []
+    name: str
+    shown: str
+    file: Path | None
+    why: str
+
+
+@dataclass
+class Found:
+    submissions: list[Submission]
+    warnings: list[str]
+
+
+def collect(paths: Sequence[Path]) -> Found:
+    """Every entry of ``paths`` (files or class folders), each answer read once, now."""
+    entries: list[Entry] = []
+    warnings: list[str] = []
     for path in paths:
-        if not path.exists():
-            raise NoAnswers(f"there is no file or folder {path}.")
-        if path.is_file():
-            if path.suffix != ".py":
-                raise NoAnswers(f"{path} is not a Python file.")
-            found.append(Submission(_student_of(path), path))
-        elif (path / ANSWER_NAME).is_file():
-            found.append(Submission(path.resolve().name, path / ANSWER_NAME))
+        if not os.path.lexists(path):
+            entries.append(Entry(path.name or str(path), str(path), None, "no such file or folder"))
+        elif path.is_file() or (path.is_symlink() and not path.exists()):
+            entries.append(_file_entry(path))
+        elif _answer_at_top(path) is not None:
+            students = _student_entries(path)
+            if students:
+                names = ", ".join(sorted(name for name, *_ in students)[:3])
+                raise UsageError(
+                    f"{path} holds {_answer_at_top(path).name} and {len(students)} student entries ({names}, …): "  # type: ignore[union-attr]
+                    f"is {_answer_at_top(path).name} a stray? Move it away to grade the class, "  # type: ignore[union-attr]
+                    f"or grade that file alone."
+                )
+            entries.append(Entry(path.resolve().name, str(path), _answer_at_top(path), ""))
         else:
-            inside = [
-                Submission(sub.name, sub / ANSWER_NAME)
-                for sub in sorted(path.iterdir())
-                if sub.is_dir() and (sub / ANSWER_NAME).is_file()
-            ]
-            inside += [Submission(file.stem, file) for file in sorted(path.glob("*.py"))]
+            inside = _student_entries(path)
             if not inside:
-                raise NoAnswers(f"{path} holds no answer files (<student>.py or <student>/{ANSWER_NAME}).")
-            found += inside
-    return _unique(found)
+                entries.append(Entry(path.resolve().name, str(path), None, "holds no answer file"))
+            entries += _without_common_prefix(inside)
+    submissions = _unique(entries, warnings)
+    return Found(sorted(submissions, key=lambda s: s.student.casefold()), warnings)
 
 
-def _student_of(path: Path) -> str:
-    return path.resolve().parent.name if path.name == ANSWER_NAME else path.stem
+def _file_entry(path: Path) -> Entry:
+    student = path.resolve().parent.name if path.name.lower() in ANSWER_NAMES else path.stem
+    if not path.exists():
+        return Entry(student, str(path), None, "a link to nothing")
+    if path.suffix.lower() not in SUFFIXES:
+        return Entry(path.name, str(path), None, "not a .py or .ipynb file")
+    return Entry(student, str(path), path, "")
 
 
-def _unique(found: list[Submission]) -> list[Submission]:
-    seen: dict[str, int] = {}
-    unique = []
-    for submission in found:
-        count = seen.get(submission.student, 0) + 1
-        seen[submission.student] = count
-        student = submission.student if count == 1 else f"{submission.student}-{count}"
-        unique.append(Submission(student, submission.path))
-    return unique
+def _visible(folder: Path) -> list[Path]:
+    try:
+        return sorted(e for e in folder.iterdir() if not e.name.startswith(".") and e.name not in IGNORED)
+    except OSError:
+        return []
+
+
+def _answer_at_top(folder: Path) -> Path | None:
+    for entry in _visible(folder):
+        if entry.name.lower() in ANSWER_NAMES and entry.is_file():
+            return entry
+    return None
+
+
+def _python_files(folder: Path, depth: int = 0) -> list[Path]:
+    found: list[Path] = []
+    for entry in _visible(folder):
+        if entry.is_dir() and not entry.is_symlink() and depth < 4:
+            found += _python_files(entry, depth + 1)
+        elif entry.suffix.lower() in SUFFIXES and entry.is_file():
+            found.append(entry)
+    return found
+
+
+def _student_entries(folder: Path, prefix: str = "") -> list[Entry]:
+    """The entries of a class (or section) folder, one per file or folder in it."""
+    found = []
+    for entry in _visible(folder):
+        name = prefix + entry.name
+        if entry.name.startswith("_"):
+            found.append(Entry(name, str(entry), None, "skipped: its name starts with _"))
+        elif entry.is_dir():
+            found += _folder_entry(entry, name)
+        elif entry.is_symlink() and not entry.exists():
+            found.append(Entry(prefix + entry.stem, str(entry), None, "a link to nothing"))
+        elif entry.suffix.lower() in SUFFIXES:
+            found.append(Entry(prefix + entry.stem, str(entry), entry, ""))
+        else:
+            found.append(Entry(name, str(entry), None, "skipped: not a .py or .ipynb file"))
+    return found
+
+
+def _folder_entry(folder: Path, name: str) -> list[Entry]:
+    """A student's folder, or a section holding student folders."""
+    top = _answer_at_top(folder)
+    if top is not None:
+        return [Entry(name, str(folder), top, "")]
+    python = _python_files(folder)
+    at_top = [p for p in python if p.parent == folder]
+    if len(at_top) == 1 or (not at_top and len(python) == 1):
+        return [Entry(name, str(folder), (at_top or python)[0], "")]
+    sections = [e for e in _visible(folder) if e.is_dir()]
+    if not at_top and sections and all(_answer_at_top(s) or _python_files(s) for s in sections):
+        return _student_entries(folder, prefix=name + "/")
+    if not python:
+        return [Entry(name, str(folder), None, "missing: no answer.py (no Python file at all)")]
+    listed = ", ".join(str(p.relative_to(folder)) for p in python[:4])
+    return [Entry(name, str(folder), None, f"missing: no answer.py, and several Python files ({listed})")]
+
+
+def _without_common_prefix(
+    entries: list[Entry],
+) -> list[Entry]:
+    """GitHub Classroom names repositories ``<assignment>-<user>``: keep ``<user>``."""
+    names = [name for name, *_ in entries]
+    if len(names) < 2:
+        return entries
+    prefix = os.path.commonprefix(names)
+    prefix = prefix[: prefix.rfind("-") + 1]
+    if not prefix or any(len(name) <= len(prefix) for name in names):
+        return entries
+    return [entry._replace(name=entry.name[len(prefix) :]) for entry in entries]
+
+
+def _unique(entries: list[Entry], warnings: list[str]) -> list[Submission]:
+    """Submissions with unique ids: where two entries share a name, a file keeps its suffix
+    (``dup.py`` beside the folder ``dup``), and a clash left after that a short hash."""
+    counts: dict[str, int] = {}
+    for name, *_ in entries:
+        counts[name] = counts.get(name, 0) + 1
+    used: set[str] = set()
+    submissions = []
+    for name, shown, file, why in entries:
+        student = name
+        if counts[name] > 1:
+            if Path(shown).suffix.lower() in SUFFIXES:
+                student = name + Path(shown).suffix
+            if student in used or (student != name and student in counts):
+                student = f"{student}~{hashlib.sha256(shown.encode()).hexdigest()[:6]}"
+            warnings.append(f"two entries are both named '{name}': {shown} is graded as '{student}'")
+        used.add(student)
+        if file is None:
+            status = "skipped" if why.startswith("skipped") else "missing"
+            reason = why.removeprefix("skipped: ").removeprefix("missing: ")
+            submissions.append(Submission(student, shown, None, status, reason))
+            continue
+        try:
+            submissions.append(Submission(student, shown, read_answer(file)))
+        except Unreadable as error:
+            submissions.append(Submission(student, shown, None, "missing", error.message))
+    return submissions
+
+
+def shard(submissions: list[Submission], index: int, count: int) -> list[Submission]:
+    """Part ``index`` (1-based) of ``count``: chosen by a hash of each stable id."""
+
+    def part(student: str) -> int:
+        return int(hashlib.sha256(student.encode()).hexdigest(), 16) % count + 1
+
+    return [s for s in submissions if part(s.student) == index]
 
 
 def grade_all(
@@ -78,70 +248,51 @@ def grade_all(
     *,
     jobs: int,
     seed: int,
-    timeout: float,
-    done: Callable[[Submission, Report], None] = lambda submission, report: None,
-) -> list[tuple[Submission, Report]]:
-    """Grade every submission, each in its own process, ``jobs`` at a time."""
+    timeout: float = DEFAULT_TIMEOUT,
+    cap: float = DEFAULT_CAP,
+    require_confinement: bool = False,
+    done: Callable[[ClassResult], None] = lambda result: None,
+) -> Iterator[ClassResult]:
+    """Grade every submission, ``jobs`` at a time, yielding each result as it finishes;
+    entries with nothing to grade come first. Stopping the iteration stops the grading."""
     tests = plan(plugin, seed)
-    preload = preload_for([submission.path for submission in submissions])
+    max_score = round(sum(test.points for test in tests if not test.bonus), 6)
+    runnable = [s for s in submissions if s.answer is not None]
+    for submission in submissions:
+        if submission.answer is None:
+            yield (result := ClassResult(submission, None, max_score))
+            done(result)
+    if not runnable:
+        return
+    preload = preload_for([s.answer.source for s in runnable if s.answer is not None])
+    stop = threading.Event()
     with Sandbox(workers=jobs, preload=preload, warm=True) as sandbox:
 
-        def one(submission: Submission) -> tuple[Submission, Report]:
-            report = grade(plugin, submission.path, sandbox, seed=seed, timeout=timeout, tests=tests)[0]
-            done(submission, report)
-            return submission, report
+        def one(submission: Submission) -> ClassResult:
+            if stop.is_set():
+                return ClassResult(submission, None, max_score)
+            assert submission.answer is not None
+            graded = grade(
+                plugin,
+                submission.answer,
+                sandbox,
+                seed=seed,
+                timeout=timeout,
+                cap=cap,
+                tests=tests,
+                require_confinement=require_confinement,
+            )
+            return ClassResult(submission, graded.report, max_score)
 
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            results = list(pool.map(one, submissions))
-    return sorted(results, key=lambda item: item[0].student)
-
-
-def first_failure(report: Report) -> str:
-    if report.load_error:
-        return "could not run: " + report.load_error.strip().splitlines()[-1]
-    failed = next((t for t in report.tests if t.status != "pass" and t.required), None)
-    return f"{failed.name}: {failed.message.splitlines()[0]}" if failed else ""
-
-
-def gradebook_rows(results: list[tuple[Submission, Report]]) -> list[dict[str, object]]:
-    return [
-        {
-            "student": submission.student,
-            "path": str(submission.path),
-            "status": report.status,
-            "score": report.score,
-            "max_score": report.max_score,
-            "duration": round(report.duration, 3),
-            "first_failure": first_failure(report),
-        }
-        for submission, report in results
-    ]
-
-
-def write_csv(results: list[tuple[Submission, Report]], target: Path) -> None:
-    rows = gradebook_rows(results)
-    with target.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]) if rows else ["student"])
-        writer.writeheader()
-        writer.writerows(rows)
-
-
-def write_json(
-    plugin: LessonPlugin, seed: int, results: list[tuple[Submission, Report]], target: Path
-) -> None:
-    rows = gradebook_rows(results)
-    for row, (_, report) in zip(rows, results):
-        row["tests"] = [
-            {"name": t.name, "status": t.status, "points": t.points, "max_points": t.max_points}
-            for t in report.tests
-        ]
-    data = {
-        "schema": "calccourse-gradebook",
-        "version": 1,
-        "tool": {"name": "calccourse", "version": __version__},
-        "lesson": {"number": plugin.number, "slug": plugin.slug, "title": plugin.title},
-        "seed": seed,
-        "graded_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "results": rows,
-    }
-    target.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        pool = ThreadPoolExecutor(max_workers=jobs)
+        try:
+            pending: set[Future[ClassResult]] = {pool.submit(one, s) for s in runnable}
+            while pending:
+                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    result = future.result()
+                    done(result)
+                    yield result
+        finally:  # also when the caller stops early (Ctrl-C): no answer is left running
+            stop.set()
+            pool.shutdown(wait=False, cancel_futures=True)

@@ -1,23 +1,88 @@
-"""The command line: parse, call a plain function, render. Logic lives in the modules."""
+"""The command line: parse, call one method of the :class:`~calccourse.course.Course`, render.
+
+The Typer callback puts the Course in ``ctx.obj`` (tests may pass their own with
+``CliRunner().invoke(app, args, obj=Course(...))``). A :class:`~calccourse.status.CommandError`
+from any command becomes one ``Error:`` paragraph on stderr and its exit code, here only.
+rich is imported inside the commands that print with it, so that ``--help`` does without it.
+"""
 
 from __future__ import annotations
 
+import math
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import typer
+from typer.core import TyperGroup
 
-from calccourse import __version__, state
+from calccourse import __version__
+from calccourse.course import Course
 from calccourse.demo import PLOT_FORMATS
-from calccourse.discovery import Catalog, discover
+from calccourse.grading import DEFAULT_CAP, DEFAULT_TIMEOUT
 from calccourse.lesson import LessonPlugin
+from calccourse.status import CommandError, ExitCode, UsageError
 
-# rich is imported inside the commands that print with it, so that `--help` does without it.
+LENIENT = {"ignore_unknown_options": True}  # so that `lesson -1` reaches our own message
 
-EXIT_USAGE, EXIT_INTERNAL = 2, 4  # 0, 1 and 3 come from the report (Report.exit_code)
+
+class Commands(TyperGroup):
+    """calccourse's command group: ``--lessons-dir`` anywhere on the line, and one place
+    where errors become messages and exit codes."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, _lessons_dir_first(args))
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CommandError as error:
+            course = ctx.obj if isinstance(ctx.obj, Course) else None
+            show_error(error, verbose=bool(course and course.verbose))
+            raise typer.Exit(error.code) from None
+
+
+def _lessons_dir_first(args: list[str]) -> list[str]:
+    """Move every ``--lessons-dir DIR`` to the front, where the main command reads it."""
+    moved, rest, index = [], [], 0
+    while index < len(args):
+        arg = args[index]
+        if arg == "--":
+            rest += args[index:]
+            break
+        if arg == "--lessons-dir" and index + 1 < len(args):
+            moved += args[index : index + 2]
+            index += 2
+            continue
+        if arg.startswith("--lessons-dir="):
+            moved.append(arg)
+        else:
+            rest.append(arg)
+        index += 1
+    return moved + rest
+
+
+def show_error(error: CommandError, verbose: bool = False) -> None:
+    from calccourse.console import make_console
+
+    console = make_console(stderr=True)
+    console.print(f"[red]Error:[/red] {escape(error.message)}", highlight=False, soft_wrap=True)
+    if verbose and error.details:
+        console.print(error.details.rstrip(), markup=False, highlight=False)
+    elif error.details:
+        console.print("(--verbose shows the traceback)", style="dim", highlight=False)
+
+
+def escape(text: str) -> str:
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
+
+
 app = typer.Typer(
+    cls=Commands,
     help="Calculus for machine learning in seven lessons: read, run, answer, check.",
     no_args_is_help=True,
     add_completion=False,
@@ -26,71 +91,6 @@ app = typer.Typer(
 )
 dev_app = typer.Typer(help="Tools for lesson authors.", no_args_is_help=True)
 app.add_typer(dev_app, name="dev")
-LENIENT = {"ignore_unknown_options": True}  # so that `lesson -1` reaches our own message
-
-
-class Options:
-    lessons_dirs: list[Path] = []
-    _catalog: Catalog | None = None
-    standalone = False  # run as the `calccourse` command (not inside another program)
-    adopting = False  # answer processes left behind are ours to end
-
-    @classmethod
-    def catalog(cls) -> Catalog:
-        if cls._catalog is None:
-            cls._catalog = discover(cls.lessons_dirs)
-        return cls._catalog
-
-
-def adopt_answer_processes() -> None:
-    """Before running answers as the `calccourse` command: whatever process an answer leaves
-    behind (even when it kills its worker) becomes ours, and ends when the command ends."""
-    if Options.standalone:
-        from calccourse.sandbox import reaper
-
-        reaper.become_subreaper()
-        Options.adopting = True
-
-
-def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
-    from calccourse.console import make_console
-
-    make_console(stderr=True).print(f"[red]Error:[/red] {message}", highlight=False, soft_wrap=True)
-    raise typer.Exit(code)
-
-
-def find_lesson(key: str) -> LessonPlugin:
-    """The lesson named by number or slug; exit 2 (unknown) or 4 (broken) with a clear message."""
-    catalog = Options.catalog()
-    plugin = catalog.find(key)
-    if plugin is not None:
-        return plugin
-    broken = catalog.broken_for(key)
-    if broken is not None:
-        fail(f"lesson '{key}' could not be loaded from {broken.path}: {broken.reason}", EXIT_INTERNAL)
-    valid = ", ".join(f"{p.number} ({p.slug})" for p in catalog.lessons)
-    fail(f"there is no lesson '{key}'. Choose one of: {valid}.")
-
-
-def writable_folder(folder: Path) -> Path:
-    """Create ``folder`` if needed; exit 2 if it is a file or cannot be written."""
-    if folder.exists() and not folder.is_dir():
-        fail(f"--out {folder} is a file, not a folder. Give a folder for the plots.")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        probe = folder / f".calccourse-write-test-{os.getpid()}"
-        probe.touch()
-        probe.unlink()
-    except OSError as error:
-        fail(f"cannot write plots into {folder}: {error.strerror or error}.")
-    return folder
-
-
-def plot_format(fmt: str) -> str:
-    fmt = fmt.lower().lstrip(".")
-    if fmt not in PLOT_FORMATS:
-        fail(f"--format {fmt} is not a plot format. Choose one of: {', '.join(PLOT_FORMATS)}.")
-    return fmt
 
 
 def version_callback(value: bool) -> None:
@@ -101,174 +101,225 @@ def version_callback(value: bool) -> None:
 
 @app.callback()
 def main_options(
+    ctx: typer.Context,
     lessons_dir: list[Path] | None = typer.Option(
-        None, "--lessons-dir", help="Also load lessons from this folder (repeatable)."
+        None,
+        "--lessons-dir",
+        help="Also load lessons from this folder (repeatable; before or after the command).",
     ),
     version: bool = typer.Option(
         False, "--version", callback=version_callback, is_eager=True, help="Show the version and exit."
     ),
 ) -> None:
     """Calculus for machine learning in seven lessons: read, run, answer, check."""
-    Options.lessons_dirs = list(lessons_dir or [])
-    Options._catalog = None
+    course = ctx.ensure_object(Course)
+    for folder in lessons_dir or []:
+        if folder not in course.lesson_dirs:
+            course.lesson_dirs.append(folder)
+            course.__dict__.pop("catalog", None)
+    ctx.call_on_close(course.close)
+
+
+def course_of(ctx: typer.Context) -> Course:
+    return ctx.ensure_object(Course)
+
+
+def console(stderr: bool = False):  # type: ignore[no-untyped-def]
+    from calccourse.console import make_console
+
+    return make_console(stderr=stderr)
+
+
+def warn_progress(course: Course) -> None:
+    """Say once what could not be read or saved of the learner's progress."""
+    if "progress" in course.__dict__:
+        for warning in course.progress.warnings:
+            console(stderr=True).print(f"warning: {warning}", highlight=False, markup=False, soft_wrap=True)
+
+
+# ---------------------------------------------------------------- option checks
+
+
+def writable_folder(folder: Path) -> Path:
+    """Create ``folder`` if needed; a file or an unwritable folder is a usage error."""
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"--out {folder} is a file, not a folder. Give a folder for the plots.")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / f".calccourse-write-test-{os.getpid()}"
+        probe.touch()
+        probe.unlink()
+    except OSError as error:
+        raise UsageError(f"cannot write plots into {folder}: {error.strerror or error}.") from None
+    return folder
+
+
+def writable_file(target: Path, option: str) -> Path:
+    """A file that can be written: its folder exists and it is not a folder itself."""
+    if target.is_dir():
+        raise UsageError(f"{option} {target} is a folder; give a file name.")
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise UsageError(f"cannot write {option} {target}: the folder {folder} does not exist.")
+    if not os.access(folder, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        raise UsageError(f"cannot write {option} {target}: permission denied.")
+    return target
+
+
+def plot_format(fmt: str) -> str:
+    fmt = fmt.lower().lstrip(".")
+    if fmt not in PLOT_FORMATS:
+        raise UsageError(f"--format {fmt} is not a plot format. Choose one of: {', '.join(PLOT_FORMATS)}.")
+    return fmt
+
+
+def seconds(value: float, option: str) -> float:
+    if not math.isfinite(value) or value <= 0:
+        raise UsageError(f"{option} {value} is not a number of seconds; give a positive, finite number.")
+    return value
+
+
+def seed_value(seed: int | None) -> int | None:
+    if seed is not None and not 0 <= seed < 2**32:
+        raise UsageError(f"--seed {seed} is not a seed; give a whole number from 0 to {2**32 - 1}.")
+    return seed
+
+
+def answer_file(course: Course, path: Path, plugin: LessonPlugin) -> Path:
+    """The answer file to check; missing, a folder or not an answer is a usage error."""
+    template = course.command("exercise", str(plugin.number), "--template", str(path))
+    if not path.exists():
+        raise UsageError(f"there is no file {path}. Create it with `{template}`.")
+    if path.is_dir():
+        raise UsageError(
+            f"{path} is a folder; give the answer file (a .py or .ipynb file). For a class, use `calccourse grade`."
+        )
+    if path.suffix.lower() not in (".py", ".ipynb"):
+        raise UsageError(
+            f"{path} is not a Python file or a notebook; the answer must be a .py or .ipynb file."
+        )
+    return path
+
+
+# ---------------------------------------------------------------- commands for the learner
 
 
 @app.command("list")
 def list_lessons(
+    ctx: typer.Context,
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show tracebacks of broken lessons."),
 ) -> None:
-    """List the lessons, what each teaches, and your progress."""
+    """List the lessons and your progress."""
     from calccourse import render
-    from calccourse.console import make_console
 
-    catalog = Options.catalog()
-    data = state.load()
-    statuses = {p.slug: state.status_of(p.slug, data) for p in catalog.lessons}
-    render.lesson_list(make_console(), catalog, statuses, verbose)
+    course = course_of(ctx)
+    data = course.progress.load()
+    render.lesson_list(console(), course, data, verbose)
+    warn_progress(course)
 
 
 @app.command(context_settings=LENIENT)
 def lesson(
+    ctx: typer.Context,
     key: str = typer.Argument(..., metavar="N", help="Lesson number or slug, e.g. 3 or gradient."),
     out: Path = typer.Option(Path("calccourse-plots"), "--out", help="Folder for the plots."),
     fmt: str = typer.Option("png", "--format", help="Plot format: png, svg or pdf."),
     show: bool = typer.Option(False, "--show", help="Also open the plots in windows."),
 ) -> None:
-    """Read a lesson: explanation, the demo's code and results, plots, the exercise."""
+    """Read a lesson: text, demo, plots, exercise."""
     from calccourse import render
-    from calccourse.console import make_console
-    from calccourse.demo import DemoFailed, run_demo
+    from calccourse.demo import run_demo
 
-    plugin = find_lesson(key)
+    course = course_of(ctx)
+    plugin = course.lesson(key)
     fmt = plot_format(fmt)
     writable_folder(out)
-    console = make_console()
-    render.lesson_title(console, plugin)
-    render.markdown(console, plugin.explanation)
-    render.heading(console, "The demo's code")
-    render.code(console, plugin.demo_source)
-    render.heading(console, "Running the demo")
-    try:
-        run_demo(plugin, console, out, fmt, show)
-    except DemoFailed as error:
-        fail(f"the demo of lesson {plugin.number} failed: {error}", EXIT_INTERNAL)
-    render.heading(console, "Exercise")
-    render.exercise(console, plugin)
+    screen = console()
+    render.lesson_title(screen, plugin)
+    render.markdown(screen, plugin.explanation)
+    render.heading(screen, "The demo's code")
+    render.code(screen, plugin.demo_source)
+    render.heading(screen, "Running the demo")
+    run_demo(plugin, screen, out, fmt, show)
+    render.heading(screen, "Exercise")
+    render.exercise(screen, course, plugin)
 
 
 @app.command(context_settings=LENIENT)
 def exercise(
+    ctx: typer.Context,
     key: str = typer.Argument(..., metavar="N", help="Lesson number or slug."),
     template: Path | None = typer.Option(None, "--template", help="Write a starter answer file here."),
     force: bool = typer.Option(False, "--force", help="Overwrite the --template file if it exists."),
 ) -> None:
-    """Show a lesson's exercise; --template writes a starter answer file."""
+    """Show a lesson's exercise, or write a starter file."""
     from calccourse import render
-    from calccourse.console import make_console
 
-    plugin = find_lesson(key)
-    console = make_console()
-    if template is not None:
-        if template.exists() and not force:
-            fail(f"{template} already exists; nothing was overwritten. Use --force to replace it.")
-        try:
-            template.write_text(plugin.template, encoding="utf-8")
-        except OSError as error:
-            fail(f"cannot write {template}: {error.strerror or error}.")
-        console.print(f"Wrote the starter file {template}. Fill it in, then run:")
-        console.print(f"  calccourse check {plugin.number} {template}")
+    course = course_of(ctx)
+    plugin = course.lesson(key)
+    screen = console()
+    if template is None:
+        render.lesson_title(screen, plugin)
+        render.exercise(screen, course, plugin)
         return
-    render.lesson_title(console, plugin)
-    render.exercise(console, plugin)
+    if template.suffix.lower() not in (".py", ".ipynb"):
+        raise UsageError(f"{template} is not a .py or .ipynb file name; an answer is one of those.")
+    if template.exists() and not force:
+        raise UsageError(f"{template} already exists; nothing was overwritten. Use --force to replace it.")
+    try:
+        template.write_text(plugin.template, encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"cannot write {template}: {error.strerror or error}.") from None
+    screen.print(f"Wrote the starter file {template}. Fill it in, then run:", highlight=False)
+    screen.print(f"  {course.command('check', str(plugin.number), str(template))}", highlight=False)
 
 
 @app.command(context_settings=LENIENT)
 def hint(
+    ctx: typer.Context,
     key: str = typer.Argument(..., metavar="N", help="Lesson number or slug."),
     all_hints: bool = typer.Option(False, "--all", help="Show every hint at once."),
 ) -> None:
-    """Show the next hint for a lesson's exercise (one more each time)."""
+    """Show the next hint (one more each time)."""
     from calccourse import render
-    from calccourse.console import make_console
 
-    plugin = find_lesson(key)
+    course = course_of(ctx)
+    plugin = course.lesson(key)
     hints = plugin.hints
-    console = make_console()
-    shown = range(len(hints)) if all_hints else [state.next_hint(plugin.slug, len(hints))]
+    shown = range(len(hints)) if all_hints else [course.progress.next_hint(plugin.slug, len(hints))]
+    screen = console()
     for index in shown:
-        render.heading(console, f"Hint {index + 1} of {len(hints)} · lesson {plugin.number}")
-        render.markdown(console, hints[index])
-    if not all_hints and shown[-1] + 1 < len(hints):
-        console.print(f"\n[dim]Stuck still? `calccourse hint {plugin.number}` again for the next one.[/dim]")
+        render.heading(screen, f"Hint {index + 1} of {len(hints)} · lesson {plugin.number}")
+        render.markdown(screen, hints[index])
+    if not all_hints:
+        render.hint_footer(screen, course, plugin, shown[-1] + 1 == len(hints))
+    warn_progress(course)
 
 
 @app.command(context_settings=LENIENT)
-def solution(key: str = typer.Argument(..., metavar="N", help="Lesson number or slug.")) -> None:
-    """Show the reference solution of a lesson's exercise."""
-    from calccourse import render
-    from calccourse.console import make_console
-
-    plugin = find_lesson(key)
-    console = make_console()
-    render.lesson_title(console, plugin)
-    render.code(console, plugin.solution)
-
-
-@app.command("run-all")
-def run_all(
-    out: Path = typer.Option(Path("calccourse-plots"), "--out", help="Folder for the plots."),
-    fmt: str = typer.Option("png", "--plot-format", help="Plot format: png, svg or pdf."),
-    report_format: str = typer.Option("text", "--format", help="Report format: text or json."),
+def solution(
+    ctx: typer.Context, key: str = typer.Argument(..., metavar="N", help="Lesson number or slug.")
 ) -> None:
-    """Run every demo headless, one line each; exit 4 if any failed (for CI smoke runs)."""
+    """Show the reference solution."""
     from calccourse import render
-    from calccourse.console import make_console
-    from calccourse.demo import run_quietly
 
-    if report_format not in ("text", "json"):
-        fail(f"--format {report_format} is not a report format. Choose text or json.")
-    fmt = plot_format(fmt)
-    writable_folder(out)
-    catalog = Options.catalog()
-    console = make_console()
-    runs = []
-    for plugin in catalog.lessons:
-        runs.append(run := run_quietly(plugin, out, fmt))
-        if report_format == "text":
-            render.demo_run(console, run)
-    if report_format == "json":
-        import json
-        from dataclasses import asdict
-
-        broken = [{"path": item.path, "reason": item.reason} for item in catalog.broken]
-        typer.echo(
-            json.dumps({"version": 1, "demos": [asdict(run) for run in runs], "broken": broken}, indent=2)
-        )
-    else:
-        for item in catalog.broken:
-            console.print(f"! broken lesson {item.path}: {item.reason}", highlight=False)
-    if catalog.broken or any(run.status != "pass" for run in runs):
-        raise typer.Exit(EXIT_INTERNAL)
-
-
-def answer_file(path: Path, number: int) -> Path:
-    """The answer file to check; exit 2 when it is missing, a folder or not Python."""
-    if not path.exists():
-        fail(f"there is no file {path}. Create it with `calccourse exercise {number} --template {path}`.")
-    if path.is_dir():
-        fail(f"{path} is a folder; give the answer file (a .py file). For a class, use `calccourse grade`.")
-    if path.suffix != ".py":
-        fail(f"{path} is not a Python file; the answer must be a .py file.")
-    return path
+    plugin = course_of(ctx).lesson(key)
+    screen = console()
+    render.lesson_title(screen, plugin)
+    render.code(screen, plugin.solution)
 
 
 @app.command(context_settings=LENIENT)
 def check(
+    ctx: typer.Context,
     key: str = typer.Argument(..., metavar="N", help="Lesson number or slug."),
-    answer: Path = typer.Argument(..., metavar="ANSWER.py", help="Your answer file."),
+    answer: Path = typer.Argument(..., metavar="ANSWER", help="Your answer file (.py or .ipynb)."),
     seed: int | None = typer.Option(None, "--seed", help="Repeat a run: the same inputs as that seed."),
     timeout: float = typer.Option(
-        5.0, "--timeout", min=0.1, help="Seconds the answer may take to load, and per call."
+        DEFAULT_TIMEOUT, "--timeout", help="Seconds the answer may take to load, and for each call."
+    ),
+    cap: float = typer.Option(
+        DEFAULT_CAP, "--cap", help="Seconds the whole check may take; calls not made by then are skipped."
     ),
     formats: list[str] | None = typer.Option(
         None, "--format", help="text, json, junit, gradescope or exercism; repeat with --output for several."
@@ -281,187 +332,305 @@ def check(
         show_default=False,
     ),
     out: Path = typer.Option(Path("calccourse-plots"), "--out", help="Folder for the plot."),
-    exit_zero: bool = typer.Option(False, "--exit-zero", help="Exit 0 whatever the result (for CI runners)."),
-    verbose: bool = typer.Option(False, "--verbose", "-v", help="Also show the messages of passed tests."),
+    exit_zero: bool = typer.Option(
+        False,
+        "--exit-zero",
+        help="Exit 0 when the answer was checked, passed or not (a broken lesson still exits 4).",
+    ),
+    require_confinement: bool = typer.Option(
+        False, "--require-confinement", help="Refuse to run the answer without full Landlock confinement."
+    ),
+    record: bool = typer.Option(True, "--progress/--no-progress", help="Record the result in your progress."),
+    verbose: bool = typer.Option(
+        False, "--verbose", "-v", help="Also show passed tests' messages, and tracebacks."
+    ),
 ) -> None:
-    """Check your answer file: every test, what went wrong, and which mistake it looks like."""
+    """Check an answer file: what went wrong, and why."""
     from calccourse import render, reports
-    from calccourse.console import make_console
-    from calccourse.grading import grade
-    from calccourse.sandbox.runner import Sandbox, preload_for
 
-    plugin = find_lesson(key)
-    answer = answer_file(answer, plugin.number)
-    formats = [f.lower() for f in formats or ["text"]]
-    outputs = list(outputs or [])
-    for fmt in formats:
-        if fmt not in reports.FORMATS:
-            fail(f"--format {fmt} is not a report format. Choose one of: {', '.join(reports.FORMATS)}.")
-    if len(outputs) > len(formats) or len(formats) - len(outputs) > 1:
-        fail("give one --output per --format (one format may go to the screen without --output).")
+    course = course_of(ctx)
+    course.verbose = verbose
+    plugin = course.lesson(key)
+    path = answer_file(course, answer, plugin)
+    targets = reports.targets(formats or [], outputs or [])
+    for _, target in targets:
+        if target is not None:
+            writable_file(target, "--output")
     if plot:
         writable_folder(out)
-    adopt_answer_processes()
-    with Sandbox(preload=preload_for([answer])) as sandbox:  # imports overlap with ours
-        report, tests, outcomes = grade(plugin, answer, sandbox, seed=seed, timeout=timeout)
-    if report.tests and (plot or (plot is None and report.status != "pass")):
-        from calccourse.plotting import save_check_plot
-
-        try:
-            out.mkdir(parents=True, exist_ok=True)
-            path = save_check_plot(plugin.number, tests, outcomes, out)
-        except OSError as error:  # the verdict matters more than its picture
-            make_console(stderr=True).print(f"Could not save the plot in {out}: {error}", highlight=False)
-        else:
-            if path is not None:
-                report.plots.append(path)
-    state.record_check(plugin.slug, report.status, report.score, report.max_score)
-    for fmt, target in zip(formats, [*outputs, None]):
+    graded = course.check(
+        plugin,
+        path,
+        seed=seed_value(seed),
+        timeout=seconds(timeout, "--timeout"),
+        cap=seconds(cap, "--cap"),
+        require_confinement=require_confinement,
+        record=record,
+    )
+    report = graded.report
+    draw = bool(report.tests) and (plot or (plot is None and report.status != "pass"))
+    on_screen = [fmt for fmt, target in targets if target is None]
+    if draw and on_screen != ["text"]:  # machine reports carry the plot's path: draw it first
+        save_plot(graded, out, report.lesson)
+    for fmt, target in targets:
         if fmt == "text" and target is None:
-            render.report(make_console(), report, verbose)
+            render.report(console(), report, verbose)
+            render.next_step(console(), course, plugin, report)
             continue
-        text = reports.render(report, fmt) if fmt != "text" else _plain_report(report, verbose)
+        text = reports.render(report, fmt, **({"verbose": verbose} if fmt == "text" else {}))
         if target is None:
             typer.echo(text)
         else:
             try:
                 target.write_text(text + "\n", encoding="utf-8")
             except OSError as error:
-                fail(f"cannot write {target}: {error.strerror or error}.")
-    if os.environ.get("GITHUB_ACTIONS") == "true":  # the runner reads commands on stdout and stderr
-        report_on_stdout = len(formats) > len(outputs) and formats[-1] != "text"
-        for line in reports.github_annotations(report, str(answer)):
+                raise UsageError(f"cannot write {target}: {error.strerror or error}.") from None
+    if draw and on_screen == ["text"]:  # the verdict first; its picture after
+        path_saved = save_plot(graded, out, report.lesson)
+        if path_saved is not None:
+            console().print(f"saved plot: {path_saved}", highlight=False)
+    if course.environ.get("GITHUB_ACTIONS") == "true":  # the runner reads commands on stdout and stderr
+        from calccourse.reports.github import github_annotations
+
+        report_on_stdout = bool(on_screen) and on_screen != ["text"]
+        for line in github_annotations(report, str(path), workspace=course.environ.get("GITHUB_WORKSPACE")):
             typer.echo(line, err=report_on_stdout)  # never inside a JSON or XML report
-    raise typer.Exit(0 if exit_zero else report.exit_code)
+    warn_progress(course)
+    code = report.exit_code
+    raise typer.Exit(ExitCode.OK if exit_zero and code != ExitCode.LESSON_BROKEN else code)
 
 
-def _plain_report(report: object, verbose: bool) -> str:
-    from rich.console import Console
+def save_plot(graded: Any, out: Path, number: int) -> Path | None:
+    """The check plot, saved; a picture that cannot be saved never costs the verdict."""
+    from calccourse.plotting import save_check_plot
 
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        path = save_check_plot(number, graded.tests, graded.values, out)
+    except OSError as error:
+        console(stderr=True).print(f"Could not save the plot in {out}: {error}", highlight=False)
+        return None
+    if path is not None:
+        graded.report.plots.append(path)
+    return path
+
+
+@app.command()
+def progress(ctx: typer.Context) -> None:
+    """Show your progress: best and last scores."""
     from calccourse import render
 
-    console = Console(record=True, width=100, color_system=None, file=open(os.devnull, "w"))  # noqa: SIM115
-    render.report(console, report, verbose)  # type: ignore[arg-type]
-    console.file.close()
-    return console.export_text().rstrip()
+    course = course_of(ctx)
+    render.progress_table(
+        console(), course.catalog.lessons, course.progress.load(), str(course.progress.home)
+    )
+    warn_progress(course)
+
+
+@app.command(context_settings=LENIENT)
+def reset(
+    ctx: typer.Context,
+    key: str | None = typer.Argument(None, metavar="[N]", help="One lesson (default: all)."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+) -> None:
+    """Forget your progress (all, or one lesson)."""
+    course = course_of(ctx)
+    slug = course.lesson(key).slug if key else None
+    what = f"lesson {key}" if key else "all lessons"
+    if not yes:
+        if not sys.stdin.isatty():
+            raise UsageError(f"reset forgets your progress on {what}; add --yes to confirm.")
+        typer.confirm(f"Forget your progress on {what}?", abort=True)
+    course.progress.reset(slug)
+    console().print(f"Progress on {what} forgotten.")
+    warn_progress(course)
+
+
+# ---------------------------------------------------------------- commands for the instructor
 
 
 @app.command(context_settings=LENIENT)
 def grade(
+    ctx: typer.Context,
     key: str = typer.Argument(..., metavar="N", help="Lesson number or slug."),
-    paths: list[Path] = typer.Argument(..., metavar="PATH...", help="Answer files, or folders of them."),
+    paths: list[Path] = typer.Argument(
+        ..., metavar="PATH...", help="Answer files, or class folders of them."
+    ),
     jobs: int = typer.Option(os.cpu_count() or 2, "--jobs", "-j", min=1, help="Answers graded at once."),
     csv_file: Path | None = typer.Option(None, "--csv", help="Write the gradebook as CSV."),
     json_file: Path | None = typer.Option(None, "--json", help="Write the gradebook as JSON."),
     seed: int | None = typer.Option(None, "--seed", help="Seed for the inputs (one for the whole class)."),
     timeout: float = typer.Option(
-        5.0, "--timeout", min=0.1, help="Seconds an answer may take to load, and per call."
+        DEFAULT_TIMEOUT, "--timeout", help="Seconds an answer may take to load, and for each call."
+    ),
+    cap: float = typer.Option(DEFAULT_CAP, "--cap", help="Seconds one answer's check may take in all."),
+    require_confinement: bool = typer.Option(
+        False, "--require-confinement", help="Refuse to run answers without full Landlock confinement."
     ),
 ) -> None:
-    """Grade a class's answers in parallel: a table, and a gradebook in CSV or JSON."""
+    """Grade a class's answers into a gradebook."""
     from calccourse import batch, render
-    from calccourse.console import make_console
     from calccourse.grading import new_seed
+    from calccourse.reports import gradebook
 
-    plugin = find_lesson(key)
-    try:
-        submissions = batch.collect(paths)
-    except batch.NoAnswers as error:
-        fail(str(error))
-    seed = new_seed() if seed is None else seed
-    console = make_console()
-    with render.progress(console, len(submissions), f"grading lesson {plugin.number}") as advance:
-        adopt_answer_processes()
-        results = batch.grade_all(
-            plugin,
-            submissions,
-            jobs=jobs,
-            seed=seed,
-            timeout=timeout,
-            done=lambda submission, report: advance(),
+    course = course_of(ctx)
+    plugin = course.lesson(key)
+    targets = [
+        (writable_file(t, option), write)
+        for t, option, write in ((csv_file, "--csv", "csv"), (json_file, "--json", "json"))
+        if t is not None
+    ]
+    found = batch.collect(paths)
+    screen, errors = console(), console(stderr=True)
+    for warning in found.warnings:
+        errors.print(f"warning: {warning}", highlight=False, markup=False, soft_wrap=True)
+    seed = new_seed() if seed_value(seed) is None else seed
+    assert seed is not None
+    results: list[batch.ClassResult] = []
+    from calccourse.sandbox import landlock
+
+    confinement = landlock.available().describe()
+    interrupted = False
+    with render.progress(screen, len(found.submissions), f"grading lesson {plugin.number}") as advance:
+        try:
+            for result in course.grade(
+                plugin,
+                found.submissions,
+                jobs=jobs,
+                seed=seed,
+                timeout=seconds(timeout, "--timeout"),
+                cap=seconds(cap, "--cap"),
+                require_confinement=require_confinement,
+            ):
+                results.append(result)
+                advance()
+        except KeyboardInterrupt:
+            interrupted = True
+    graded = {id(r.submission) for r in results}
+    results += [
+        batch.ClassResult(s, None, results[0].max_score if results else 0.0)
+        for s in found.submissions
+        if id(s) not in graded
+    ]
+    results.sort(key=lambda r: r.student.casefold())
+    render.gradebook(screen, gradebook.rows(results), seed, confinement)
+    for target, kind in targets:
+        text = (
+            gradebook.to_csv(results)
+            if kind == "csv"
+            else gradebook.to_json(plugin, seed, results, confinement)
         )
-    render.gradebook(console, batch.gradebook_rows(results), seed)
-    for target, write in (
-        (csv_file, lambda t: batch.write_csv(results, t)),
-        (json_file, lambda t: batch.write_json(plugin, seed, results, t)),
-    ):
-        if target is not None:
-            try:
-                write(target)
-            except OSError as error:
-                fail(f"cannot write {target}: {error.strerror or error}.")
-            console.print(f"wrote {target}", highlight=False)
+        try:
+            target.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        except OSError as error:
+            errors.print(f"Error: cannot write {target}: {error.strerror or error}.", highlight=False)
+            continue
+        screen.print(f"wrote {target}", highlight=False)
+    if interrupted:
+        errors.print(
+            "Interrupted: the gradebook holds what was graded so far (the rest: not-run).", highlight=False
+        )
+        raise typer.Exit(ExitCode.INTERRUPTED)
+    if any(r.status == "checker-error" for r in results):
+        raise typer.Exit(ExitCode.LESSON_BROKEN)
 
 
-@app.command()
-def progress() -> None:
-    """Show your progress: which lessons you passed, your last scores, hints seen."""
-    from calccourse import render
-    from calccourse.console import make_console
-
-    data = state.load()
-    render.progress_table(make_console(), Options.catalog().lessons, data, str(state.home()))
-
-
-@app.command(context_settings=LENIENT)
-def reset(
-    key: str | None = typer.Argument(None, metavar="[N]", help="One lesson (default: all)."),
-    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+@app.command("run-all")
+def run_all(
+    ctx: typer.Context,
+    out: Path = typer.Option(Path("calccourse-plots"), "--out", help="Folder for the plots."),
+    fmt: str = typer.Option("png", "--plot-format", help="Plot format: png, svg or pdf."),
+    report_format: str = typer.Option("text", "--format", help="Report format: text or json."),
 ) -> None:
-    """Forget your progress (all lessons, or one) and start the hint ladders again."""
-    from calccourse.console import make_console
+    """Run every demo headless (for CI smoke runs)."""
+    from calccourse import render
+    from calccourse.reports.gradebook import run_all_json
 
-    slug = find_lesson(key).slug if key else None
-    what = f"lesson {key}" if key else "all lessons"
-    if not yes:
-        if not sys.stdin.isatty():
-            fail(f"reset forgets your progress on {what}; add --yes to confirm.")
-        typer.confirm(f"Forget your progress on {what}?", abort=True)
-    state.reset(slug)
-    make_console().print(f"Progress on {what} forgotten.")
+    if report_format not in ("text", "json"):
+        raise UsageError(f"--format {report_format} is not a report format. Choose text or json.")
+    course = course_of(ctx)
+    fmt = plot_format(fmt)
+    writable_folder(out)
+    screen = console()
+    text = report_format == "text"
+    runs = course.run_demos(out, fmt, done=lambda run: render.demo_run(screen, run) if text else None)
+    broken = [item for item in course.catalog.broken if not item.shadowed]
+    if text:
+        render.broken_lessons(screen, broken)
+    else:
+        typer.echo(run_all_json(runs, broken))
+    if broken or any(run.status != "pass" for run in runs):
+        raise typer.Exit(ExitCode.LESSON_BROKEN)
+
+
+# ---------------------------------------------------------------- commands for the lesson author
 
 
 @dev_app.command("check", context_settings=LENIENT)
 def dev_check(
+    ctx: typer.Context,
     key: str | None = typer.Argument(None, metavar="[N]", help="One lesson (default: all)."),
-    seed: int = typer.Option(0, "--seed", help="Seed for the checkers' inputs."),
+    seed: int = typer.Option(0, "--seed", help="The first seed for the checkers' inputs."),
+    seeds: int = typer.Option(
+        1, "--seeds", min=1, help="Run the checkers under this many seeds (flaky tests show)."
+    ),
     demos: bool = typer.Option(True, "--demos/--no-demos", help="Also run each demo."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show tracebacks of what failed."),
 ) -> None:
-    """Prove lessons right: solution passes, template not started, each mistake caught, demo runs."""
+    """Prove lessons right: solution, template, mistakes, demo."""
     from calccourse import render
-    from calccourse.authoring import self_check
-    from calccourse.console import make_console
-    from calccourse.sandbox.runner import Sandbox
 
-    plugins = [find_lesson(key)] if key else Options.catalog().lessons
-    adopt_answer_processes()
-    with Sandbox() as sandbox:
-        findings = self_check(plugins, seed, sandbox, demos)
-    console = make_console()
-    for finding in findings:
-        mark = render.MARK["pass" if finding.ok else "fail"]
-        console.print(
-            f"{mark} lesson {finding.lesson} {finding.what}: {finding.detail}", highlight=False, markup=False
-        )
+    course = course_of(ctx)
+    course.verbose = verbose
+    plugins = [course.lesson(key)] if key else course.catalog.lessons
+    screen = console()
+    findings = course.dev_check(
+        plugins,
+        [seed_value(seed) + k for k in range(seeds)],  # type: ignore[operator]
+        demos,
+        done=lambda finding: render.finding(screen, finding, verbose),
+    )
     bad = [f for f in findings if not f.ok]
-    console.print(f"\n{len(findings) - len(bad)} passed, {len(bad)} failed", highlight=False)
-    for item in Options.catalog().broken if not key else []:
-        console.print(f"! broken lesson {item.path}: {item.reason}", highlight=False, markup=False)
-    raise typer.Exit(1 if bad else 0)
+    screen.print(f"\n{len(findings) - len(bad)} passed, {len(bad)} failed", highlight=False)
+    raise typer.Exit(ExitCode.FAILED if bad else ExitCode.OK)
 
 
-def main() -> None:
+@dev_app.command("new")
+def dev_new(
+    ctx: typer.Context,
+    number: int = typer.Argument(..., metavar="N", help="The new lesson's number."),
+    slug: str = typer.Argument(..., metavar="SLUG", help="Its slug: lower-case letters, digits and -."),
+    folder: Path = typer.Option(Path("."), "--dir", help="Where to create the lesson's folder."),
+) -> None:
+    """Scaffold a new lesson that passes dev check."""
+    from calccourse.scaffold import new_lesson
+
+    course = course_of(ctx)
+    created = new_lesson(folder, number, slug)
+    screen = console()
+    screen.print(
+        f"Created {created} ({len(list(created.rglob('*.*')))} files). Prove it right, then make it yours:",
+        highlight=False,
+    )
+    dirs = Course(lesson_dirs=[*course.lesson_dirs, folder])
+    screen.print(f"  {dirs.command('dev', 'check', str(number))}", highlight=False)
+    screen.print(f"  {dirs.command('lesson', str(number))}", highlight=False)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the ``calccourse`` command."""
     # The course's matrices are small: BLAS threads only compete for the cores with the workers.
     for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(variable, "1")
-    Options.standalone = True
+    course = Course(adopt_orphans=True)
     try:
-        app()
+        app(args=list(argv) if argv is not None else None, obj=course)
     except KeyboardInterrupt:
-        sys.exit(130)
-    finally:
-        if Options.adopting:
-            from calccourse.sandbox import reaper
+        course.close()
+        sys.exit(ExitCode.INTERRUPTED)
 
-            reaper.end_all_children()
+
+def fail(message: str, code: int = ExitCode.USAGE) -> NoReturn:
+    """End a command with one ``Error:`` paragraph (for code outside a command)."""
+    show_error(CommandError(message))
+    raise typer.Exit(code)

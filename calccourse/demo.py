@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from calccourse.lesson import LessonError, LessonPlugin, describe
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -79,22 +81,27 @@ def prepare_matplotlib(show: bool) -> None:
         os.environ["MPLBACKEND"] = "Agg"
 
 
-class DemoFailed(Exception):
-    """A lesson's demo raised: the lesson plugin is broken (exit 4)."""
-
-
 def run_demo(
-    plugin: Any, console: Console, out_dir: Path, fmt: str = "png", show: bool = False
+    plugin: LessonPlugin, console: Console, out_dir: Path, fmt: str = "png", show: bool = False
 ) -> DemoContext:
-    """Run a lesson's demo, saving its plots in ``out_dir``; raise DemoFailed if it breaks."""
+    """Run a lesson's demo, saving its plots in ``out_dir``; a demo that raises is a
+    LessonError naming its file and line (the traceback in its details)."""
     import traceback
 
     prepare_matplotlib(show)
     ctx = DemoContext(console=console, number=plugin.number, out_dir=out_dir, fmt=fmt, show=show)
+    module = plugin.module("demo")
+    run = getattr(module, "run", None)
+    if not callable(run):
+        raise plugin.broken("demo", "demo.py", "it defines no function run(ctx)")
     try:
-        plugin.module("demo").run(ctx)
+        run(ctx)
     except Exception as error:
-        raise DemoFailed(f"{type(error).__name__}: {error}\n{traceback.format_exc()}") from error
+        frames = [
+            f for f in traceback.extract_tb(error.__traceback__) if f.filename.startswith(str(plugin.folder))
+        ]
+        where = f" ({Path(frames[-1].filename).name}, line {frames[-1].lineno})" if frames else ""
+        raise plugin.broken("demo", "demo.py", f"{describe(error)}{where}", traceback.format_exc()) from error
     if show and ctx.saved:
         import matplotlib.pyplot as plt
 
@@ -124,7 +131,7 @@ class DemoRun:
     error: str = ""
 
 
-def run_quietly(plugin: Any, out_dir: Path, fmt: str = "png") -> DemoRun:
+def run_quietly(plugin: LessonPlugin, out_dir: Path, fmt: str = "png") -> DemoRun:
     """Run a demo with its printing discarded; never raises for the demo's own errors."""
     from rich.console import Console
 
@@ -133,6 +140,6 @@ def run_quietly(plugin: Any, out_dir: Path, fmt: str = "png") -> DemoRun:
         try:
             ctx = run_demo(plugin, Console(file=nowhere, color_system=None), out_dir, fmt)
             files, status, error = [str(path) for path in ctx.saved], "pass", ""
-        except DemoFailed as failed:
-            files, status, error = [], "error", str(failed).splitlines()[0]
+        except LessonError as failed:
+            files, status, error = [], "error", failed.reason
     return DemoRun(plugin.number, plugin.slug, status, round(time.perf_counter() - started, 3), files, error)

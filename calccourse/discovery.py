@@ -12,11 +12,12 @@ import os
 import re
 import sys
 import traceback
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
-from calccourse.lesson import REQUIRED_FILES, Lesson, LessonPlugin
+from calccourse.lesson import REQUIRED_FILES, Lesson, LessonError, LessonPlugin, describe
 
 ENTRY_POINT_GROUP = "calccourse.lessons"
 PATH_VARIABLE = "CALCCOURSE_LESSONS_PATH"
@@ -24,11 +25,13 @@ PATH_VARIABLE = "CALCCOURSE_LESSONS_PATH"
 
 @dataclass(frozen=True)
 class BrokenLesson:
-    """A plugin that could not be used: where it is and why."""
+    """A plugin that could not be used: where it is and why (``shadowed``: another lesson
+    with its number or slug came first, so it is not broken, only hidden)."""
 
     path: str
     reason: str
     details: str = ""
+    shadowed: bool = False
 
 
 @dataclass
@@ -68,22 +71,30 @@ def bundled_lessons_dir() -> Path:
     return inside if inside.is_dir() else package.parent / "lessons"
 
 
-def lesson_dirs(extra: list[Path] | None = None) -> list[tuple[Path, str]]:
+def lesson_dirs(
+    extra: list[Path] | None = None, *, bundled: bool = True, environ: Mapping[str, str] = os.environ
+) -> list[tuple[Path, str]]:
     """The folders to search, each with the origin it is reported under."""
-    dirs = [(bundled_lessons_dir(), "bundled")]
-    for entry in os.environ.get(PATH_VARIABLE, "").split(os.pathsep):
+    dirs = [(bundled_lessons_dir(), "bundled")] if bundled else []
+    for entry in environ.get(PATH_VARIABLE, "").split(os.pathsep):
         if entry.strip():
             dirs.append((Path(entry).expanduser(), PATH_VARIABLE))
     dirs.extend((Path(p).expanduser(), "--lessons-dir") for p in extra or [])
     return dirs
 
 
-def discover(extra_dirs: list[Path] | None = None, *, use_entry_points: bool = True) -> Catalog:
+def discover(
+    extra_dirs: list[Path] | None = None,
+    *,
+    use_entry_points: bool = True,
+    bundled: bool = True,
+    environ: Mapping[str, str] = os.environ,
+) -> Catalog:
     """Load every lesson plugin; a failing one becomes a :class:`BrokenLesson`."""
     catalog = Catalog()
     candidates: list[tuple[str, str, object]] = []
     seen_dirs: set[Path] = set()
-    for directory, origin in lesson_dirs(extra_dirs):
+    for directory, origin in lesson_dirs(extra_dirs, bundled=bundled, environ=environ):
         resolved = directory.resolve()
         if resolved in seen_dirs:
             continue
@@ -99,27 +110,28 @@ def discover(extra_dirs: list[Path] | None = None, *, use_entry_points: bool = T
         for ep in entry_points(group=ENTRY_POINT_GROUP):
             candidates.append((f"entry point {ep.name} = {ep.value}", "entry point", ep))
 
-    numbers: dict[int, str] = {}
-    slugs: dict[str, str] = {}
+    numbers: dict[int, LessonPlugin] = {}
+    slugs: dict[str, LessonPlugin] = {}
     for where, origin, source in candidates:
         try:
             plugin = _load(source, origin)
-        except BrokenPlugin as error:
+        except LessonError as error:
             catalog.broken.append(BrokenLesson(error.path or where, error.reason, error.details))
             continue
         path = str(plugin.folder)
-        if plugin.number in numbers:
-            catalog.broken.append(
-                BrokenLesson(
-                    path, f"lesson number {plugin.number} is already used by {numbers[plugin.number]}"
-                )
+        first = numbers.get(plugin.number) or slugs.get(plugin.slug)
+        if first is not None:
+            same = "number" if plugin.number in numbers else "slug"
+            shown = plugin.number if same == "number" else f"'{plugin.slug}'"
+            shadowed = first.origin != origin
+            reason = (
+                f"shadowed by {first.folder} ({first.origin}), which also has lesson {same} {shown} and comes first"
+                if shadowed
+                else f"lesson {same} {shown} is already used by {first.folder}"
             )
-        elif plugin.slug in slugs:
-            catalog.broken.append(
-                BrokenLesson(path, f"lesson slug '{plugin.slug}' is already used by {slugs[plugin.slug]}")
-            )
+            catalog.broken.append(BrokenLesson(path, reason, shadowed=shadowed))
         else:
-            numbers[plugin.number] = slugs[plugin.slug] = path
+            numbers[plugin.number] = slugs[plugin.slug] = plugin
             catalog.lessons.append(plugin)
     catalog.lessons.sort(key=lambda plugin: plugin.number)
     return catalog
@@ -155,12 +167,6 @@ def _lesson_folders(directory: Path) -> list[Path]:
     )
 
 
-class BrokenPlugin(Exception):
-    def __init__(self, reason: str, details: str = "", path: str = "") -> None:
-        super().__init__(reason)
-        self.reason, self.details, self.path = reason, details, path
-
-
 def _load(source: object, origin: str) -> LessonPlugin:
     if isinstance(source, Path):
         module = _import_folder(source)
@@ -169,13 +175,13 @@ def _load(source: object, origin: str) -> LessonPlugin:
     folder = Path(module.__file__ or "").resolve().parent
     declared = getattr(module, "LESSON", None)
     if not isinstance(declared, Lesson):
-        raise BrokenPlugin("__init__.py does not set LESSON = Lesson(...)", path=str(folder))
+        raise LessonError(folder.name, "declaration", folder, "__init__.py does not set LESSON = Lesson(...)")
     problems = declared.problems()
     missing = [name for name in REQUIRED_FILES if not (folder / name).is_file()]
     if missing:
         problems.append("missing " + ", ".join(missing))
     if problems:
-        raise BrokenPlugin("; ".join(problems), path=str(folder))
+        raise LessonError(folder.name, "declaration", folder, "; ".join(problems))
     return LessonPlugin(declared, folder, module.__name__, origin)
 
 
@@ -194,24 +200,23 @@ def _import_folder(folder: Path) -> ModuleType:
         spec.loader.exec_module(module)
     except BaseException as error:  # a plugin may raise anything, SystemExit included
         del sys.modules[name]
-        raise BrokenPlugin(_describe(error), traceback.format_exc(), str(folder)) from None
+        raise LessonError(
+            folder.name, "__init__.py", folder, describe(error), traceback.format_exc()
+        ) from None
     return module
 
 
 def _import_entry_point(ep) -> ModuleType:  # type: ignore[no-untyped-def]
+    where = f"entry point {ep.name} = {ep.value}"
     try:
         loaded = ep.load()
     except BaseException as error:
-        raise BrokenPlugin(_describe(error), traceback.format_exc()) from None
+        raise LessonError(ep.name, "entry point", where, describe(error), traceback.format_exc()) from None
     if isinstance(loaded, ModuleType):
         return loaded
     module = sys.modules.get(ep.module)
     if module is None or not isinstance(loaded, Lesson):
-        raise BrokenPlugin(f"entry point {ep.value} is neither a lesson package nor a Lesson")
+        raise LessonError(
+            ep.name, "entry point", where, f"{ep.value} is neither a lesson package nor a Lesson"
+        )
     return module
-
-
-def _describe(error: BaseException) -> str:
-    if isinstance(error, SyntaxError):
-        return f"SyntaxError: {error.msg} ({Path(error.filename or '?').name}, line {error.lineno})"
-    return f"{type(error).__name__}: {error}"

@@ -1,91 +1,379 @@
-"""Grading: what a checker declares (tests of calls and judges) and how a report is made.
+"""Grading: plan a lesson's tests, run an answer's calls in the sandbox, judge what came back.
 
-A lesson's ``checker.py`` defines ``tests(rng) -> list[Test]``. Each test names the
-calls to make into the answer (with inputs chosen by the checker) and a judge that
-turns what came back into a :class:`Verdict`. The calls run in the sandbox; the
-judges run here, in the grading process, which alone decides the verdict.
+The calls run in the sandbox; the judges run here, in the grading process, which alone
+decides the verdict. Results are data: each :class:`TestResult` records its status, the
+kind of error, whom it blames (the answer or the lesson), the exception and the line;
+reports, exit codes and ``dev check`` read those fields, never the messages.
 """
 
 from __future__ import annotations
 
+import ast
 import secrets
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from functools import lru_cache
+import traceback
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
-if TYPE_CHECKING:
-    from calccourse.lesson import LessonPlugin
-    from calccourse.sandbox.runner import Sandbox
+from calccourse import author
+from calccourse.answers import Answer
+from calccourse.author import WrongAnswer
+from calccourse.lesson import LessonPlugin, describe
+from calccourse.sandbox.protocol import Call, Code, Fn, Job, Outcome
+from calccourse.sandbox.runner import Sandbox
+from calccourse.status import ExitCode, Status
 
-Status = Literal["pass", "fail", "error"]
-CHECKER_BUG = "The lesson's checker failed (a bug in the lesson, not in your answer):"
-
-
-@dataclass(frozen=True)
-class Fn:
-    """A function the checker passes to the answer, written as a NumPy expression.
-
-    ``Fn("np.sin(x) + x**2", label="sin(x) + x²")`` works on floats and arrays alike,
-    in the answer's process and here, where the judge evaluates the same expression.
-    """
-
-    expr: str
-    params: tuple[str, ...] = ("x",)
-    label: str = ""
-
-    def __call__(self, *args: Any) -> Any:
-        return _compiled(self.expr, self.params)(*args)
-
-    def __str__(self) -> str:
-        return self.label or self.expr
-
-
-@lru_cache(maxsize=256)
-def _compiled(expr: str, params: tuple[str, ...]) -> Callable[..., Any]:
-    from calccourse.sandbox.protocol import function_of
-
-    return function_of(expr, params)  # exactly what the answer receives
+Blame = Literal["answer", "lesson"]
+DEFAULT_TIMEOUT = 5.0  # seconds for loading, and for each call
+DEFAULT_CAP = 120.0  # seconds for a whole check; calls not made by then are skipped
 
 
 @dataclass(frozen=True)
-class Call:
-    """One request to the answer: call ``target(*args)``, read the value ``target``,
-    or (``kind="probe"``) run ``probes.target(answer_module, *args)`` from the lesson.
+class TestResult:
+    """How one test went, as data.
 
-    A probe names the answer's name it reads in ``about``: the core then reports that
-    name missing, or still None, before the probe runs.
+    ``error`` is the kind of error when the test did not judge a value (``missing``,
+    ``not_started``, ``timeout``, ..., or ``checker`` when the lesson's judge failed);
+    ``blame`` says whose fault a failure is; ``exception`` and ``line`` locate an error in
+    the answer, ``location`` and ``details`` a bug in the lesson.
     """
 
-    target: str
-    args: tuple[Any, ...] = ()
-    kind: Literal["call", "value", "probe"] = "call"
-    about: str = ""
+    __test__ = False  # not a pytest test class
 
-
-@dataclass(frozen=True)
-class Outcome:
-    """What one call gave back: a plain value, or an error of a known kind.
-
-    Error kinds: ``missing`` (name not defined), ``not_started`` (NotImplementedError
-    or a value still None), ``exception``, ``timeout``, ``exited``, ``crashed``,
-    ``memory``, ``unconvertible`` (a value that is no number, list or bool) and
-    ``skipped`` (an earlier call of the same name timed out).
-    """
-
-    value: Any = None
+    name: str
+    status: Status
+    points: float
+    max_points: float
+    message: str
+    feedback: str | None = None
+    bonus: bool = False
     error: str | None = None
-    message: str = ""
+    blame: Blame | None = None
+    exception: str | None = None
+    line: int | None = None
+    location: str | None = None
+    details: str | None = None
+    code: str = ""  # the calls the test made, as they read (the first few)
+    duration: float = 0.0
 
     @property
-    def ok(self) -> bool:
-        return self.error is None
+    def required(self) -> bool:
+        return not self.bonus
+
+    @property
+    def not_tried(self) -> bool:
+        """A bonus the answer left out: neither earned nor failed."""
+        return self.bonus and self.error in ("missing", "not_started")
+
+
+@dataclass(frozen=True)
+class LoadError:
+    """Why an answer could not be run at all."""
+
+    kind: str
+    message: str
+    exception: str | None = None
+    line: int | None = None
+
+
+@dataclass
+class Report:
+    """The outcome of checking one answer file against one lesson."""
+
+    lesson: int
+    slug: str
+    title: str
+    answer: str
+    seed: int
+    tests: list[TestResult] = field(default_factory=list)
+    load_error: LoadError | None = None
+    output: str = ""
+    output_truncated: bool = False
+    duration: float = 0.0
+    plots: list[Path] = field(default_factory=list)
+    max_score: float = 0.0  # what the required tests are worth, even when none could run
+    max_bonus: float = 0.0
+    sha256: str = ""
+    confinement: str = ""
+    notes: list[str] = field(default_factory=list)  # e.g. the notebook magics that were skipped
+    retried: bool = False  # its worker was lost once and it ran again on a fresh one
+
+    @property
+    def checker_error(self) -> bool:
+        """A test failed because of a bug in the lesson, not in the answer."""
+        return any(test.blame == "lesson" for test in self.tests)
+
+    @property
+    def status(self) -> Status:
+        if self.load_error is not None:
+            return "error"
+        return "pass" if all(test.status == "pass" for test in self.tests if test.required) else "fail"
+
+    @property
+    def verdict(self) -> str:
+        """The status, or ``checker-error`` when the lesson, not the answer, is to blame."""
+        return "checker-error" if self.checker_error else self.status
+
+    @property
+    def score(self) -> float:
+        """Points earned on the required tests: a bonus never counts towards it."""
+        return round(float(sum(test.points for test in self.tests if test.required)), 6)
+
+    @property
+    def bonus(self) -> float:
+        return round(float(sum(test.points for test in self.tests if test.bonus)), 6)
+
+    @property
+    def exit_code(self) -> ExitCode:
+        if self.checker_error:
+            return ExitCode.LESSON_BROKEN
+        return {"pass": ExitCode.OK, "fail": ExitCode.FAILED, "error": ExitCode.NOT_RUN}[self.status]
+
+
+@dataclass
+class Graded:
+    """A report with what it was made from: the tests and, per test, the values that came
+    back (None when a call of that test failed), for the check plot."""
+
+    report: Report
+    tests: list[author.Test]
+    values: list[list[Any] | None]
+
+
+def new_seed() -> int:
+    return secrets.randbelow(2**31)
+
+
+def plan(plugin: LessonPlugin, seed: int) -> list[author.Test]:
+    """The lesson's tests for this seed: fresh, reproducible inputs.
+
+    Every way the checker can be broken is a LessonError naming it: checker.py does not
+    import, has no ``tests``, ``tests(rng)`` raises or returns something other than a list
+    of Tests, or a probe call has no probes.py function to run.
+    """
+    import numpy as np
+
+    checker = plugin.module("checker")
+    make = getattr(checker, "tests", None)
+    if not callable(make):
+        raise plugin.broken("checker", "checker.py", "it defines no function tests(rng)")
+    try:
+        tests = make(np.random.default_rng(seed))
+    except Exception as error:
+        raise plugin.broken(
+            "checker", "checker.py", f"tests(rng) raised {describe(error)}", traceback.format_exc()
+        ) from None
+    if not isinstance(tests, (list, tuple)) or not tests:
+        raise plugin.broken(
+            "checker", "checker.py", f"tests(rng) returned {type(tests).__name__}, not a list of Test"
+        )
+    for test in tests:
+        if not isinstance(test, author.Test):
+            raise plugin.broken(
+                "checker", "checker.py", f"tests(rng) returned {type(test).__name__} among its tests"
+            )
+        if not test.calls or not all(isinstance(c, Call) for c in test.calls):
+            raise plugin.broken(
+                "checker", "checker.py", f"test {test.name!r} has no calls (or not Call objects)"
+            )
+    _check_probes(plugin, list(tests))
+    return list(tests)
+
+
+def _check_probes(plugin: LessonPlugin, tests: list[author.Test]) -> None:
+    wanted = sorted({c.target for test in tests for c in test.calls if c.kind == "probe"})
+    if not wanted:
+        return
+    path = plugin.probes_path
+    if path is None:
+        raise plugin.broken(
+            "probes", "probes.py", f"the checker runs probes ({', '.join(wanted)}) but the file is missing"
+        )
+    try:
+        tree = ast.parse(path.read_bytes(), str(path))
+    except (OSError, SyntaxError, ValueError) as error:
+        raise plugin.broken("probes", "probes.py", describe(error)) from None
+    defined = {node.name for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    missing = [name for name in wanted if name not in defined]
+    if missing:
+        raise plugin.broken("probes", "probes.py", f"it defines no function {', '.join(missing)}")
+
+
+def probes_code(plugin: LessonPlugin) -> Code | None:
+    path = plugin.probes_path
+    return Code.single(str(path), path.read_bytes()) if path is not None else None
+
+
+def grade(
+    plugin: LessonPlugin,
+    answer: Answer,
+    sandbox: Sandbox,
+    *,
+    seed: int | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    cap: float = DEFAULT_CAP,
+    tests: Sequence[author.Test] | None = None,
+    require_confinement: bool = False,
+) -> Graded:
+    """Run the answer in the sandbox, judge every test, and build the report."""
+    started = time.perf_counter()
+    seed = new_seed() if seed is None else seed
+    tests = list(tests) if tests is not None else plan(plugin, seed)
+    report = Report(
+        lesson=plugin.number,
+        slug=plugin.slug,
+        title=plugin.title,
+        answer=answer.display,
+        seed=seed,
+        max_score=round(sum(test.points for test in tests if not test.bonus), 6),
+        max_bonus=round(sum(test.points for test in tests if test.bonus), 6),
+        sha256=answer.sha256,
+        notes=list(answer.notes),
+    )
+    graded = Graded(report, tests, [])
+    if answer.problem is not None:
+        report.load_error = LoadError("unreadable", answer.problem)
+        report.duration = time.perf_counter() - started
+        return graded
+    job = Job(
+        code=answer.code,
+        calls=tuple(call for test in tests for call in test.calls),
+        probes=probes_code(plugin),
+        timeout=timeout,
+        cap=cap,
+        require_confinement=require_confinement,
+    )
+    run = sandbox.run(job)
+    report.output, report.output_truncated = run.output, run.output_truncated
+    report.confinement, report.retried = run.confinement, run.retried
+    if run.load_error is not None:
+        failure = run.load_error
+        report.load_error = LoadError(
+            failure.error or "crashed", failure.message, failure.exception, failure.line
+        )
+    else:
+        position = 0
+        for test in tests:
+            outcomes = list(run.outcomes[position : position + len(test.calls)])
+            position += len(test.calls)
+            graded.values.append([o.value for o in outcomes] if all(o.ok for o in outcomes) else None)
+            report.tests.append(judge(test, outcomes, plugin))
+    report.duration = time.perf_counter() - started
+    return graded
+
+
+def judge(test: author.Test, outcomes: list[Outcome], plugin: LessonPlugin) -> TestResult:
+    """Turn one test's outcomes into a result; no error in the answer or in the lesson escapes."""
+    started = time.perf_counter()
+    labels = [c.label for c in test.calls]
+    code = "\n".join(labels[:6] + ([f"… and {len(labels) - 6} more"] if len(labels) > 6 else []))
+    base: dict[str, Any] = {
+        "name": test.name,
+        "max_points": test.points,
+        "bonus": test.bonus,
+        "points": 0.0,
+        "code": code,
+    }
+    failed = next((outcome for outcome in outcomes if not outcome.ok), None)
+    if failed is not None:
+        result = TestResult(**base, **_error_fields(failed, test, plugin))
+    else:
+        try:
+            message = _run_judge(test, outcomes)
+        except WrongAnswer as wrong:
+            result = TestResult(
+                **base, status="fail", message=wrong.message, feedback=wrong.feedback, blame="answer"
+            )
+        except Exception as error:  # noqa: BLE001 - a bug in the lesson must not look like the learner's
+            result = TestResult(**base, **checker_bug(error, plugin))
+        else:
+            result = TestResult(**{**base, "points": test.points}, status="pass", message=message)
+    return _timed(result, time.perf_counter() - started)
+
+
+def _timed(result: TestResult, seconds: float) -> TestResult:
+    return replace(result, duration=seconds)
+
+
+class JudgeContractError(Exception):
+    """A judge broke its contract (it returned something other than its pass message)."""
+
+
+def _run_judge(test: author.Test, outcomes: list[Outcome]) -> str:
+    if test.legacy:  # a 0.1 judge: Outcomes in, a Verdict out (or WrongAnswer raised)
+        verdict = test.judge(outcomes)  # type: ignore[arg-type]
+        if not isinstance(verdict, Verdict):
+            raise JudgeContractError(
+                f"the judge of {test.name!r} returned {type(verdict).__name__}, not a Verdict"
+            )
+        if verdict.status != "pass":
+            raise WrongAnswer(verdict.message, verdict.feedback)
+        return verdict.message
+    message = test.judge([outcome.value for outcome in outcomes])
+    if not isinstance(message, str):
+        raise JudgeContractError(
+            f"the judge of {test.name!r} returned {type(message).__name__}: a judge returns its pass "
+            "message (a str) or raises WrongAnswer"
+        )
+    return message
+
+
+def checker_bug(error: Exception, plugin: LessonPlugin) -> dict[str, Any]:
+    """The fields of a result whose judge raised: the lesson's bug, with its file and line."""
+    frames = traceback.extract_tb(error.__traceback__)
+    folder = str(plugin.folder)
+    inside = [frame for frame in frames if frame.filename.startswith(folder)] or frames[-1:]
+    location = f"{inside[-1].filename}, line {inside[-1].lineno}" if inside else None
+    reason = str(error) if isinstance(error, JudgeContractError) else describe(error)
+    return {
+        "status": "error",
+        "message": f"The lesson's checker failed (a bug in the lesson, not in your answer): {reason}",
+        "error": "checker",
+        "blame": "lesson",
+        "exception": type(error).__name__,
+        "location": location,
+        "details": "".join(traceback.format_exception(type(error), error, error.__traceback__)),
+    }
+
+
+def _error_fields(outcome: Outcome, test: author.Test, plugin: LessonPlugin) -> dict[str, Any]:
+    """A result for a call that did not return a value."""
+    located = {
+        "error": outcome.error,
+        "blame": "answer",
+        "exception": outcome.exception,
+        "line": outcome.line,
+    }
+    if outcome.error == "missing" and test.bonus:
+        names = ", ".join(dict.fromkeys(call.reads for call in test.calls))
+        return {
+            **located,
+            "status": "fail",
+            "message": f"Optional bonus: define {names} to try it (it never changes the verdict).",
+        }
+    if outcome.error == "missing":
+        names = ", ".join(plugin.lesson.answer)
+        return {
+            **located,
+            "status": "fail",
+            "message": f"{outcome.message} Define these names in your answer file: {names}.",
+        }
+    if outcome.error == "not_started":
+        return {**located, "status": "fail", "message": f"Not started yet: {outcome.message}"}
+    if outcome.error == "unconvertible":
+        return {**located, "status": "fail", "message": outcome.message}
+    return {**located, "status": "error", "message": outcome.message}
+
+
+# ---------------------------------------------------------------- the 0.1 author API, for one release
 
 
 @dataclass(frozen=True)
 class Verdict:
+    """0.1's judge result; new judges return the pass message or raise WrongAnswer."""
+
     status: Status
     message: str
     feedback: str | None = None
@@ -99,185 +387,39 @@ class Verdict:
         return cls("fail", message, feedback)
 
 
-class WrongAnswer(Exception):
-    """Raised by a judge (or a conversion helper) to fail a test with a message."""
+def LegacyTest(  # noqa: N802 - it stands in for 0.1's Test class
+    name: str,
+    calls: list[Call],
+    judge: Any,
+    points: float = 1.0,
+    required: bool = True,
+    plot: Any = None,
+) -> author.Test:
+    """0.1's ``Test``: the judge gets Outcomes and returns a Verdict; the plot gets Outcomes."""
 
-    def __init__(self, message: str, feedback: str | None = None) -> None:
-        super().__init__(message)
-        self.message, self.feedback = message, feedback
+    def draw(values: list[Any], axes: Any) -> None:
+        plot([Outcome(v) for v in values], axes)
 
-
-@dataclass
-class Test:
-    """A named, scored check: the calls it makes and the judge of their outcomes.
-
-    The judge sees only outcomes without errors (errors are reported for it), and
-    returns a Verdict or raises WrongAnswer. ``plot``, when set, draws the answer
-    against the reference on a matplotlib Axes for ``check --plot``.
-    """
-
-    name: str
-    calls: list[Call]
-    judge: Callable[[list[Outcome]], Verdict]
-    points: float = 1.0
-    required: bool = True
-    plot: Callable[[list[Outcome], Any], None] | None = None
+    return author.Test(name, list(calls), judge, points, not required, draw if plot else None, legacy=True)
 
 
-@dataclass
-class TestResult:
-    __test__ = False  # not a pytest test class
-    name: str
-    status: Status
-    points: float
-    max_points: float
-    message: str
-    feedback: str | None = None
-    required: bool = True
-    duration: float = 0.0
+def __getattr__(name: str) -> Any:
+    """``from calccourse.grading import Test`` (0.1) gets the 0.1 behaviour for one release."""
+    if name == "Test":
+        return LegacyTest
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-@dataclass
-class Report:
-    """The outcome of checking one answer file against one lesson."""
-
-    lesson: int
-    slug: str
-    title: str
-    answer: str
-    seed: int
-    status: Status  # error: the answer could not be run at all
-    tests: list[TestResult] = field(default_factory=list)
-    load_error: str | None = None
-    output: str = ""
-    output_truncated: bool = False
-    duration: float = 0.0
-    plots: list[Path] = field(default_factory=list)
-    planned_max_score: float = 0.0  # what the required tests are worth, even when none could run
-
-    @property
-    def score(self) -> float:
-        """Every point earned; an optional (bonus) test's points come on top of max_score."""
-        return round(float(sum(test.points for test in self.tests)), 6)
-
-    @property
-    def max_score(self) -> float:
-        """What the required tests are worth: a full score never depends on a bonus."""
-        if not self.tests:
-            return round(float(self.planned_max_score), 6)
-        return round(float(sum(test.max_points for test in self.tests if test.required)), 6)
-
-    @property
-    def bonus(self) -> float:
-        return round(float(sum(test.points for test in self.tests if not test.required)), 6)
-
-    @property
-    def exit_code(self) -> int:
-        if any(test.message.startswith(CHECKER_BUG) for test in self.tests):
-            return 4
-        return {"pass": 0, "fail": 1, "error": 3}[self.status]
-
-
-def new_seed() -> int:
-    return secrets.randbelow(2**31)
-
-
-def plan(plugin: LessonPlugin, seed: int) -> list[Test]:
-    """The lesson's tests for this seed: fresh, reproducible inputs."""
-    import numpy as np
-
-    return list(plugin.module("checker").tests(np.random.default_rng(seed)))
-
-
-def grade(
-    plugin: LessonPlugin,
-    answer: Path,
-    sandbox: Sandbox,
-    *,
-    seed: int | None = None,
-    timeout: float = 5.0,
-    tests: Sequence[Test] | None = None,
-) -> tuple[Report, list[Test], list[list[Outcome]]]:
-    """Run the answer in the sandbox, judge every test, and build the report.
-
-    Returns the report, the tests and each test's outcomes (for plots).
-    """
-    from calccourse.sandbox.runner import Job
-
-    started = time.perf_counter()
-    seed = new_seed() if seed is None else seed
-    tests = list(tests) if tests is not None else plan(plugin, seed)
-    calls = [call for test in tests for call in test.calls]
-    run = sandbox.run(
-        Job(
-            answer=answer,
-            calls=calls,
-            probes=plugin.probes_path,
-            timeout=timeout,
-        )
-    )
-    report = Report(
-        lesson=plugin.number,
-        slug=plugin.slug,
-        title=plugin.title,
-        answer=str(answer),
-        seed=seed,
-        status="error",
-        output=run.output,
-        output_truncated=run.output_truncated,
-        planned_max_score=sum(test.points for test in tests if test.required),
-    )
-    per_test: list[list[Outcome]] = []
-    if run.load_error is not None:
-        report.load_error = run.load_error
-        report.duration = time.perf_counter() - started
-        return report, tests, per_test
-    position = 0
-    for test in tests:
-        outcomes = run.outcomes[position : position + len(test.calls)]
-        position += len(test.calls)
-        per_test.append(outcomes)
-        report.tests.append(judge(test, outcomes, plugin))
-    required_ok = all(result.status == "pass" for result in report.tests if result.required)
-    report.status = "pass" if required_ok else "fail"
-    report.duration = time.perf_counter() - started
-    return report, tests, per_test
-
-
-def judge(test: Test, outcomes: list[Outcome], plugin: LessonPlugin) -> TestResult:
-    """Turn one test's outcomes into a result; errors in the answer never escape."""
-    started = time.perf_counter()
-    failed = next((outcome for outcome in outcomes if not outcome.ok), None)
-    if failed is not None:
-        verdict = _verdict_for_error(failed, test, plugin)
-    else:
-        try:
-            verdict = test.judge(outcomes)
-        except WrongAnswer as wrong:
-            verdict = Verdict.failed(wrong.message, wrong.feedback)
-        except Exception as error:  # noqa: BLE001 - a bug in the lesson must not look like the learner's
-            verdict = Verdict("error", f"{CHECKER_BUG} {type(error).__name__}: {error}")
-    return TestResult(
-        name=test.name,
-        status=verdict.status,
-        points=test.points if verdict.status == "pass" else 0.0,
-        max_points=test.points,
-        message=verdict.message,
-        feedback=verdict.feedback,
-        required=test.required,
-        duration=time.perf_counter() - started,
-    )
-
-
-def _verdict_for_error(outcome: Outcome, test: Test, plugin: LessonPlugin) -> Verdict:
-    if outcome.error == "missing" and not test.required:
-        names = ", ".join(dict.fromkeys(call.about or call.target for call in test.calls))
-        return Verdict.failed(f"Optional bonus: define {names} to try it (it never changes the verdict).")
-    if outcome.error == "missing":
-        names = ", ".join([*plugin.lesson.answer])
-        return Verdict.failed(f"{outcome.message} Define these names in your answer file: {names}.")
-    if outcome.error == "not_started":
-        return Verdict.failed(f"Not started yet: {outcome.message}")
-    if outcome.error == "unconvertible":
-        return Verdict.failed(outcome.message)
-    return Verdict("error", outcome.message)
+__all__ = [
+    "Call",
+    "Fn",
+    "Graded",
+    "Outcome",
+    "Report",
+    "TestResult",
+    "Verdict",
+    "WrongAnswer",
+    "grade",
+    "judge",
+    "plan",
+]

@@ -15,6 +15,9 @@ reads or imports only when they are needed:
 ``mistakes/*.py``  known mistakes; each starts with ``# expect: <feedback text>``
 ``probes.py``      optional: helpers the checker runs inside the answer process
 =================  ============================================================
+
+Every part is loaded in isolation: one that is missing, does not import or breaks its
+contract raises :class:`LessonError`, naming the lesson, the part, its file and why.
 """
 
 from __future__ import annotations
@@ -22,10 +25,13 @@ from __future__ import annotations
 import importlib.util
 import re
 import sys
+import traceback
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from types import ModuleType
+
+from calccourse.status import CommandError
 
 REQUIRED_FILES = (
     "explanation.md",
@@ -38,6 +44,7 @@ REQUIRED_FILES = (
 )
 SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9-]*$")
 EXPECT_PREFIX = "# expect:"
+HINT_SEPARATOR = re.compile(r"^---\s*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -70,14 +77,30 @@ class Lesson:
             found.append("answer must list at least one name the answer file defines")
         return found
 
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The bare names an answer defines: ``"area(f, a, b, dx)"`` -> ``"area"``."""
+        return tuple(name_of(signature) for signature in self.answer)
+
 
 def name_of(signature: str) -> str:
     """Return the bare name of an answer signature: ``"area(f, a, b, dx)"`` -> ``"area"``."""
     return signature.split("(", 1)[0].strip()
 
 
+class LessonError(CommandError):
+    """A part of a lesson plugin is broken: the lesson, the part, its file and the reason.
+
+    ``details`` keeps the traceback (shown on ``--verbose``). Commands end with exit 4.
+    """
+
+    def __init__(self, lesson: str, part: str, path: Path | str, reason: str, details: str = "") -> None:
+        self.lesson, self.part, self.path, self.reason = lesson, part, str(path), reason
+        super().__init__(f"{lesson}'s {part} is broken ({self.path}): {reason}", details)
+
+
 @dataclass(frozen=True)
-class Mistake:
+class MistakeFile:
     """A known wrong answer kept with the lesson, and the feedback it must get."""
 
     path: Path
@@ -90,7 +113,7 @@ class Mistake:
 
 @dataclass(frozen=True)
 class LessonPlugin:
-    """A discovered, validated lesson: its declaration and its folder."""
+    """A discovered, validated lesson plugin: its declaration and its folder."""
 
     lesson: Lesson
     folder: Path
@@ -110,8 +133,20 @@ class LessonPlugin:
     def title(self) -> str:
         return self.lesson.title
 
+    @property
+    def name(self) -> str:
+        """How the lesson is named in messages: ``lesson 3 (gradient)``."""
+        return f"lesson {self.number} ({self.slug})"
+
+    def broken(self, part: str, filename: str, reason: str, details: str = "") -> LessonError:
+        return LessonError(self.name, part, self.folder / filename, reason, details)
+
     def text(self, filename: str) -> str:
-        return (self.folder / filename).read_text(encoding="utf-8")
+        """A file of the lesson as text; a missing or unreadable one is a LessonError."""
+        try:
+            return (self.folder / filename).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise self.broken(filename, filename, f"cannot be read ({error})") from None
 
     @property
     def explanation(self) -> str:
@@ -123,8 +158,11 @@ class LessonPlugin:
 
     @cached_property
     def hints(self) -> list[str]:
-        parts = re.split(r"^---\s*$", self.text("hints.md"), flags=re.MULTILINE)
-        return [part.strip() for part in parts if part.strip()]
+        """The hint ladder; a hints.md without any hint is a LessonError."""
+        found = [part.strip() for part in HINT_SEPARATOR.split(self.text("hints.md")) if part.strip()]
+        if not found:
+            raise self.broken("hints", "hints.md", "it holds no hint (hints are separated by lines of ---)")
+        return found
 
     @property
     def template(self) -> str:
@@ -144,28 +182,43 @@ class LessonPlugin:
         return path if path.exists() else None
 
     @property
-    def mistakes(self) -> list[Mistake]:
+    def mistakes(self) -> list[MistakeFile]:
         found = []
         for path in sorted((self.folder / "mistakes").glob("*.py")):
             first = path.read_text(encoding="utf-8").splitlines()[:1]
             if first and first[0].startswith(EXPECT_PREFIX):
-                found.append(Mistake(path, first[0][len(EXPECT_PREFIX) :].strip()))
+                found.append(MistakeFile(path, first[0][len(EXPECT_PREFIX) :].strip()))
             else:
-                found.append(Mistake(path, ""))
+                found.append(MistakeFile(path, ""))
         return found
 
     def module(self, part: str) -> ModuleType:
-        """Import ``<folder>/<part>.py`` (``demo``, ``checker``) once, as part of the lesson."""
+        """Import ``<folder>/<part>.py`` (``demo``, ``checker``) once, as part of the lesson;
+        any failure to import it is a LessonError with the traceback."""
         if part not in self._modules:
             name = f"{self.module_name}.{part}"
-            spec = importlib.util.spec_from_file_location(name, self.folder / f"{part}.py")
-            assert spec and spec.loader
+            path = self.folder / f"{part}.py"
+            spec = importlib.util.spec_from_file_location(name, path)
+            if spec is None or spec.loader is None or not path.is_file():
+                raise self.broken(part, path.name, "the file is missing")
             module = importlib.util.module_from_spec(spec)
             sys.modules[name] = module
             try:
                 spec.loader.exec_module(module)
-            except BaseException:
+            except BaseException as error:  # a plugin may raise anything, SystemExit included
                 del sys.modules[name]
-                raise
+                if isinstance(error, KeyboardInterrupt):
+                    raise
+                raise self.broken(part, path.name, describe(error), traceback.format_exc()) from None
             self._modules[part] = module
         return self._modules[part]
+
+
+def describe(error: BaseException) -> str:
+    """An exception in one line, with the file and line of a SyntaxError."""
+    if isinstance(error, SyntaxError):
+        return f"SyntaxError: {error.msg} ({Path(error.filename or '?').name}, line {error.lineno})"
+    return f"{type(error).__name__}: {error}"
+
+
+Mistake = MistakeFile  # the 0.1 name, kept for one release

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from calccourse.grading import Outcome, Test
+    from calccourse.author import Test
 
 
 def save_check_plot(
-    number: int, tests: list[Test], outcomes: list[list[Outcome]], out_dir: Path, fmt: str = "png"
+    number: int, tests: list[Test], values: list[list[Any] | None], out_dir: Path, fmt: str = "png"
 ) -> Path | None:
     """Draw every test that has a plot and whose calls all returned; None when there is none."""
-    drawable = [(test, got) for test, got in zip(tests, outcomes) if test.plot and all(o.ok for o in got)]
+    drawable = [(test, got) for test, got in zip(tests, values) if test.plot and got is not None]
     if not drawable:
         return None
     import matplotlib

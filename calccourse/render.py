@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from threading import Lock
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.rule import Rule
@@ -14,14 +13,18 @@ from rich.table import Table
 from rich.text import Text
 
 from calccourse.console import plain_output
+from calccourse.safe import visible
 
 if TYPE_CHECKING:
+    from calccourse.authoring import Finding
+    from calccourse.course import Course
     from calccourse.demo import DemoRun
-    from calccourse.discovery import Catalog
+    from calccourse.discovery import BrokenLesson
     from calccourse.grading import Report
     from calccourse.lesson import LessonPlugin
 
 MARK = {"pass": "✓", "fail": "✗", "error": "!"}
+NOT_TRIED = "○"  # an optional bonus the answer left out: neither earned nor failed
 STYLE = {"pass": "green", "fail": "red", "error": "yellow"}
 
 
@@ -48,7 +51,7 @@ def code(console: Console, source: str) -> None:
     )
 
 
-def exercise(console: Console, plugin: LessonPlugin) -> None:
+def exercise(console: Console, course: Course, plugin: LessonPlugin) -> None:
     markdown(console, plugin.exercise)
     console.print()
     console.print("[bold]answer.py must define:[/bold]")
@@ -58,9 +61,45 @@ def exercise(console: Console, plugin: LessonPlugin) -> None:
         console.print(f"  • {name} [dim](optional, bonus)[/dim]")
     console.print()
     console.print("[bold]Next:[/bold]")
-    console.print(f"  calccourse exercise {plugin.number} --template answer.py")
-    console.print(f"  calccourse check {plugin.number} answer.py")
-    console.print(f"  calccourse hint {plugin.number}      [dim](one more hint each time)[/dim]")
+    n = str(plugin.number)
+    console.print(Text(f"  {course.command('exercise', n, '--template', 'answer.py')}"))
+    console.print(Text(f"  {course.command('check', n, 'answer.py')}"))
+    console.print(Text.assemble(f"  {course.command('hint', n)}", ("      (one more hint each time)", "dim")))
+
+
+def hint_footer(console: Console, course: Course, plugin: LessonPlugin, last: bool) -> None:
+    """What to do after a hint: the next one, or, after the last, the solution."""
+    n = str(plugin.number)
+    if last:
+        console.print(
+            Text(
+                f"\nThat was the last hint. `{course.command('solution', n)}` shows the answer.", style="dim"
+            )
+        )
+    else:
+        console.print(
+            Text(f"\nStill stuck? `{course.command('hint', n)}` again for the next one.", style="dim")
+        )
+
+
+def next_lesson(course: Course, data: dict[str, Any]) -> LessonPlugin | None:
+    """The first lesson not yet passed."""
+    from calccourse.state import status_of
+
+    return next((p for p in course.catalog.lessons if status_of(p.slug, data) != "passed"), None)
+
+
+def next_step(console: Console, course: Course, plugin: LessonPlugin, result: Report) -> None:
+    """After a check that passed: where to go from here."""
+    if result.status != "pass" or result.checker_error:
+        return
+    following = [p for p in course.catalog.lessons if p.number > plugin.number]
+    if following:
+        console.print(
+            Text(f"Next: {course.command('lesson', str(following[0].number))}  ({following[0].title})")
+        )
+    else:
+        console.print(Text("That was the last lesson: well done on the whole course!"))
 
 
 def demo_run(console: Console, run: DemoRun) -> None:
@@ -71,15 +110,6 @@ def demo_run(console: Console, run: DemoRun) -> None:
     console.print(
         f"{mark} lesson {run.lesson} {run.slug:<16} {run.duration:6.2f} s  {detail}", highlight=False
     )
-
-
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def visible(text: str) -> str:
-    """The answer's text with control characters shown, not obeyed: no escape sequence
-    from an answer can move the cursor, clear the screen or fake a line of the report."""
-    return CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
 
 
 def indented(message: str, first: str, rest: str, width: int, style: str = "") -> Text:
@@ -103,65 +133,112 @@ def indented(message: str, first: str, rest: str, width: int, style: str = "") -
     return Text("\n".join(lines), style=style)
 
 
-def lesson_list(console: Console, catalog: Catalog, statuses: dict[str, str], verbose: bool = False) -> None:
+def lesson_list(console: Console, course: Course, data: dict[str, Any], verbose: bool = False) -> None:
+    from calccourse.state import status_of
+
     table = Table(title="calccourse: calculus for machine learning", title_justify="left", expand=False)
     table.add_column("#", justify="right")
     table.add_column("lesson")
     table.add_column("what it teaches", ratio=1)
     table.add_column("status")
-    for plugin in catalog.lessons:
+    for plugin in course.catalog.lessons:
         origin = "" if plugin.origin == "bundled" else f"\n[dim]{plugin.folder}[/dim]"
         table.add_row(
             str(plugin.number),
             f"{plugin.title} [dim]({plugin.slug})[/dim]{origin}",
             plugin.lesson.summary,
-            statuses.get(plugin.slug, "new"),
+            status_of(plugin.slug, data),
         )
     console.print(table)
-    for item in catalog.broken:
-        console.print(f"[red]broken lesson[/red] {item.path}: {item.reason}", soft_wrap=True)
+    broken_lessons(console, course.catalog.broken, verbose)
+    upcoming = next_lesson(course, data)
+    if upcoming is None:
+        console.print("\nEvery lesson passed: well done!")
+    else:
+        started = any(status_of(p.slug, data) != "new" for p in course.catalog.lessons)
+        lead = "Next" if started else "Start with"
+        console.print(Text(f"\n{lead}: {course.command('lesson', str(upcoming.number))}"))
+
+
+def broken_lessons(console: Console, broken: Sequence[BrokenLesson], verbose: bool = False) -> None:
+    for item in broken:
+        kind = "shadowed lesson" if item.shadowed else "broken lesson"
+        console.print(
+            Text.assemble((kind, "yellow" if item.shadowed else "red"), f" {item.path}: {item.reason}"),
+            soft_wrap=True,
+        )
         if verbose and item.details:
             console.print(item.details, markup=False, highlight=False)
-    console.print("\nStart with: calccourse lesson 1")
+
+
+def finding(console: Console, found: Finding, verbose: bool = False) -> None:
+    """One line of ``dev check``; a failure's file, and its traceback with --verbose."""
+    mark = MARK["pass" if found.ok else "fail"]
+    line = Text.assemble(
+        (mark, STYLE["pass" if found.ok else "fail"]),
+        f" {found.lesson} {found.what}: ",
+        visible(found.detail),
+    )
+    console.print(line, soft_wrap=True)
+    if not found.ok and found.path:
+        console.print(Text(f"    {found.path}", style="dim"), soft_wrap=True)
+    if not found.ok and verbose and found.details:
+        console.print(Text(visible(found.details.rstrip()), style="dim"), soft_wrap=True)
 
 
 def report(console: Console, result: Report, verbose: bool = False) -> None:
     """The learner's report: one line a test, feedback under failures, then the verdict."""
     console.print(
-        Rule(Text(f"Checking {result.answer} · lesson {result.lesson} · {result.title}", style="bold"))
+        Rule(
+            Text(visible(f"Checking {result.answer} · lesson {result.lesson} · {result.title}"), style="bold")
+        )
     )
     if result.load_error is not None:
         console.print("[yellow]Your answer could not be run:[/yellow]")
-        console.print(Text(visible(result.load_error)), soft_wrap=True)
+        console.print(Text(visible(result.load_error.message)), soft_wrap=True)
     for test in result.tests:
-        mark = MARK[test.status]
-        points = f"{test.points:g}/{test.max_points:g}"
-        optional = "" if test.required else " [dim](optional)[/dim]"
-        console.print(f"[{STYLE[test.status]}]{mark}[/] {test.name}{optional} [dim]{points}[/dim]")
+        mark, style = (NOT_TRIED, "dim") if test.not_tried else (MARK[test.status], STYLE[test.status])
+        points = f"[{test.points:g}/{test.max_points:g}]"
+        optional = " (optional)" if test.bonus else ""
+        line = Text.assemble((mark, style), " ", visible(test.name), (optional, "dim"), " ", (points, "dim"))
+        console.print(line)
         if test.status != "pass" or verbose:
             console.print(indented(visible(test.message), "    ", "    ", console.width), soft_wrap=True)
         if test.feedback:
             feedback = visible(test.feedback)
             console.print(indented(feedback, "    → ", "      ", console.width, "bold"), soft_wrap=True)
+        if verbose and test.blame == "lesson" and test.details:
+            console.print(
+                Text(visible(f"    in {test.location}\n{test.details}"), style="dim"), soft_wrap=True
+            )
+    for note in result.notes:
+        console.print(Text(visible(f"note: {note}"), style="dim"), soft_wrap=True)
     if result.output.strip():
         cut = " (cut)" if result.output_truncated else ""
         console.print(f"\n[dim]Your answer printed{cut}:[/dim]")
         lines = visible(result.output).rstrip().splitlines()
-        console.print(Text("\n".join(lines[:20]) + ("\n…" if len(lines) > 20 else ""), style="dim"))
+        more = f"\n… ({len(lines) - 20} more lines)" if len(lines) > 20 else ""
+        console.print(Text("\n".join(lines[:20]) + more, style="dim"))
     for path in result.plots:
-        console.print(f"saved plot: {path}")
+        console.print(Text(f"saved plot: {path}"))
     console.print()
-    verdict = {
-        "pass": "[green]All tests passed.[/green] Well done!",
-        "fail": "[red]Not yet.[/red] Read the messages above; fix one thing, then check again.",
-        "error": "[yellow]Your answer could not be run[/yellow]: fix the error above first.",
-    }[result.status]
-    if result.exit_code == 4:
-        verdict = "[yellow]The lesson's checker failed[/yellow]: please report it to the lesson's author."
-    console.print(verdict)
+    if result.checker_error:
+        console.print(
+            "[yellow]The lesson's checker failed[/yellow]: please report it to the lesson's author."
+        )
+    elif result.status == "error":
+        console.print("[yellow]Fix the error above, then check again.[/yellow]")
+        return
+    else:
+        console.print(
+            {
+                "pass": "[green]All tests passed.[/green] Well done!",
+                "fail": "[red]Not yet.[/red] Read the messages above; fix one thing, then check again.",
+            }[result.status]
+        )
     bonus = f" (+{result.bonus:g} bonus)" if result.bonus else ""
-    score = f"score {result.score - result.bonus:g}/{result.max_score:g}{bonus}"
-    console.print(f"{score} · seed {result.seed} (repeat with --seed {result.seed})", highlight=False)
+    score = f"score {result.score:g}/{result.max_score:g}{bonus}"
+    console.print(Text(f"{score} · seed {result.seed} (repeat with --seed {result.seed})"))
 
 
 @contextmanager
@@ -190,7 +267,7 @@ def progress(console: Console, total: int, description: str) -> Iterator[Callabl
         yield advance
 
 
-def gradebook(console: Console, rows: list[dict[str, object]], seed: int) -> None:
+def gradebook(console: Console, rows: list[dict[str, Any]], seed: int, confinement: str = "") -> None:
     table = Table(title=f"Gradebook (seed {seed})", title_justify="left")
     for column, justify in (
         ("student", "left"),
@@ -202,35 +279,53 @@ def gradebook(console: Console, rows: list[dict[str, object]], seed: int) -> Non
         table.add_column(column, justify=justify, overflow="fold")  # type: ignore[arg-type]
     for row in rows:
         status = str(row["status"])
+        score = "" if row["score"] is None else f"{row['score']:g}/{row['max_score']:g}"
+        if row["bonus"]:
+            score += f" +{row['bonus']:g}"
         table.add_row(
             Text(visible(str(row["student"]))),
-            f"{row['score']:g}/{row['max_score']:g}",
-            f"[{STYLE[status]}]{status}[/]",
-            f"{row['duration']:.2f} s",
+            score,
+            Text(status, style=STYLE.get(status, "yellow")),
+            "" if row["duration"] is None else f"{row['duration']:.2f} s",
             Text(visible(str(row["first_failure"]))),
         )
     console.print(table)
+    graded = [row for row in rows if row["score"] is not None]
     passed = sum(1 for row in rows if row["status"] == "pass")
-    console.print(f"{passed} of {len(rows)} passed.", highlight=False)
+    console.print(f"{passed} of {len(graded)} passed.", highlight=False)
+    if confinement:
+        console.print(Text(f"confinement: {confinement}", style="dim"))
 
 
-def progress_table(console: Console, lessons: list[LessonPlugin], data: dict, where: str) -> None:
-    from calccourse.state import status_of
+def progress_table(console: Console, lessons: list[LessonPlugin], data: dict[str, Any], where: str) -> None:
+    from calccourse.state import runs, status_of
 
+    narrow = console.width < 72
     table = Table(title="Your progress", title_justify="left")
-    for column in ("#", "lesson", "status", "last score", "when", "hints"):
-        table.add_column(column)
+    columns = (
+        ("#", "lesson", "status", "best", "last", "hints")
+        if narrow
+        else ("#", "lesson", "status", "best score", "last score", "when", "hints")
+    )
+    for column in columns:
+        table.add_column(column, overflow="fold")
     for plugin in lessons:
-        check = data.get("checks", {}).get(plugin.slug, {})
-        score = f"{check['score']:g}/{check['max_score']:g}" if check else ""
+        best, last = runs(data, plugin.slug)
         hints = data.get("hints", {}).get(plugin.slug, 0)
-        table.add_row(
+        cells = [
             str(plugin.number),
-            f"{plugin.title} ({plugin.slug})",
+            plugin.title if narrow else f"{plugin.title} ({plugin.slug})",
             status_of(plugin.slug, data),
-            score,
-            check.get("when", ""),
+            f"{best.score:g}/{best.max_score:g}" if best else "",
+            f"{last.score:g}/{last.max_score:g}" if last else "",
+            *([] if narrow else [last.when if last else ""]),
             f"{hints}/{len(plugin.hints)}" if hints else "",
-        )
+        ]
+        table.add_row(*cells)
     console.print(table)
+    console.print(
+        "[dim]status: new (not opened), started (hints seen), tried (checked, not passed yet), passed "
+        "(passed at least once). best: your best check; last: your latest one.[/dim]",
+        highlight=False,
+    )
     console.print(f"[dim]kept in {where}[/dim]", highlight=False)

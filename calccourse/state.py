@@ -1,85 +1,199 @@
-"""The learner's progress: a small JSON file in the user data folder.
+"""The learner's progress: a small JSON file in the user data folder, never lost.
 
-``CALCCOURSE_HOME`` names another folder (tests and shared machines use it).
+``CALCCOURSE_HOME`` names another folder (tests and shared machines use it). Every
+change is read, made and written under a lock, and written atomically (a temporary file
+renamed over the old one), so two commands at once never lose an update. A file that is
+not valid progress is moved aside, with a warning naming the copy; a folder that cannot
+be written costs one warning, and the command still runs.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 STATE_FILE = "state.json"
+LOCK_FILE = "state.lock"
+VERSION = 2
 
 
-def home() -> Path:
-    if os.environ.get("CALCCOURSE_HOME"):
-        return Path(os.environ["CALCCOURSE_HOME"]).expanduser()
+def default_home(environ: Mapping[str, str]) -> Path:
+    if environ.get("CALCCOURSE_HOME"):
+        return Path(environ["CALCCOURSE_HOME"]).expanduser()
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("calccourse", appauthor=False))
 
 
-def load() -> dict[str, Any]:
-    try:
-        data = json.loads((home() / STATE_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+@dataclass(frozen=True)
+class Run:
+    """One check's result as progress keeps it."""
+
+    status: str
+    score: float
+    max_score: float
+    when: str
+
+    @classmethod
+    def of(cls, data: Any) -> Run | None:
+        try:
+            return cls(
+                str(data["status"]), float(data["score"]), float(data["max_score"]), str(data.get("when", ""))
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def better_than(self, other: Run | None) -> bool:
+        if other is None:
+            return True
+        return (self.status == "pass", self.score) > (other.status == "pass", other.score)
+
+
+@dataclass
+class Progress:
+    """Progress kept in ``home``; ``warnings`` says what could not be read or written."""
+
+    home: Path
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def path(self) -> Path:
+        return self.home / STATE_FILE
+
+    def load(self) -> dict[str, Any]:
+        """The progress as data (empty when there is none yet)."""
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return {}
+        except OSError as error:
+            self._warn(
+                f"cannot read your progress in {self.path} ({error.strerror or error}); going on without it"
+            )
+            return {}
+        try:
+            data = json.loads(text)
+            if not isinstance(data, dict):
+                raise ValueError("not an object")
+        except ValueError:
+            return self._set_aside()
+        return _upgrade(data)
+
+    def _set_aside(self) -> dict[str, Any]:
+        backup = self.path.with_name(f"{STATE_FILE}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
+        try:
+            os.replace(self.path, backup)
+            self._warn(f"your progress file was damaged; it was moved to {backup} and a new one started")
+        except OSError as error:
+            self._warn(f"your progress file {self.path} is damaged and cannot be moved aside ({error})")
         return {}
-    return data if isinstance(data, dict) else {}
+
+    def _warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        try:
+            self.home.mkdir(parents=True, exist_ok=True)
+            handle = open(self.home / LOCK_FILE, "a+")  # noqa: SIM115 - held for the block below
+        except OSError as error:
+            self._warn(f"cannot save your progress in {self.home} ({error.strerror or error})")
+            yield
+            return
+        with handle:
+            import fcntl
+
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            yield
+
+    def update(self, change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
+        """Read, change and write the progress under the lock; returns the new data."""
+        with self._locked():
+            data = self.load()
+            change(data)
+            data["version"] = VERSION
+            temporary = self.home / f".{STATE_FILE}.{os.getpid()}"
+            try:
+                temporary.write_text(json.dumps(data, indent=2, sort_keys=True), encoding="utf-8")
+                os.replace(temporary, self.path)
+            except OSError as error:
+                self._warn(f"cannot save your progress in {self.home} ({error.strerror or error})")
+                with contextlib.suppress(OSError):
+                    temporary.unlink()
+        return data
+
+    def next_hint(self, slug: str, available: int) -> int:
+        """Advance and return the 0-based index of the hint to show for a lesson."""
+        shown: list[int] = []
+
+        def advance(data: dict[str, Any]) -> None:
+            hints = data.setdefault("hints", {})
+            index = min(int(hints.get(slug, 0)), available - 1)
+            hints[slug] = index + 1
+            shown.append(index)
+
+        self.update(advance)
+        return shown[0]
+
+    def record_check(self, slug: str, status: str, score: float, max_score: float) -> None:
+        run = Run(status, score, max_score, time.strftime("%Y-%m-%d %H:%M"))
+
+        def record(data: dict[str, Any]) -> None:
+            entry = data.setdefault("checks", {}).setdefault(slug, {})
+            entry["last"] = run.__dict__
+            if run.better_than(Run.of(entry.get("best"))):
+                entry["best"] = run.__dict__
+
+        self.update(record)
+
+    def reset(self, slug: str | None = None) -> None:
+        def forget(data: dict[str, Any]) -> None:
+            if slug is None:
+                data.clear()
+            else:
+                for section in ("hints", "checks"):
+                    data.get(section, {}).pop(slug, None)
+
+        self.update(forget)
 
 
-def save(data: dict[str, Any]) -> None:
-    """Write the state atomically; progress is a convenience, so failures stay silent."""
-    folder = home()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        temporary = folder / f".{STATE_FILE}.{os.getpid()}"
-        temporary.write_text(json.dumps(data, indent=2, sort_keys=True), encoding="utf-8")
-        temporary.replace(folder / STATE_FILE)
-    except OSError:
-        pass
+def runs(data: dict[str, Any], slug: str) -> tuple[Run | None, Run | None]:
+    """The best and the last check of a lesson."""
+    entry = data.get("checks", {}).get(slug) or {}
+    return Run.of(entry.get("best")), Run.of(entry.get("last"))
 
 
-def next_hint(slug: str, available: int) -> int:
-    """Advance and return the 0-based index of the hint to show for a lesson."""
-    data = load()
-    hints = data.setdefault("hints", {})
-    index = min(hints.get(slug, 0), available - 1)
-    hints[slug] = index + 1
-    save(data)
-    return index
-
-
-def record_check(slug: str, status: str, score: float, max_score: float) -> None:
-    data = load()
-    checks = data.setdefault("checks", {})
-    previous = checks.get(slug, {})
-    checks[slug] = {
-        "status": "pass" if status == "pass" or previous.get("status") == "pass" else status,
-        "last": status,
-        "score": score,
-        "max_score": max_score,
-        "when": time.strftime("%Y-%m-%d %H:%M"),
-    }
-    save(data)
-
-
-def status_of(slug: str, data: dict[str, Any] | None = None) -> str:
+def status_of(slug: str, data: dict[str, Any]) -> str:
     """``passed``, ``tried``, ``started`` (hints seen) or ``new``."""
-    data = load() if data is None else data
-    check = data.get("checks", {}).get(slug)
-    if check:
-        return "passed" if check.get("status") == "pass" else "tried"
+    best, _ = runs(data, slug)
+    if best is not None:
+        return "passed" if best.status == "pass" else "tried"
     return "started" if data.get("hints", {}).get(slug) else "new"
 
 
-def reset(slug: str | None = None) -> None:
-    data = load()
-    if slug is None:
-        data = {}
-    else:
-        for section in ("hints", "checks"):
-            data.get(section, {}).pop(slug, None)
-    save(data)
+def _upgrade(data: dict[str, Any]) -> dict[str, Any]:
+    """0.1 kept one record per lesson (best status, last score): read it as best and last."""
+    for slug, entry in list(data.get("checks", {}).items()):
+        if isinstance(entry, dict) and "last" in entry and not isinstance(entry["last"], dict):
+            last = Run(
+                str(entry["last"]),
+                float(entry.get("score", 0)),
+                float(entry.get("max_score", 0)),
+                str(entry.get("when", "")),
+            )
+            passed = entry.get("status") == "pass"
+            best = Run(
+                "pass" if passed else last.status,
+                last.max_score if passed else last.score,
+                last.max_score,
+                last.when,
+            )
+            data["checks"][slug] = {"best": best.__dict__, "last": last.__dict__}
+    return data

@@ -69,6 +69,23 @@ def make_lesson(folder: Path, number: int, slug: str, files: dict[str, str | Non
     return folder
 
 
+def judged(plugin, answer, tests=None, seed: int = 0) -> dict:
+    """Each test's result for ``answer`` (names to functions and values), judged in process
+    through the real judging path: a checker bug shows as status "error", never as a fail."""
+    from calccourse.testing import judge_in_process
+
+    report = judge_in_process(plugin, answer, seed=seed, tests=tests)
+    return {result.name: result for result in report.tests}
+
+
+def grade_file(plugin, path, sandbox, **options):
+    """Grade an answer file in a real sandbox, as `check` does; returns the Graded."""
+    from calccourse.answers import read_answer
+    from calccourse.grading import grade
+
+    return grade(plugin, read_answer(path), sandbox, **options)
+
+
 @pytest.fixture(scope="session")
 def catalog():
     return discover(use_entry_points=False)

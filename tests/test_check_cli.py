@@ -137,13 +137,15 @@ def test_grade_a_class_folder(run, tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("path", "message"), [("nowhere", "no file or folder"), ("empty", "holds no answer")]
+    ("path", "message"), [("nowhere", "no such file or folder"), ("empty", "holds no answer")]
 )
-def test_grade_usage_errors(run, tmp_path, path, message):
+def test_a_path_with_nothing_to_grade_is_a_row_saying_why(run, tmp_path, path, message):
     (tmp_path / "empty").mkdir()
-    result = run("grade", "1", path)
-    assert result.exit_code == 2
-    assert message in result.output
+    result = run("grade", "1", path, "--csv", "g.csv")
+    assert result.exit_code == 0, result.output
+    with (tmp_path / "g.csv").open() as handle:
+        (row,) = list(csv.DictReader(handle))
+    assert row["student"] == path and row["status"] == "missing" and message in row["first_failure"]
 
 
 def test_annotations_never_corrupt_a_report_on_stdout(run, monkeypatch):

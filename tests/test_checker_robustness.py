@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from calccourse.answers import read_answer
 from calccourse.discovery import discover
-from calccourse.grading import CHECKER_BUG, grade
+from calccourse.grading import grade
 from calccourse.lesson import name_of
 from calccourse.sandbox.runner import Sandbox
 
@@ -49,7 +50,7 @@ def test_strange_values_are_judged_not_crashed_on(plugin, value, sandbox, tmp_pa
         lines.append(f"def {name}(*args):\n    return {value}\n" if is_function else f"{name} = {value}\n")
     answer = tmp_path / "answer.py"
     answer.write_text("\n".join(lines))
-    report = grade(plugin, answer, sandbox, seed=1, timeout=10)[0]
-    crashed = [f"{t.name}: {t.message}" for t in report.tests if t.message.startswith(CHECKER_BUG)]
+    report = grade(plugin, read_answer(answer), sandbox, seed=1, timeout=10).report
+    crashed = [f"{t.name}: {t.message} ({t.location})" for t in report.tests if t.blame == "lesson"]
     assert not crashed, "\n".join(crashed)
     assert report.status == "fail"

@@ -43,10 +43,19 @@ def test_calccourse_is_next_to_python():
 
 
 # Right gradient, wrong steepest ascent (components swapped): 1 point of 3.
-PARTLY_WRONG = SOLUTION.read_text(encoding="utf-8").replace(
-    "return (rates[best] * np.cos(theta[best]), rates[best] * np.sin(theta[best]))",
-    "return (rates[best] * np.sin(theta[best]), rates[best] * np.cos(theta[best]))",
-)
+PARTLY_WRONG = """import numpy as np
+
+
+def gradient(x, y):
+    return (2 * x, 2 * y)
+
+
+def steepest_ascent(f, x, y, h=1e-4):
+    theta = np.radians(np.arange(0.0, 360.0, 0.1))
+    rates = (f(x + h * np.cos(theta), y + h * np.sin(theta)) - f(x, y)) / h
+    best = np.argmax(rates)
+    return (rates[best] * np.sin(theta[best]), rates[best] * np.cos(theta[best]))
+"""
 SYNTAX_ERROR = "import numpy as np\n\n\ndef gradient(x, y)\n    return (2 * x, 2 * y)\n"
 
 

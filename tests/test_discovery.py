@@ -70,18 +70,28 @@ def test_asking_for_a_broken_lesson_exits_4_with_the_reason(tmp_path, run):
     assert "half-written lesson" in result.output and str(folder) in result.output.replace("\n", "")
 
 
-def test_duplicate_number_is_reported_not_loaded(tmp_path, run):
+def test_a_lesson_another_source_already_has_is_shadowed_not_broken(tmp_path, run):
     make_lesson(tmp_path / "copy", 3, "copycat")
     result = run("--lessons-dir", str(tmp_path), "list")
     assert result.exit_code == 0
-    assert "lesson number 3 is already used by" in result.output
-    assert "(copycat)" not in result.output
+    flat = " ".join(result.output.split())
+    assert "shadowed lesson" in flat and "which also has lesson number 3 and comes first" in flat
+    assert "broken lesson" not in flat and "(copycat)" not in result.output
+
+
+def test_duplicate_number_in_one_source_is_reported_not_loaded(tmp_path, run):
+    make_lesson(tmp_path / "a", 42, "first")
+    make_lesson(tmp_path / "b", 42, "second")
+    result = run("--lessons-dir", str(tmp_path), "list")
+    assert result.exit_code == 0
+    assert "lesson number 42 is already used by" in " ".join(result.output.split())
+    assert "(first)" in result.output and "(second)" not in result.output
 
 
 def test_duplicate_slug_is_reported(tmp_path):
     make_lesson(tmp_path / "copy", 42, "gradient")
     catalog = discover([tmp_path], use_entry_points=False)
-    assert any("slug 'gradient' is already used" in item.reason for item in catalog.broken)
+    assert any("slug 'gradient'" in item.reason for item in catalog.broken)
     assert catalog.find("42") is None
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -14,6 +15,23 @@ import pytest
 from tests.conftest import make_lesson
 
 CORRECT = "def double(x):\n    return 2 * x\n"
+
+
+def require_landlock() -> None:
+    from calccourse.sandbox import landlock
+
+    if not landlock.available().complete:
+        pytest.skip(
+            f"needs Landlock ABI 6+ (filesystem, network and signals); here: {landlock.available().describe()}"
+        )
+
+
+landlock = pytest.mark.usefixtures("_landlock")
+
+
+@pytest.fixture
+def _landlock() -> None:
+    require_landlock()
 
 
 @pytest.fixture(scope="module")
@@ -140,10 +158,16 @@ def test_memory_hog_in_a_call(check):
     assert seconds < 6
 
 
-def test_child_processes_are_not_left_running(check, tmp_path):
-    pids = tmp_path / "pids"
+def said(result, key: str) -> list[str]:
+    """What the answer printed after ``KEY:`` (its output is in the report)."""
+    found = re.search(rf"{key}:([^\n]*)", result.output)
+    assert found, result.output
+    return found.group(1).split()
+
+
+def test_child_processes_are_not_left_running(check):
     result, _ = check(
-        f"""
+        """
         import os, subprocess, time
         spawned = subprocess.Popen(["sleep", "300"], start_new_session=True)
         pid = os.fork()
@@ -151,13 +175,13 @@ def test_child_processes_are_not_left_running(check, tmp_path):
             os.setsid()
             time.sleep(300)
             os._exit(0)
-        open({str(pids)!r}, "w").write(f"{{spawned.pid}} {{pid}}")
+        print(f"PIDS:{spawned.pid} {pid}", flush=True)
         def double(x):
             return 2 * x
         """
     )
     assert result.exit_code == 0
-    for pid in map(int, pids.read_text().split()):
+    for pid in map(int, said(result, "PIDS")):
         assert not _alive(pid), f"process {pid} is still running"
 
 
@@ -190,13 +214,11 @@ def test_input_at_import_is_explained(check):
 
 
 def test_files_are_written_in_a_scratch_folder_that_is_removed(check, tmp_path):
-    where = tmp_path / "cwd"
     result, _ = check(
-        f"import os\nopen('junk.txt', 'w').write('junk')\n"
-        f"open({str(where)!r}, 'w').write(os.getcwd())\n{CORRECT}"
+        f"import os\nopen('junk.txt', 'w').write('junk')\nprint('CWD:' + os.getcwd())\n{CORRECT}"
     )
     assert result.exit_code == 0
-    scratch = Path(where.read_text())
+    (scratch,) = map(Path, said(result, "CWD"))
     assert scratch != tmp_path and not scratch.exists()
     assert not (tmp_path / "junk.txt").exists()
 
@@ -234,22 +256,19 @@ def test_template_reads_not_started(check):
     assert "Traceback" not in result.output
 
 
-def test_answer_process_runs_in_its_own_process_group(check, tmp_path):
-    where = tmp_path / "ids"
-    check(f"import os\nopen({str(where)!r}, 'w').write(f'{{os.getpid()}} {{os.getpgid(0)}}')\n{CORRECT}")
-    pid, group = map(int, where.read_text().split())
+def test_answer_process_runs_in_its_own_process_group(check):
+    result, _ = check(f"import os\nprint(f'IDS:{{os.getpid()}} {{os.getpgid(0)}}')\n{CORRECT}")
+    pid, group = map(int, said(result, "IDS"))
     assert pid == group != os.getpgid(0)
 
 
 def test_workers_preload_only_the_course_libraries_the_class_imports(tmp_path):
     from calccourse.sandbox.runner import preload_for
 
-    answers = []
-    for i, header in enumerate(
-        ["import sympy as sp", "from scipy.optimize import brentq", "import os, json", "x = ("]
-    ):
-        answers.append(tmp_path / f"s{i}.py")
-        answers[-1].write_text(header + "\n")
+    answers = [
+        (header + "\n").encode()
+        for header in ["import sympy as sp", "from scipy.optimize import brentq", "import os, json", "x = ("]
+    ]
     modules = preload_for(answers)
     assert {"numpy", "sympy", "scipy.optimize"} <= set(modules)
     assert not {"os", "json"} & set(modules)
@@ -301,11 +320,31 @@ def test_replies_forged_into_the_workers_channels_cannot_make_a_pass(check):
     assert "All tests passed" not in result.output
 
 
-def test_a_stopped_worker_is_given_up_on_in_bounded_time(check):
-    result, seconds = check("import os, signal\nos.kill(os.getppid(), signal.SIGSTOP)\n" + CORRECT)
+STOPS_ITS_WORKER = "import os, signal\nos.kill(os.getppid(), signal.SIGSTOP)\n" + CORRECT
+
+
+@landlock
+def test_an_answer_cannot_signal_its_worker(check):
+    result, seconds = check(STOPS_ITS_WORKER)
     assert result.exit_code == 3
-    assert "could not finish" in result.output
-    assert seconds < 1 + 5 + 3  # the timeout, the margin for a silent worker, and slack
+    assert "PermissionError" in result.output and seconds < 5
+
+
+def test_without_landlock_a_stopped_worker_is_given_up_on_in_bounded_time(lessons_dir, tmp_path, monkeypatch):
+    from calccourse.answers import read_answer
+    from calccourse.grading import grade
+    from calccourse.sandbox.runner import Sandbox
+    from calccourse.testing import load_lesson
+
+    monkeypatch.setenv("CALCCOURSE_SIMULATE_NO_LANDLOCK", "1")
+    answer = tmp_path / "answer.py"
+    answer.write_text(STOPS_ITS_WORKER)
+    started = time.monotonic()
+    with Sandbox(margin=0.5) as sandbox:
+        report = grade(load_lesson(lessons_dir / "tiny"), read_answer(answer), sandbox, timeout=1).report
+    assert report.load_error is not None and "could not finish" in report.load_error.message
+    assert report.retried  # a second chance on a fresh worker: stopped again, so it is this answer's doing
+    assert time.monotonic() - started < 2 * (1 + 0.5) + 3  # two tries of the timeout and margin, and slack
 
 
 def test_a_slow_but_correct_answer_passes(check):
@@ -344,7 +383,14 @@ def test_escape_sequences_in_output_are_shown_not_obeyed(check):
     assert "\x1b" not in result.output and "\\x1b[2J" in result.output
 
 
-def test_an_answer_that_removes_or_replaces_its_folder_does_not_harm_the_next(run, lessons_dir, tmp_path):
+@pytest.mark.parametrize("confined", [True, False], ids=["landlock", "no-landlock"])
+def test_an_answer_that_removes_or_replaces_its_folder_does_not_harm_the_next(
+    run, lessons_dir, tmp_path, monkeypatch, confined
+):
+    if confined:
+        require_landlock()
+    else:
+        monkeypatch.setenv("CALCCOURSE_SIMULATE_NO_LANDLOCK", "1")
     victim = tmp_path / "victim"
     victim.mkdir()
     (victim / "keep.txt").write_text("precious")
@@ -363,7 +409,8 @@ def test_an_answer_that_removes_or_replaces_its_folder_does_not_harm_the_next(ru
         "--lessons-dir", str(lessons_dir), "grade", "tiny", str(folder), "--jobs", "1", "--csv", "g.csv"
     )
     assert result.exit_code == 0
-    assert (tmp_path / "g.csv").read_text().count(",pass,") == 4, result.output
+    # Confined, a1 and a3 cannot even remove their folder (its parent is not theirs): they fail, alone.
+    assert (tmp_path / "g.csv").read_text().count(",pass,") == (2 if confined else 4), result.output
     assert (victim / "keep.txt").read_text() == "precious"
 
 
@@ -383,15 +430,18 @@ def test_a_file_too_deep_for_the_parser_is_a_load_error(check, tmp_path):
     assert "Traceback (most recent call last)" not in result.output
 
 
-def test_the_command_ends_every_process_an_answer_leaves_even_after_killing_its_worker(lessons_dir, tmp_path):
-    pids = tmp_path / "pids"
+def test_the_command_ends_every_process_an_answer_leaves_even_after_killing_its_worker(
+    lessons_dir, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("CALCCOURSE_SIMULATE_NO_LANDLOCK", "1")  # with Landlock the kill is refused
+    pids = tmp_path / "pids"  # written by the answer: unconfined here
     answer = tmp_path / "answer.py"
     answer.write_text(
         "import os, signal, time\n"
         "if os.fork() == 0:\n"
         "    os.setsid()\n"
         "    if os.fork() == 0:\n"
-        f"        open({str(pids)!r}, 'w').write(str(os.getpid()))\n"
+        f"        open({str(pids)!r}, 'a').write(str(os.getpid()) + ' ')\n"
         "        time.sleep(300)\n"
         "    os._exit(0)\n"
         "time.sleep(0.5)\n"
@@ -410,7 +460,9 @@ def test_the_command_ends_every_process_an_answer_leaves_even_after_killing_its_
     finished = subprocess.run(command, capture_output=True, text=True, timeout=60, cwd=tmp_path)
     assert finished.returncode == 3, finished.stdout + finished.stderr
     time.sleep(0.2)
-    assert not _alive(int(pids.read_text()))
+    strays = pids.read_text().split()
+    assert len(strays) == 2  # it ran twice: a lost worker gets a second, fresh one
+    assert not any(_alive(int(pid)) for pid in strays)
 
 
 def test_plots_asking_for_a_window_stay_headless(check):

@@ -13,9 +13,9 @@ from rich.console import Console
 
 from calccourse.demo import run_demo
 from calccourse.discovery import discover
-from calccourse.grading import Outcome, Verdict, WrongAnswer, grade, plan
-from calccourse.sandbox.child import to_plain
+from calccourse.grading import plan
 from calccourse.sandbox.runner import Sandbox
+from tests.conftest import grade_file, judged
 
 PLUGIN = discover(use_entry_points=False).find("backpropagation")
 CHECKER = PLUGIN.module("checker")
@@ -173,17 +173,8 @@ def load(source: str):
 
 
 def judge_in_process(answer: dict, seed: int):
-    results = {}
-    for test in plan(PLUGIN, seed)[:2]:
-        outcomes = [
-            Outcome(value=to_plain(answer[call.target](*call.args), call.target)) for call in test.calls
-        ]
-        try:
-            verdict = test.judge(outcomes)
-        except WrongAnswer as wrong:
-            verdict = Verdict.failed(wrong.message, wrong.feedback)
-        results[test.name.split(":")[0]] = verdict
-    return results
+    results = judged(PLUGIN, answer, plan(PLUGIN, seed)[:2])
+    return {name.split(":")[0]: result for name, result in results.items()}
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -223,22 +214,17 @@ def test_outer_product_in_the_wrong_order():
             dz = da * g_prime(x @ W + b)
             return np.outer(dz, x), dz, W @ dz
     """)
-    test = plan(PLUGIN, 4)[1]
-    outcomes = [
-        Outcome(value=to_plain(answer["backward_step"](*call.args), "backward_step")) for call in test.calls
-    ]
-    with pytest.raises(WrongAnswer) as failed:
-        test.judge(outcomes)
-    assert "the outer product is in the wrong order" in failed.value.feedback
+    (result,) = judged(PLUGIN, answer, [plan(PLUGIN, 4)[1]]).values()
+    assert result.status == "fail"
+    assert "the outer product is in the wrong order" in result.feedback
 
 
 def bonus(values):
     test = plan(PLUGIN, 7)[2]
-    assert not test.required
-    try:
-        return test.judge([Outcome(value=value) for value in values])
-    except WrongAnswer as wrong:
-        return Verdict.failed(wrong.message, wrong.feedback)
+    assert test.bonus
+    answer = dict(zip(("HIDDEN_LAYERS", "LEARNING_RATE", "EPOCHS"), values))
+    (result,) = judged(PLUGIN, answer, [test]).values()
+    return result
 
 
 def test_bonus_trains_the_course_network_with_the_settings():
@@ -273,7 +259,7 @@ def test_checked_through_the_sandbox(tmp_path):
     answer = tmp_path / "answer.py"
     answer.write_text("import numpy as np\n" + textwrap.dedent(STYLES["columns_Mx1"]))
     with Sandbox() as sandbox:
-        report, _, _ = grade(PLUGIN, answer, sandbox, seed=11)
+        report = grade_file(PLUGIN, answer, sandbox, seed=11).report
     statuses = {test.name: (test.status, test.required) for test in report.tests}
     assert report.status == "pass", [test.message for test in report.tests]
     assert [required for _, required in statuses.values()] == [True, True, False]
@@ -284,7 +270,7 @@ def test_missing_bonus_does_not_change_the_verdict(tmp_path):
     answer = tmp_path / "answer.py"
     answer.write_text(Path(PLUGIN.folder / "solution.py").read_text().split("# Bonus")[0])
     with Sandbox() as sandbox:
-        report, _, _ = grade(PLUGIN, answer, sandbox, seed=12)
+        report = grade_file(PLUGIN, answer, sandbox, seed=12).report
     bonus_result = report.tests[2]
     assert report.status == "pass" and bonus_result.status != "pass" and not bonus_result.required
     assert "HIDDEN_LAYERS" in bonus_result.message

@@ -12,10 +12,11 @@ import pytest
 from rich.console import Console
 from scipy.integrate import quad
 
+from calccourse.author import Call
 from calccourse.demo import run_demo
 from calccourse.discovery import discover
-from calccourse.grading import Call, Fn, Outcome, grade
 from calccourse.sandbox.runner import Sandbox
+from tests.conftest import grade_file, judged
 
 CATALOG = discover(use_entry_points=False)
 DERIVATIVES = CATALOG.find("derivatives")
@@ -31,21 +32,13 @@ def load(plugin, part: str):
     return module
 
 
-def as_function(arg):
-    """What the answer receives for an Fn: a plain function, compiled once."""
-    if isinstance(arg, Fn):
-        return eval(f"lambda {', '.join(arg.params)}: {arg.expr}", {"np": np})  # noqa: S307
-    return arg
-
-
-def simulate(tests, answer) -> dict[str, object]:
+def simulate(tests, answer, plugin=None) -> dict[str, object]:
     """Judge each test on values computed here by ``answer`` (a dict of name -> function)."""
-    results = {}
-    for test in tests:
-        outcomes = [Outcome(value=float(answer[call.target](*map(as_function, call.args))))
-                    for call in test.calls]
-        results[test.name] = test.judge(outcomes)
-    return results
+    return judged(
+        plugin or (INTEGRALS if "area" in answer or "antiderivative" in answer else DERIVATIVES),
+        answer,
+        tests,
+    )
 
 
 # --- demos ---------------------------------------------------------------------------
@@ -147,6 +140,7 @@ def test_lesson2_inputs_follow_the_contract():
 
 # --- every accepted style passes, every listed mistake is named --------------------------
 
+
 def g(x):
     """The exercise's f, for answers that hard-code it."""
     return x**3 - 2 * x**2 + 1
@@ -163,8 +157,8 @@ RATE_STYLES = {
     "central": lambda f, x, dx: (f(x + dx) - f(x - dx)) / (2 * dx),
     "central half steps": lambda f, x, dx: (f(x + dx / 2) - f(x - dx / 2)) / dx,
     "five points": lambda f, x, dx: (
-        -f(x + 2 * dx) + 8 * f(x + dx) - 8 * f(x - dx) + f(x - 2 * dx)
-    ) / (12 * dx),
+        (-f(x + 2 * dx) + 8 * f(x + dx) - 8 * f(x - dx) + f(x - 2 * dx)) / (12 * dx)
+    ),
 }
 RATE_MISTAKES = {
     "divided by dx twice": lambda f, x, dx: (f(x + dx) - f(x)) / dx**2,
@@ -253,17 +247,14 @@ AREA_STYLES = {
     "trapezoid": lambda f, a, b, dx: _sum(f, a, b, dx, "trapezoid"),
     "np.arange left": lambda f, a, b, dx: np.sum(f(np.arange(a, b, dx))) * dx,
     "while loop": _loop,
-    "linspace of n points": lambda f, a, b, dx: (
-        np.sum(f(np.linspace(a, b, round((b - a) / dx)))) * dx),
+    "linspace of n points": lambda f, a, b, dx: np.sum(f(np.linspace(a, b, round((b - a) / dx)))) * dx,
     "quad": lambda f, a, b, dx: quad(f, a, b)[0],
 }
 AREA_MISTAKES = {
     "multiply each f(x) by dx": lambda f, a, b, dx: _sum(f, a, b, dx, "left") / dx,
     "multiplied by dx twice": lambda f, a, b, dx: _sum(f, a, b, dx, "left") * dx,
-    "one step too many": lambda f, a, b, dx: (
-        np.sum(f(np.linspace(a, b, round((b - a) / dx) + 1))) * dx),
-    "one step too few": lambda f, a, b, dx: (
-        np.trapezoid(f(np.arange(a, b, dx)), np.arange(a, b, dx))),
+    "one step too many": lambda f, a, b, dx: np.sum(f(np.linspace(a, b, round((b - a) / dx) + 1))) * dx,
+    "one step too few": lambda f, a, b, dx: np.trapezoid(f(np.arange(a, b, dx)), np.arange(a, b, dx)),
     "whatever f is": lambda f, a, b, dx: _sum(f_ex, a, b, dx, "left"),
 }
 ANTIDERIVATIVE_MISTAKES = {
@@ -308,7 +299,10 @@ def test_lesson2_names_antiderivative_mistakes(mistake):
 # --- through the sandbox: other styles of answer file ----------------------------------
 
 SANDBOXED = [
-    (DERIVATIVES, "pass", """
+    (
+        DERIVATIVES,
+        "pass",
+        """
         import sympy as sp
 
         x = sp.symbols("x")
@@ -316,15 +310,25 @@ SANDBOXED = [
 
         def rate_of_change(f, x, dx):
             return (f(x + dx) - f(x - dx)) / (2 * dx)
-        """, None),
-    (DERIVATIVES, "fail", """
+        """,
+        None,
+    ),
+    (
+        DERIVATIVES,
+        "fail",
+        """
         def derivative(x):
             return 3 * x**2 - 4 * x
 
         def rate_of_change(f, x, dx):
             return (f(x + dx) - f(x - dx)) / dx
-        """, "twice the slope"),
-    (INTEGRALS, "pass", """
+        """,
+        "twice the slope",
+    ),
+    (
+        INTEGRALS,
+        "pass",
+        """
         import numpy as np
         from scipy.integrate import quad
 
@@ -333,8 +337,13 @@ SANDBOXED = [
 
         def area(f, a, b, dx):
             return np.float64(quad(f, a, b)[0])
-        """, None),
-    (INTEGRALS, "fail", """
+        """,
+        None,
+    ),
+    (
+        INTEGRALS,
+        "fail",
+        """
         import numpy as np
 
         def antiderivative(x):
@@ -343,7 +352,9 @@ SANDBOXED = [
         def area(f, a, b, dx):
             x = np.arange(a, b, dx)
             return np.trapezoid(f(x), x)
-        """, "one step too few"),
+        """,
+        "one step too few",
+    ),
 ]
 
 
@@ -361,7 +372,7 @@ def sandbox():
 def test_other_styles_through_the_sandbox(plugin, status, source, feedback, sandbox, tmp_path):
     answer = tmp_path / "answer.py"
     answer.write_text(textwrap.dedent(source))
-    report, _, _ = grade(plugin, answer, sandbox, seed=7)
+    report = grade_file(plugin, answer, sandbox, seed=7).report
     assert report.status == status, [(t.name, t.message) for t in report.tests]
     if feedback:
         assert any(feedback in (t.feedback or "") for t in report.tests)

@@ -13,9 +13,8 @@ from rich.console import Console
 
 from calccourse.demo import run_demo
 from calccourse.discovery import discover
-from calccourse.grading import Fn, Outcome, grade
-from calccourse.sandbox.child import to_plain
 from calccourse.sandbox.runner import Sandbox
+from tests.conftest import grade_file, judged
 
 CATALOG = discover(use_entry_points=False)
 GRADIENT = CATALOG.find("gradient")
@@ -27,36 +26,19 @@ def load(plugin, part: str):
     return plugin.module(part)
 
 
-def as_function(arg):
-    """What the answer receives for an Fn: a plain function that takes floats and arrays."""
-    if isinstance(arg, Fn):
-        return eval(f"lambda {', '.join(arg.params)}: {arg.expr}", {"np": np})  # noqa: S307
-    return arg
-
-
 def simulate(tests, answer: dict) -> dict:
     """Judge each test on values computed here by ``answer`` (name -> function or value),
     converted to plain data as the sandbox does."""
-    verdicts = {}
-    for test in tests:
-        outcomes = []
-        for call in test.calls:
-            target = answer[call.target]
-            value = target if call.kind == "value" else target(*map(as_function, call.args))
-            outcomes.append(Outcome(value=to_plain(value, call.target)))
-        try:
-            verdicts[test.name] = test.judge(outcomes)
-        except Exception as error:  # WrongAnswer: keep it as a failed verdict
-            verdicts[test.name] = error
-    return verdicts
+    plugin = GRADIENT if "gradient" in answer else OPTIMISATION
+    return judged(plugin, answer, tests)
 
 
 def statuses(verdicts: dict) -> dict:
-    return {name: getattr(v, "status", "fail") for name, v in verdicts.items()}
+    return {name: v.status for name, v in verdicts.items()}
 
 
 def feedback(verdicts: dict) -> str:
-    return " ".join(str(getattr(v, "feedback", "") or "") for v in verdicts.values())
+    return " ".join(v.feedback or "" for v in verdicts.values())
 
 
 def image_ok(path) -> bool:
@@ -137,14 +119,19 @@ def test_gradient_checker_points_have_x_different_from_y():
         assert all(x != y for x, y in points[1:])
 
 
-@pytest.mark.parametrize("style", [
-    lambda f, x, y: search(f, x, y),                                   # the lesson's own search
-    lambda f, x, y: search(f, x, y, convention="y"),                   # the original's convention
-    lambda f, x, y: search(f, x, y, step=1.0, h=1e-5),                 # coarser angles, smaller h
-    lambda f, x, y: np.array([(f(x + 1e-5, y) - f(x - 1e-5, y)) / 2e-5,
-                              (f(x, y + 1e-5) - f(x, y - 1e-5)) / 2e-5]),  # central differences
-    lambda f, x, y: [[(f(x + 1e-6, y) - f(x, y)) / 1e-6], [(f(x, y + 1e-6) - f(x, y)) / 1e-6]],
-], ids=["search", "from-y-axis", "one-degree", "central", "forward-2x1"])
+@pytest.mark.parametrize(
+    "style",
+    [
+        lambda f, x, y: search(f, x, y),  # the lesson's own search
+        lambda f, x, y: search(f, x, y, convention="y"),  # the original's convention
+        lambda f, x, y: search(f, x, y, step=1.0, h=1e-5),  # coarser angles, smaller h
+        lambda f, x, y: np.array(
+            [(f(x + 1e-5, y) - f(x - 1e-5, y)) / 2e-5, (f(x, y + 1e-5) - f(x, y - 1e-5)) / 2e-5]
+        ),  # central differences
+        lambda f, x, y: [[(f(x + 1e-6, y) - f(x, y)) / 1e-6], [(f(x, y + 1e-6) - f(x, y)) / 1e-6]],
+    ],
+    ids=["search", "from-y-axis", "one-degree", "central", "forward-2x1"],
+)
 def test_gradient_accepts_every_correct_style(style):
     checker = load(GRADIENT, "checker")
     for seed in SEEDS:
@@ -152,15 +139,18 @@ def test_gradient_accepts_every_correct_style(style):
         assert set(statuses(verdicts).values()) == {"pass"}, (seed, verdicts)
 
 
-@pytest.mark.parametrize(("steepest", "expected"), [
-    (lambda f, x, y: np.array(search(f, x, y)) / np.hypot(*search(f, x, y)), "unit vector"),
-    (lambda f, x, y: float(np.hypot(*search(f, x, y))), "only the rate of change"),
-    (lambda f, x, y: search(f, x, y)[::-1], "the components are swapped"),
-    (lambda f, x, y: tuple(-v for v in search(f, x, y)), "points downhill"),
-    (lambda f, x, y: search(f, x, y, step=10.0), "direction is not precise enough"),
-    (lambda f, x, y: search(f, x, y, h=0.3), "the direction is right but the length is not"),
-    (lambda f, x, y: (2 * x, 2 * y), "whatever f is"),
-])
+@pytest.mark.parametrize(
+    ("steepest", "expected"),
+    [
+        (lambda f, x, y: np.array(search(f, x, y)) / np.hypot(*search(f, x, y)), "unit vector"),
+        (lambda f, x, y: float(np.hypot(*search(f, x, y))), "only the rate of change"),
+        (lambda f, x, y: search(f, x, y)[::-1], "the components are swapped"),
+        (lambda f, x, y: tuple(-v for v in search(f, x, y)), "points downhill"),
+        (lambda f, x, y: search(f, x, y, step=10.0), "direction is not precise enough"),
+        (lambda f, x, y: search(f, x, y, h=0.3), "the direction is right but the length is not"),
+        (lambda f, x, y: (2 * x, 2 * y), "whatever f is"),
+    ],
+)
 def test_gradient_names_steepest_ascent_mistakes(steepest, expected):
     checker = load(GRADIENT, "checker")
     verdicts = simulate(checker.tests(np.random.default_rng(7)), gradient_answer(steepest))
@@ -216,7 +206,7 @@ def test_optimisation_hidden_functions_obey_course_rules():
         assert len(calls) == 6
         for call in calls:
             fn, a, b = call.args
-            f = as_function(fn)
+            f = fn  # an Fn works on floats and arrays, as the answer receives it
             slope = lambda x, f=f: (f(x + 1e-6) - f(x - 1e-6)) / 2e-6  # noqa: E731
             points = checker.zeros(slope, a, b)
             for x in points:
@@ -277,27 +267,39 @@ def gradient_interpolation_style(f, a, b):
     return xs[i] - d[i] * (xs[i + 1] - xs[i]) / (d[i + 1] - d[i])
 
 
-@pytest.mark.parametrize("finder", [brentq_style, fsolve_style, bisection_loop_style,
-                                    gradient_interpolation_style])
+@pytest.mark.parametrize(
+    "finder", [brentq_style, fsolve_style, bisection_loop_style, gradient_interpolation_style]
+)
 def test_optimisation_accepts_every_correct_finder(finder):
     checker = load(OPTIMISATION, "checker")
-    answer = {"derivative": lambda x: 1 / x, "critical_points": [], "has_extremum": False,
-              "find_critical_points": finder}
+    answer = {
+        "derivative": lambda x: 1 / x,
+        "critical_points": [],
+        "has_extremum": False,
+        "find_critical_points": finder,
+    }
     for seed in range(8):
         tests = checker.tests(np.random.default_rng(seed))[3:]
         verdicts = simulate(tests, answer)
         assert set(statuses(verdicts).values()) == {"pass"}, (seed, verdicts)
 
 
-@pytest.mark.parametrize(("derivative", "critical", "extremum"), [
-    (lambda x: x**-1.0, (), np.bool_(False)),
-    (lambda x: np.float64(np.reciprocal(x)), np.array([]), False),
-    (lambda x: math.pow(x, -1), [], np.False_),
-])
+@pytest.mark.parametrize(
+    ("derivative", "critical", "extremum"),
+    [
+        (lambda x: x**-1.0, (), np.bool_(False)),
+        (lambda x: np.float64(np.reciprocal(x)), np.array([]), False),
+        (lambda x: math.pow(x, -1), [], np.False_),
+    ],
+)
 def test_optimisation_accepts_value_styles(derivative, critical, extremum):
     checker = load(OPTIMISATION, "checker")
-    answer = {"derivative": derivative, "critical_points": critical, "has_extremum": extremum,
-              "find_critical_points": brentq_style}
+    answer = {
+        "derivative": derivative,
+        "critical_points": critical,
+        "has_extremum": extremum,
+        "find_critical_points": brentq_style,
+    }
     verdicts = simulate(checker.tests(np.random.default_rng(3))[:3], answer)
     assert set(statuses(verdicts).values()) == {"pass"}, verdicts
 
@@ -309,29 +311,43 @@ def test_optimisation_sympy_values_pass():
     x = sp.symbols("x", positive=True)
     slope = sp.diff(sp.log(x), x)
     critical = sp.solve(sp.Eq(slope, 0), x)
-    answer = {"derivative": sp.lambdify(x, slope), "critical_points": critical,
-              "has_extremum": len(critical) > 0, "find_critical_points": brentq_style}
+    answer = {
+        "derivative": sp.lambdify(x, slope),
+        "critical_points": critical,
+        "has_extremum": len(critical) > 0,
+        "find_critical_points": brentq_style,
+    }
     verdicts = simulate(checker.tests(np.random.default_rng(1)), answer)
     assert set(statuses(verdicts).values()) == {"pass"}, verdicts
 
 
-@pytest.mark.parametrize(("changes", "expected"), [
-    ({"critical_points": [float("inf")]}, "∞ is not a point"),
-    ({"critical_points": [2.0]}, "1/x is never 0"),
-    ({"has_extremum": True}, "1/x never is"),
-    ({"derivative": lambda x: -1 / x}, "the sign is wrong"),
-    ({"find_critical_points": lambda f, a, b: [a, *brentq_style(f, a, b), b]}, "end points a and b"),
-    ({"find_critical_points": lambda f, a, b: brentq_style(f, a, b)[::-1]}, "not in increasing order"),
-    ({"find_critical_points": lambda f, a, b: 2 * brentq_style(f, a, b)}, "more than once"),
-    ({"find_critical_points": lambda f, a, b: [f(x) for x in brentq_style(f, a, b)]}, "values f(x)"),
-    ({"find_critical_points": lambda f, a, b: [x + 1e-3 for x in brentq_style(f, a, b)]},
-     "more than 1e-4"),
-    ({"find_critical_points": lambda f, a, b: brentq_style(f, a, b)[1:]}, "is missing"),
-])
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"critical_points": [float("inf")]}, "∞ is not a point"),
+        ({"critical_points": [2.0]}, "1/x is never 0"),
+        ({"has_extremum": True}, "1/x never is"),
+        ({"derivative": lambda x: -1 / x}, "the sign is wrong"),
+        ({"find_critical_points": lambda f, a, b: [a, *brentq_style(f, a, b), b]}, "end points a and b"),
+        ({"find_critical_points": lambda f, a, b: brentq_style(f, a, b)[::-1]}, "not in increasing order"),
+        ({"find_critical_points": lambda f, a, b: 2 * brentq_style(f, a, b)}, "more than once"),
+        ({"find_critical_points": lambda f, a, b: [f(x) for x in brentq_style(f, a, b)]}, "values f(x)"),
+        (
+            {"find_critical_points": lambda f, a, b: [x + 1e-3 for x in brentq_style(f, a, b)]},
+            "more than 1e-4",
+        ),
+        ({"find_critical_points": lambda f, a, b: brentq_style(f, a, b)[1:]}, "is missing"),
+    ],
+)
 def test_optimisation_names_other_mistakes(changes, expected):
     checker = load(OPTIMISATION, "checker")
-    answer = {"derivative": lambda x: 1 / x, "critical_points": [], "has_extremum": False,
-              "find_critical_points": brentq_style, **changes}
+    answer = {
+        "derivative": lambda x: 1 / x,
+        "critical_points": [],
+        "has_extremum": False,
+        "find_critical_points": brentq_style,
+        **changes,
+    }
     verdicts = simulate(checker.tests(np.random.default_rng(4)), answer)
     assert "fail" in statuses(verdicts).values()
     assert expected in feedback(verdicts)
@@ -392,5 +408,5 @@ ANSWERS = {
 def test_other_style_answer_passes_in_the_sandbox(slug, sandbox, tmp_path):
     answer = tmp_path / "answer.py"
     answer.write_text(ANSWERS[slug])
-    report, _, _ = grade(CATALOG.find(slug), answer, sandbox, seed=11)
+    report = grade_file(CATALOG.find(slug), answer, sandbox, seed=11).report
     assert report.status == "pass", [(t.name, t.message) for t in report.tests]

@@ -15,9 +15,9 @@ from rich.console import Console
 
 from calccourse.demo import run_demo
 from calccourse.discovery import discover
-from calccourse.grading import Outcome, WrongAnswer, grade
 from calccourse.sandbox.child import to_plain
 from calccourse.sandbox.runner import Sandbox
+from tests.conftest import grade_file, judged
 
 CATALOG = discover(use_entry_points=False)
 JACOBIAN = CATALOG.find("jacobian")
@@ -42,31 +42,15 @@ def probe_module():
 
 def simulate(plugin, seed: int, answer: types.ModuleType) -> dict:
     """Judge every test on values made here, converted to plain data as the sandbox does."""
-    probes = probe_module() if plugin is JACOBIAN else None
-    verdicts = {}
-    for test in plugin.module("checker").tests(np.random.default_rng(seed)):
-        outcomes = []
-        for call in test.calls:
-            if call.kind == "probe":
-                value = getattr(probes, call.target)(answer, *call.args)
-            else:
-                value = getattr(answer, call.target)(*call.args)
-            outcomes.append(Outcome(value=to_plain(value, call.target)))
-        try:
-            verdicts[test.name] = test.judge(outcomes)
-        except WrongAnswer as wrong:
-            verdicts[test.name] = wrong
-    return verdicts
+    return judged(plugin, answer, seed=seed)
 
 
 def statuses(verdicts: dict) -> set[str]:
-    return {getattr(verdict, "status", "fail") for verdict in verdicts.values()}
+    return {verdict.status for verdict in verdicts.values()}
 
 
 def text_of(verdicts: dict) -> str:
-    return " ".join(
-        f"{getattr(v, 'message', '')} {getattr(v, 'feedback', '') or ''}" for v in verdicts.values()
-    )
+    return " ".join(f"{v.message} {v.feedback or ''}" for v in verdicts.values())
 
 
 def image_ok(path) -> bool:
@@ -175,13 +159,12 @@ def test_what_cannot_be_evaluated_is_named(jacobian, expected):
     ],
 )
 def test_missing_or_unstarted_jacobian_is_reported_by_the_core(tmp_path, source, expected):
-    from calccourse.grading import grade
     from calccourse.sandbox.runner import Sandbox
 
     answer = tmp_path / "answer.py"
     answer.write_text(source)
     with Sandbox() as sandbox:
-        report = grade(JACOBIAN, answer, sandbox, seed=0)[0]
+        report = grade_file(JACOBIAN, answer, sandbox, seed=0).report
     assert report.status == "fail"
     assert all(expected in test.message for test in report.tests)
 
@@ -429,7 +412,7 @@ ANSWERS = {
 def test_other_style_answer_passes_in_the_sandbox(slug, sandbox, tmp_path):
     answer = tmp_path / "answer.py"
     answer.write_text(ANSWERS[slug])
-    report, _, _ = grade(CATALOG.find(slug), answer, sandbox, seed=5)
+    report = grade_file(CATALOG.find(slug), answer, sandbox, seed=5).report
     assert report.status == "pass", [(t.name, t.message) for t in report.tests]
 
 
@@ -438,6 +421,6 @@ def test_undefined_function_is_named_through_the_sandbox(sandbox, tmp_path):
     answer.write_text(
         "import sympy as sp\nx = sp.Symbol('x')\njacobian = sp.Matrix([[sp.Function('sig')(x)]])\n"
     )
-    report, _, _ = grade(JACOBIAN, answer, sandbox, seed=5)
+    report = grade_file(JACOBIAN, answer, sandbox, seed=5).report
     assert report.status == "fail"
     assert all("undefined function sig" in test.message for test in report.tests)

@@ -8,15 +8,16 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from calccourse.authoring import check_plugin
+from calccourse.authoring import check_lesson
 from calccourse.demo import run_demo
 from calccourse.discovery import discover
-from calccourse.grading import grade
+from calccourse.grading import plan
 from calccourse.plotting import save_check_plot
 from calccourse.sandbox.runner import Sandbox
+from tests.conftest import grade_file
 
 LESSONS = discover(use_entry_points=False).lessons
-PLOTTED = {1, 2, 3, 6, 7}  # lessons whose check draws the answer against the reference
+PLOTTED = [p for p in LESSONS if any(test.plot for test in plan(p, 0))]  # a check draws the answer
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +29,7 @@ def sandbox():
 @pytest.mark.parametrize("plugin", LESSONS, ids=lambda p: p.slug)
 @pytest.mark.parametrize("seed", [0, 20261126])
 def test_lesson_proves_itself(plugin, seed, sandbox, tmp_path):
-    findings = check_plugin(plugin, seed, sandbox, tmp_path, run_demos=False)
+    findings = check_lesson(plugin, sandbox, tmp_path, [seed], run_demos=False)
     failed = [f"{f.what}: {f.detail}" for f in findings if not f.ok]
     assert not failed, "\n".join(failed)
     assert any(f.what.startswith("mistake ") for f in findings)
@@ -59,14 +60,14 @@ def test_demo_saves_valid_plots(plugin, tmp_path):
         assert f"saved plot: {path}" in printed
 
 
-@pytest.mark.parametrize("plugin", [p for p in LESSONS if p.number in PLOTTED], ids=lambda p: p.slug)
+@pytest.mark.parametrize("plugin", PLOTTED, ids=lambda p: p.slug)
 def test_check_draws_a_wrong_answer_against_the_reference(plugin, sandbox, tmp_path):
     import matplotlib.image
 
     mistake = plugin.mistakes[0].path
-    report, tests, outcomes = grade(plugin, mistake, sandbox, seed=3)
-    assert report.status == "fail"
-    path = save_check_plot(plugin.number, tests, outcomes, tmp_path)
+    graded = grade_file(plugin, mistake, sandbox, seed=3)
+    assert graded.report.status == "fail"
+    path = save_check_plot(plugin.number, graded.tests, graded.values, tmp_path)
     assert path is not None and path.name == f"lesson{plugin.number:02d}-check.png"
     assert matplotlib.image.imread(path).shape[0] > 200
 

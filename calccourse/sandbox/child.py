@@ -1,8 +1,9 @@
 """What runs inside the forked child: confine the process, load the answer, make the calls.
 
-Everything sent back is a JSON line on the result pipe: ``{"loaded": true}`` or
-``{"load_error": ...}``, then one ``{"i": n, ...}`` per call. The answer may do
-anything to this process; the grading side trusts nothing it says but plain values.
+Everything sent back is a JSON line on the result pipe: ``{"confined": ...}`` (before
+any of the answer's code runs), then ``{"loaded": true}`` or ``{"load_error": ...}``,
+then one ``{"i": n, ...}`` per call. The answer may do anything to this process; the
+grading side trusts nothing it says after loading but plain values.
 """
 
 from __future__ import annotations
@@ -19,13 +20,20 @@ import types
 from pathlib import Path
 from typing import Any
 
-from calccourse.sandbox.protocol import decode
+from calccourse.sandbox import landlock, privileges
+from calccourse.sandbox.protocol import Code, decode, error_wire
 
 MAX_ITEMS = 100_000  # elements in one returned value
+PROBES_FILE = [""]  # the lesson's probes.py, once loaded: errors raised in it are the probe's
 
 
-def confine(workdir: str, memory_mb: int, keep_fds: tuple[int, ...], output_fd: int) -> None:
-    """Own process group, no stdin, output to the pipe, limits, a scratch folder, no root."""
+def confine(
+    workdir: str, memory_mb: int, keep_fds: tuple[int, ...], output_fd: int
+) -> tuple[landlock.Confinement, str]:
+    """Own process group, no stdin, output to the pipe, limits, a scratch folder; Landlock
+    where the kernel has it (writes only in the scratch folder, no TCP, no signals or
+    ptrace outside); and, as root, no network and no capabilities. Returns the Landlock
+    confinement in force and how it reads in reports."""
     os.setpgid(0, 0)
     for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGPIPE, signal.SIGCHLD):
         signal.signal(signum, signal.SIG_DFL)
@@ -48,6 +56,9 @@ def confine(workdir: str, memory_mb: int, keep_fds: tuple[int, ...], output_fd: 
     sys.stdin = open(0, encoding="utf-8", closefd=False)  # noqa: SIM115
     sys.stdout = open(1, "w", encoding="utf-8", errors="replace", buffering=1, closefd=False)  # noqa: SIM115
     sys.stderr = open(2, "w", encoding="utf-8", errors="replace", buffering=1, closefd=False)  # noqa: SIM115
+    confinement = landlock.confine([workdir])
+    dropped = privileges.drop_root()
+    return confinement, confinement.describe() + (f"; {dropped}" if dropped else "")
 
 
 def _virtual_memory_bytes() -> int:
@@ -71,38 +82,52 @@ class Channel:
             data = data[self.write(self.fd, data) :]
 
 
-def run(
-    job: dict[str, Any], source: bytes, probes_source: bytes | None, indices: list[int], channel: Channel
-) -> None:
-    """Load the answer, then make the calls at ``indices`` in order; never returns."""
-    path = job["display"]  # the path as the learner gave it: tracebacks name it
-    text = source.decode("utf-8", errors="replace")
-    linecache.cache[path] = (len(text), None, text.splitlines(True), path)
+def run(job: dict[str, Any], code: Code, probes: Code | None, indices: list[int], channel: Channel) -> None:
+    """Load the answer, then make the calls at ``indices`` in order; never returns.
+
+    Every chunk of the answer is compiled first (a syntax error anywhere and nothing
+    runs, as for a .py file), then they run in order in one module, as Python runs a
+    file or Jupyter a notebook top to bottom.
+    """
+    names = set(code.names)
+    for name, data in code.chunks:
+        text = data.decode("utf-8", errors="replace")
+        linecache.cache[name] = (len(text), None, text.splitlines(True), name)
     try:
-        _keep_plots_headless(source)
+        _keep_plots_headless(b"".join(data for _, data in code.chunks))
     except Exception:  # noqa: BLE001 - matplotlib missing or broken: the answer will say so itself
         pass
     module = types.ModuleType("answer")
-    module.__file__ = path
+    module.__file__ = code.chunks[0][0]
     sys.modules["answer"] = module
-    sys.argv = [path]
+    sys.argv = [module.__file__]
     try:
-        exec(compile(source, path, "exec"), module.__dict__)  # noqa: S102
+        compiled = [compile(data, name, "exec") for name, data in code.chunks]
+        for chunk in compiled:
+            exec(chunk, module.__dict__)  # noqa: S102
     except BaseException as error:  # noqa: BLE001 - the answer may raise anything
-        _finish(channel, {"load_error": _described(error, path, "while loading")})
+        _finish(channel, {"load_error": _described(error, names, "while loading")})
     channel.send({"loaded": True})
-    probes = _load_probes(job["probes"], probes_source) if probes_source is not None else None
+    helpers: types.ModuleType | None = None
+    broken: BaseException | None = None
+    if probes is not None:
+        try:
+            helpers = _load_probes(probes)
+        except BaseException as error:  # noqa: BLE001 - the lesson's bug, reported per probe call
+            broken = error
     for index in indices:
         call = job["calls"][index]
         try:
-            reply = make_call(module, probes, call)
+            if call["kind"] == "probe" and broken is not None:
+                raise ProbeFailed(f"probes.py could not be loaded: {_exception_line(broken)}")
+            reply = make_call(module, helpers, call)
         except BaseException as error:  # noqa: BLE001
-            reply = _described(error, path, f"in {call['label']}", call["target"])
+            reply = _described(error, names, f"in {call['label']}", call["target"])
         reply["i"] = index
         try:
             channel.send(reply)
         except (TypeError, ValueError) as error:
-            channel.send({"i": index, "error": "unconvertible", "message": f"{call['label']}: {error}"})
+            channel.send({"i": index, **error_wire("unconvertible", f"{call['label']}: {error}")})
     _finish(channel, None)
 
 
@@ -139,18 +164,18 @@ def _flush_output() -> None:
             pass
 
 
-def _described(error: BaseException, path: str, when: str, target: str = "") -> dict[str, Any]:
+def _described(error: BaseException, files: set[str], when: str, target: str = "") -> dict[str, Any]:
     """describe_error, even for an exception whose own methods raise."""
     try:
-        return describe_error(error, path, when, target)
+        return describe_error(error, files, when, target)
     except BaseException:  # noqa: BLE001
-        return {
-            "error": "exception",
-            "message": f"Your answer raised an exception {when} that cannot be shown.",
-        }
+        return error_wire("exception", f"Your answer raised an exception {when} that cannot be shown.")
 
 
-def _load_probes(path: str, source: bytes) -> types.ModuleType:
+def _load_probes(probes: Code) -> types.ModuleType:
+    """The lesson's probes.py, run after the answer loaded (its errors are the call's)."""
+    (path, source), *_ = probes.chunks
+    PROBES_FILE[0] = path
     module = types.ModuleType("calccourse_probes")
     module.__file__ = path
     exec(compile(source, path, "exec"), module.__dict__)  # noqa: S102
@@ -164,25 +189,28 @@ def make_call(
     args = decode(call["args"])
     name = call.get("about", "") if call["kind"] == "probe" else target  # the answer's name it reads
     if name and name not in module.__dict__:
-        return {"error": "missing", "message": f"Your answer does not define `{name}`."}
+        return error_wire("missing", f"Your answer does not define `{name}`.")
     value = module.__dict__.get(name)
     if name and call["kind"] != "call" and value is None:
-        return {"error": "not_started", "message": f"`{name}` is still None."}
+        return error_wire("not_started", f"`{name}` is still None.")
     if call["kind"] == "probe":
-        assert probes is not None, "the lesson has no probes.py"
-        return {"value": to_plain(getattr(probes, target)(module, *args), label)}
+        helper = getattr(probes, target, None)
+        if not callable(helper):
+            raise ProbeFailed(f"probes.py defines no function {target}")
+        return {"value": to_plain(helper(module, *args), label)}
     if call["kind"] == "value":
         return {"value": to_plain(value, label)}
     if not callable(value):
-        return {
-            "error": "unconvertible",
-            "message": f"`{target}` should be a function, but it is {_kind(value)}.",
-        }
+        return error_wire("unconvertible", f"`{target}` should be a function, but it is {_kind(value)}.")
     return {"value": to_plain(value(*args), label)}
 
 
 class Unconvertible(Exception):
     pass
+
+
+class ProbeFailed(Exception):
+    """The lesson's own probe code failed: a bug in the lesson, not in the answer."""
 
 
 def to_plain(value: Any, label: str) -> Any:
@@ -264,30 +292,53 @@ def _kind(value: Any) -> str:
     return f"an object of type {type(value).__name__}{shown}"
 
 
-def describe_error(error: BaseException, path: str, when: str, target: str = "") -> dict[str, Any]:
-    """An error as the learner should read it: their own frames, not ours."""
+def describe_error(error: BaseException, files: set[str], when: str, target: str = "") -> dict[str, Any]:
+    """An error as the learner should read it: their own frames, not ours; its type and
+    the answer's line kept as data."""
+    kind = type(error).__name__
     if isinstance(error, NotImplementedError):
-        return {
-            "error": "not_started",
-            "message": f"`{target or 'a function'}` still raises NotImplementedError.",
-        }
+        return error_wire(
+            "not_started", f"`{target or 'a function'}` still raises NotImplementedError.", kind
+        )
     if isinstance(error, Unconvertible):
-        return {"error": "unconvertible", "message": f"{error}."}
+        return error_wire("unconvertible", f"{error}.")
+    innermost = traceback.extract_tb(error.__traceback__)[-1:]
+    if isinstance(error, ProbeFailed) or (innermost and innermost[0].filename == PROBES_FILE[0]):
+        where = f" ({innermost[0].filename}, line {innermost[0].lineno})" if innermost else ""
+        return error_wire("probe", f"The lesson's probe failed {when}: {_exception_line(error)}{where}", kind)
     if isinstance(error, SystemExit):
-        return {
-            "error": "exited",
-            "message": f"Your answer called sys.exit({error.code!r}) {when}; an answer file must not exit.",
-        }
+        message = f"Your answer called sys.exit({error.code!r}) {when}; an answer file must not exit."
+        return error_wire("exited", message, kind)
     if isinstance(error, MemoryError):
-        return {"error": "memory", "message": f"Your answer ran out of memory {when} (memory limit)."}
+        return error_wire("memory", f"Your answer ran out of memory {when} (memory limit).", kind)
     if isinstance(error, SyntaxError):
         lines = traceback.format_exception_only(type(error), error)
-        return {"error": "exception", "message": "".join(lines).rstrip()}
-    frames = [frame for frame in traceback.extract_tb(error.__traceback__) if frame.filename == path]
+        line = error.lineno if error.filename in files else None
+        return error_wire("exception", "".join(lines).rstrip(), kind, line)
+    frames = [frame for frame in traceback.extract_tb(error.__traceback__) if frame.filename in files]
     listing = "".join(traceback.StackSummary.from_list(frames).format())  # folds repeated frames
     if isinstance(error, EOFError) and "input" in "".join(line.line or "" for line in frames):
         reason = "EOFError: input() has no keyboard while checking; an answer must not ask for input"
     else:
-        reason = "".join(traceback.format_exception_only(type(error), error)).strip()
-    message = f"{type(error).__name__} {when}:\n{listing}{reason}" if listing else f"{reason} ({when})"
-    return {"error": "exception", "message": message.rstrip()}
+        reason = _exception_line(error)
+    message = f"{kind} {when}:\n{listing}{reason}" if listing else f"{reason} ({when})"
+    line = frames[-1].lineno if frames else None
+    return error_wire("exception", message.rstrip(), kind, line)
+
+
+def _exception_line(error: BaseException) -> str:
+    """``NameError: name 'dz' is not defined. Did you mean: 'dx'?``: Python's own last line,
+    with the suggestion that only its display adds before 3.12."""
+    plain = "".join(traceback.format_exception_only(type(error), error)).strip()
+    if sys.version_info >= (3, 12) or not isinstance(error, (NameError, AttributeError, ImportError)):
+        return plain
+    import io
+
+    shown, stderr = io.StringIO(), sys.stderr
+    try:
+        sys.stderr = shown
+        sys.__excepthook__(type(error), error, error.__traceback__)
+    finally:
+        sys.stderr = stderr
+    last = shown.getvalue().rstrip().rsplit("\n", 1)[-1]
+    return last if last.startswith(plain) else plain

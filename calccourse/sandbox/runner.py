@@ -14,12 +14,10 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import replace
 from typing import Any
 
-from calccourse.grading import Call, Outcome
-from calccourse.sandbox.protocol import encode
+from calccourse.sandbox.protocol import Job, Outcome, ProtocolError, RunResult
 
 MAX_REPLY = 128 * 1024 * 1024  # bytes of one line from a worker
 SCAN_LIMIT = 1024 * 1024  # bytes of an answer file read for its imports
@@ -35,7 +33,7 @@ ENVIRONMENT = {
 }
 
 
-def preload_for(answers: list[Path], share: float = 0.05) -> tuple[str, ...]:
+def preload_for(sources: list[bytes], share: float = 0.05) -> tuple[str, ...]:
     """The libraries worth importing once in the worker: NumPy (checkers pass NumPy
     functions), and each preloadable module that at least ``share`` of the answers import.
 
@@ -43,12 +41,12 @@ def preload_for(answers: list[Path], share: float = 0.05) -> tuple[str, ...]:
     imported by those answers alone than carried by every child.
     """
     counts: dict[str, int] = {}
-    for path in answers:
+    for source in sources:
+        if len(source) > SCAN_LIMIT:
+            continue  # a huge file: not worth parsing in the grading process
         try:
-            if path.stat().st_size > SCAN_LIMIT:
-                continue  # a huge file: not worth parsing in the grading process
-            tree = ast.parse(path.read_bytes())
-        except Exception:  # noqa: BLE001 - unreadable, invalid, or too deep for the parser
+            tree = ast.parse(source)
+        except Exception:  # noqa: BLE001 - invalid, or too deep for the parser
             continue
         names: set[str] = set()
         for node in ast.walk(tree):
@@ -60,88 +58,32 @@ def preload_for(answers: list[Path], share: float = 0.05) -> tuple[str, ...]:
         for name in names:
             if name.split(".")[0] in PRELOADABLE:
                 counts[name] = counts.get(name, 0) + 1
-    wanted = [name for name, count in counts.items() if count >= max(1, share * len(answers))]
+    wanted = [name for name, count in counts.items() if count >= max(1, share * len(sources))]
     # Names from `from scipy.optimize import minimize` include `scipy.optimize.minimize`,
     # which is no module: the worker skips what does not import (finding out here would
     # import SciPy into the grading process).
     return tuple(sorted({"numpy", *wanted}))
 
 
-@dataclass
-class Job:
-    """One answer file and the calls to make into it."""
-
-    answer: Path
-    calls: list[Call]
-    probes: Path | None = None
-    timeout: float = 5.0
-    memory_mb: int = 1024
-    output_limit: int = 64 * 1024
-
-    def to_json(self, job_id: int) -> str:
-        return json.dumps(
-            {
-                "id": job_id,
-                "answer": str(self.answer.resolve()),
-                "display": str(self.answer),
-                "calls": [
-                    {
-                        "target": c.target,
-                        "kind": c.kind,
-                        "about": c.about,
-                        "args": encode(c.args),
-                        "label": label(c),
-                    }
-                    for c in self.calls
-                ],
-                "probes": str(self.probes) if self.probes else None,
-                "timeout": self.timeout,
-                "memory_mb": self.memory_mb,
-                "output_limit": self.output_limit,
-            }
-        )
-
-
-def label(call: Call) -> str:
-    """How a call reads in messages: ``derivative(1.5)``, ``critical_points``."""
-    if call.kind == "value":
-        return f"`{call.target}`"
-    if call.kind == "probe":
-        return f"`{call.about}`" if call.about else "checking your answer"
-    return f"{call.target}({', '.join(_short(arg) for arg in call.args)})"
-
-
-def _short(arg: object) -> str:
-    if hasattr(arg, "shape") and hasattr(arg, "dtype") and getattr(arg, "ndim", False):
-        return f"<array {'×'.join(map(str, arg.shape))}>"  # type: ignore[attr-defined]
-    if isinstance(arg, float):
-        return f"{arg:.6g}"
-    if isinstance(arg, (list, tuple)) and len(str(arg)) > 60:
-        return f"<{len(arg)} items>"
-    return str(arg)
-
-
-@dataclass
-class RunResult:
-    load_error: str | None
-    outcomes: list[Outcome]
-    output: str
-    output_truncated: bool
+def lost_worker(problem: str) -> RunResult:
+    """The result of a job whose worker misbehaved: the answer was not run to the end."""
+    message = (
+        f"The grading process could not finish with your answer: {problem}. "
+        "(Did the answer kill, stop or write into its parent process?)"
+    )
+    return RunResult(Outcome(error="crashed", message=message), worker_lost=True)
 
 
 class Worker:
     """One worker's channel: jobs go out; progress, then a result, come back.
 
     Nothing from the worker is trusted blindly: a reply that is not for this job, is
-    malformed, or does not come within the answer's time limit (plus a margin) after
+    malformed, or does not come within the answer's time limit (plus ``margin``) after
     the last sign of progress ends the worker, and the answer is reported as not run.
     """
 
-    STARTUP = 120.0  # seconds a worker may take to import what it preloads
-    MARGIN = 5.0  # seconds beyond the answer's time limit before a silent worker is stuck
-
-    def __init__(self, channel: socket.socket) -> None:
-        self.channel = channel
+    def __init__(self, channel: socket.socket, startup: float, margin: float) -> None:
+        self.channel, self.startup, self.margin = channel, startup, margin
         self.received = bytearray()
         self.pid: int | None = None  # the worker's, once it is ready
         self.children: set[int] = set()  # answer processes it started (their process groups)
@@ -153,50 +95,44 @@ class Worker:
         while (end := self.received.find(b"\n")) < 0:
             left = deadline - time.monotonic()
             if left <= 0 or not select.select([self.channel], [], [], left)[0]:
-                raise _Stuck("it stopped answering")
+                raise ProtocolError("it stopped answering")
             data = self.channel.recv(1 << 20)
             if not data:
-                raise _Stuck("its channel closed")
+                raise ProtocolError("its channel closed")
             self.received += data
             if len(self.received) > MAX_REPLY:
-                raise _Stuck("it sent a line too long")
+                raise ProtocolError("it sent a line too long")
         line = bytes(self.received[:end])
         del self.received[: end + 1]
         try:
             message = json.loads(line)
         except (ValueError, RecursionError):
-            raise _Stuck("it sent something that is not a reply") from None
+            raise ProtocolError("it sent something that is not a reply") from None
         if not isinstance(message, dict):
-            raise _Stuck("it sent something that is not a reply")
+            raise ProtocolError("it sent something that is not a reply")
         return message
 
     def run(self, job: Job) -> RunResult:
         """Send one job and wait for its result, tolerating slow answers but not silent workers."""
         try:
             if self.pid is None:
-                ready = self._message(time.monotonic() + self.STARTUP)
+                ready = self._message(time.monotonic() + self.startup)
                 if ready.get("ready") is not True or not isinstance(ready.get("pid"), int):
-                    raise _Stuck("it did not start")
+                    raise ProtocolError("it did not start")
                 self.pid = ready["pid"]
             self.jobs += 1
-            self.channel.sendall((job.to_json(self.jobs) + "\n").encode())
+            self.channel.sendall((json.dumps(job.to_wire(self.jobs)) + "\n").encode())
             while True:
-                message = self._message(time.monotonic() + job.timeout + self.MARGIN)
+                message = self._message(time.monotonic() + job.timeout + self.margin)
                 if message.get("id") != self.jobs:
-                    raise _Stuck("it sent a reply for another job")
+                    raise ProtocolError("it sent a reply for another job")
                 if isinstance(message.get("child"), int):
                     self.children.add(message["child"])
                 if "result" in message:
-                    return _result(message["result"], job)
-        except (_Stuck, OSError) as problem:
+                    return RunResult.from_wire(message["result"], job)
+        except (ProtocolError, OSError) as problem:
             self.kill()
-            return RunResult(
-                f"The grading process could not finish with your answer: {problem}. (Did the answer "
-                "kill, stop or write into its parent process?)",
-                [],
-                "",
-                False,
-            )
+            return lost_worker(str(problem))
 
     def kill(self) -> None:
         """End the worker and every answer process it started, whatever state they are in."""
@@ -210,68 +146,27 @@ class Worker:
         self.close()
 
     def finish(self, deadline: float) -> None:
-        """End of jobs: let the worker clean up (stray processes, scratch folder) and exit."""
+        """End of jobs: let the worker clean up (stray processes, scratch folder) and exit;
+        kill it if it has not closed its end by ``deadline``."""
+        done = False
         with contextlib.suppress(OSError):
             self.channel.shutdown(socket.SHUT_WR)
-            while (left := deadline - time.monotonic()) > 0 and select.select([self.channel], [], [], left)[
-                0
-            ]:
-                if not self.channel.recv(1 << 16):
-                    break  # it closed its end: done
-        self.close()
+            while not done and (left := deadline - time.monotonic()) > 0:
+                if not select.select([self.channel], [], [], left)[0]:
+                    break
+                done = not self.channel.recv(1 << 16)  # it closed its end: done
+        if done:
+            self.close()
+        else:
+            self.kill()
 
     def close(self) -> None:
         with contextlib.suppress(OSError):
             self.channel.close()
 
 
-class _Stuck(Exception):
-    """The worker misbehaved: stuck, gone, or replying nonsense."""
-
-
-def _result(data: Any, job: Job) -> RunResult:
-    """Check a worker's result field by field before anything reaches the judges."""
-    if not isinstance(data, dict) or not isinstance(data.get("output"), str):
-        raise _Stuck("it sent a malformed result")
-    load_error = data.get("load_error")
-    if load_error is not None:
-        message = _error_message(load_error)
-        return RunResult(message, [], data["output"], _truncated(data, job))
-    raw = data.get("outcomes")
-    if not isinstance(raw, list) or len(raw) != len(job.calls):
-        raise _Stuck("it sent a result with the wrong number of outcomes")
-    outcomes = []
-    for item in raw:
-        if not isinstance(item, dict):
-            raise _Stuck("it sent a malformed outcome")
-        if item.get("error") is not None:
-            outcomes.append(Outcome(None, str(item["error"]), _error_message(item)))
-        elif "value" in item:
-            outcomes.append(Outcome(item["value"]))
-        else:
-            raise _Stuck("it sent an outcome without a value")
-    return RunResult(None, outcomes, data["output"], _truncated(data, job))
-
-
-def _error_message(error: Any) -> str:
-    if (
-        not isinstance(error, dict)
-        or not isinstance(error.get("error"), str)
-        or not isinstance(error.get("message"), str)
-    ):
-        raise _Stuck("it sent a malformed error")
-    return error["message"]
-
-
-def _truncated(data: dict[str, Any], job: Job) -> bool:
-    total = data.get("output_bytes")
-    if not isinstance(total, int):
-        raise _Stuck("it sent a malformed result")
-    return total > job.output_limit
-
-
 def start_workers(
-    count: int, preload: tuple[str, ...], warm: bool = False
+    count: int, preload: tuple[str, ...], warm: bool, startup: float, margin: float
 ) -> tuple[subprocess.Popen[bytes], list[Worker]]:
     """One process imports ``preload`` once (``warm``: and exercises it), then forks ``count`` workers."""
     pairs = [socket.socketpair() for _ in range(count)]
@@ -294,46 +189,76 @@ def start_workers(
     )
     for _, their in pairs:
         their.close()
-    return process, [Worker(ours) for ours, _ in pairs]
+    return process, [Worker(ours, startup, margin) for ours, _ in pairs]
 
 
 class Sandbox:
-    """A pool of workers; ``run`` may be called from several threads at once."""
+    """A pool of workers; ``run`` may be called from several threads at once.
 
-    def __init__(self, workers: int = 1, preload: tuple[str, ...] = (), warm: bool = False) -> None:
-        """``warm`` pays once at start-up for what many answers would each pay (a batch)."""
-        self.preload, self.warm = preload, warm
-        process, started = start_workers(max(1, workers), preload, warm)
+    A job whose worker was lost (killed, stopped, or replying nonsense) runs once more on
+    a fresh worker: an answer that kills its own worker does so again and is the only
+    one blamed, while one that lost its worker to a neighbour gets its result.
+    """
+
+    def __init__(
+        self,
+        workers: int = 1,
+        preload: tuple[str, ...] = (),
+        warm: bool = False,
+        *,
+        startup: float = 120.0,
+        margin: float = 5.0,
+    ) -> None:
+        """``warm`` pays once at start-up for what many answers would each pay (a batch);
+        ``startup`` is how long a worker may take to import what it preloads, and ``margin``
+        how long beyond the answer's time limit a silent worker has before it is stuck."""
+        self.preload, self.warm, self.startup, self.margin = preload, warm, startup, margin
+        process, started = start_workers(max(1, workers), preload, warm, startup, margin)
         self._processes = [process]
+        self._workers = list(started)
         self._idle: queue.Queue[Worker] = queue.Queue()
         for worker in started:
             self._idle.put(worker)
         self._lock = threading.Lock()
+        self._closed = False
 
     def run(self, job: Job) -> RunResult:
+        """Run one job; a second try on a fresh worker when the first lost its worker."""
+        result = self._run_once(job)
+        if result.worker_lost and not self._closed:
+            result = replace(self._run_once(job), retried=True)
+        return result
+
+    def _run_once(self, job: Job) -> RunResult:
         worker = self._idle.get()
         try:
             return worker.run(job)
         finally:
-            if not worker.alive:  # killed because of an answer: a fresh one takes its place
+            if not worker.alive and not self._closed:  # lost to an answer: a fresh one takes its place
                 with self._lock:
-                    process, (worker,) = start_workers(1, self.preload, self.warm)
+                    process, (worker,) = start_workers(1, self.preload, self.warm, self.startup, self.margin)
                     self._processes.append(process)
+                    self._workers.append(worker)
             self._idle.put(worker)
 
     def close(self) -> None:
+        """Let idle workers clean up and exit; kill any still busy (an interrupted run)."""
+        self._closed = True
         deadline = time.monotonic() + 3
+        idle = []
         while not self._idle.empty():
-            self._idle.get().finish(deadline)
+            idle.append(worker := self._idle.get())
+            worker.finish(deadline)
+        for worker in self._workers:
+            if worker.alive and worker not in idle:
+                worker.kill()
         for process in self._processes:
             try:
                 process.wait(timeout=max(0.0, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 pass
-            try:
-                os.killpg(process.pid, 9)
-            except (ProcessLookupError, PermissionError):
-                pass
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(process.pid, signal.SIGKILL)
             process.wait()
 
     def __enter__(self) -> Sandbox:

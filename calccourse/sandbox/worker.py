@@ -1,4 +1,4 @@
-"""A long-lived grading worker: reads jobs on stdin, forks a fresh child for each answer.
+"""A long-lived grading worker: reads jobs from its socket, forks a fresh child for each answer.
 
 Start-up imports what answers usually import, once, so that each forked child
 starts with it in memory. The worker watches the child's time, collects its
@@ -25,6 +25,16 @@ from collections.abc import Callable
 from typing import Any
 
 from calccourse.sandbox import child, reaper
+from calccourse.sandbox.protocol import (
+    Code,
+    ErrorKind,
+    Outcome,
+    ProtocolError,
+    error_wire,
+    outcome_from_wire,
+    outcome_to_wire,
+    result_wire,
+)
 
 CHILD_BROKEN = 70  # the child's own code failed (the answer broke it): EX_SOFTWARE
 MAX_REPLY = 4 * 1024 * 1024  # bytes of one reply line
@@ -65,6 +75,7 @@ def main() -> None:
         middle = os.fork()
         if middle == 0:  # fork twice: a sibling must not be a child the first worker would reap or kill
             if os.fork() == 0:
+                os.setsid()  # its own process group: an answer that kills its worker's group kills only it
                 mine = channel
                 break
             os._exit(0)
@@ -107,14 +118,9 @@ def serve(channel_fd: int) -> None:
         SCRATCH.remove()
 
 
-def _broken(message: str, kind: str = "crashed") -> dict[str, Any]:
+def _broken(message: str) -> dict[str, Any]:
     """A result for an answer that could not be run at all."""
-    return {
-        "load_error": {"error": kind, "message": message},
-        "outcomes": [],
-        "output": "",
-        "output_bytes": 0,
-    }
+    return result_wire(error_wire("crashed", message), [], "", 0, "")
 
 
 def warm_up(preloaded: list[str]) -> None:
@@ -155,151 +161,215 @@ def warm_up(preloaded: list[str]) -> None:
 
 
 def run_job(job: dict[str, Any], progress: Callable[..., None]) -> dict[str, Any]:
-    """Run every call of the job, re-forking after a call that hangs or kills the child."""
-    calls = job["calls"]
-    try:
-        with open(job["answer"], "rb") as handle:
-            source = handle.read()
-        probes = None
-        if job.get("probes"):
-            with open(job["probes"], "rb") as handle:
-                probes = handle.read()
-    except OSError as error:
-        return _broken(f"cannot read {job['answer']}: {error}", "exception")
-    output = Output(job.get("output_limit", 64 * 1024))
-    outcomes: list[dict[str, Any] | None] = [None] * len(calls)
-    load_error = None
-    loaded_before = False
-    while load_error is None and (not loaded_before or None in outcomes):
-        pending = [i for i, outcome in enumerate(outcomes) if outcome is None]
-        loaded, load_error = supervise(job, source, probes, pending, outcomes, output, progress)
-        if loaded_before and load_error is not None:  # it loaded once, then not: blame the calls
-            for i in pending:
-                if outcomes[i] is None:
-                    outcomes[i] = load_error
-            load_error = None
-            break
-        loaded_before = loaded_before or loaded
-    return {
-        "load_error": load_error,
-        "outcomes": outcomes if load_error is None else [],
-        "output": output.text(),
-        "output_bytes": output.total,
-    }
+    """Run every call of the job, re-forking after a call that hangs or ends the child."""
+    return JobRun(job, progress).run()
 
 
-def supervise(
-    job: dict[str, Any],
-    source: bytes,
-    probes: bytes | None,
-    pending: list[int],
-    outcomes: list[dict[str, Any] | None],
-    output: Output,
-    progress: Callable[..., None],
-) -> tuple[bool, dict[str, Any] | None]:
-    """Fork one child for the ``pending`` calls and watch it; returns (loaded, load_error)."""
-    timeout = float(job["timeout"])
-    workdir = SCRATCH.fresh()
-    result_r, result_w = os.pipe()
-    out_r, out_w = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns
+class JobRun:
+    """One job across the children it takes: what each call gave, the output, the time cap.
+
+    A call that hangs or ends its process costs a fresh child for the calls after it;
+    later calls of the same name are not tried again, so an answer that dies in every
+    call costs one child per name, not one per call.
+    """
+
+    def __init__(self, job: dict[str, Any], progress: Callable[..., None]) -> None:
+        self.job, self.calls, self.progress = job, job["calls"], progress
+        self.code = Code.from_wire(job["code"])
+        self.probes = Code.from_wire(job["probes"]) if job.get("probes") else None
+        self.timeout, self.cap = float(job["timeout"]), float(job["cap"])
+        self.ends = time.monotonic() + self.cap
+        self.output = Output(int(job["output_limit"]))
+        self.outcomes: list[dict[str, Any] | None] = [None] * len(self.calls)
+        self.load_error: dict[str, Any] | None = None
+        self.confinement = ""
+
+    def pending(self) -> list[int]:
+        return [i for i, outcome in enumerate(self.outcomes) if outcome is None]
+
+    def run(self) -> dict[str, Any]:
+        loaded_once = False
+        while self.load_error is None and (not loaded_once or self.pending()):
+            if loaded_once and time.monotonic() >= self.ends:
+                self.skip_all(f"not tried: the check's time cap of {self.cap:g} s was reached.")
+                break
+            loaded, load_error = self.supervise(self.pending())
+            if loaded_once and load_error is not None:  # it loaded once, then not: blame the calls
+                for i in self.pending():
+                    self.outcomes[i] = load_error
+                break
+            self.load_error = load_error
+            loaded_once = loaded_once or loaded
+        return result_wire(
+            self.load_error, self.outcomes, self.output.text(), self.output.total, self.confinement
+        )
+
+    def skip_all(self, message: str) -> None:
+        for i in self.pending():
+            self.outcomes[i] = error_wire("skipped", message)
+
+    def settle(self, index: int, outcome: dict[str, Any]) -> None:
+        """Record a call that hung or ended its process; its name is not tried again."""
+        self.outcomes[index] = outcome
+        call = self.calls[index]
+        what = "timed out" if outcome["error"] == "timeout" else "ended its process"
+        for i in self.pending():
+            if (self.calls[i]["target"], self.calls[i]["kind"]) == (call["target"], call["kind"]):
+                self.outcomes[i] = error_wire("skipped", f"not tried: `{call['target']}` {what} before.")
+
+    def supervise(self, pending: list[int]) -> tuple[bool, dict[str, Any] | None]:
+        """Fork one child for the ``pending`` calls and watch it; returns (loaded, load_error)."""
+        workdir = SCRATCH.fresh()
+        result_r, result_w = os.pipe()
+        out_r, out_w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns
+            try:
+                os.close(result_r)
+                os.close(out_r)
+                channel = child.Channel(result_w)
+                confinement, described = child.confine(
+                    workdir, int(self.job["memory_mb"]), (result_w,), out_w
+                )
+                channel.send({"confined": described})
+                if self.job["require_confinement"] and not confinement.complete:
+                    message = f"Not run: full confinement was required, and here it is {described}."
+                    channel.send({"load_error": error_wire("refused", message)})
+                else:
+                    child.run(self.job, self.code, self.probes, pending, channel)
+            finally:
+                os._exit(CHILD_BROKEN)
+        with contextlib.suppress(OSError):
+            os.setpgid(pid, pid)
+        self.progress(child=pid)
+        os.close(result_w)
+        os.close(out_w)
+        watch = ChildWatch(self, pending)
         try:
+            watch.follow(result_r, out_r, pid)
+        finally:
+            reaper.kill_group(pid)
+            while True:  # drain what is left of the output without waiting on stray holders
+                ready, _, _ = select.select([out_r], [], [], 0)
+                if not ready:
+                    break
+                data = os.read(out_r, 65536)
+                if not data:
+                    break
+                self.output.add(data)
             os.close(result_r)
             os.close(out_r)
-            child.confine(workdir, int(job["memory_mb"]), (result_w,), out_w)
-            child.run(job, source, probes, pending, child.Channel(result_w))
-        finally:
-            os._exit(CHILD_BROKEN)
-    with contextlib.suppress(OSError):
-        os.setpgid(pid, pid)
-    progress(child=pid)
-    os.close(result_w)
-    os.close(out_w)
-    loaded, load_error = False, None
-    position = 0  # index into pending of the call under way
-    buffer = b""
-    deadline = time.monotonic() + timeout
-    streams = [result_r, out_r]
-    status: int | None = None
-    try:
-        while result_r in streams:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                if not loaded:
-                    load_error = {
-                        "error": "timeout",
-                        "message": f"Your answer did not finish loading within {timeout:g} s "
-                        "(an endless loop, or heavy work at the top level?).",
-                    }
-                else:
-                    _time_out(job, pending, position, outcomes, timeout)
-                break
-            ready, _, _ = select.select(streams, [], [], left)
-            for fd in ready:
-                data = os.read(fd, 65536)
-                if fd == out_r:
-                    if data:
-                        output.add(data)
-                    else:
-                        streams.remove(out_r)
-                    continue
-                if not data:
-                    streams.remove(result_r)
-                    continue
-                buffer += data
-                if len(buffer) > MAX_REPLY:
-                    raise _Garbled("a value too large to check")
-                *lines, buffer = buffer.split(b"\n")
-                for raw in lines:
-                    message = _parse(raw)
-                    if "load_error" in message:
-                        load_error = _error(message["load_error"])
-                    elif message.get("loaded") is True and not loaded:
-                        loaded = True
-                        progress()
-                    elif loaded and position < len(pending) and message.get("i") == pending[position]:
-                        outcomes[pending[position]] = _outcome(message)
-                        progress()
-                        position += 1
-                    else:
-                        raise _Garbled("an unexpected message")
-                    deadline = time.monotonic() + timeout
-            if load_error is not None or (loaded and position == len(pending)):
-                break  # all said (its output came first); strays may hold the pipes open
+        return watch.loaded, watch.load_error
+
+
+class ChildWatch:
+    """One child's replies, in the order the protocol allows, each checked."""
+
+    def __init__(self, run: JobRun, pending: list[int]) -> None:
+        self.run, self.pending = run, pending
+        self.loaded = False
+        self.load_error: dict[str, Any] | None = None
+        self.position = 0  # index into pending of the call under way
+        self.confined = False
+
+    @property
+    def current(self) -> int | None:
+        return self.pending[self.position] if self.position < len(self.pending) else None
+
+    def done(self) -> bool:
+        return self.load_error is not None or (self.loaded and self.current is None)
+
+    def follow(self, result_r: int, out_r: int, pid: int) -> None:
+        run, buffer, streams = self.run, b"", [result_r, out_r]
+        deadline = self.deadline()
+        try:
+            while result_r in streams:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    self.time_out()
+                    return
+                ready, _, _ = select.select(streams, [], [], left)
+                for fd in ready:
+                    data = os.read(fd, 65536)
+                    if fd == out_r:
+                        if data:
+                            run.output.add(data)
+                        else:
+                            streams.remove(out_r)
+                        continue
+                    if not data:
+                        streams.remove(result_r)
+                        continue
+                    buffer += data
+                    if len(buffer) > MAX_REPLY:
+                        raise ProtocolError("a value too large to check")
+                    *lines, buffer = buffer.split(b"\n")
+                    for raw in lines:
+                        self.receive(_parse(raw))
+                    deadline = self.deadline()
+                if self.done():
+                    return  # all said (its output came first); strays may hold the pipes open
+            self.ended(_wait(pid, deadline=time.monotonic() + 1.0))
+        except ProtocolError as garbled:
+            failure = error_wire("crashed", f"Your answer's process sent {garbled} and was stopped.")
+            if not self.loaded:
+                self.load_error = failure
+            elif self.current is not None:
+                run.settle(self.current, failure)
+
+    def deadline(self) -> float:
+        """The time limit for loading or for the call under way, within the job's cap."""
+        return min(time.monotonic() + self.run.timeout, self.run.ends)
+
+    def receive(self, message: dict[str, Any]) -> None:
+        if "confined" in message and not self.confined and not self.loaded:
+            if not isinstance(message["confined"], str):
+                raise ProtocolError("a malformed confinement")
+            self.confined, self.run.confinement = True, message["confined"]
+        elif "load_error" in message and not self.loaded:
+            self.load_error = outcome_to_wire(_error(message["load_error"]))
+        elif message.get("loaded") is True and not self.loaded:
+            self.loaded = True
+            self.run.progress()
+        elif self.loaded and self.current is not None and message.get("i") == self.current:
+            self.run.outcomes[self.current] = outcome_to_wire(
+                outcome_from_wire({k: v for k, v in message.items() if k != "i"})
+            )
+            self.run.progress()
+            self.position += 1
         else:
-            status = _wait(pid, deadline=time.monotonic() + 1.0)
-            reason = _exit_reason(status) if status is not None else "closed its reply channel"
-            kind = _exit_kind(status) if status is not None else "crashed"
-            if load_error is not None:
-                pass
-            elif not loaded:
-                load_error = {"error": kind, "message": f"Your answer {reason} while loading."}
-            elif position < len(pending):
-                call = job["calls"][pending[position]]
-                outcomes[pending[position]] = {
-                    "error": kind,
-                    "message": f"Your answer {reason} during {call['label']}.",
-                }
-    except _Garbled as garbled:
-        stopped = f"Your answer's process sent {garbled} and was stopped."
-        if not loaded:
-            load_error = {"error": "crashed", "message": stopped}
-        elif position < len(pending):
-            outcomes[pending[position]] = {"error": "crashed", "message": stopped}
-    finally:
-        reaper.kill_group(pid)
-        while True:  # drain what is left of the output without waiting on stray holders
-            ready, _, _ = select.select([out_r], [], [], 0)
-            if not ready:
-                break
-            data = os.read(out_r, 65536)
-            if not data:
-                break
-            output.add(data)
-        os.close(result_r)
-        os.close(out_r)
-    return loaded, load_error
+            raise ProtocolError("an unexpected message")
+
+    def time_out(self) -> None:
+        run = self.run
+        capped = time.monotonic() >= run.ends - 1e-3
+        limit = f"the check's time cap of {run.cap:g} s" if capped else f"{run.timeout:g} s"
+        if not self.loaded:
+            self.load_error = error_wire(
+                "timeout",
+                f"Your answer did not finish loading within {limit} (an endless loop, or heavy work "
+                "at the top level?).",
+            )
+        elif self.current is not None:
+            label = run.calls[self.current]["label"]
+            run.settle(
+                self.current,
+                error_wire("timeout", f"{label} did not return within {limit} (an endless loop?)."),
+            )
+            if capped:
+                run.skip_all(f"not tried: the check's time cap of {run.cap:g} s was reached.")
+
+    def ended(self, status: int | None) -> None:
+        """The child closed its reply channel without saying everything: find out why."""
+        reason = _exit_reason(status) if status is not None else "closed its reply channel"
+        kind: ErrorKind = _exit_kind(status) if status is not None else "crashed"
+        if self.load_error is not None:
+            return
+        if not self.loaded:
+            self.load_error = error_wire(kind, f"Your answer {reason} while loading.")
+        elif self.current is not None:
+            label = self.run.calls[self.current]["label"]
+            self.run.settle(self.current, error_wire(kind, f"Your answer {reason} during {label}."))
 
 
 class Scratch:
@@ -337,52 +407,21 @@ class Scratch:
 SCRATCH = Scratch()
 
 
-class _Garbled(Exception):
-    pass
-
-
 def _parse(raw: bytes) -> dict[str, Any]:
     try:
         message = json.loads(raw)
     except (ValueError, RecursionError):
-        raise _Garbled("output that is not a reply") from None
+        raise ProtocolError("output that is not a reply") from None
     if not isinstance(message, dict):
-        raise _Garbled("output that is not a reply")
+        raise ProtocolError("output that is not a reply")
     return message
 
 
-def _error(data: Any) -> dict[str, Any]:
-    if isinstance(data, dict) and isinstance(data.get("error"), str) and isinstance(data.get("message"), str):
-        return {"error": data["error"], "message": data["message"]}
-    raise _Garbled("a malformed error")
-
-
-def _outcome(message: dict[str, Any]) -> dict[str, Any]:
-    if "error" in message:
-        return _error(message)
-    if "value" not in message:
-        raise _Garbled("a reply without a value")
-    return {"value": message["value"]}
-
-
-def _time_out(
-    job: dict[str, Any],
-    pending: list[int],
-    position: int,
-    outcomes: list[dict[str, Any] | None],
-    timeout: float,
-) -> None:
-    """The call under way timed out; later calls of the same name are not tried again."""
-    if position >= len(pending):
-        return
-    call = job["calls"][pending[position]]
-    outcomes[pending[position]] = {
-        "error": "timeout",
-        "message": f"{call['label']} did not return within {timeout:g} s (an endless loop?).",
-    }
-    for i in pending[position + 1 :]:
-        if job["calls"][i]["target"] == call["target"] and job["calls"][i]["kind"] == call["kind"]:
-            outcomes[i] = {"error": "skipped", "message": f"not tried: `{call['target']}` timed out before."}
+def _error(data: Any) -> Outcome:
+    outcome = outcome_from_wire(data)
+    if outcome.ok:
+        raise ProtocolError("a malformed error")
+    return outcome
 
 
 def _wait(pid: int, deadline: float) -> int | None:
@@ -409,7 +448,7 @@ def _exit_reason(status: int) -> str:
     return f"ended its own process (os._exit({code}) or similar)"
 
 
-def _exit_kind(status: int) -> str:
+def _exit_kind(status: int) -> ErrorKind:
     return "crashed" if os.WIFSIGNALED(status) else "exited"
 
 

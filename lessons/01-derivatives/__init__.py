@@ -1,4 +1,4 @@
-from calccourse.lesson import Lesson
+from calccourse.author import Lesson
 
 LESSON = Lesson(
     number=1,

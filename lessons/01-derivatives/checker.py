@@ -14,9 +14,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-
-from calccourse.checks import KnownMistake, as_number, fmt, function_test
-from calccourse.grading import Call, Fn, Outcome, Test, Verdict
+from calccourse.author import (
+    Fn,
+    KnownMistake,
+    Test,
+    WrongAnswer,
+    as_number,
+    call,
+    fmt,
+    function_test,
+    numbers,
+)
 
 EPS = float(np.finfo(float).eps)
 Case = tuple["Smooth", float, float]  # (function, x, dx)
@@ -34,35 +42,102 @@ class Smooth:
     high: float = 3.0
 
 
-def smooth(expr: str, label: str, d1: str, d2: str, d3: str,
-           low: float = -3.0, high: float = 3.0) -> Smooth:
-    return Smooth(Fn(expr, ("x",), label), Fn(d1), Fn(d2), Fn(d3), low, high)
+def smooth(
+    expr: str,
+    label: str,
+    d1: str,
+    d2: str,
+    d3: str,
+    low: float = -3.0,
+    high: float = 3.0,
+) -> Smooth:
+    return Smooth(
+        Fn(expr, ("x",), label), Fn(d1), Fn(d2), Fn(d3), low, high
+    )
 
 
-EXERCISE = smooth("x**3 - 2*x**2 + 1", "x³ − 2x² + 1",
-                  "3*x**2 - 4*x", "6*x - 4", "6 + 0*x", -2.0, 3.0)
+EXERCISE = smooth(
+    "x**3 - 2*x**2 + 1",
+    "x³ − 2x² + 1",
+    "3*x**2 - 4*x",
+    "6*x - 4",
+    "6 + 0*x",
+    -2.0,
+    3.0,
+)
 
 # Smooth everywhere; derivatives checked in tests/test_lesson_derivatives_integrals.py.
 HIDDEN = [
-    smooth("np.sin(x) + 0.5*x**2", "sin(x) + x²/2",
-           "np.cos(x) + x", "1 - np.sin(x)", "-np.cos(x)"),
-    smooth("np.exp(0.6*x)", "exp(0.6x)",
-           "0.6*np.exp(0.6*x)", "0.36*np.exp(0.6*x)", "0.216*np.exp(0.6*x)"),
-    smooth("x**3 - 3*x", "x³ − 3x", "3*x**2 - 3", "6*x", "6 + 0*x", -2.5, 2.5),
-    smooth("np.log(1 + x**2)", "log(1 + x²)", "2*x/(1 + x**2)",
-           "2*(1 - x**2)/(1 + x**2)**2", "4*x*(x**2 - 3)/(1 + x**2)**3"),
-    smooth("np.cos(2*x)", "cos(2x)", "-2*np.sin(2*x)", "-4*np.cos(2*x)", "8*np.sin(2*x)"),
-    smooth("4/(1 + np.exp(-x))", "4/(1 + e^(−x))", "4*np.exp(-x)/(1 + np.exp(-x))**2",
-           "4*np.exp(-x)*(np.exp(-x) - 1)/(1 + np.exp(-x))**3",
-           "4*np.exp(-x)*(np.exp(-2*x) - 4*np.exp(-x) + 1)/(1 + np.exp(-x))**4", -2.0, 2.0),
-    smooth("np.sqrt(1 + x**2)", "√(1 + x²)", "x/np.sqrt(1 + x**2)",
-           "(1 + x**2)**-1.5", "-3*x*(1 + x**2)**-2.5"),
-    smooth("np.arctan(x)", "arctan(x)", "1/(1 + x**2)",
-           "-2*x/(1 + x**2)**2", "(6*x**2 - 2)/(1 + x**2)**3"),
-    smooth("x*np.exp(-x/3)", "x·e^(−x/3)", "(1 - x/3)*np.exp(-x/3)",
-           "(x/9 - 2/3)*np.exp(-x/3)", "(1/3 - x/27)*np.exp(-x/3)", -3.0, 2.0),
-    smooth("2*np.sin(x/2) + 0.3*x**2", "2·sin(x/2) + 0.3x²", "np.cos(x/2) + 0.6*x",
-           "0.6 - 0.5*np.sin(x/2)", "-0.25*np.cos(x/2)"),
+    smooth(
+        "np.sin(x) + 0.5*x**2",
+        "sin(x) + x²/2",
+        "np.cos(x) + x",
+        "1 - np.sin(x)",
+        "-np.cos(x)",
+    ),
+    smooth(
+        "np.exp(0.6*x)",
+        "exp(0.6x)",
+        "0.6*np.exp(0.6*x)",
+        "0.36*np.exp(0.6*x)",
+        "0.216*np.exp(0.6*x)",
+    ),
+    smooth(
+        "x**3 - 3*x", "x³ − 3x", "3*x**2 - 3", "6*x", "6 + 0*x", -2.5, 2.5
+    ),
+    smooth(
+        "np.log(1 + x**2)",
+        "log(1 + x²)",
+        "2*x/(1 + x**2)",
+        "2*(1 - x**2)/(1 + x**2)**2",
+        "4*x*(x**2 - 3)/(1 + x**2)**3",
+    ),
+    smooth(
+        "np.cos(2*x)",
+        "cos(2x)",
+        "-2*np.sin(2*x)",
+        "-4*np.cos(2*x)",
+        "8*np.sin(2*x)",
+    ),
+    smooth(
+        "4/(1 + np.exp(-x))",
+        "4/(1 + e^(−x))",
+        "4*np.exp(-x)/(1 + np.exp(-x))**2",
+        "4*np.exp(-x)*(np.exp(-x) - 1)/(1 + np.exp(-x))**3",
+        "4*np.exp(-x)*(np.exp(-2*x) - 4*np.exp(-x) + 1)/(1 + np.exp(-x))**4",
+        -2.0,
+        2.0,
+    ),
+    smooth(
+        "np.sqrt(1 + x**2)",
+        "√(1 + x²)",
+        "x/np.sqrt(1 + x**2)",
+        "(1 + x**2)**-1.5",
+        "-3*x*(1 + x**2)**-2.5",
+    ),
+    smooth(
+        "np.arctan(x)",
+        "arctan(x)",
+        "1/(1 + x**2)",
+        "-2*x/(1 + x**2)**2",
+        "(6*x**2 - 2)/(1 + x**2)**3",
+    ),
+    smooth(
+        "x*np.exp(-x/3)",
+        "x·e^(−x/3)",
+        "(1 - x/3)*np.exp(-x/3)",
+        "(x/9 - 2/3)*np.exp(-x/3)",
+        "(1/3 - x/27)*np.exp(-x/3)",
+        -3.0,
+        2.0,
+    ),
+    smooth(
+        "2*np.sin(x/2) + 0.3*x**2",
+        "2·sin(x/2) + 0.3x²",
+        "np.cos(x/2) + 0.6*x",
+        "0.6 - 0.5*np.sin(x/2)",
+        "-0.25*np.cos(x/2)",
+    ),
 ]
 
 USE_F = "use the function f your rate_of_change is given, f(x + dx) − f(x)."
@@ -72,29 +147,41 @@ def allowed_error(fn: Smooth, x: float, dx: float) -> float:
     """How far a forward, backward or central difference at step dx may be from f′(x)."""
     around = np.linspace(x - dx, x + dx, 41)
     m3 = float(np.max(np.abs(fn.d3(around))))
-    m2 = float(np.max(np.abs(fn.d2(around)))) + m3 * dx / 20  # the grid may miss the peak
+    m2 = (
+        float(np.max(np.abs(fn.d2(around)))) + m3 * dx / 20
+    )  # the grid may miss the peak
     slope = float(fn.d1(x))
     rounding = 64 * EPS * (1 + abs(float(fn.f(x))) + abs(x * slope)) / dx
     return dx * m2 + dx**2 * m3 + rounding + 1e-9 * abs(slope)
 
 
-def rate_feedback(fn: Smooth, x: float, dx: float, got: float) -> str | None:
+def rate_feedback(
+    fn: Smooth, x: float, dx: float, got: float
+) -> str | None:
     """Name the mistake that explains ``got`` at this input, if any."""
     slope, tol = float(fn.d1(x)), allowed_error(fn, x, dx)
     if abs(got - float(fn.f(x))) <= 1e-9 * (1 + abs(got)):
         return "this is f(x) itself, not its rate of change: (f(x + dx) − f(x)) / dx."
     if abs(got * dx - slope) <= tol:
-        return (f"it looks like you divided by dx twice: the result is about 1/dx = {1 / dx:.0f} "
-                "times too large. Divide the change f(x + dx) − f(x) by dx once.")
+        return (
+            f"it looks like you divided by dx twice: the result is about 1/dx = {1 / dx:.0f} "
+            "times too large. Divide the change f(x + dx) − f(x) by dx once."
+        )
     if abs(got / dx - slope) <= tol:
-        return ("it looks like the change f(x + dx) − f(x) was not divided by dx: that is how "
-                "much f rises over the step, not how fast. Divide it by dx.")
+        return (
+            "it looks like the change f(x + dx) − f(x) was not divided by dx: that is how "
+            "much f rises over the step, not how fast. Divide it by dx."
+        )
     if abs(-got - slope) <= tol:
-        return ("sign slip: (f(x) − f(x + dx))/dx is −f′(x). Subtract f(x) from f(x + dx), "
-                "not the other way round.")
+        return (
+            "sign slip: (f(x) − f(x + dx))/dx is −f′(x). Subtract f(x) from f(x + dx), "
+            "not the other way round."
+        )
     if abs(got / 2 - slope) <= tol:
-        return ("your result is twice the slope: (f(x + dx) − f(x − dx)) spans two steps, so "
-                "divide it by 2·dx (or use f(x + dx/2) − f(x − dx/2) over dx).")
+        return (
+            "your result is twice the slope: (f(x + dx) − f(x − dx)) spans two steps, so "
+            "divide it by 2·dx (or use f(x + dx/2) − f(x − dx/2) over dx)."
+        )
     if min(abs(got - 2 * x), abs(got - 2 * x - dx)) <= 1e-6 * (1 + abs(x)):
         return f"this is 2x, the derivative of the demo's x², whatever f is: {USE_F}"
     if abs(got - float(EXERCISE.d1(x))) <= allowed_error(EXERCISE, x, dx):
@@ -109,18 +196,20 @@ def same_for_every_f(got: list[float], cases: list[Case]) -> str | None:
             fn_j, x_j, dx_j = cases[j]
             same = abs(got[i] - got[j]) <= 1e-9 * (1 + abs(got[i]))
             if (x_i, dx_i) == (x_j, dx_j) and fn_i != fn_j and same:
-                return (f"you gave the same result for f(x) = {fn_i.f} and f(x) = {fn_j.f} at the "
-                        "same x and dx: rate_of_change must use the function f it is given.")
+                return (
+                    f"you gave the same result for f(x) = {fn_i.f} and f(x) = {fn_j.f} at the "
+                    "same x and dx: rate_of_change must use the function f it is given."
+                )
     return None
 
 
 def rate_judge(cases: list[Case], what: str):
     """A judge comparing rate_of_change(f, x, dx) with f′(x) within the allowed error."""
 
-    def judge(outcomes: list[Outcome]) -> Verdict:
+    def judge(values: list) -> str:
         got = [
-            as_number(outcome.value, f"rate_of_change({fn.f}, {fmt(x)}, {fmt(dx)})")
-            for outcome, (fn, x, dx) in zip(outcomes, cases)
+            as_number(value, f"rate_of_change({fn.f}, {fmt(x)}, {fmt(dx)})")
+            for value, (fn, x, dx) in zip(values, cases)
         ]
         for value, (fn, x, dx) in zip(got, cases):
             slope, tol = float(fn.d1(x)), allowed_error(fn, x, dx)
@@ -130,44 +219,62 @@ def rate_judge(cases: list[Case], what: str):
                     f"expected about {fmt(slope)} (f′(x), give or take {tol:.1e}), "
                     f"got {fmt(value)}"
                 )
-                feedback = rate_feedback(fn, x, dx, value) or same_for_every_f(got, cases)
-                return Verdict.failed(message, feedback)
-        return Verdict.passed(
-            f"within the error of a difference quotient {what} ({len(cases)} inputs)")
+                feedback = rate_feedback(
+                    fn, x, dx, value
+                ) or same_for_every_f(got, cases)
+                raise WrongAnswer(message, feedback)
+        return f"within the error of a difference quotient {what} ({len(cases)} inputs)"
 
     return judge
 
 
-def steep_point(rng: np.random.Generator, fns: tuple[Smooth, ...], dx: float) -> float:
+def steep_point(
+    rng: np.random.Generator, fns: tuple[Smooth, ...], dx: float
+) -> float:
     """A point where every f′ is large against its allowed error, and the f′ differ clearly."""
     low, high = max(fn.low for fn in fns), min(fn.high for fn in fns)
     for _ in range(1000):
         x = round(float(rng.uniform(low, high)), 4)
         slopes = [float(fn.d1(x)) for fn in fns]
         tols = [allowed_error(fn, x, dx) for fn in fns]
-        if any(abs(s) < 0.5 or tol > 0.1 * abs(s) for s, tol in zip(slopes, tols)):
+        if any(
+            abs(s) < 0.5 or tol > 0.1 * abs(s)
+            for s, tol in zip(slopes, tols)
+        ):
             continue
-        pairs = [(i, j) for i in range(len(fns)) for j in range(i + 1, len(fns))]
-        if all(abs(slopes[i] - slopes[j]) > 10 * (tols[i] + tols[j]) for i, j in pairs):
+        pairs = [
+            (i, j) for i in range(len(fns)) for j in range(i + 1, len(fns))
+        ]
+        if all(
+            abs(slopes[i] - slopes[j]) > 10 * (tols[i] + tols[j])
+            for i, j in pairs
+        ):
             return x
-    raise RuntimeError(f"no test point found for {', '.join(str(fn.f) for fn in fns)}")
-
-
-def numbers(outcomes: list[Outcome]) -> np.ndarray:
-    """The outcomes as floats for a plot; anything else as NaN."""
-    return np.array([o.value if isinstance(o.value, (int, float)) else np.nan
-                     for o in outcomes], float)
+    raise RuntimeError(
+        f"no test point found for {', '.join(str(fn.f) for fn in fns)}"
+    )
 
 
 def rate_plot(cases: list[Case]):
     """Plot rate_of_change of the exercise's f against f′."""
 
-    def plot(outcomes: list[Outcome], axes) -> None:
+    def plot(values: list, axes) -> None:
         fn, _, dx = cases[0]
         grid = np.linspace(fn.low, fn.high, 300)
-        axes.plot(grid, fn.d1(grid), color="tab:blue", label=f"f′(x) of f(x) = {fn.f}")
-        axes.scatter([x for _, x, _ in cases], numbers(outcomes), color="tab:orange",
-                     zorder=3, s=18, label=f"your rate_of_change, dx = {dx:g}")
+        axes.plot(
+            grid,
+            fn.d1(grid),
+            color="tab:blue",
+            label=f"f′(x) of f(x) = {fn.f}",
+        )
+        axes.scatter(
+            [x for _, x, _ in cases],
+            numbers(values),
+            color="tab:orange",
+            zorder=3,
+            s=18,
+            label=f"your rate_of_change, dx = {dx:g}",
+        )
         axes.set_title("rate_of_change on the exercise's f")
         axes.set_xlabel("x")
         axes.set_ylabel("f′(x)")
@@ -179,13 +286,25 @@ def rate_plot(cases: list[Case]):
 def hidden_plot(cases: list[Case]):
     """Plot each hidden case's error against the allowed error, by dx."""
 
-    def plot(outcomes: list[Outcome], axes) -> None:
+    def plot(values: list, axes) -> None:
         dxs = np.array([dx for _, _, dx in cases])
-        errors = np.abs(numbers(outcomes) - np.array([float(fn.d1(x)) for fn, x, _ in cases]))
-        allowed = np.array([allowed_error(fn, x, dx) for fn, x, dx in cases])
-        axes.loglog(dxs, allowed, "v", color="tab:blue", label="allowed error")
-        axes.loglog(dxs, np.maximum(errors, 1e-16), "o", color="tab:orange",
-                    label="your error |rate − f′(x)|")
+        errors = np.abs(
+            numbers(values)
+            - np.array([float(fn.d1(x)) for fn, x, _ in cases])
+        )
+        allowed = np.array(
+            [allowed_error(fn, x, dx) for fn, x, dx in cases]
+        )
+        axes.loglog(
+            dxs, allowed, "v", color="tab:blue", label="allowed error"
+        )
+        axes.loglog(
+            dxs,
+            np.maximum(errors, 1e-16),
+            "o",
+            color="tab:orange",
+            label="your error |rate − f′(x)|",
+        )
         axes.set_title("rate_of_change on hidden functions")
         axes.set_xlabel("dx")
         axes.set_ylabel("error")
@@ -202,36 +321,59 @@ def explain_derivative(xs: list[float]):
         off = got - (3 * x**2 - 4 * x)
         curved = np.abs(6 * x - 4) > 1
         if np.count_nonzero(curved) >= 2:
-            steps = 2 * off[curved] / (6 * x[curved] - 4)  # forward: off ≈ δx/2·f″(x)
+            steps = (
+                2 * off[curved] / (6 * x[curved] - 4)
+            )  # forward: off ≈ δx/2·f″(x)
             step = float(np.median(steps))
             if 0 < abs(step) < 0.1 and np.allclose(steps, step, rtol=0.1):
-                return (f"this looks like a rate of change with δx ≈ {abs(step):.0e}, not the rule: "
-                        "close, but the exercise asks for f′(x) by the rules, which is exact.")
+                return (
+                    f"this looks like a rate of change with δx ≈ {abs(step):.0e}, not the rule: "
+                    "close, but the exercise asks for f′(x) by the rules, which is exact."
+                )
         if np.allclose(off, off[0], rtol=1e-6, atol=1e-9):
-            return (f"your values are all {fmt(float(off[0]))} away from the right ones: check the "
-                    "constant terms (a constant's derivative is 0).")
+            return (
+                f"your values are all {fmt(float(off[0]))} away from the right ones: check the "
+                "constant terms (a constant's derivative is 0)."
+            )
         return None
 
     return explain
 
 
 MISTAKES = [
-    KnownMistake("this is f(x) itself, not its derivative: apply d/dx xⁿ = n·xⁿ⁻¹ to each "
-                 "term.", lambda x: x**3 - 2 * x**2 + 1),
-    KnownMistake("the derivative of the constant 1 is 0: drop the + 1 (3x² − 4x).",
-                 lambda x: 3 * x**2 - 4 * x + 1),
-    KnownMistake("the powers went down but nothing was multiplied: multiply by the old "
-                 "exponent, x³ → 3x², 2x² → 2·2x = 4x.", lambda x: x**2 - 2 * x),
-    KnownMistake("3x² is right, but the 2 of 2x² comes down too: 2x² → 2·2x = 4x.",
-                 lambda x: 3 * x**2 - 2 * x),
-    KnownMistake("x² is missing its factor: x³ → 3x² (multiply by the old exponent).",
-                 lambda x: x**2 - 4 * x),
-    KnownMistake("sign slip: −2x² gives −4x, so f′(x) = 3x² − 4x.",
-                 lambda x: 3 * x**2 + 4 * x),
-    KnownMistake("sign slip: everything has the wrong sign; f′(x) = 3x² − 4x.",
-                 lambda x: -3 * x**2 + 4 * x),
-    KnownMistake("this is the second derivative, 6x − 4: differentiate only once.",
-                 lambda x: 6 * x - 4),
+    KnownMistake(
+        "this is f(x) itself, not its derivative: apply d/dx xⁿ = n·xⁿ⁻¹ to each term.",
+        lambda x: x**3 - 2 * x**2 + 1,
+    ),
+    KnownMistake(
+        "the derivative of the constant 1 is 0: drop the + 1 (3x² − 4x).",
+        lambda x: 3 * x**2 - 4 * x + 1,
+    ),
+    KnownMistake(
+        "the powers went down but nothing was multiplied: multiply by the old "
+        "exponent, x³ → 3x², 2x² → 2·2x = 4x.",
+        lambda x: x**2 - 2 * x,
+    ),
+    KnownMistake(
+        "3x² is right, but the 2 of 2x² comes down too: 2x² → 2·2x = 4x.",
+        lambda x: 3 * x**2 - 2 * x,
+    ),
+    KnownMistake(
+        "x² is missing its factor: x³ → 3x² (multiply by the old exponent).",
+        lambda x: x**2 - 4 * x,
+    ),
+    KnownMistake(
+        "sign slip: −2x² gives −4x, so f′(x) = 3x² − 4x.",
+        lambda x: 3 * x**2 + 4 * x,
+    ),
+    KnownMistake(
+        "sign slip: everything has the wrong sign; f′(x) = 3x² − 4x.",
+        lambda x: -3 * x**2 + 4 * x,
+    ),
+    KnownMistake(
+        "this is the second derivative, 6x − 4: differentiate only once.",
+        lambda x: 6 * x - 4,
+    ),
 ]
 
 
@@ -253,7 +395,12 @@ def tests(rng: np.random.Generator) -> list[Test]:
     exercise_cases = [(EXERCISE, x, 1e-4) for x in points]
 
     # dx from 1e-2 to 1e-5, each with two hidden functions at the same x.
-    dxs = [1e-2, float(10 ** rng.uniform(-3.5, -2.5)), float(10 ** rng.uniform(-4.5, -3.5)), 1e-5]
+    dxs = [
+        1e-2,
+        float(10 ** rng.uniform(-3.5, -2.5)),
+        float(10 ** rng.uniform(-4.5, -3.5)),
+        1e-5,
+    ]
     order = rng.permutation(len(HIDDEN))
     hidden_cases = []
     for k, dx in enumerate(dxs):
@@ -261,14 +408,21 @@ def tests(rng: np.random.Generator) -> list[Test]:
         x = steep_point(rng, pair, dx)
         hidden_cases += [(fn, x, dx) for fn in pair]
 
-    def calls(cases: list[Case]) -> list[Call]:
-        return [Call("rate_of_change", (fn.f, x, dx)) for fn, x, dx in cases]
+    def calls(cases: list[Case]) -> list:
+        return [call("rate_of_change", fn.f, x, dx) for fn, x, dx in cases]
 
     return [
         derivative,
-        Test("rate_of_change(f, x, dx) on x³ − 2x² + 1, dx = 0.0001", calls(exercise_cases),
-             rate_judge(exercise_cases, "on the exercise's f"), plot=rate_plot(exercise_cases)),
-        Test("rate_of_change(f, x, dx) on hidden functions, dx from 1e-2 to 1e-5",
-             calls(hidden_cases), rate_judge(hidden_cases, "on hidden functions"),
-             plot=hidden_plot(hidden_cases)),
+        Test(
+            "rate_of_change(f, x, dx) on x³ − 2x² + 1, dx = 0.0001",
+            calls(exercise_cases),
+            rate_judge(exercise_cases, "on the exercise's f"),
+            plot=rate_plot(exercise_cases),
+        ),
+        Test(
+            "rate_of_change(f, x, dx) on hidden functions, dx from 1e-2 to 1e-5",
+            calls(hidden_cases),
+            rate_judge(hidden_cases, "on hidden functions"),
+            plot=hidden_plot(hidden_cases),
+        ),
     ]

@@ -17,9 +17,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-
-from calccourse.checks import KnownMistake, as_number, fmt, function_test
-from calccourse.grading import Call, Fn, Outcome, Test, Verdict
+from calccourse.author import (
+    Fn,
+    KnownMistake,
+    Test,
+    WrongAnswer,
+    as_number,
+    call,
+    fmt,
+    function_test,
+    numbers,
+)
 
 
 @dataclass(frozen=True)
@@ -40,45 +48,106 @@ class Smooth:
         grid = np.linspace(a, b, 2001)
         steepest = float(np.max(np.abs(self.slope(grid))))
         biggest = float(np.max(np.abs(self.f(grid))))
-        return (b - a) * dx * steepest * 1.001 + 1e-9 * (b - a) * biggest + 1e-12
+        return (
+            (b - a) * dx * steepest * 1.001
+            + 1e-9 * (b - a) * biggest
+            + 1e-12
+        )
 
 
 Case = tuple[Smooth, float, float, float]  # (function, a, b, dx)
 
 
-def smooth(expr: str, label: str, integral: str, slope: str,
-           low: float = -3.0, high: float = 3.0) -> Smooth:
-    return Smooth(Fn(expr, ("x",), label), Fn(integral), Fn(slope), low, high)
+def smooth(
+    expr: str,
+    label: str,
+    integral: str,
+    slope: str,
+    low: float = -3.0,
+    high: float = 3.0,
+) -> Smooth:
+    return Smooth(
+        Fn(expr, ("x",), label), Fn(integral), Fn(slope), low, high
+    )
 
 
-EXERCISE = smooth("3*x**2 - 4*x", "3x² − 4x", "x**3 - 2*x**2", "6*x - 4", -2.0, 3.0)
+EXERCISE = smooth(
+    "3*x**2 - 4*x", "3x² − 4x", "x**3 - 2*x**2", "6*x - 4", -2.0, 3.0
+)
 
 # Smooth on [low, high]; antiderivatives checked in tests/test_lesson_derivatives_integrals.py.
 HIDDEN = [
-    smooth("np.exp(0.5*x)", "exp(x/2)", "2*np.exp(0.5*x)", "0.5*np.exp(0.5*x)"),
+    smooth(
+        "np.exp(0.5*x)", "exp(x/2)", "2*np.exp(0.5*x)", "0.5*np.exp(0.5*x)"
+    ),
     smooth("np.sin(x) + 2", "sin(x) + 2", "2*x - np.cos(x)", "np.cos(x)"),
     smooth("x**2 + 1", "x² + 1", "x**3/3 + x", "2*x"),
-    smooth("1/(1 + x**2)", "1/(1 + x²)", "np.arctan(x)", "-2*x/(1 + x**2)**2"),
-    smooth("np.cos(2*x) + 0.5*x + 2", "cos(2x) + x/2 + 2",
-           "np.sin(2*x)/2 + x**2/4 + 2*x", "0.5 - 2*np.sin(2*x)"),
-    smooth("np.sqrt(1 + x**2)", "√(1 + x²)",
-           "(x*np.sqrt(1 + x**2) + np.arcsinh(x))/2", "x/np.sqrt(1 + x**2)"),
-    smooth("3/(1 + np.exp(-x))", "3/(1 + e^(−x))",
-           "3*np.logaddexp(0, x)", "3*np.exp(-x)/(1 + np.exp(-x))**2"),
-    smooth("np.log(2 + x)", "log(2 + x)", "(2 + x)*np.log(2 + x) - x", "1/(2 + x)", -1.0, 3.0),
-    smooth("x**3 - x + 2", "x³ − x + 2", "x**4/4 - x**2/2 + 2*x", "3*x**2 - 1", -1.5, 2.0),
-    smooth("x*np.exp(-x/2) + 1", "x·e^(−x/2) + 1",
-           "x - 2*(x + 2)*np.exp(-x/2)", "(1 - x/2)*np.exp(-x/2)", -1.0, 3.0),
+    smooth(
+        "1/(1 + x**2)", "1/(1 + x²)", "np.arctan(x)", "-2*x/(1 + x**2)**2"
+    ),
+    smooth(
+        "np.cos(2*x) + 0.5*x + 2",
+        "cos(2x) + x/2 + 2",
+        "np.sin(2*x)/2 + x**2/4 + 2*x",
+        "0.5 - 2*np.sin(2*x)",
+    ),
+    smooth(
+        "np.sqrt(1 + x**2)",
+        "√(1 + x²)",
+        "(x*np.sqrt(1 + x**2) + np.arcsinh(x))/2",
+        "x/np.sqrt(1 + x**2)",
+    ),
+    smooth(
+        "3/(1 + np.exp(-x))",
+        "3/(1 + e^(−x))",
+        "3*np.logaddexp(0, x)",
+        "3*np.exp(-x)/(1 + np.exp(-x))**2",
+    ),
+    smooth(
+        "np.log(2 + x)",
+        "log(2 + x)",
+        "(2 + x)*np.log(2 + x) - x",
+        "1/(2 + x)",
+        -1.0,
+        3.0,
+    ),
+    smooth(
+        "x**3 - x + 2",
+        "x³ − x + 2",
+        "x**4/4 - x**2/2 + 2*x",
+        "3*x**2 - 1",
+        -1.5,
+        2.0,
+    ),
+    smooth(
+        "x*np.exp(-x/2) + 1",
+        "x·e^(−x/2) + 1",
+        "x - 2*(x + 2)*np.exp(-x/2)",
+        "(1 - x/2)*np.exp(-x/2)",
+        -1.0,
+        3.0,
+    ),
 ]
 
-STEPS = (0.5, 0.25, 0.2, 0.1, 0.05, 0.04, 0.025, 0.02, 0.01, 0.005, 0.004, 0.002, 0.001)
+STEPS = (
+    0.5,
+    0.25,
+    0.2,
+    0.1,
+    0.05,
+    0.04,
+    0.025,
+    0.02,
+    0.01,
+    0.005,
+    0.004,
+    0.002,
+    0.001,
+)
 SIZES = ((10, 40), (41, 300), (301, 1000))  # few, some and many steps
-USE_F = ("this is the area under 3x² − 4x whatever f is: add up the f your area function is "
-         "given, f(x)·dx.")
-NO_DX = ("multiply each f(x) by dx: the strips are f(x)·dx, not f(x). Yours is 1/dx times "
-         "too large.")
-DX_TWICE = ("the sum was multiplied by dx twice: each strip is f(x)·dx, once. Yours is dx "
-            "times too small.")
+USE_F = "this is the area under 3x² − 4x whatever f is: add up the f your area function is given, f(x)·dx."
+NO_DX = "multiply each f(x) by dx: the strips are f(x)·dx, not f(x). Yours is 1/dx times too large."
+DX_TWICE = "the sum was multiplied by dx twice: each strip is f(x)·dx, once. Yours is dx times too small."
 WRONG_SIGN = "the area came out with the wrong sign: add f(x)·dx for x from a up to b."
 
 
@@ -86,7 +155,10 @@ def counts_agree(a: float, b: float, dx: float, n: int) -> bool:
     """True when the usual ways of counting steps from a to b in floating point all give n."""
     if int((b - a) / dx) != n or round((b - a) / dx) != n:
         return False
-    if len(np.arange(a, b, dx)) != n or len(np.arange(a + dx, b + dx / 2, dx)) != n:
+    if (
+        len(np.arange(a, b, dx)) != n
+        or len(np.arange(a + dx, b + dx / 2, dx)) != n
+    ):
         return False
     x, count = a, 0
     while x < b:
@@ -95,8 +167,12 @@ def counts_agree(a: float, b: float, dx: float, n: int) -> bool:
     return count == n
 
 
-def choose_grid(rng: np.random.Generator, low: float, high: float,
-                sizes: tuple[int, int]) -> tuple[float, float, float, int]:
+def choose_grid(
+    rng: np.random.Generator,
+    low: float,
+    high: float,
+    sizes: tuple[int, int],
+) -> tuple[float, float, float, int]:
     """(a, b, dx, n): low ≤ a < b ≤ high, b − a = n·dx, n within ``sizes``."""
     for _ in range(10_000):
         n = int(rng.integers(sizes[0], sizes[1] + 1))
@@ -108,7 +184,9 @@ def choose_grid(rng: np.random.Generator, low: float, high: float,
         b = round(a + n * dx, 6)
         if low <= a and b <= high and counts_agree(a, b, dx, n):
             return a, b, dx, n
-    raise RuntimeError(f"no grid found on [{low}, {high}] with {sizes} steps")
+    raise RuntimeError(
+        f"no grid found on [{low}, {high}] with {sizes} steps"
+    )
 
 
 def constant(c: float) -> Fn:
@@ -132,15 +210,25 @@ def strip_sums(f: Fn, a: float, dx: float, steps: int) -> list[float]:
 
 
 def matches(got: float, candidates: list[float]) -> bool:
-    return any(abs(got - value) <= 1e-6 * abs(value) + 1e-9 for value in candidates)
+    return any(
+        abs(got - value) <= 1e-6 * abs(value) + 1e-9 for value in candidates
+    )
 
 
 def under_exercise_f(got: float, a: float, b: float, dx: float) -> bool:
     """True when ``got`` is the area under 3x² − 4x (by a sum or exactly), not under f."""
-    return matches(got, [*strip_sums(EXERCISE.f, a, dx, round((b - a) / dx)), EXERCISE.exact(a, b)])
+    return matches(
+        got,
+        [
+            *strip_sums(EXERCISE.f, a, dx, round((b - a) / dx)),
+            EXERCISE.exact(a, b),
+        ],
+    )
 
 
-def constant_feedback(got: float, c: float, a: float, b: float, dx: float, n: int) -> str | None:
+def constant_feedback(
+    got: float, c: float, a: float, b: float, dx: float, n: int
+) -> str | None:
     """Name the mistake that explains ``got`` for f(x) = c, if any."""
     exact = c * (b - a)
     if matches(got, [exact / dx]):
@@ -148,14 +236,18 @@ def constant_feedback(got: float, c: float, a: float, b: float, dx: float, n: in
     if matches(got, [exact * dx]):
         return DX_TWICE
     if matches(got, [c * (n + 1) * dx]):
-        return (f"one step too many: from a to b there are n = (b − a)/dx = {n} strips but "
-                f"{n + 1} grid points. Take f at a, a + dx, ..., b − dx (left), or a + dx, ..., b "
-                "(right), not both ends. np.arange(a, b, dx) can also add a point at b by "
-                "rounding: count the steps with round((b − a)/dx).")
+        return (
+            f"one step too many: from a to b there are n = (b − a)/dx = {n} strips but "
+            f"{n + 1} grid points. Take f at a, a + dx, ..., b − dx (left), or a + dx, ..., b "
+            "(right), not both ends. np.arange(a, b, dx) can also add a point at b by "
+            "rounding: count the steps with round((b − a)/dx)."
+        )
     if matches(got, [c * (n - 1) * dx]):
-        return (f"one step too few: from a to b there are n = (b − a)/dx = {n} strips; your sum "
-                f"has {n - 1}. A trapezoid sum over np.arange(a, b, dx) misses the last strip: "
-                "include b.")
+        return (
+            f"one step too few: from a to b there are n = (b − a)/dx = {n} strips; your sum "
+            f"has {n - 1}. A trapezoid sum over np.arange(a, b, dx) misses the last strip: "
+            "include b."
+        )
     if matches(got, [-exact]):
         return WRONG_SIGN
     if matches(got, [b - a]):
@@ -164,31 +256,36 @@ def constant_feedback(got: float, c: float, a: float, b: float, dx: float, n: in
         return USE_F
     strips = got / (c * dx)
     if abs(strips - round(strips)) < 1e-6:
-        return (f"for f(x) = {fmt(c)} every accepted sum is exactly {fmt(c)}·(b − a) = "
-                f"{fmt(exact)}: {n} strips of width dx. Yours adds up {round(strips)} strips.")
+        return (
+            f"for f(x) = {fmt(c)} every accepted sum is exactly {fmt(c)}·(b − a) = "
+            f"{fmt(exact)}: {n} strips of width dx. Yours adds up {round(strips)} strips."
+        )
     return None
 
 
 def constant_judge(cases: list[tuple[float, float, float, float, int]]):
     """A judge: for f(x) = c the area must be c·(b − a) to 1e-9, relative."""
 
-    def judge(outcomes: list[Outcome]) -> Verdict:
-        for outcome, (c, a, b, dx, n) in zip(outcomes, cases):
+    def judge(values: list) -> str:
+        for value, (c, a, b, dx, n) in zip(values, cases):
             fn = constant(c)
-            got = as_number(outcome.value, f"area({fn}, {fmt(a)}, {fmt(b)}, {fmt(dx)})")
+            got = as_number(
+                value, f"area({fn}, {fmt(a)}, {fmt(b)}, {fmt(dx)})"
+            )
             exact = c * (b - a)
             if abs(got - exact) > 1e-9 * abs(exact):
-                return Verdict.failed(
-                    f"{where(fn, a, b, dx)} ({n} steps): expected {fmt(exact)} exactly, "
-                    f"got {got!r}",
+                raise WrongAnswer(
+                    f"{where(fn, a, b, dx)} ({n} steps): expected {fmt(exact)} exactly, got {got!r}",
                     constant_feedback(got, c, a, b, dx, n),
                 )
-        return Verdict.passed(f"exact for constant functions ({len(cases)} inputs)")
+        return f"exact for constant functions ({len(cases)} inputs)"
 
     return judge
 
 
-def smooth_feedback(got: float, fn: Smooth, a: float, b: float, dx: float) -> str | None:
+def smooth_feedback(
+    got: float, fn: Smooth, a: float, b: float, dx: float
+) -> str | None:
     """Name the mistake that explains ``got`` exactly (sums are simulated, not guessed)."""
     n = round((b - a) / dx)
     right = [*strip_sums(fn.f, a, dx, n), fn.exact(a, b)]
@@ -198,53 +295,66 @@ def smooth_feedback(got: float, fn: Smooth, a: float, b: float, dx: float) -> st
         return DX_TWICE
     if matches(got, [-value for value in right]):
         return WRONG_SIGN
-    for strips, name in ((n + 1, "one step too many"), (n - 1, "one step too few")):
+    for strips, name in (
+        (n + 1, "one step too many"),
+        (n - 1, "one step too few"),
+    ):
         if matches(got, strip_sums(fn.f, a, dx, strips)):
-            return (f"{name}: from a to b there are n = (b − a)/dx = {n} strips; your sum has "
-                    f"{strips}. Count the steps with round((b − a)/dx).")
+            return (
+                f"{name}: from a to b there are n = (b − a)/dx = {n} strips; your sum has "
+                f"{strips}. Count the steps with round((b − a)/dx)."
+            )
     return None
 
 
 def smooth_judge(cases: list[Case], what: str):
     """A judge: the area must be within (b − a)·dx·max|f′| of the integral."""
 
-    def judge(outcomes: list[Outcome]) -> Verdict:
-        got = [as_number(outcome.value, f"area({fn.f}, {fmt(a)}, {fmt(b)}, {fmt(dx)})")
-               for outcome, (fn, a, b, dx) in zip(outcomes, cases)]
+    def judge(values: list) -> str:
+        got = [
+            as_number(value, f"area({fn.f}, {fmt(a)}, {fmt(b)}, {fmt(dx)})")
+            for value, (fn, a, b, dx) in zip(values, cases)
+        ]
         for value, (fn, a, b, dx) in zip(got, cases):
             exact, tol = fn.exact(a, b), fn.allowed_error(a, b, dx)
             if abs(value - exact) > tol:
                 feedback = smooth_feedback(value, fn, a, b, dx)
-                everywhere = all(under_exercise_f(v, a_, b_, dx_)
-                                 for v, (_, a_, b_, dx_) in zip(got, cases))
+                everywhere = all(
+                    under_exercise_f(v, a_, b_, dx_)
+                    for v, (_, a_, b_, dx_) in zip(got, cases)
+                )
                 if feedback is None and fn is not EXERCISE and everywhere:
                     feedback = USE_F
-                return Verdict.failed(
+                raise WrongAnswer(
                     f"{where(fn.f, a, b, dx)}: expected about {fmt(exact)} (the integral, give or "
                     f"take {tol:.2g}, the error a sum of strips may have), got {fmt(value)}",
                     feedback,
                 )
-        return Verdict.passed(f"within the error of a sum of strips {what} ({len(cases)} inputs)")
+        return f"within the error of a sum of strips {what} ({len(cases)} inputs)"
 
     return judge
-
-
-def numbers(outcomes: list[Outcome]) -> np.ndarray:
-    """The outcomes as floats for a plot; anything else as NaN."""
-    return np.array([o.value if isinstance(o.value, (int, float)) else np.nan
-                     for o in outcomes], float)
 
 
 def running_plot(cases: list[Case]):
     """The answer's area from a to b against the exact area, as b moves."""
 
-    def plot(outcomes: list[Outcome], axes) -> None:
+    def plot(values: list, axes) -> None:
         fn, a, _, dx = cases[0]
         grid = np.linspace(a, fn.high, 300)
-        axes.plot(grid, fn.integral(grid) - fn.integral(a), color="tab:blue",
-                  label=f"exact area: F(b) − F({fmt(a)}), F(x) = x³ − 2x²")
-        axes.scatter([b for _, _, b, _ in cases], numbers(outcomes), color="tab:orange",
-                     zorder=3, s=18, label=f"your area(f, {fmt(a)}, b, {fmt(dx)})")
+        axes.plot(
+            grid,
+            fn.integral(grid) - fn.integral(a),
+            color="tab:blue",
+            label=f"exact area: F(b) − F({fmt(a)}), F(x) = x³ − 2x²",
+        )
+        axes.scatter(
+            [b for _, _, b, _ in cases],
+            numbers(values),
+            color="tab:orange",
+            zorder=3,
+            s=18,
+            label=f"your area(f, {fmt(a)}, b, {fmt(dx)})",
+        )
         axes.set_title(f"Area under {fn.f} from {fmt(a)} to b")
         axes.set_xlabel("b")
         axes.set_ylabel("area")
@@ -256,16 +366,33 @@ def running_plot(cases: list[Case]):
 def hidden_plot(cases: list[Case]):
     """Each hidden case's error as a fraction of the allowed error."""
 
-    def plot(outcomes: list[Outcome], axes) -> None:
+    def plot(values: list, axes) -> None:
         exact = np.array([fn.exact(a, b) for fn, a, b, _ in cases])
-        allowed = np.array([fn.allowed_error(a, b, dx) for fn, a, b, dx in cases])
-        ratios = np.abs(numbers(outcomes) - exact) / allowed
-        labels = [f"{fn.f}\n[{fmt(a)}, {fmt(b)}], dx={fmt(dx)}" for fn, a, b, dx in cases]
-        axes.scatter(range(len(cases)), np.maximum(ratios, 1e-12), color="tab:orange",
-                     zorder=3, label="your error ÷ allowed error")
-        axes.axhline(1, color="tab:red", linestyle="--", label="allowed (above: fail)")
+        allowed = np.array(
+            [fn.allowed_error(a, b, dx) for fn, a, b, dx in cases]
+        )
+        ratios = np.abs(numbers(values) - exact) / allowed
+        labels = [
+            f"{fn.f}\n[{fmt(a)}, {fmt(b)}], dx={fmt(dx)}"
+            for fn, a, b, dx in cases
+        ]
+        axes.scatter(
+            range(len(cases)),
+            np.maximum(ratios, 1e-12),
+            color="tab:orange",
+            zorder=3,
+            label="your error ÷ allowed error",
+        )
+        axes.axhline(
+            1,
+            color="tab:red",
+            linestyle="--",
+            label="allowed (above: fail)",
+        )
         axes.set_yscale("log")
-        axes.set_xticks(range(len(cases)), labels, fontsize=7, rotation=30, ha="right")
+        axes.set_xticks(
+            range(len(cases)), labels, fontsize=7, rotation=30, ha="right"
+        )
         axes.set_title("area on hidden functions")
         axes.legend()
 
@@ -279,29 +406,46 @@ def explain_antiderivative(xs: list[float]):
     def explain(got: np.ndarray) -> str | None:
         off = (got - got[0]) - (want - want[0])
         if np.max(np.abs(off)) <= 0.2 * np.ptp(want):
-            return ("close, but not exact: a running sum of strips only approximates the "
-                    "antiderivative. Find F by the rules (raise each power by one, divide by the new "
-                    "power); it is exact.")
+            return (
+                "close, but not exact: a running sum of strips only approximates the "
+                "antiderivative. Find F by the rules (raise each power by one, divide by the new "
+                "power); it is exact."
+            )
         return None
 
     return explain
 
 
 MISTAKES = [
-    KnownMistake("this is the derivative of 3x² − 4x (6x − 4), not its antiderivative: "
-                 "integrating raises each power by one.", lambda x: 6 * x - 4),
-    KnownMistake("this is f(x) = 3x² − 4x itself: you need a function whose derivative is f.",
-                 lambda x: 3 * x**2 - 4 * x),
-    KnownMistake("the powers went up, but divide each term by its new power: 3x² → 3x³/3 = x³, "
-                 "4x → 4x²/2 = 2x².", lambda x: 3 * x**3 - 4 * x**2),
-    KnownMistake("x³ is right; divide 4x² by its new power 2 as well: 4x → 4x²/2 = 2x².",
-                 lambda x: x**3 - 4 * x**2),
-    KnownMistake("2x² is right; divide 3x³ by its new power 3 as well: 3x² → 3x³/3 = x³.",
-                 lambda x: 3 * x**3 - 2 * x**2),
-    KnownMistake("sign slip: the antiderivative of −4x is −2x², so F(x) = x³ − 2x² + C.",
-                 lambda x: x**3 + 2 * x**2),
-    KnownMistake("sign slip: yours is −(x³ − 2x²); its derivative is −(3x² − 4x).",
-                 lambda x: -(x**3) + 2 * x**2),
+    KnownMistake(
+        "this is the derivative of 3x² − 4x (6x − 4), not its antiderivative: "
+        "integrating raises each power by one.",
+        lambda x: 6 * x - 4,
+    ),
+    KnownMistake(
+        "this is f(x) = 3x² − 4x itself: you need a function whose derivative is f.",
+        lambda x: 3 * x**2 - 4 * x,
+    ),
+    KnownMistake(
+        "the powers went up, but divide each term by its new power: 3x² → 3x³/3 = x³, 4x → 4x²/2 = 2x².",
+        lambda x: 3 * x**3 - 4 * x**2,
+    ),
+    KnownMistake(
+        "x³ is right; divide 4x² by its new power 2 as well: 4x → 4x²/2 = 2x².",
+        lambda x: x**3 - 4 * x**2,
+    ),
+    KnownMistake(
+        "2x² is right; divide 3x³ by its new power 3 as well: 3x² → 3x³/3 = x³.",
+        lambda x: 3 * x**3 - 2 * x**2,
+    ),
+    KnownMistake(
+        "sign slip: the antiderivative of −4x is −2x², so F(x) = x³ − 2x² + C.",
+        lambda x: x**3 + 2 * x**2,
+    ),
+    KnownMistake(
+        "sign slip: yours is −(x³ − 2x²); its derivative is −(3x² − 4x).",
+        lambda x: -(x**3) + 2 * x**2,
+    ),
 ]
 
 
@@ -323,14 +467,21 @@ def tests(rng: np.random.Generator) -> list[Test]:
     constant_cases = []
     for sizes in SIZES:
         a, b, dx, n = choose_grid(rng, -5.0, 5.0, sizes)
-        c = round(float(rng.uniform(0.5, 4.0)) * float(rng.choice([-1, 1])), 2)
+        c = round(
+            float(rng.uniform(0.5, 4.0)) * float(rng.choice([-1, 1])), 2
+        )
         constant_cases.append((c, a, b, dx, n))
 
     # The exercise's running area: from −2 to b = −2 + k·0.1, for k from 10 to 50 steps.
-    ends = [(round(-2 + 0.1 * int(k), 6), int(k))
-            for k in rng.choice(np.arange(10, 51), 8, replace=False)]
-    exercise_cases = [(EXERCISE, -2.0, b, 0.1)
-                      for b, k in sorted(ends) if counts_agree(-2.0, b, 0.1, k)]
+    ends = [
+        (round(-2 + 0.1 * int(k), 6), int(k))
+        for k in rng.choice(np.arange(10, 51), 8, replace=False)
+    ]
+    exercise_cases = [
+        (EXERCISE, -2.0, b, 0.1)
+        for b, k in sorted(ends)
+        if counts_agree(-2.0, b, 0.1, k)
+    ]
 
     hidden_cases = []
     for k, index in enumerate(rng.permutation(len(HIDDEN))[:6]):
@@ -338,16 +489,29 @@ def tests(rng: np.random.Generator) -> list[Test]:
         a, b, dx, _ = choose_grid(rng, fn.low, fn.high, SIZES[k % 3])
         hidden_cases.append((fn, a, b, dx))
 
-    def calls(cases: list[Case]) -> list[Call]:
-        return [Call("area", (fn.f, a, b, dx)) for fn, a, b, dx in cases]
+    def calls(cases: list[Case]) -> list:
+        return [call("area", fn.f, a, b, dx) for fn, a, b, dx in cases]
 
     return [
         antiderivative,
-        Test("area(f, a, b, dx) is exact for a constant f",
-             [Call("area", (constant(c), a, b, dx)) for c, a, b, dx, _ in constant_cases],
-             constant_judge(constant_cases)),
-        Test("area(f, a, b, dx) under 3x² − 4x from −2, dx = 0.1", calls(exercise_cases),
-             smooth_judge(exercise_cases, "under 3x² − 4x"), plot=running_plot(exercise_cases)),
-        Test("area(f, a, b, dx) under hidden functions", calls(hidden_cases),
-             smooth_judge(hidden_cases, "under hidden functions"), plot=hidden_plot(hidden_cases)),
+        Test(
+            "area(f, a, b, dx) is exact for a constant f",
+            [
+                call("area", constant(c), a, b, dx)
+                for c, a, b, dx, _ in constant_cases
+            ],
+            constant_judge(constant_cases),
+        ),
+        Test(
+            "area(f, a, b, dx) under 3x² − 4x from −2, dx = 0.1",
+            calls(exercise_cases),
+            smooth_judge(exercise_cases, "under 3x² − 4x"),
+            plot=running_plot(exercise_cases),
+        ),
+        Test(
+            "area(f, a, b, dx) under hidden functions",
+            calls(hidden_cases),
+            smooth_judge(hidden_cases, "under hidden functions"),
+            plot=hidden_plot(hidden_cases),
+        ),
     ]

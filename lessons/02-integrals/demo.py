@@ -18,11 +18,21 @@ def draw_strips(ax, x):
     wide = 1.0  # ten times δx, so that single strips can be seen
     edges = np.arange(-10, 10, wide)
     heights = f(edges)
-    for part, colour, name in ((heights < 0, "tab:red", "negative"),
-                               (heights >= 0, "tab:blue", "positive")):
-        ax.bar(edges[part], heights[part], width=wide, align="edge",
-               color=colour, alpha=0.45, edgecolor="black", linewidth=0.5,
-               label=f"{name} strips f(x)·δx (δx = {wide:g})")
+    for part, colour, name in (
+        (heights < 0, "tab:red", "negative"),
+        (heights >= 0, "tab:blue", "positive"),
+    ):
+        ax.bar(
+            edges[part],
+            heights[part],
+            width=wide,
+            align="edge",
+            color=colour,
+            alpha=0.45,
+            edgecolor="black",
+            linewidth=0.5,
+            label=f"{name} strips f(x)·δx (δx = {wide:g})",
+        )
     ax.plot(x, f(x), color="black", label="f(x) = 2x")
     ax.axhline(0, color="gray", linewidth=0.8)
     ax.set_title("Area as strips: below the axis counts negative")
@@ -33,11 +43,20 @@ def draw_strips(ax, x):
 
 def draw_running_area(ax, x, area, dx):
     ax.plot(x, x**2, color="tab:green", label="x²")
-    ax.plot(x, area, color="tab:orange", linewidth=2.5,
-            label=f"running sum of f(x)·δx, δx = {dx:g}")
+    ax.plot(
+        x,
+        area,
+        color="tab:orange",
+        linewidth=2.5,
+        label=f"running sum of f(x)·δx, δx = {dx:g}",
+    )
     bottom = area[np.argmin(np.abs(x))]
-    ax.annotate("", xy=(0, bottom), xytext=(0, 0),
-                arrowprops={"arrowstyle": "->", "color": "gray"})
+    ax.annotate(
+        "",
+        xy=(0, bottom),
+        xytext=(0, 0),
+        arrowprops={"arrowstyle": "->", "color": "gray"},
+    )
     ax.text(0.5, -50, "shifted down\nby about 101", color="gray")
     ax.set_title("The running area is x² shifted down")
     ax.set_xlabel("x")
@@ -55,16 +74,22 @@ def run(ctx):
     ctx.record("points", len(x), "number of points")
     ctx.record("start", area[0], "running sum at x = −10", f"{area[0]:.4g}")
     low = int(np.argmin(area))
-    ctx.record("lowest", area[low], f"lowest running sum (x = {x[low]:.1f})",
-               f"{area[low]:.4g}")
+    ctx.record(
+        "lowest",
+        area[low],
+        f"lowest running sum (x = {x[low]:.1f})",
+        f"{area[low]:.4g}",
+    )
     ctx.results["lowest_x"] = x[low]
 
     gap = np.max(np.abs(area - (x**2 + 0.1 * x - 101)))
-    ctx.record("formula_gap", gap, "largest gap from x² + 0.1x − 101",
-               f"{gap:.1e}")
+    ctx.record(
+        "formula_gap", gap, "largest gap from x² + 0.1x − 101", f"{gap:.1e}"
+    )
     shift = np.mean(area - x**2)
-    ctx.record("shift", shift, "running sum − x², on average",
-               f"{shift:.1f}")
+    ctx.record(
+        "shift", shift, "running sum − x², on average", f"{shift:.1f}"
+    )
     ctx.console.print(
         "The running sum is x² + 0.1x − 101 on these points: x² moved down "
         "by about 101. The 0.1x comes from adding whole strips; it shrinks "
@@ -73,10 +98,15 @@ def run(ctx):
 
     slope = np.diff(area) / dx  # rate of change of the running area
     back = np.max(np.abs(slope - f(x[1:])))
-    ctx.record("slope_gap", back, "largest gap between its slope and f(x)",
-               f"{back:.1e}")
-    ctx.console.print("Differentiating the running area gives f back: "
-                      "integration undoes differentiation.")
+    ctx.record(
+        "slope_gap",
+        back,
+        "largest gap between its slope and f(x)",
+        f"{back:.1e}",
+    )
+    ctx.console.print(
+        "Differentiating the running area gives f back: integration undoes differentiation."
+    )
 
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
     draw_strips(left, x)
@@ -86,6 +116,6 @@ def run(ctx):
 
 
 if __name__ == "__main__":
-    from calccourse.demo import run_standalone
+    from calccourse.author import run_standalone
 
     run_standalone(run, 2)

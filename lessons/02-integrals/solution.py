@@ -26,7 +26,9 @@ if __name__ == "__main__":
     x = np.arange(-2, 3, dx)
     running = np.cumsum(f(x) * dx)
     shift = running - antiderivative(x)
-    print(f"running sum − F(x): from {shift.min():.2f} to {shift.max():.2f}")
+    print(
+        f"running sum − F(x): from {shift.min():.2f} to {shift.max():.2f}"
+    )
     exact = antiderivative(3) - antiderivative(-2)
     print(f"area from −2 to 3: {area(f, -2, 3, dx):.3f} (exact {exact:g})")
     plt.plot(x, antiderivative(x), label="F(x) = x³ − 2x²")

@@ -5,11 +5,20 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from calccourse.author import (
+    Fn,
+    KnownMistake,
+    Test,
+    WrongAnswer,
+    as_vector,
+    call,
+    fmt,
+    recognise,
+)
 
-from calccourse.checks import KnownMistake, as_vector, fmt, recognise
-from calccourse.grading import Call, Fn, Outcome, Test, Verdict, WrongAnswer
-
-LENGTH_TOLERANCE = 0.02  # relative, course.md: "within 2% of the exact gradient's length"
+LENGTH_TOLERANCE = (
+    0.02  # relative, course.md: "within 2% of the exact gradient's length"
+)
 ANGLE_TOLERANCE = 2.0  # degrees, course.md: "and 2° of its direction"
 
 # Functions steepest_ascent has not seen. Each point is drawn so that |∇f| ≥ 2 and every
@@ -28,13 +37,23 @@ HIDDEN = [
 
 def exact_gradient(f, x, y, h=1e-5):
     """∇f by central differences: far more precise than the 2% the answers are held to."""
-    return np.array([(f(x + h, y) - f(x - h, y)) / (2 * h), (f(x, y + h) - f(x, y - h)) / (2 * h)])
+    return np.array(
+        [
+            (f(x + h, y) - f(x - h, y)) / (2 * h),
+            (f(x, y + h) - f(x, y - h)) / (2 * h),
+        ]
+    )
 
 
 def largest_second_derivative(f, x, y, h=1e-3):
     fxx = (f(x + h, y) - 2 * f(x, y) + f(x - h, y)) / h**2
     fyy = (f(x, y + h) - 2 * f(x, y) + f(x, y - h)) / h**2
-    fxy = (f(x + h, y + h) - f(x + h, y - h) - f(x - h, y + h) + f(x - h, y - h)) / (4 * h**2)
+    fxy = (
+        f(x + h, y + h)
+        - f(x + h, y - h)
+        - f(x - h, y + h)
+        + f(x - h, y - h)
+    ) / (4 * h**2)
     return max(abs(fxx), abs(fyy), abs(fxy))
 
 
@@ -61,66 +80,116 @@ def _point(rng, low=-3.0, high=3.0):
 
 
 def rate_only_feedback(value, length: float, relative: float) -> str | None:
-    if isinstance(value, (int, float)) and abs(value - length) <= relative * length:
-        return ("this is only the rate of change |∇f|, a single number: return the vector "
-                "(∂f/∂x, ∂f/∂y), whose length is that rate.")
+    if (
+        isinstance(value, (int, float))
+        and abs(value - length) <= relative * length
+    ):
+        return (
+            "this is only the rate of change |∇f|, a single number: return the vector "
+            "(∂f/∂x, ∂f/∂y), whose length is that rate."
+        )
     return None
 
 
 # -- gradient(x, y) of x² + y² ------------------------------------------------------------
 
 GRADIENT_MISTAKES = [
-    KnownMistake("this looks like (x², y²), the squares themselves: differentiate each term, "
-                 "∂(x²)/∂x = 2x and ∂(y²)/∂y = 2y.", lambda x, y: (x**2, y**2)),
-    KnownMistake("you return (2, 2) at every point: that is the gradient at (1, 1) only. "
-                 "Use x and y: the gradient is (2x, 2y).", lambda x, y: (2.0, 2.0)),
-    KnownMistake("the components are swapped: the first one is ∂f/∂x = 2x, the second ∂f/∂y = 2y.",
-                 lambda x, y: (2 * y, 2 * x)),
-    KnownMistake("this is a unit vector, only the direction of the gradient: don't normalise it, "
-                 "its length |∇f| is the rate of change.",
-                 lambda x, y: (x / math.hypot(x, y), y / math.hypot(x, y))),
-    KnownMistake("this points the wrong way, (−2x, −2y): the gradient points uphill, "
-                 "where f grows.", lambda x, y: (-2 * x, -2 * y)),
+    KnownMistake(
+        "this looks like (x², y²), the squares themselves: differentiate each term, "
+        "∂(x²)/∂x = 2x and ∂(y²)/∂y = 2y.",
+        lambda x, y: (x**2, y**2),
+    ),
+    KnownMistake(
+        "you return (2, 2) at every point: that is the gradient at (1, 1) only. "
+        "Use x and y: the gradient is (2x, 2y).",
+        lambda x, y: (2.0, 2.0),
+    ),
+    KnownMistake(
+        "the components are swapped: the first one is ∂f/∂x = 2x, the second ∂f/∂y = 2y.",
+        lambda x, y: (2 * y, 2 * x),
+    ),
+    KnownMistake(
+        "this is a unit vector, only the direction of the gradient: don't normalise it, "
+        "its length |∇f| is the rate of change.",
+        lambda x, y: (x / math.hypot(x, y), y / math.hypot(x, y)),
+    ),
+    KnownMistake(
+        "this points the wrong way, (−2x, −2y): the gradient points uphill, where f grows.",
+        lambda x, y: (-2 * x, -2 * y),
+    ),
 ]
 
 
 def gradient_test(points: list[tuple[float, float]]) -> Test:
-    def judge(outcomes: list[Outcome]) -> Verdict:
+    def judge(values: list) -> str:
         expected = [(2 * x, 2 * y) for x, y in points]
-        for outcome, (x, y), want in zip(outcomes, points, expected):
-            feedback = rate_only_feedback(outcome.value, math.hypot(*want), 1e-6)
+        for value, (x, y), want in zip(values, points, expected):
+            feedback = rate_only_feedback(value, math.hypot(*want), 1e-6)
             if feedback:
-                raise WrongAnswer(f"gradient({fmt(x)}, {fmt(y)}) returned the number "
-                                  f"{fmt(outcome.value)}; expected the pair {fmt(list(want))}.",
-                                  feedback)
-        got = [as_vector(o.value, 2, f"gradient({fmt(x)}, {fmt(y)})")
-               for o, (x, y) in zip(outcomes, points)]
-        wrong = [i for i, (g, w) in enumerate(zip(got, expected))
-                 if not np.allclose(g, w, rtol=1e-6, atol=1e-6)]
+                raise WrongAnswer(
+                    f"gradient({fmt(x)}, {fmt(y)}) returned the number "
+                    f"{fmt(value)}; expected the pair {fmt(list(want))}.",
+                    feedback,
+                )
+        got = [
+            as_vector(v, 2, f"gradient({fmt(x)}, {fmt(y)})")
+            for v, (x, y) in zip(values, points)
+        ]
+        wrong = [
+            i
+            for i, (g, w) in enumerate(zip(got, expected))
+            if not np.allclose(g, w, rtol=1e-6, atol=1e-6)
+        ]
         if not wrong:
-            return Verdict.passed(f"(2x, 2y) at {len(points)} points, (1, 1) included")
+            return f"(2x, 2y) at {len(points)} points, (1, 1) included"
         i = wrong[0]
-        message = (f"at (x, y) = ({fmt(points[i][0])}, {fmt(points[i][1])}): expected "
-                   f"{fmt(list(expected[i]))}, got {fmt(got[i])}")
-        feedback = recognise([g.tolist() for g in got], points, GRADIENT_MISTAKES)
-        return Verdict.failed(message, feedback)
+        message = (
+            f"at (x, y) = ({fmt(points[i][0])}, {fmt(points[i][1])}): expected "
+            f"{fmt(list(expected[i]))}, got {fmt(got[i])}"
+        )
+        feedback = recognise(
+            [g.tolist() for g in got], points, GRADIENT_MISTAKES
+        )
+        raise WrongAnswer(message, feedback)
 
-    def plot(outcomes: list[Outcome], axes) -> None:
+    def plot(values: list, axes) -> None:
         xs, ys = np.array(points).T
-        axes.quiver(xs, ys, 2 * xs, 2 * ys, color="tab:blue", angles="xy", scale_units="xy",
-                    scale=4, width=0.008, label="expected ∇f = (2x, 2y), ¼ scale")
-        got = []
-        for outcome in outcomes:
+        axes.quiver(
+            xs,
+            ys,
+            2 * xs,
+            2 * ys,
+            color="tab:blue",
+            angles="xy",
+            scale_units="xy",
+            scale=4,
+            width=0.008,
+            label="expected ∇f = (2x, 2y), ¼ scale",
+        )
+        rows = []
+        for value in values:
             try:
-                got.append(np.array(outcome.value, float).reshape(2))
+                rows.append(np.array(value, float).reshape(2))
             except (TypeError, ValueError):
-                got.append(np.array([np.nan, np.nan]))
-        got = np.array(got)
-        axes.quiver(xs, ys, got[:, 0], got[:, 1], color="tab:orange", angles="xy", scale_units="xy",
-                    scale=4, width=0.004, label="your gradient(x, y), ¼ scale")
+                rows.append(np.array([np.nan, np.nan]))
+        got = np.array(rows)
+        axes.quiver(
+            xs,
+            ys,
+            got[:, 0],
+            got[:, 1],
+            color="tab:orange",
+            angles="xy",
+            scale_units="xy",
+            scale=4,
+            width=0.004,
+            label="your gradient(x, y), ¼ scale",
+        )
         axes.plot(xs, ys, "k.")
         # quiver arrows do not widen the view: invisible points at their tips do
-        tips = np.concatenate([np.c_[xs, ys] * 1.5, np.c_[xs, ys] + got / 4])
+        tips = np.concatenate(
+            [np.c_[xs, ys] * 1.5, np.c_[xs, ys] + got / 4]
+        )
         tips = tips[np.all(np.isfinite(tips), axis=1)]
         axes.plot(tips[:, 0], tips[:, 1], linestyle="none")
         axes.set_title("gradient(x, y) of x² + y² at the test points")
@@ -129,8 +198,13 @@ def gradient_test(points: list[tuple[float, float]]) -> Test:
         axes.set_aspect("equal", adjustable="datalim")
         axes.legend(fontsize=8)
 
-    calls = [Call("gradient", (x, y)) for x, y in points]
-    return Test("gradient(x, y) of x² + y² at (1, 1) and at random points", calls, judge, plot=plot)
+    calls = [call("gradient", x, y) for x, y in points]
+    return Test(
+        "gradient(x, y) of x² + y² at (1, 1) and at random points",
+        calls,
+        judge,
+        plot=plot,
+    )
 
 
 # -- steepest_ascent(f, x, y) ---------------------------------------------------------------
@@ -142,63 +216,100 @@ def steepest_feedback(got, want, x: float, y: float) -> str | None:
     length_ok = abs(got_length - length) <= LENGTH_TOLERANCE * length
     rate_second = abs(got[1] - length) <= LENGTH_TOLERANCE * length
     for angle in (direction(want), 90.0 - direction(want)):
-        if rate_second and abs((got[0] - angle + 180) % 360 - 180) <= ANGLE_TOLERANCE:
+        if (
+            rate_second
+            and abs((got[0] - angle + 180) % 360 - 180) <= ANGLE_TOLERANCE
+        ):
             return "this looks like (angle, rate): return the vector rate·(cos θ, sin θ) instead."
-    if abs(got_length - 1) < 0.02 and angle_between(got, want) <= ANGLE_TOLERANCE:
-        return ("this is a unit vector, only the direction of steepest ascent: multiply it by the "
-                "largest rate of change, so that its length is |∇f|.")
+    if (
+        abs(got_length - 1) < 0.02
+        and angle_between(got, want) <= ANGLE_TOLERANCE
+    ):
+        return (
+            "this is a unit vector, only the direction of steepest ascent: multiply it by the "
+            "largest rate of change, so that its length is |∇f|."
+        )
     if length_ok and angle_between(got, want[::-1]) <= ANGLE_TOLERANCE:
-        return ("the components are swapped: return (∂f/∂x, ∂f/∂y). If your angle is measured "
-                "from the +y axis (dx = sin θ, dy = cos θ), the vector is rate·(sin θ, cos θ), "
-                "not rate·(cos θ, sin θ).")
+        return (
+            "the components are swapped: return (∂f/∂x, ∂f/∂y). If your angle is measured "
+            "from the +y axis (dx = sin θ, dy = cos θ), the vector is rate·(sin θ, cos θ), "
+            "not rate·(cos θ, sin θ)."
+        )
     if angle_between(got, -want) <= ANGLE_TOLERANCE:
-        return ("this points downhill, against the gradient: keep the direction with the largest "
-                "rate of change (np.argmax), not the smallest.")
+        return (
+            "this points downhill, against the gradient: keep the direction with the largest "
+            "rate of change (np.argmax), not the smallest."
+        )
     if np.allclose(got, (2 * x, 2 * y), rtol=1e-3, atol=1e-3):
-        return ("this is (2x, 2y), the gradient of x² + y², whatever f is: evaluate the function f "
-                "you are given.")
+        return "this is (2x, 2y), the gradient of x² + y², whatever f is: evaluate the function f you are given."
     if angle_between(got, want) <= ANGLE_TOLERANCE:
-        return ("the direction is right but the length is not: it must be the rate of change in "
-                "that direction, (f(p + h·u) − f(p))/h with a small step such as h = 0.0001.")
+        return (
+            "the direction is right but the length is not: it must be the rate of change in "
+            "that direction, (f(p + h·u) − f(p))/h with a small step such as h = 0.0001."
+        )
     if length_ok and angle_between(got, want) <= 10:
-        return ("the length is right but the direction is not precise enough: try directions in "
-                "smaller steps, such as 0.1°.")
+        return (
+            "the length is right but the direction is not precise enough: try directions in "
+            "smaller steps, such as 0.1°."
+        )
     if length_ok:
-        return ("the largest rate is right, but the vector points elsewhere: build it from the "
-                "same angle the search used, and in radians (np.cos and np.sin take radians: "
-                "np.deg2rad converts degrees).")
+        return (
+            "the largest rate is right, but the vector points elsewhere: build it from the "
+            "same angle the search used, and in radians (np.cos and np.sin take radians: "
+            "np.deg2rad converts degrees)."
+        )
     return None
 
 
-def steepest_test(name: str, cases: list[tuple[Fn, float, float]], points: float = 1.0) -> Test:
+def steepest_test(
+    name: str, cases: list[tuple[Fn, float, float]], points: float = 1.0
+) -> Test:
     expected = [exact_gradient(fn, x, y) for fn, x, y in cases]
 
-    def judge(outcomes: list[Outcome]) -> Verdict:
-        for outcome, (fn, x, y), want in zip(outcomes, cases, expected):
+    def judge(values: list) -> str:
+        for value, (fn, x, y), want in zip(values, cases, expected):
             where = f"steepest_ascent(f, {fmt(x)}, {fmt(y)}) with f(x, y) = {fn}"
-            feedback = rate_only_feedback(outcome.value, float(np.hypot(*want)), LENGTH_TOLERANCE)
+            feedback = rate_only_feedback(
+                value, float(np.hypot(*want)), LENGTH_TOLERANCE
+            )
             if feedback:
-                raise WrongAnswer(f"{where} returned the number {fmt(outcome.value)}; expected a "
-                                  f"pair close to {describe(want)}.", feedback)
-            got = as_vector(outcome.value, 2, where)
-            length, got_length = float(np.hypot(*want)), float(np.hypot(*got))
+                raise WrongAnswer(
+                    f"{where} returned the number {fmt(value)}; expected a pair close to {describe(want)}.",
+                    feedback,
+                )
+            got = as_vector(value, 2, where)
+            length, got_length = (
+                float(np.hypot(*want)),
+                float(np.hypot(*got)),
+            )
             off_length = abs(got_length - length) / length
-            off_angle = angle_between(got, want) if got_length > 0 else 180.0
+            off_angle = (
+                angle_between(got, want) if got_length > 0 else 180.0
+            )
             if off_length > LENGTH_TOLERANCE or off_angle > ANGLE_TOLERANCE:
                 problems = []
                 if off_length > LENGTH_TOLERANCE:
-                    problems.append(f"length off by {off_length:.1%} (at most 2%)")
+                    problems.append(
+                        f"length off by {off_length:.1%} (at most 2%)"
+                    )
                 if off_angle > ANGLE_TOLERANCE:
-                    problems.append(f"direction off by {off_angle:.1f}° (at most 2°)")
-                raise WrongAnswer(f"{where}: expected about {describe(want)}, got {describe(got)}: "
-                                  f"{' and '.join(problems)}.", steepest_feedback(got, want, x, y))
-        return Verdict.passed(f"within 2% and 2° of ∇f for {len(cases)} function(s)")
+                    problems.append(
+                        f"direction off by {off_angle:.1f}° (at most 2°)"
+                    )
+                raise WrongAnswer(
+                    f"{where}: expected about {describe(want)}, got {describe(got)}: "
+                    f"{' and '.join(problems)}.",
+                    steepest_feedback(got, want, x, y),
+                )
+        return f"within 2% and 2° of ∇f for {len(cases)} function(s)"
 
-    calls = [Call("steepest_ascent", (fn, x, y)) for fn, x, y in cases]
+    calls = [call("steepest_ascent", fn, x, y) for fn, x, y in cases]
     return Test(name, calls, judge, points)
 
 
-def hidden_cases(rng: np.random.Generator, count: int) -> list[tuple[Fn, float, float]]:
+def hidden_cases(
+    rng: np.random.Generator, count: int
+) -> list[tuple[Fn, float, float]]:
     cases = []
     for index in rng.choice(len(HIDDEN), size=count, replace=False):
         expr, label = HIDDEN[index]
@@ -209,7 +320,8 @@ def hidden_cases(rng: np.random.Generator, count: int) -> list[tuple[Fn, float, 
             if (
                 np.hypot(*grad) >= 2.0
                 and largest_second_derivative(fn, x, y) <= 20.0
-                and angle_between(grad, grad[::-1]) >= 10.0  # a swap must show
+                and angle_between(grad, grad[::-1])
+                >= 10.0  # a swap must show
             ):
                 cases.append((fn, x, y))
                 break
@@ -220,7 +332,10 @@ def tests(rng: np.random.Generator) -> list[Test]:
     points = [(1.0, 1.0)]
     while len(points) < 6:
         x, y = _point(rng, -4.0, 4.0)
-        if x * x + y * y >= 1.0 and min(abs(x - 2), abs(y - 2), abs(x), abs(y)) >= 0.2:
+        if (
+            x * x + y * y >= 1.0
+            and min(abs(x - 2), abs(y - 2), abs(x), abs(y)) >= 0.2
+        ):
             points.append((x, y))
     lesson = [
         (Fn("x**2 + y**3", ("x", "y"), "x² + y³"), 2.0, 3.0),
@@ -228,7 +343,11 @@ def tests(rng: np.random.Generator) -> list[Test]:
     ]
     return [
         gradient_test(points),
-        steepest_test("steepest_ascent(f, x, y) on the lesson's functions", lesson),
-        steepest_test("steepest_ascent(f, x, y) on functions you have not seen",
-                      hidden_cases(rng, 4)),
+        steepest_test(
+            "steepest_ascent(f, x, y) on the lesson's functions", lesson
+        ),
+        steepest_test(
+            "steepest_ascent(f, x, y) on functions you have not seen",
+            hidden_cases(rng, 4),
+        ),
     ]

@@ -53,19 +53,40 @@ def plot_surface(n=41):
 
 def plot_gradient_field(n=21):
     """Unit arrows along ∇f = (2x, 3y²), coloured by the gradient's size |∇f|."""
-    xs = np.linspace(-10, 10, n)  # odd n: a point on the origin, where ∇f = 0
+    xs = np.linspace(
+        -10, 10, n
+    )  # odd n: a point on the origin, where ∇f = 0
     X, Y = np.meshgrid(xs, xs)
     GX, GY = gradient(X, Y)
     size = np.hypot(GX, GY)
-    safe = np.where(size > 0, size, 1.0)  # ∇f = 0 has no direction: no arrow
+    safe = np.where(
+        size > 0, size, 1.0
+    )  # ∇f = 0 has no direction: no arrow
     fig, ax = plt.subplots(figsize=(7, 6))
-    arrows = ax.quiver(X, Y, GX / safe, GY / safe, size, cmap="viridis",
-                       pivot="middle", angles="xy", scale_units="xy", scale=1.2,
-                       width=0.004)
+    arrows = ax.quiver(
+        X,
+        Y,
+        GX / safe,
+        GY / safe,
+        size,
+        cmap="viridis",
+        pivot="middle",
+        angles="xy",
+        scale_units="xy",
+        scale=1.2,
+        width=0.004,
+    )
     fig.colorbar(arrows, ax=ax, label="|∇f| (yellow: large, dark: small)")
-    ax.plot([2], [3], "o", markersize=14, markerfacecolor="none",
-            markeredgecolor="tab:red", markeredgewidth=2,
-            label="(2, 3), where ∇f = (4, 27): searched for below")
+    ax.plot(
+        [2],
+        [3],
+        "o",
+        markersize=14,
+        markerfacecolor="none",
+        markeredgecolor="tab:red",
+        markeredgewidth=2,
+        label="(2, 3), where ∇f = (4, 27): searched for below",
+    )
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.09), fontsize=9)
     ax.set_title("Direction of ∇f for f(x, y) = x² + y³:  ∇f = (2x, 3y²)")
     ax.set_xlabel("x")
@@ -77,16 +98,33 @@ def plot_gradient_field(n=21):
 def plot_rate_by_direction(angles, rates, exact_angle, exact_length):
     best = int(np.argmax(rates))
     fig, ax = plt.subplots(figsize=(8, 4.5))
-    ax.plot(angles, rates, color="tab:blue", label="rate of change, h = 0.0001")
+    ax.plot(
+        angles, rates, color="tab:blue", label="rate of change, h = 0.0001"
+    )
     ax.axhline(0, color="grey", linewidth=0.8)
-    ax.axvline(exact_angle, color="tab:green", linestyle="--",
-               label=f"direction of ∇f = (4, 27): {exact_angle:.2f}°")
-    ax.plot([angles[best]], [rates[best]], "o", color="tab:red",
-            label=f"largest rate {rates[best]:.3f} at {angles[best]:.1f}°")
-    ax.axhline(exact_length, color="tab:orange", linestyle=":",
-               label=f"|∇f| = {exact_length:.3f}")
+    ax.axvline(
+        exact_angle,
+        color="tab:green",
+        linestyle="--",
+        label=f"direction of ∇f = (4, 27): {exact_angle:.2f}°",
+    )
+    ax.plot(
+        [angles[best]],
+        [rates[best]],
+        "o",
+        color="tab:red",
+        label=f"largest rate {rates[best]:.3f} at {angles[best]:.1f}°",
+    )
+    ax.axhline(
+        exact_length,
+        color="tab:orange",
+        linestyle=":",
+        label=f"|∇f| = {exact_length:.3f}",
+    )
     ax.set_title("Rate of change of f at (2, 3) in each direction")
-    ax.set_xlabel("direction θ (degrees from the +x axis, counter-clockwise)")
+    ax.set_xlabel(
+        "direction θ (degrees from the +x axis, counter-clockwise)"
+    )
     ax.set_ylabel("rate of change")
     ax.set_xticks(range(0, 361, 45))
     ax.legend(loc="lower left", fontsize=9)
@@ -97,35 +135,64 @@ def run(ctx):
     ctx.console.print("f(x, y) = x² + y³, so ∂f/∂x = 2x and ∂f/∂y = 3y².")
     ctx.save(plot_surface(), "surface")
     ctx.save(plot_gradient_field(), "gradient-field")
-    ctx.console.print("The arrows are ∇f = (2x, 3y²) of this f. (The original course drew "
-                      "(2x, 2y) here: the field of x² + y², another function.)")
+    ctx.console.print(
+        "The arrows are ∇f = (2x, 3y²) of this f. (The original course drew "
+        "(2x, 2y) here: the field of x² + y², another function.)"
+    )
 
     x, y = 2.0, 3.0
     exact = gradient(x, y)
     length = float(np.hypot(*exact))
     exact_angle = float(np.degrees(np.arctan2(exact[1], exact[0])))
-    ctx.console.print("\nAt (2, 3): directions every 0.1°, h = 0.0001. Angles are "
-                      "measured from the +x axis, counter-clockwise.")
+    ctx.console.print(
+        "\nAt (2, 3): directions every 0.1°, h = 0.0001. Angles are "
+        "measured from the +x axis, counter-clockwise."
+    )
     angle, rate, found = steepest_ascent(f, x, y)
-    ctx.record("search_angle", float(angle), "direction of fastest increase",
-               f"{angle:.1f}° from +x  =  {90 - angle:.1f}° from +y")
-    ctx.record("search_rate", float(rate), "largest rate of change", f"{rate:.4f}")
-    ctx.record("search_gradient", found.tolist(), "gradient estimate = rate × direction",
-               f"({found[0]:.3f}, {found[1]:.3f})")
-    ctx.record("exact_gradient", exact.tolist(), "exact gradient (2x, 3y²)",
-               f"({exact[0]:g}, {exact[1]:g})")
-    ctx.record("exact_length", length, "its length √(4² + 27²)", f"{length:.3f}")
-    ctx.record("exact_angle", exact_angle, "its direction",
-               f"{exact_angle:.2f}° from +x  =  {90 - exact_angle:.2f}° from +y")
+    ctx.record(
+        "search_angle",
+        float(angle),
+        "direction of fastest increase",
+        f"{angle:.1f}° from +x  =  {90 - angle:.1f}° from +y",
+    )
+    ctx.record(
+        "search_rate", float(rate), "largest rate of change", f"{rate:.4f}"
+    )
+    ctx.record(
+        "search_gradient",
+        found.tolist(),
+        "gradient estimate = rate × direction",
+        f"({found[0]:.3f}, {found[1]:.3f})",
+    )
+    ctx.record(
+        "exact_gradient",
+        exact.tolist(),
+        "exact gradient (2x, 3y²)",
+        f"({exact[0]:g}, {exact[1]:g})",
+    )
+    ctx.record(
+        "exact_length", length, "its length √(4² + 27²)", f"{length:.3f}"
+    )
+    ctx.record(
+        "exact_angle",
+        exact_angle,
+        "its direction",
+        f"{exact_angle:.2f}° from +x  =  {90 - exact_angle:.2f}° from +y",
+    )
 
     angles = np.arange(0.0, 360.0, 0.1)
     rates = rates_by_direction(f, x, y, angles)
-    ctx.save(plot_rate_by_direction(angles, rates, exact_angle, length), "rate-by-direction")
-    ctx.console.print("The original course measured angles from the +y axis: it printed "
-                      "8.4° and about (3.987, 27.003), the same arrow as above.")
+    ctx.save(
+        plot_rate_by_direction(angles, rates, exact_angle, length),
+        "rate-by-direction",
+    )
+    ctx.console.print(
+        "The original course measured angles from the +y axis: it printed "
+        "8.4° and about (3.987, 27.003), the same arrow as above."
+    )
 
 
 if __name__ == "__main__":
-    from calccourse.demo import run_standalone
+    from calccourse.author import run_standalone
 
     run_standalone(run, 3)

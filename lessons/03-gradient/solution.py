@@ -20,11 +20,18 @@ def steepest_ascent(f, x, y, step_deg=0.1, h=0.0001):
     theta = np.radians(np.arange(0.0, 360.0, step_deg))
     rates = (f(x + h * np.cos(theta), y + h * np.sin(theta)) - f(x, y)) / h
     best = int(np.argmax(rates))
-    return (rates[best] * np.cos(theta[best]), rates[best] * np.sin(theta[best]))
+    return (
+        rates[best] * np.cos(theta[best]),
+        rates[best] * np.sin(theta[best]),
+    )
 
 
 if __name__ == "__main__":
     print("exact gradient at (1, 1):", gradient(1.0, 1.0))
     found = steepest_ascent(lambda x, y: x**2 + y**2, 1.0, 1.0)
-    print(f"found by searching directions: ({found[0]:.5f}, {found[1]:.5f})")
-    print(f"its length, the fastest rate: {np.hypot(*found):.5f}  (2√2 = {2 * np.sqrt(2):.5f})")
+    print(
+        f"found by searching directions: ({found[0]:.5f}, {found[1]:.5f})"
+    )
+    print(
+        f"its length, the fastest rate: {np.hypot(*found):.5f}  (2√2 = {2 * np.sqrt(2):.5f})"
+    )

@@ -4,6 +4,7 @@ The answer's `jacobian` (SymPy expressions or a function) is evaluated inside th
 process by probes.jacobian, which sends back plain numbers only; here they are compared
 with the exact Jacobian at the spot value of the course and at random values of all eight
 symbols, and a wrong answer is matched against the common mistakes at the same values.
+Each point is a call of its own, so the time limit is per evaluation, as for every lesson.
 """
 
 from __future__ import annotations
@@ -12,12 +13,27 @@ import math
 from typing import Any
 
 import numpy as np
-
-from calccourse.checks import KnownMistake, close, fmt, recognise
-from calccourse.grading import Call, Outcome, Test, Verdict, WrongAnswer
+from calccourse.author import (
+    KnownMistake,
+    Test,
+    WrongAnswer,
+    close,
+    fmt,
+    probe,
+    recognise,
+)
 
 NAMES = ("x", "y", "p", "q", "r", "s", "t", "u")
-SPOT = {"x": 0.3, "y": -0.4, "p": 1.0, "q": 2.0, "r": -1.0, "s": 0.5, "t": 3.0, "u": -2.0}
+SPOT = {
+    "x": 0.3,
+    "y": -0.4,
+    "p": 1.0,
+    "q": 2.0,
+    "r": -1.0,
+    "s": 0.5,
+    "t": 3.0,
+    "u": -2.0,
+}
 RTOL = ATOL = 1e-6
 
 
@@ -26,13 +42,23 @@ def sigma(z: float) -> float:
 
 
 def _coefficients(point: dict[str, float]) -> list[tuple[float, float]]:
-    return [(point["p"], point["q"]), (point["r"], point["s"]), (point["t"], point["u"])]
+    return [
+        (point["p"], point["q"]),
+        (point["r"], point["s"]),
+        (point["t"], point["u"]),
+    ]
 
 
 def _rows(point: dict[str, float], entry: Any) -> np.ndarray:
     """A 3 × 2 matrix whose row i is entry(a, b, σᵢ) for the row's coefficients (a, b)."""
     x, y = point["x"], point["y"]
-    return np.array([entry(a, b, sigma(a * x + b * y)) for a, b in _coefficients(point)], float)
+    return np.array(
+        [
+            entry(a, b, sigma(a * x + b * y))
+            for a, b in _coefficients(point)
+        ],
+        float,
+    )
 
 
 def exact(point: dict[str, float]) -> np.ndarray:
@@ -92,8 +118,9 @@ TRANSPOSED = (
 
 
 def describe(point: dict[str, float]) -> str:
-    return f"(x, y) = ({fmt(point['x'])}, {fmt(point['y'])}), p..u = " + ", ".join(
-        fmt(point[name]) for name in NAMES[2:]
+    return (
+        f"(x, y) = ({fmt(point['x'])}, {fmt(point['y'])}), p..u = "
+        + ", ".join(fmt(point[name]) for name in NAMES[2:])
     )
 
 
@@ -103,83 +130,154 @@ def as_matrix(value: Any, point: dict[str, float]) -> np.ndarray:
     try:
         array = np.array(value, dtype=float)
     except (TypeError, ValueError):
-        raise WrongAnswer(f"{where} is {fmt(value)}, which is not a 3 × 2 matrix of numbers.") from None
+        raise WrongAnswer(
+            f"{where} is {fmt(value)}, which is not a 3 × 2 matrix of numbers."
+        ) from None
     while array.ndim > 2 and 1 in array.shape:
         array = array.squeeze(axis=array.shape.index(1))
     if array.shape == (2, 3):
         if np.allclose(array, exact(point).T, rtol=RTOL, atol=ATOL):
-            raise WrongAnswer(f"{where} has shape 2 × 3; expected 3 × 2 (3 outputs, 2 inputs).", TRANSPOSED)
+            raise WrongAnswer(
+                f"{where} has shape 2 × 3; expected 3 × 2 (3 outputs, 2 inputs).",
+                TRANSPOSED,
+            )
         raise WrongAnswer(
             f"{where} has shape 2 × 3; expected 3 × 2: one row per output σ₁, σ₂, σ₃, "
             "one column per input x, y."
         )
     if array.shape != (3, 2):
-        flat = " (a flat list: give 3 rows of 2)" if array.shape == (6,) else ""
+        flat = (
+            " (a flat list: give 3 rows of 2)"
+            if array.shape == (6,)
+            else ""
+        )
         raise WrongAnswer(
             f"{where} has shape {' × '.join(map(str, array.shape)) or 'scalar'}{flat}; "
             "expected 3 × 2: one row per output σ₁, σ₂, σ₃, one column per input x, y."
         )
     if not np.all(np.isfinite(array)):
-        raise WrongAnswer(f"{where} is {fmt(array)}: not every entry is a finite real number.")
+        raise WrongAnswer(
+            f"{where} is {fmt(array)}: not every entry is a finite real number."
+        )
     return array
 
 
-def judge_jacobian(outcome: Outcome, points: list[dict[str, float]], spot: bool) -> Verdict:
-    data = outcome.value
-    if not isinstance(data, dict):
-        return Verdict.failed(f"jacobian could not be evaluated (got {fmt(data)}).")
-    if "problem" in data:
-        return Verdict.failed(str(data["problem"]))
-    values = data.get("values")
-    if not isinstance(values, list) or len(values) != len(points):
-        return Verdict.failed("jacobian could not be evaluated at every point.")
-    got = [as_matrix(value, point) for value, point in zip(values, points)]
+def evaluated(
+    values: list[Any], count: int
+) -> tuple[list[Any], str | None]:
+    """The matrices the probe sent back, one per point, and the kind of answer."""
+    matrices, kind = [], None
+    for data in values:
+        if not isinstance(data, dict):
+            raise WrongAnswer(
+                f"jacobian could not be evaluated (got {fmt(data)})."
+            )
+        if "problem" in data:
+            raise WrongAnswer(str(data["problem"]))
+        got = data.get("values")
+        if not isinstance(got, list) or len(got) != 1:
+            raise WrongAnswer(
+                "jacobian could not be evaluated at every point."
+            )
+        matrices.append(got[0])
+        kind = data.get("kind")
+    if len(matrices) != count:
+        raise WrongAnswer("jacobian could not be evaluated at every point.")
+    return matrices, kind
+
+
+def judge_jacobian(
+    values: list[Any], points: list[dict[str, float]], spot: bool
+) -> str:
+    matrices, kind = evaluated(values, len(points))
+    got = [
+        as_matrix(value, point) for value, point in zip(matrices, points)
+    ]
     want = [exact(point) for point in points]
     if close(got, want, RTOL, ATOL):
-        form = "your matrix matches" if data.get("kind") == "expressions" else "your function's values match"
-        where = "the spot value" if spot else f"{len(points)} random values of x, y, p, …, u"
-        return Verdict.passed(f"{form} the Jacobian at {where}")
+        form = (
+            "your matrix matches"
+            if kind == "expressions"
+            else "your function's values match"
+        )
+        where = (
+            "the spot value"
+            if spot
+            else f"{len(points)} random values of x, y, p, …, u"
+        )
+        return f"{form} the Jacobian at {where}"
     mistakes = MISTAKES if not spot else MISTAKES[:-1]
-    feedback = recognise(got, [(point,) for point in points], mistakes, RTOL, ATOL)
-    if feedback is None and not spot and len(got) > 1 and all(np.allclose(g, got[0]) for g in got):
+    feedback = recognise(
+        got, [(point,) for point in points], mistakes, RTOL, ATOL
+    )
+    if (
+        feedback is None
+        and not spot
+        and len(got) > 1
+        and all(np.allclose(g, got[0]) for g in got)
+    ):
         feedback = (
             "Your jacobian gives the same numbers at every point: it must depend on x, y and "
             "p, …, u, not hold the numbers of one point."
         )
     if feedback is None and close(np.abs(got), np.abs(want), RTOL, ATOL):
         feedback = "The sizes are right but some signs are not: check the signs in σ and in the exponent."
-    errors = [float(np.max(np.abs(g - w) - ATOL - RTOL * np.abs(w))) for g, w in zip(got, want)]
+    errors = [
+        float(np.max(np.abs(g - w) - ATOL - RTOL * np.abs(w)))
+        for g, w in zip(got, want)
+    ]
     worst = int(np.argmax(errors))
     point = points[worst]
-    if data.get("kind") == "function":
-        where = "jacobian(" + ", ".join(fmt(point[name]) for name in NAMES) + ") returned"
+    if kind == "function":
+        where = (
+            "jacobian("
+            + ", ".join(fmt(point[name]) for name in NAMES)
+            + ") returned"
+        )
     else:
         where = f"your jacobian at {describe(point)} is"
-    return Verdict.failed(f"{where} {fmt(got[worst])}; expected {fmt(np.round(want[worst], 6))}", feedback)
+    raise WrongAnswer(
+        f"{where} {fmt(got[worst])}; expected {fmt(np.round(want[worst], 6))}",
+        feedback,
+    )
 
 
-def random_points(rng: np.random.Generator, count: int) -> list[dict[str, float]]:
+def random_points(
+    rng: np.random.Generator, count: int
+) -> list[dict[str, float]]:
     """Random x, y in [−1, 1] and coefficients in ±[0.3, 2], so σ′ stays well above 0."""
     points = []
     for _ in range(count):
-        point = {"x": float(rng.uniform(-1, 1)), "y": float(rng.uniform(-1, 1))}
+        point = {
+            "x": float(rng.uniform(-1, 1)),
+            "y": float(rng.uniform(-1, 1)),
+        }
         for name in NAMES[2:]:
             point[name] = float(rng.choice([-1, 1]) * rng.uniform(0.3, 2.0))
         points.append(point)
     return points
 
 
-def jacobian_test(name: str, points: list[dict[str, float]], spot: bool, score: float) -> Test:
+def jacobian_test(
+    name: str, points: list[dict[str, float]], spot: bool, score: float
+) -> Test:
     return Test(
         name,
-        [Call("jacobian", (points,), kind="probe", about="jacobian")],
-        lambda outcomes: judge_jacobian(outcomes[0], points, spot),
+        [probe("jacobian", [point], reads="jacobian") for point in points],
+        lambda values: judge_jacobian(values, points, spot),
         score,
     )
 
 
 def tests(rng: np.random.Generator) -> list[Test]:
     return [
-        jacobian_test("jacobian at the exercise's spot value", [dict(SPOT)], True, 1.0),
-        jacobian_test("jacobian at random values of x, y, p, …, u", random_points(rng, 7), False, 2.0),
+        jacobian_test(
+            "jacobian at the exercise's spot value", [dict(SPOT)], True, 1.0
+        ),
+        jacobian_test(
+            "jacobian at random values of x, y, p, …, u",
+            random_points(rng, 7),
+            False,
+            2.0,
+        ),
     ]

@@ -34,7 +34,10 @@ def grid_lines(x0, y0, half, lines=5, samples=60):
 
     Lines of constant y are blue, lines of constant x red, so their images can be told apart.
     """
-    steps, fine = np.linspace(-half, half, lines), np.linspace(-half, half, samples)
+    steps, fine = (
+        np.linspace(-half, half, lines),
+        np.linspace(-half, half, samples),
+    )
     for offset in steps:
         yield x0 + fine, y0 + np.full_like(fine, offset), "tab:blue"
         yield x0 + np.full_like(fine, offset), y0 + fine, "tab:red"
@@ -45,10 +48,17 @@ def draw_images(ax, x0, y0, half):
     J, centre = jacobian(x0, y0), f(x0, y0)
     for xs, ys, colour in grid_lines(x0, y0, half):
         ax.plot(*f(xs, ys), color=colour, lw=1.4)
-        ax.plot(*(centre[:, None] + J @ np.vstack([xs - x0, ys - y0])), color=colour, lw=1.0, ls="--")
+        ax.plot(
+            *(centre[:, None] + J @ np.vstack([xs - x0, ys - y0])),
+            color=colour,
+            lw=1.0,
+            ls="--",
+        )
     ax.plot(*centre, "ko")
     ax.plot([], [], color="black", lw=1.4, label="f(grid)")
-    ax.plot([], [], color="black", lw=1.0, ls="--", label="f(p) + J·(grid − p)")
+    ax.plot(
+        [], [], color="black", lw=1.0, ls="--", label="f(p) + J·(grid − p)"
+    )
     ax.set_title(f"Their images, grid of side {2 * half:g}")
     ax.set_xlabel("first output 2xy")
     ax.set_ylabel("second output x²y")
@@ -67,7 +77,12 @@ def plot_linear_map(x0, y0, half=0.3, zoom=0.1):
         for xs, ys, colour in grid_lines(x0, y0, half_side):
             left.plot(xs, ys, color=colour, lw=width)
     left.plot([x0], [y0], "ko")
-    left.annotate(f"p = ({x0:g}, {y0:g})", (x0, y0), textcoords="offset points", xytext=(6, 6))
+    left.annotate(
+        f"p = ({x0:g}, {y0:g})",
+        (x0, y0),
+        textcoords="offset points",
+        xytext=(6, 6),
+    )
     left.set_aspect("equal")
     left.set_title(
         f"Inputs: grids of side {2 * half:g} and {2 * zoom:g} around p\n(blue: y constant, red: x constant)"
@@ -90,10 +105,22 @@ def plot_linear_map(x0, y0, half=0.3, zoom=0.1):
 def run(ctx):
     f_sym, J_sym, _ = symbolic_jacobian()
     plain = ctx.console.color_system is None or not ctx.console.is_terminal
-    ctx.console.print("f(x, y) = (2xy, x²y) as a SymPy column:", highlight=False)
-    ctx.console.print(sympy.pretty(f_sym, use_unicode=not plain), markup=False, highlight=False)
-    ctx.console.print("\nf.jacobian([x, y]):", markup=False, highlight=False)
-    ctx.console.print(sympy.pretty(J_sym, use_unicode=not plain), markup=False, highlight=False)
+    ctx.console.print(
+        "f(x, y) = (2xy, x²y) as a SymPy column:", highlight=False
+    )
+    ctx.console.print(
+        sympy.pretty(f_sym, use_unicode=not plain),
+        markup=False,
+        highlight=False,
+    )
+    ctx.console.print(
+        "\nf.jacobian([x, y]):", markup=False, highlight=False
+    )
+    ctx.console.print(
+        sympy.pretty(J_sym, use_unicode=not plain),
+        markup=False,
+        highlight=False,
+    )
     ctx.record(
         "jacobian",
         [[str(entry) for entry in row] for row in J_sym.tolist()],
@@ -104,22 +131,38 @@ def run(ctx):
     x0, y0 = 1.5, -0.5
     exact = jacobian(x0, y0)
     numeric = finite_difference_jacobian(f, x0, y0)
-    ctx.console.print(f"\nCheck at (x, y) = ({x0}, {y0}) with central differences, h = 1e-6:")
+    ctx.console.print(
+        f"\nCheck at (x, y) = ({x0}, {y0}) with central differences, h = 1e-6:"
+    )
     names = [["∂(2xy)/∂x", "∂(2xy)/∂y"], ["∂(x²y)/∂x", "∂(x²y)/∂y"]]
     ctx.table(
         "",
         ["entry", "formula", "finite difference"],
-        [(names[i][j], f"{exact[i, j]:.6f}", f"{numeric[i, j]:.6f}") for i in range(2) for j in range(2)],
+        [
+            (names[i][j], f"{exact[i, j]:.6f}", f"{numeric[i, j]:.6f}")
+            for i in range(2)
+            for j in range(2)
+        ],
     )
     gap = float(np.max(np.abs(exact - numeric)))
     ctx.record("check_point", [x0, y0], "point")
-    ctx.record("exact_at_point", exact.tolist(), "J from the formula", str(exact.tolist()))
-    ctx.record("max_gap", gap, "largest gap, formula − finite differences", f"{gap:.1e}")
+    ctx.record(
+        "exact_at_point",
+        exact.tolist(),
+        "J from the formula",
+        str(exact.tolist()),
+    )
+    ctx.record(
+        "max_gap",
+        gap,
+        "largest gap, formula − finite differences",
+        f"{gap:.1e}",
+    )
 
     ctx.save(plot_linear_map(1.0, 0.5), "linear-map")
 
 
 if __name__ == "__main__":
-    from calccourse.demo import run_standalone
+    from calccourse.author import run_standalone
 
     run_standalone(run, 4)

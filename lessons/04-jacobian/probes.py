@@ -32,11 +32,20 @@ def jacobian(answer: Any, points: list[dict[str, float]]) -> dict[str, Any]:
     value = vars(answer)["jacobian"]
     try:
         if callable(value):  # a function, a lambdify'd one, a sympy.Lambda
-            results = [value(*(float(point[name]) for name in NAMES)) for point in points]
-            values = [_numbers(result, _call_label(point)) for result, point in zip(results, points)]
+            results = [
+                value(*(float(point[name]) for name in NAMES))
+                for point in points
+            ]
+            values = [
+                _numbers(result, _call_label(point))
+                for result, point in zip(results, points)
+            ]
             return {"kind": "function", "values": values}
         if _is_expressions(value):
-            return {"kind": "expressions", "values": _evaluate_expressions(value, points)}
+            return {
+                "kind": "expressions",
+                "values": _evaluate_expressions(value, points),
+            }
     except Problem as problem:
         return {"problem": str(problem)}
     return {
@@ -46,7 +55,11 @@ def jacobian(answer: Any, points: list[dict[str, float]]) -> dict[str, Any]:
 
 
 def _call_label(point: dict[str, float]) -> str:
-    return "jacobian(" + ", ".join(f"{point[name]:.6g}" for name in NAMES) + ")"
+    return (
+        "jacobian("
+        + ", ".join(f"{point[name]:.6g}" for name in NAMES)
+        + ")"
+    )
 
 
 def _kind(value: Any) -> str:
@@ -57,24 +70,36 @@ def _kind(value: Any) -> str:
 def _is_sympy(value: Any) -> bool:
     """A SymPy expression, matrix or array (SymPy is only imported if the answer did)."""
     sympy = sys.modules.get("sympy")
-    return sympy is not None and isinstance(value, (sympy.Basic, sympy.MatrixBase, sympy.NDimArray))
+    return sympy is not None and isinstance(
+        value, (sympy.Basic, sympy.MatrixBase, sympy.NDimArray)
+    )
 
 
 def _is_numpy(value: Any) -> bool:
-    return (getattr(type(value), "__module__", None) or "").split(".")[0] == "numpy"
+    return (getattr(type(value), "__module__", None) or "").split(".")[
+        0
+    ] == "numpy"
 
 
 def _is_expressions(value: Any) -> bool:
     """A SymPy object, an array, or a list/tuple: the expression form (not a function)."""
-    return _is_sympy(value) or isinstance(value, (list, tuple)) or _is_numpy(value)
+    return (
+        _is_sympy(value)
+        or isinstance(value, (list, tuple))
+        or _is_numpy(value)
+    )
 
 
 def _nested(value: Any, depth: int = 0) -> Any:
     """Nested Python lists of the elements (SymPy matrices and arrays, NumPy arrays, tuples)."""
     if depth > 4:
-        raise Problem("`jacobian` is nested too deeply; expected a 3 × 2 matrix.")
+        raise Problem(
+            "`jacobian` is nested too deeply; expected a 3 × 2 matrix."
+        )
     if hasattr(value, "tolist") and (_is_sympy(value) or _is_numpy(value)):
-        if getattr(value, "shape", None) == ():  # a NumPy 0-d array or scalar
+        if (
+            getattr(value, "shape", None) == ()
+        ):  # a NumPy 0-d array or scalar
             return value.item() if hasattr(value, "item") else value
         value = value.tolist()
     if isinstance(value, (list, tuple)):
@@ -88,7 +113,9 @@ def _leaves(nested: Any) -> list[Any]:
     return [nested]
 
 
-def _evaluate_expressions(value: Any, points: list[dict[str, float]]) -> list[Any]:
+def _evaluate_expressions(
+    value: Any, points: list[dict[str, float]]
+) -> list[Any]:
     import sympy
     from sympy.core.function import AppliedUndef
 
@@ -101,26 +128,50 @@ def _evaluate_expressions(value: Any, points: list[dict[str, float]]) -> list[An
                 "(x, y = sympy.symbols('x y')), not text."
             )
         if isinstance(leaf, bool) or not (
-            _is_sympy(leaf) or isinstance(leaf, (int, float)) or _is_numpy(leaf)
+            _is_sympy(leaf)
+            or isinstance(leaf, (int, float))
+            or _is_numpy(leaf)
         ):
-            raise Problem(f"`jacobian` holds {_kind(leaf)}; expected SymPy expressions or numbers.")
-        if _is_sympy(leaf) and not isinstance(leaf, sympy.Basic):  # a matrix inside a matrix
-            raise Problem(f"`jacobian` holds {_kind(leaf)}; expected SymPy expressions or numbers.")
+            raise Problem(
+                f"`jacobian` holds {_kind(leaf)}; expected SymPy expressions or numbers."
+            )
+        if _is_sympy(leaf) and not isinstance(
+            leaf, sympy.Basic
+        ):  # a matrix inside a matrix
+            raise Problem(
+                f"`jacobian` holds {_kind(leaf)}; expected SymPy expressions or numbers."
+            )
         if id(leaf) not in elements:
-            expression = leaf.doit() if isinstance(leaf, sympy.Basic) else leaf
+            expression = (
+                leaf.doit() if isinstance(leaf, sympy.Basic) else leaf
+            )
             if isinstance(expression, sympy.Basic):
-                undefined = sorted({str(f.func) for f in expression.atoms(AppliedUndef)})
+                undefined = sorted(
+                    {str(f.func) for f in expression.atoms(AppliedUndef)}
+                )
                 if undefined:
                     raise Problem(
                         f"`jacobian` uses the undefined function {', '.join(undefined)}: SymPy cannot "
                         "evaluate it. Write σ out, e.g. sigma = lambda z: 1 / (1 + sympy.exp(-z))."
                     )
                 unknown = sorted(
-                    {s.name for s in expression.free_symbols if getattr(s, "name", None) not in NAMES}
-                    | {str(s) for s in expression.free_symbols if not hasattr(s, "name")}
+                    {
+                        s.name
+                        for s in expression.free_symbols
+                        if getattr(s, "name", None) not in NAMES
+                    }
+                    | {
+                        str(s)
+                        for s in expression.free_symbols
+                        if not hasattr(s, "name")
+                    }
                 )
                 if unknown:
-                    extra = " (for Euler's number e^z use sympy.exp(z))" if "e" in unknown else ""
+                    extra = (
+                        " (for Euler's number e^z use sympy.exp(z))"
+                        if "e" in unknown
+                        else ""
+                    )
                     raise Problem(
                         f"`jacobian` uses the symbol {', '.join(unknown)}, which is none of {LISTED}{extra}."
                     )
@@ -131,7 +182,10 @@ def _evaluate_expressions(value: Any, points: list[dict[str, float]]) -> list[An
             return [evaluate(item, point) for item in node]
         expression = elements[id(node)]
         if isinstance(expression, sympy.Basic):
-            values = {s: sympy.Float(point[s.name], 30) for s in expression.free_symbols}
+            values = {
+                s: sympy.Float(point[s.name], 30)
+                for s in expression.free_symbols
+            }
             try:
                 number = complex(expression.xreplace(values).evalf(30))
             except (TypeError, ValueError):
@@ -158,19 +212,28 @@ def _numbers(result: Any, label: str) -> Any:
         if isinstance(node, list):
             return [convert(item) for item in node]
         if isinstance(node, bool) or node is None or isinstance(node, str):
-            raise Problem(f"{label} returned {_kind(result)}; expected a 3 × 2 array of numbers.")
+            raise Problem(
+                f"{label} returned {_kind(result)}; expected a 3 × 2 array of numbers."
+            )
         if getattr(node, "free_symbols", None):
             names = ", ".join(sorted(str(s) for s in node.free_symbols))
             raise Problem(
                 f"{label} returned the expression {str(node)[:80]} in {names}, not a number. A "
                 "function must return numbers; or set jacobian to the SymPy Matrix itself."
             )
-        if isinstance(node, complex) or getattr(getattr(node, "dtype", None), "kind", "") == "c":
-            raise Problem(f"{label} returned the complex number {node!r:.60}; expected real numbers.")
+        if (
+            isinstance(node, complex)
+            or getattr(getattr(node, "dtype", None), "kind", "") == "c"
+        ):
+            raise Problem(
+                f"{label} returned the complex number {node!r:.60}; expected real numbers."
+            )
         try:
             number = float(node)
         except (TypeError, ValueError, OverflowError):
-            raise Problem(f"{label} returned {_kind(result)}; expected a 3 × 2 array of numbers.") from None
+            raise Problem(
+                f"{label} returned {_kind(result)}; expected a 3 × 2 array of numbers."
+            ) from None
         return _finite(number)
 
     return convert(nested)

@@ -13,7 +13,9 @@ def sigma(z):
     return 1 / (1 + sp.exp(-z))
 
 
-f = sp.Matrix([sigma(p * x + q * y), sigma(r * x + s * y), sigma(t * x + u * y)])
+f = sp.Matrix(
+    [sigma(p * x + q * y), sigma(r * x + s * y), sigma(t * x + u * y)]
+)
 
 # Row i: the partial derivatives of output i by x and by y (3 outputs, 2 inputs: 3 × 2).
 jacobian = f.jacobian([x, y])
@@ -22,9 +24,15 @@ jacobian = f.jacobian([x, y])
 if __name__ == "__main__":
     # By hand: σ′(z) = σ(z)(1 − σ(z)), times the inner derivative (p or q, r or s, t or u).
     by_hand = sp.Matrix(
-        [[a * sg * (1 - sg), b * sg * (1 - sg)] for (a, b), sg in zip([(p, q), (r, s), (t, u)], f)]
+        [
+            [a * sg * (1 - sg), b * sg * (1 - sg)]
+            for (a, b), sg in zip([(p, q), (r, s), (t, u)], f)
+        ]
     )
-    print("SymPy equals the hand-made matrix:", sp.simplify(jacobian - by_hand) == sp.zeros(3, 2))
+    print(
+        "SymPy equals the hand-made matrix:",
+        sp.simplify(jacobian - by_hand) == sp.zeros(3, 2),
+    )
     spot = {p: 1, q: 2, r: -1, s: 0.5, t: 3, u: -2, x: 0.3, y: -0.4}
     for row in jacobian.subs(spot).tolist():
         print("  ".join(f"{float(value):10.6f}" for value in row))

@@ -10,22 +10,38 @@ the common mistakes at the same inputs to say which one it probably is.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
-
-from calccourse.checks import as_number, as_vector, close, fmt
-from calccourse.grading import Call, Fn, Outcome, Test, Verdict, WrongAnswer
+from calccourse.author import (
+    Fn,
+    Test,
+    WrongAnswer,
+    as_number,
+    as_vector,
+    call,
+    close,
+    fmt,
+    value,
+)
 
 # An activation: the derivative handed to the answer (an Fn of z), and g itself,
 # which only the checker uses (to recognise g′(a), and to test the references).
-ACTIVATIONS = {
+ACTIVATIONS: dict[str, tuple[Fn, Callable[[Any], Any]]] = {
     "sigmoid": (
         Fn("1/(1+np.exp(-z))*(1-1/(1+np.exp(-z)))", ("z",), "sigmoid′"),
         lambda z: 1 / (1 + np.exp(-z)),
     ),
     "tanh": (Fn("1-np.tanh(z)**2", ("z",), "tanh′"), np.tanh),
-    "relu": (Fn("np.where(z>0,1.0,0.0)", ("z",), "ReLU′"), lambda z: np.maximum(z, 0.0)),
-    "softplus": (Fn("1/(1+np.exp(-z))", ("z",), "softplus′"), lambda z: np.log1p(np.exp(z))),
+    "relu": (
+        Fn("np.where(z>0,1.0,0.0)", ("z",), "ReLU′"),
+        lambda z: np.maximum(z, 0.0),
+    ),
+    "softplus": (
+        Fn("1/(1+np.exp(-z))", ("z",), "softplus′"),
+        lambda z: np.log1p(np.exp(z)),
+    ),
     "elu": (
         Fn("np.where(z>0,1.0,np.exp(z))", ("z",), "ELU′"),
         lambda z: np.where(z > 0, z, np.exp(np.minimum(z, 0.0)) - 1),
@@ -63,13 +79,21 @@ FEEDBACK_OUTER = (
 )
 
 BONUS_NAMES = ("HIDDEN_LAYERS", "LEARNING_RATE", "EPOCHS")
-MAX_EPOCHS, MAX_SIZE, MAX_LAYERS, TIME_BUDGET, BONUS_ACCURACY = 5000, 32, 4, 10.0, 0.90
+MAX_EPOCHS, MAX_SIZE, MAX_LAYERS, TIME_BUDGET, BONUS_ACCURACY = (
+    5000,
+    32,
+    4,
+    10.0,
+    0.90,
+)
 
 
 class Layer:
     """A random layer: W, b, an input x, an upstream gradient da, an activation."""
 
-    def __init__(self, rng: np.random.Generator, n: int, m: int, activation: str) -> None:
+    def __init__(
+        self, rng: np.random.Generator, n: int, m: int, activation: str
+    ) -> None:
         self.activation = activation
         self.g_prime, self.g = ACTIVATIONS[activation]
         while True:
@@ -80,8 +104,12 @@ class Layer:
             z = self.z
             # Keep away from ReLU's kink and make both of its branches show; da ≠ 0
             # everywhere, so that an answer's dz = db can be divided by it.
-            kink_free = np.all(np.abs(z) > 0.1) and (z > 0).any() and (z < 0).any()
-            if np.all(np.abs(self.da) > 0.1) and (activation != "relu" or kink_free):
+            kink_free = (
+                np.all(np.abs(z) > 0.1) and (z > 0).any() and (z < 0).any()
+            )
+            if np.all(np.abs(self.da) > 0.1) and (
+                activation != "relu" or kink_free
+            ):
                 break
 
     @property
@@ -96,22 +124,29 @@ class Layer:
     # the Jacobian is diag(d)·Wᵀ and dz = da ⊙ d.
     def scaling(self, kind: str = "right") -> np.ndarray:
         z = self.z
-        return {
+        at: dict[str, Callable[[], np.ndarray]] = {
             "right": lambda: self.g_prime(z),
             "no g′": lambda: np.ones_like(z),
             "g′(a)": lambda: self.g_prime(self.g(z)),
             "no b": lambda: self.g_prime(self.x @ self.W),
-        }[kind]() * np.ones_like(z)
+        }
+        return at[kind]() * np.ones_like(z)
 
     def jacobian(self, kind: str = "right") -> np.ndarray:
         return self.scaling(kind)[:, None] * self.W.T
 
-    def backward(self, kind: str = "right") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def backward(
+        self, kind: str = "right"
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         dz = self.da * self.scaling(kind)
         return np.outer(self.x, dz), dz, self.W @ dz
 
 
-SCALING_FEEDBACK = {"no g′": FEEDBACK_NO_G, "g′(a)": FEEDBACK_G_OF_A, "no b": FEEDBACK_NO_B}
+SCALING_FEEDBACK = {
+    "no g′": FEEDBACK_NO_G,
+    "g′(a)": FEEDBACK_G_OF_A,
+    "no b": FEEDBACK_NO_B,
+}
 
 
 def random_layers(rng: np.random.Generator) -> list[Layer]:
@@ -139,17 +174,27 @@ def matrix(value: object, shape: tuple[int, int], where: str) -> np.ndarray:
         raise WrongAnswer(f"{where} returned None: is a `return` missing?")
     got = shape_of(value)
     if got is None:
-        raise WrongAnswer(f"{where} returned {fmt(value)}; expected a {shape[0]} × {shape[1]} array.")
+        raise WrongAnswer(
+            f"{where} returned {fmt(value)}; expected a {shape[0]} × {shape[1]} array."
+        )
     if got != shape:
-        raise WrongAnswer(f"{where} returned shape {got}; expected {shape[0]} × {shape[1]}.")
+        raise WrongAnswer(
+            f"{where} returned shape {got}; expected {shape[0]} × {shape[1]}."
+        )
     array = np.array(value, dtype=float)
     if not np.all(np.isfinite(array)):
-        raise WrongAnswer(f"{where} returned {fmt(array)}, which is not finite.")
+        raise WrongAnswer(
+            f"{where} returned {fmt(array)}, which is not finite."
+        )
     return array
 
 
 def first_wrong_row(got: np.ndarray, want: np.ndarray) -> int:
-    return next(i for i in range(len(want)) if not close(got[i], want[i], RTOL, ATOL))
+    return next(
+        i
+        for i in range(len(want))
+        if not close(got[i], want[i], RTOL, ATOL)
+    )
 
 
 def row_scaling(J: np.ndarray, W: np.ndarray) -> np.ndarray | None:
@@ -172,23 +217,30 @@ def scaling_feedback(layer: Layer, d: np.ndarray | None) -> str | None:
 
 
 def judge_jacobian(layers: list[Layer]):
-    def judge(outcomes: list[Outcome]) -> Verdict:
-        for number, (layer, outcome) in enumerate(zip(layers, outcomes), 1):
+    def judge(values: list) -> str:
+        for number, (layer, got_value) in enumerate(zip(layers, values), 1):
             n, m = layer.W.shape
             where = f"dense_jacobian on layer {number} ({layer.describe()})"
-            if shape_of(outcome.value) == (n, m):
-                raise WrongAnswer(f"{where} returned shape {(n, m)}; expected M × N = {m} × {n}.", FEEDBACK_W)
-            got = matrix(outcome.value, (m, n), where)
+            if shape_of(got_value) == (n, m):
+                raise WrongAnswer(
+                    f"{where} returned shape {(n, m)}; expected M × N = {m} × {n}.",
+                    FEEDBACK_W,
+                )
+            got = matrix(got_value, (m, n), where)
             want = layer.jacobian()
             if not close(got, want, RTOL, ATOL):
                 row = first_wrong_row(got, want)
-                at_input = close(got, layer.W.T * layer.g_prime(layer.x), RTOL, ATOL)
+                at_input = close(
+                    got, layer.W.T * layer.g_prime(layer.x), RTOL, ATOL
+                )
                 raise WrongAnswer(
                     f"{where}: row {row} (the derivatives of a[{row}]) should be "
                     f"{fmt(want[row])}, got {fmt(got[row])}.",
-                    FEEDBACK_G_OF_X if at_input else scaling_feedback(layer, row_scaling(got, layer.W)),
+                    FEEDBACK_G_OF_X
+                    if at_input
+                    else scaling_feedback(layer, row_scaling(got, layer.W)),
                 )
-        return Verdict.passed(f"diag(g′(z))·Wᵀ, M × N, on {len(layers)} layers and activations")
+        return f"diag(g′(z))·Wᵀ, M × N, on {len(layers)} layers and activations"
 
     return judge
 
@@ -197,50 +249,75 @@ def judge_jacobian(layers: list[Layer]):
 
 
 def judge_backward(layers: list[Layer]):
-    def judge(outcomes: list[Outcome]) -> Verdict:
-        for number, (layer, outcome) in enumerate(zip(layers, outcomes), 1):
+    def judge(values: list) -> str:
+        for number, (layer, got_value) in enumerate(zip(layers, values), 1):
             n, m = layer.W.shape
             where = f"backward_step on layer {number} ({layer.describe()})"
-            value = outcome.value
-            if not isinstance(value, list) or len(value) != 3:
-                came = f"a dict with keys {sorted(value)}" if isinstance(value, dict) else fmt(value)
-                raise WrongAnswer(f"{where} returned {came}; expected a tuple (dW, db, dx).")
-            if shape_of(value[0]) == (m, n):
+            if not isinstance(got_value, list) or len(got_value) != 3:
+                came = (
+                    f"a dict with keys {sorted(got_value)}"
+                    if isinstance(got_value, dict)
+                    else fmt(got_value)
+                )
+                raise WrongAnswer(
+                    f"{where} returned {came}; expected a tuple (dW, db, dx)."
+                )
+            if shape_of(got_value[0]) == (m, n):
                 raise WrongAnswer(
                     f"{where}: dW has shape {(m, n)}; expected N × M = {n} × {m}, like W.",
                     FEEDBACK_OUTER,
                 )
             got = (
-                matrix(value[0], (n, m), f"{where}: dW"),
-                as_vector(value[1], m, f"{where}: db"),
-                as_vector(value[2], n, f"{where}: dx"),
+                matrix(got_value[0], (n, m), f"{where}: dW"),
+                as_vector(got_value[1], m, f"{where}: db"),
+                as_vector(got_value[2], n, f"{where}: dx"),
             )
             want = layer.backward()
             # db = dz is the most telling part when several are wrong: report it first.
-            wrong = [i for i in (1, 0, 2) if not close(got[i], want[i], RTOL, ATOL)]
+            wrong = [
+                i
+                for i in (1, 0, 2)
+                if not close(got[i], want[i], RTOL, ATOL)
+            ]
             if not wrong:
                 continue
             if wrong[0] == 0:
                 row = first_wrong_row(got[0], want[0])
-                part, expected, came = f"row {row} of dW", want[0][row], got[0][row]
+                part, expected, came = (
+                    f"row {row} of dW",
+                    want[0][row],
+                    got[0][row],
+                )
             else:
-                part, expected, came = ("dW", "db", "dx")[wrong[0]], want[wrong[0]], got[wrong[0]]
+                part, expected, came = (
+                    ("dW", "db", "dx")[wrong[0]],
+                    want[wrong[0]],
+                    got[wrong[0]],
+                )
             message = f"{where}, da = {fmt(layer.da)}: {part} should be {fmt(expected)}, got {fmt(came)}."
             raise WrongAnswer(message, backward_feedback(layer, got, wrong))
-        return Verdict.passed(f"dW, db and dx right on {len(layers)} layers and activations")
+        return (
+            f"dW, db and dx right on {len(layers)} layers and activations"
+        )
 
     return judge
 
 
-def backward_feedback(layer: Layer, got: tuple[np.ndarray, ...], wrong: list[int]) -> str | None:
+def backward_feedback(
+    layer: Layer, got: tuple[np.ndarray, ...], wrong: list[int]
+) -> str | None:
     for kind, feedback in SCALING_FEEDBACK.items():
         mistake = layer.backward(kind)
         if all(close(got[i], mistake[i], RTOL, ATOL) for i in wrong):
             return feedback
     dW, db, dx = got
-    if wrong == [2] and close(dx, (layer.W @ layer.da) * layer.g_prime(layer.x), RTOL, ATOL):
+    if wrong == [2] and close(
+        dx, (layer.W @ layer.da) * layer.g_prime(layer.x), RTOL, ATOL
+    ):
         return FEEDBACK_G_OF_X
-    if close(dW, np.outer(layer.x, db), RTOL, ATOL) and close(dx, layer.W @ db, RTOL, ATOL):
+    if close(dW, np.outer(layer.x, db), RTOL, ATOL) and close(
+        dx, layer.W @ db, RTOL, ATOL
+    ):
         # dW and dx follow from the answer's own dz = db: dz = da ⊙ d itself is off.
         return scaling_feedback(layer, db / layer.da)
     return None
@@ -249,25 +326,41 @@ def backward_feedback(layer: Layer, got: tuple[np.ndarray, ...], wrong: list[int
 # -- the bonus: train the course network with the learner's settings ----------------
 
 
-def whole_number(value: object, name: str, low: int, high: int) -> int:
-    whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
-    if isinstance(value, bool) or not whole:
-        raise WrongAnswer(f"{name} is {fmt(value)}; expected a whole number from {low} to {high}.")
-    if not low <= value <= high:
-        raise WrongAnswer(f"{name} is {fmt(value)}; it must be from {low} to {high}.")
-    return int(value)
+def whole_number(number: object, name: str, low: int, high: int) -> int:
+    whole = isinstance(number, int) or (
+        isinstance(number, float) and number.is_integer()
+    )
+    if isinstance(number, bool) or not whole:
+        raise WrongAnswer(
+            f"{name} is {fmt(number)}; expected a whole number from {low} to {high}."
+        )
+    if not low <= number <= high:  # type: ignore[operator]
+        raise WrongAnswer(
+            f"{name} is {fmt(number)}; it must be from {low} to {high}."
+        )
+    return int(number)  # type: ignore[call-overload]
 
 
 def judge_bonus(seed: int):
-    def judge(outcomes: list[Outcome]) -> Verdict:
-        hidden, rate, epochs = (outcome.value for outcome in outcomes)
+    def judge(values: list) -> str:
+        hidden, rate, epochs = values
         want = f"a list of 1 to {MAX_LAYERS} hidden layer sizes, such as [4, 3]"
-        if not isinstance(hidden, list) or not 1 <= len(hidden) <= MAX_LAYERS:
-            raise WrongAnswer(f"HIDDEN_LAYERS is {fmt(hidden)}; expected {want}.")
-        sizes = [whole_number(size, "a size in HIDDEN_LAYERS", 1, MAX_SIZE) for size in hidden]
+        if (
+            not isinstance(hidden, list)
+            or not 1 <= len(hidden) <= MAX_LAYERS
+        ):
+            raise WrongAnswer(
+                f"HIDDEN_LAYERS is {fmt(hidden)}; expected {want}."
+            )
+        sizes = [
+            whole_number(size, "a size in HIDDEN_LAYERS", 1, MAX_SIZE)
+            for size in hidden
+        ]
         rate = as_number(rate, "LEARNING_RATE")
         if rate <= 0:
-            raise WrongAnswer(f"LEARNING_RATE is {fmt(rate)}; expected a positive number.")
+            raise WrongAnswer(
+                f"LEARNING_RATE is {fmt(rate)}; expected a positive number."
+            )
         epochs = whole_number(epochs, "EPOCHS", 1, MAX_EPOCHS)
         accuracy, ran = train_course_network(sizes, rate, epochs, seed)
         network = [2, *sizes, 1]
@@ -281,8 +374,8 @@ def judge_bonus(seed: int):
             f"{accuracy:.1%} of held-out points right (the bonus needs {BONUS_ACCURACY:.0%})"
         )
         if accuracy >= BONUS_ACCURACY:
-            return Verdict.passed(message)
-        return Verdict.failed(
+            return message
+        raise WrongAnswer(
             message,
             "Try a smaller learning rate if the loss jumps around, more epochs if it is "
             "still falling, or wider hidden layers: with small ones, some starts get stuck.",
@@ -291,7 +384,9 @@ def judge_bonus(seed: int):
     return judge
 
 
-def train_course_network(sizes: list[int], rate: float, epochs: int, seed: int) -> tuple[float, int]:
+def train_course_network(
+    sizes: list[int], rate: float, epochs: int, seed: int
+) -> tuple[float, int]:
     """Train the lesson's network (network.py) here, in the grading process."""
     from .network import accuracy, init_network, make_circles, train
 
@@ -299,22 +394,41 @@ def train_course_network(sizes: list[int], rate: float, epochs: int, seed: int) 
     X, y = make_circles(1000, rng)
     X_test, y_test = make_circles(1000, rng)
     params = init_network([2, *sizes, 1], rng, scale=0.1)
-    with np.errstate(all="ignore"):  # a diverging rate overflows; it just scores badly
-        params, ran = train(params, X, y, rate, epochs, time_budget=TIME_BUDGET)
+    with np.errstate(
+        all="ignore"
+    ):  # a diverging rate overflows; it just scores badly
+        params, ran = train(
+            params, X, y, rate, epochs, time_budget=TIME_BUDGET
+        )
         return accuracy(params, X_test, y_test), ran
 
 
 def tests(rng: np.random.Generator) -> list[Test]:
     layers = random_layers(rng)
-    jacobian_calls = [Call("dense_jacobian", (lay.W, lay.b, lay.x, lay.g_prime)) for lay in layers]
-    backward_calls = [Call("backward_step", (lay.W, lay.b, lay.x, lay.da, lay.g_prime)) for lay in layers]
+    jacobian_calls = [
+        call("dense_jacobian", lay.W, lay.b, lay.x, lay.g_prime)
+        for lay in layers
+    ]
+    backward_calls = [
+        call("backward_step", lay.W, lay.b, lay.x, lay.da, lay.g_prime)
+        for lay in layers
+    ]
     return [
-        Test("dense_jacobian: ∂a/∂x = diag(g′(z))·Wᵀ", jacobian_calls, judge_jacobian(layers)),
-        Test("backward_step: dW, db, dx", backward_calls, judge_backward(layers), points=2.0),
+        Test(
+            "dense_jacobian: ∂a/∂x = diag(g′(z))·Wᵀ",
+            jacobian_calls,
+            judge_jacobian(layers),
+        ),
+        Test(
+            "backward_step: dW, db, dx",
+            backward_calls,
+            judge_backward(layers),
+            points=2.0,
+        ),
         Test(
             "bonus: train the network with HIDDEN_LAYERS, LEARNING_RATE, EPOCHS",
-            [Call(name, kind="value") for name in BONUS_NAMES],
+            [value(name) for name in BONUS_NAMES],
             judge_bonus(int(rng.integers(2**31))),
-            required=False,
+            bonus=True,
         ),
     ]

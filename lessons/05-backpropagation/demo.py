@@ -11,7 +11,7 @@ import numpy as np
 try:
     from . import network as net
 except ImportError:  # run as a script: python demo.py
-    import network as net
+    import network as net  # type: ignore[no-redef]
 
 SEED = 0
 SIZES = [2, 4, 3, 1]  # 2 inputs, ReLU, ReLU, sigmoid output
@@ -56,7 +56,10 @@ def train(ctx, params, X, y, X_test, y_test, lr, epochs):
             test = net.accuracy(params, X_test, y_test)
             history["test"].append((epoch, test))
         grads = net.backward(params, z_s, a_s, y)
-        params = [(W - lr * dW, b - lr * db) for (W, b), (dW, db) in zip(params, grads)]
+        params = [
+            (W - lr * dW, b - lr * db)
+            for (W, b), (dW, db) in zip(params, grads)
+        ]
     return params, history
 
 
@@ -65,12 +68,21 @@ def plot_history(history):
     epochs = np.arange(len(history["loss"]))
     left.plot(epochs, history["loss"], label="training loss")
     left.axhline(np.log(2), color="grey", ls=":", label="ln 2: a coin toss")
-    left.set(title="Binary cross-entropy (mean over samples)", xlabel="epoch", ylabel="loss")
+    left.set(
+        title="Binary cross-entropy (mean over samples)",
+        xlabel="epoch",
+        ylabel="loss",
+    )
     left.legend()
     right.plot(epochs, history["train"], label="training points")
     right.plot(*zip(*history["test"]), label="held-out points")
     right.axhline(0.95, color="grey", ls=":", label="95%")
-    right.set(title="Accuracy", xlabel="epoch", ylabel="fraction correct", ylim=(0.4, 1.02))
+    right.set(
+        title="Accuracy",
+        xlabel="epoch",
+        ylabel="fraction correct",
+        ylim=(0.4, 1.02),
+    )
     right.legend(loc="lower right")
     fig.tight_layout()
     return fig
@@ -82,11 +94,23 @@ def plot_boundary(params, X_test, y_test, test_accuracy):
     points = np.column_stack([gx.ravel(), gy.ravel()])
     p = net.forward(params, points)[1][-1].reshape(gx.shape)
     fig, ax = plt.subplots(figsize=(6.2, 5.2))
-    shade = ax.contourf(gx, gy, p, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.35)
+    shade = ax.contourf(
+        gx, gy, p, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.35
+    )
     ax.contour(gx, gy, p, levels=[0.5], colors="black")
     outer, inner = y_test.ravel() == 0, y_test.ravel() == 1
-    ax.scatter(*X_test[outer].T, s=9, color="tab:blue", label="outer circle (label 0)")
-    ax.scatter(*X_test[inner].T, s=9, color="tab:red", label="inner circle (label 1)")
+    ax.scatter(
+        *X_test[outer].T,
+        s=9,
+        color="tab:blue",
+        label="outer circle (label 0)",
+    )
+    ax.scatter(
+        *X_test[inner].T,
+        s=9,
+        color="tab:red",
+        label="inner circle (label 1)",
+    )
     ax.plot([], [], color="black", label="boundary: p = 0.5")
     fig.colorbar(shade, ax=ax, label="network output p")
     ax.set(
@@ -104,42 +128,82 @@ def run(ctx):
     X, y = net.make_circles(1000, rng)  # training points
     X_test, y_test = net.make_circles(1000, rng)  # held out
     start = net.init_network(SIZES, rng, scale=0.1)
-    ctx.console.print(f"Network {SIZES}: ReLU, ReLU, sigmoid; weights from N(0, 0.1²).")
+    ctx.console.print(
+        f"Network {SIZES}: ReLU, ReLU, sigmoid; weights from N(0, 0.1²)."
+    )
 
     gap = gradient_check(start, X[:100], y[:100])
-    ctx.record("gradient_check", gap, "gradient check (backward vs differences)", f"{gap:.1e}")
+    ctx.record(
+        "gradient_check",
+        gap,
+        "gradient check (backward vs differences)",
+        f"{gap:.1e}",
+    )
     loss = mean_loss(start, X, y)
     before = net.accuracy(start, X_test, y_test)
-    ctx.record("loss_before", loss, "loss before training (ln 2 = 0.6931)", f"{loss:.4f}")
-    ctx.record("accuracy_before", before, "held-out accuracy before", f"{before:.3f}")
+    ctx.record(
+        "loss_before",
+        loss,
+        "loss before training (ln 2 = 0.6931)",
+        f"{loss:.4f}",
+    )
+    ctx.record(
+        "accuracy_before",
+        before,
+        "held-out accuracy before",
+        f"{before:.3f}",
+    )
 
-    params, history = train(ctx, start, X, y, X_test, y_test, LEARNING_RATE, EPOCHS)
-    ctx.console.print(f"Gradient descent, {EPOCHS} epochs, learning rate {LEARNING_RATE}:")
+    params, history = train(
+        ctx, start, X, y, X_test, y_test, LEARNING_RATE, EPOCHS
+    )
+    ctx.console.print(
+        f"Gradient descent, {EPOCHS} epochs, learning rate {LEARNING_RATE}:"
+    )
     loss = mean_loss(params, X, y)
     after = net.accuracy(params, X_test, y_test)
     fit = net.accuracy(params, X, y)
     ctx.record("loss_after", loss, "loss after training", f"{loss:.4f}")
-    ctx.record("train_accuracy_after", fit, "training accuracy", f"{fit:.3f}")
-    ctx.record("accuracy_after", after, "held-out accuracy after", f"{after:.3f}")
+    ctx.record(
+        "train_accuracy_after", fit, "training accuracy", f"{fit:.3f}"
+    )
+    ctx.record(
+        "accuracy_after", after, "held-out accuracy after", f"{after:.3f}"
+    )
     test_at = dict(history["test"])
     rows = [
-        (e, f"{history['loss'][e]:.4f}", f"{history['train'][e]:.3f}", f"{test_at[e]:.3f}")
+        (
+            e,
+            f"{history['loss'][e]:.4f}",
+            f"{history['train'][e]:.3f}",
+            f"{test_at[e]:.3f}",
+        )
         for e in (0, 100, 200, 300, 400, 500, 750)
     ]
-    ctx.table("Progress", ["epoch", "loss", "accuracy: training", "held-out"], rows)
+    ctx.table(
+        "Progress",
+        ["epoch", "loss", "accuracy: training", "held-out"],
+        rows,
+    )
 
     # The original's faults scaled every gradient by 2 (in σ′) and by
     # 1000 (a sum, not a mean): its rate 0.005 was in effect 10.
-    ctx.console.print("The original's step, 0.005 × 2 × 1000 = 10, same start, 150 epochs:")
-    original, _ = train(ctx, start, X, y, X_test, y_test, 0.005 * 2 * len(X), 150)
+    ctx.console.print(
+        "The original's step, 0.005 × 2 × 1000 = 10, same start, 150 epochs:"
+    )
+    original, _ = train(
+        ctx, start, X, y, X_test, y_test, 0.005 * 2 * len(X), 150
+    )
     acc = net.accuracy(original, X_test, y_test)
-    ctx.record("original_step_accuracy", acc, "held-out accuracy", f"{acc:.3f}")
+    ctx.record(
+        "original_step_accuracy", acc, "held-out accuracy", f"{acc:.3f}"
+    )
 
     ctx.save(plot_history(history), "training")
     ctx.save(plot_boundary(params, X_test, y_test, after), "boundary")
 
 
 if __name__ == "__main__":
-    from calccourse.demo import run_standalone
+    from calccourse.author import run_standalone
 
     run_standalone(run, 5)

@@ -51,13 +51,16 @@ def sigmoid_prime(z):
 def init_network(sizes, rng, scale=0.1):
     """One (W, b) per layer: W of shape n_in × n_out drawn from N(0, scale²), b = 0."""
     return [
-        (rng.normal(0.0, scale, (n_in, n_out)), np.zeros(n_out)) for n_in, n_out in zip(sizes[:-1], sizes[1:])
+        (rng.normal(0.0, scale, (n_in, n_out)), np.zeros(n_out))
+        for n_in, n_out in zip(sizes[:-1], sizes[1:])
     ]
 
 
 def activations_for(n_layers):
     """ReLU on every hidden layer, sigmoid on the output: a list of (g, g′) pairs."""
-    return [(relu, relu_prime)] * (n_layers - 1) + [(sigmoid, sigmoid_prime)]
+    return [(relu, relu_prime)] * (n_layers - 1) + [
+        (sigmoid, sigmoid_prime)
+    ]
 
 
 def forward(params, X):
@@ -106,7 +109,10 @@ def train_step(params, X, y, learning_rate):
     """One step of full-batch gradient descent; returns the new parameters."""
     z_s, a_s = forward(params, X)
     grads = backward(params, z_s, a_s, y)
-    return [(W - learning_rate * dW, b - learning_rate * db) for (W, b), (dW, db) in zip(params, grads)]
+    return [
+        (W - learning_rate * dW, b - learning_rate * db)
+        for (W, b), (dW, db) in zip(params, grads)
+    ]
 
 
 def train(params, X, y, learning_rate, epochs, time_budget=None):
@@ -116,7 +122,10 @@ def train(params, X, y, learning_rate, epochs, time_budget=None):
     """
     started = time.perf_counter()
     for epoch in range(epochs):
-        if time_budget is not None and time.perf_counter() - started > time_budget:
+        if (
+            time_budget is not None
+            and time.perf_counter() - started > time_budget
+        ):
             return params, epoch
         params = train_step(params, X, y, learning_rate)
     return params, epochs

@@ -7,9 +7,17 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-
-from calccourse.checks import KnownMistake, as_bool, fmt, function_test
-from calccourse.grading import Call, Fn, Outcome, Test, Verdict, WrongAnswer
+from calccourse.author import (
+    Fn,
+    KnownMistake,
+    Test,
+    WrongAnswer,
+    as_bool,
+    call,
+    fmt,
+    function_test,
+    value,
+)
 
 TOLERANCE = 1e-4  # course.md: find_critical_points "judged within 1e-4"
 MARGIN = 0.05  # our hidden intervals keep critical points this far from a and b (course.md: 1e-3)
@@ -43,11 +51,6 @@ def zeros(g, a: float, b: float, n: int = 20001) -> list[float]:
     return found
 
 
-def compiled(fn: Fn):
-    """The same function as ``fn``, compiled once (an Fn compiles its expression at every call)."""
-    return eval(f"lambda {', '.join(fn.params)}: {fn.expr}", {"np": np})  # noqa: S307
-
-
 @dataclass
 class Case:
     """One call of find_critical_points and what it should give."""
@@ -55,20 +58,23 @@ class Case:
     fn: Fn
     a: float
     b: float
-    points: list[float] = field(default_factory=list)  # the critical points, sorted
-    roots: list[float] = field(default_factory=list)  # the zeros of f itself (a known mistake)
+    points: list[float] = field(
+        default_factory=list
+    )  # the critical points, sorted
+    roots: list[float] = field(
+        default_factory=list
+    )  # the zeros of f itself (a known mistake)
 
     @classmethod
     def make(cls, fn: Fn, a: float, b: float) -> Case:
-        f = compiled(fn)
-        return cls(fn, a, b, zeros(slope(f), a, b), zeros(f, a, b))
+        return cls(fn, a, b, zeros(slope(fn), a, b), zeros(fn, a, b))
 
     def fair(self) -> bool:
         """Well inside course.md's rules: every answer that follows them finds these points."""
         points = np.array(self.points)
         if len(points) == 0:
             return True
-        curvature = np.abs(slope(slope(compiled(self.fn), 1e-4), 1e-4)(points))
+        curvature = np.abs(slope(slope(self.fn, 1e-4), 1e-4)(points))
         return bool(
             points.min() - self.a >= MARGIN
             and self.b - points.max() >= MARGIN
@@ -101,13 +107,17 @@ def _polynomial(rng: np.random.Generator) -> Case:
         if np.diff(centres).min() >= 0.6:
             break
     scale = round(float(rng.choice([-1, 1]) * rng.uniform(0.5, 1.5)), 2)
-    coefficients = [round(float(c), 6) for c in np.polyint(scale * np.poly(centres))]
+    coefficients = [
+        round(float(c), 6) for c in np.polyint(scale * np.poly(centres))
+    ]
     expr = "0"
     for c in coefficients:
         expr = f"({expr}) * x + {c!r}"
     powers = len(coefficients) - 1
     terms = [
-        f"{_number(c)}x{'⁴³²'[4 - p] if p > 1 else ''}" if p > 0 else _number(c)
+        f"{_number(c)}x{'⁴³²'[4 - p] if p > 1 else ''}"
+        if p > 0
+        else _number(c)
         for p, c in zip(range(powers, -1, -1), coefficients)
         if c != 0
     ]
@@ -121,7 +131,11 @@ def _sine(rng: np.random.Generator) -> Case:
     w = round(float(rng.uniform(0.8, 2.0)), 2)
     s = round(float(rng.uniform(-0.6, 0.6) * w), 2)
     a = round(float(rng.uniform(-4.0, -1.0)), 2)
-    return Case.make(Fn(f"np.sin({w} * x) + {s} * x", ("x",), f"sin({w}x) {_plus(s)}x"), a, a + 6.0)
+    return Case.make(
+        Fn(f"np.sin({w} * x) + {s} * x", ("x",), f"sin({w}x) {_plus(s)}x"),
+        a,
+        a + 6.0,
+    )
 
 
 def _bump(rng: np.random.Generator) -> Case:
@@ -129,7 +143,11 @@ def _bump(rng: np.random.Generator) -> Case:
     s = round(float(rng.uniform(0.7, 1.5)), 2)
     expr = f"3 * (x - {m}) * np.exp(-((x - {m}) / {s})**2)"
     shifted = f"(x {_plus(-m)})" if m else "x"
-    return Case.make(Fn(expr, ("x",), f"3{shifted}·exp(−({shifted}/{s})²)"), m - 3.0, m + 2.5)
+    return Case.make(
+        Fn(expr, ("x",), f"3{shifted}·exp(−({shifted}/{s})²)"),
+        m - 3.0,
+        m + 2.5,
+    )
 
 
 def _log_line(rng: np.random.Generator) -> Case:
@@ -138,12 +156,20 @@ def _log_line(rng: np.random.Generator) -> Case:
     # where f′ is exactly 0: a test d[i] * d[i + 1] < 0 would then pass or fail by the seed.
     if abs(r - 0.8) < 0.005:
         r = 0.81
-    return Case.make(Fn(f"np.log(1 + x**2) - {r} * x", ("x",), f"log(1 + x²) − {r}x"), -2.0, 5.0)
+    return Case.make(
+        Fn(f"np.log(1 + x**2) - {r} * x", ("x",), f"log(1 + x²) − {r}x"),
+        -2.0,
+        5.0,
+    )
 
 
 def _damped(rng: np.random.Generator) -> Case:
     a = round(float(rng.uniform(-1.0, 0.0)), 2)
-    return Case.make(Fn("np.cos(x) * np.exp(x / 5)", ("x",), "cos(x)·e^(x/5)"), a, a + 7.0)
+    return Case.make(
+        Fn("np.cos(x) * np.exp(x / 5)", ("x",), "cos(x)·e^(x/5)"),
+        a,
+        a + 7.0,
+    )
 
 
 FAMILIES = [_polynomial, _sine, _bump, _log_line, _damped]
@@ -151,7 +177,9 @@ FAMILIES = [_polynomial, _sine, _bump, _log_line, _damped]
 
 def hidden_cases(rng: np.random.Generator, count: int = 3) -> list[Case]:
     """One random polynomial, then other kinds of function; each redrawn until it is fair."""
-    others = rng.choice(np.arange(1, len(FAMILIES)), count - 1, replace=False)
+    others = rng.choice(
+        np.arange(1, len(FAMILIES)), count - 1, replace=False
+    )
     chosen = [_polynomial] + [FAMILIES[i] for i in others]
     cases = []
     for family in chosen:
@@ -169,29 +197,42 @@ def hidden_cases(rng: np.random.Generator, count: int = 3) -> list[Case]:
 def as_points(value, where: str, verb: str = "returned") -> np.ndarray:
     """A list of numbers ([] for none), or WrongAnswer saying what came back instead."""
     if value is None:
-        raise WrongAnswer(f"{where} {verb} None: is a `return` missing? "
-                          "Return [] when there are none.")
+        raise WrongAnswer(
+            f"{where} {verb} None: is a `return` missing? Return [] when there are none."
+        )
     if isinstance(value, (bool, int, float)):
-        raise WrongAnswer(f"{where} {verb} the single number {fmt(value)}; expected a list of "
-                          f"numbers such as [{fmt(value)}] (or [] when there are none).")
+        raise WrongAnswer(
+            f"{where} {verb} the single number {fmt(value)}; expected a list of "
+            f"numbers such as [{fmt(value)}] (or [] when there are none)."
+        )
     try:
         array = np.array(value, dtype=float)
     except (TypeError, ValueError):
-        raise WrongAnswer(f"{where} {verb} {fmt(value)}; expected a list of numbers.") from None
+        raise WrongAnswer(
+            f"{where} {verb} {fmt(value)}; expected a list of numbers."
+        ) from None
     if array.ndim == 2 and 1 in array.shape:
         array = array.reshape(-1)
     if array.ndim != 1:
-        raise WrongAnswer(f"{where} {verb} an array of shape {array.shape}; "
-                          "expected a flat list of numbers.")
+        raise WrongAnswer(
+            f"{where} {verb} an array of shape {array.shape}; expected a flat list of numbers."
+        )
     if not np.all(np.isfinite(array)):
-        raise WrongAnswer(f"{where} {verb} {fmt(array.tolist())}, which is not all finite numbers.")
+        raise WrongAnswer(
+            f"{where} {verb} {fmt(array.tolist())}, which is not all finite numbers."
+        )
     return array
 
 
 def matches(got, want, tolerance: float) -> bool:
     if len(got) != len(want):
         return False
-    return bool(np.all(np.abs(np.asarray(got, float) - np.asarray(want, float)) <= tolerance))
+    return bool(
+        np.all(
+            np.abs(np.asarray(got, float) - np.asarray(want, float))
+            <= tolerance
+        )
+    )
 
 
 def diagnose(got: np.ndarray, case: Case) -> tuple[str, str | None]:
@@ -201,134 +242,234 @@ def diagnose(got: np.ndarray, case: Case) -> tuple[str, str | None]:
     shown = f"expected {fmt(rounded)} (each within 1e-4), got {fmt(got.tolist())}"
     ordered = np.sort(got)
     if matches(ordered, want, TOLERANCE):
-        return shown, "these are the right points, but not in increasing order: return them sorted."
+        return (
+            shown,
+            "these are the right points, but not in increasing order: return them sorted.",
+        )
     if case.roots and matches(ordered, case.roots, 1e-3):
-        return shown, ("these are the zeros of f itself, where f(x) = 0. Critical points are "
-                       "where the derivative is zero: look for sign changes of f′, not of f.")
-    if len(want) and matches(got, compiled(case.fn)(want), 1e-4):
-        return shown, ("these are the values f(x) at the critical points: return the points x "
-                       "themselves.")
-    inside = ordered[(np.abs(ordered - case.a) > 1e-3) & (np.abs(ordered - case.b) > 1e-3)]
+        return shown, (
+            "these are the zeros of f itself, where f(x) = 0. Critical points are "
+            "where the derivative is zero: look for sign changes of f′, not of f."
+        )
+    if len(want) and matches(got, case.fn(want), 1e-4):
+        return shown, (
+            "these are the values f(x) at the critical points: return the points x themselves."
+        )
+    inside = ordered[
+        (np.abs(ordered - case.a) > 1e-3)
+        & (np.abs(ordered - case.b) > 1e-3)
+    ]
     if len(inside) < len(ordered) and matches(inside, want, TOLERANCE):
-        return shown, ("the end points a and b are not critical points (f′ is not 0 there): "
-                       "return only the x where f′(x) = 0.")
-    merged = [x for i, x in enumerate(ordered) if i == 0 or x - ordered[i - 1] > 1e-3]
+        return shown, (
+            "the end points a and b are not critical points (f′ is not 0 there): "
+            "return only the x where f′(x) = 0."
+        )
+    merged = [
+        x
+        for i, x in enumerate(ordered)
+        if i == 0 or x - ordered[i - 1] > 1e-3
+    ]
     if len(merged) < len(ordered) and matches(merged, want, TOLERANCE):
-        return shown, ("some points come back more than once: keep each one only once. (Several "
-                       "starting guesses can find the same point; and a zero of f′ that falls "
-                       "exactly on a grid point shows up as two sign changes, + to 0 and 0 to −.)")
+        return shown, (
+            "some points come back more than once: keep each one only once. (Several "
+            "starting guesses can find the same point; and a zero of f′ that falls "
+            "exactly on a grid point shows up as two sign changes, + to 0 and 0 to −.)"
+        )
     gap = float(np.diff(want).min()) if len(want) > 1 else np.inf
-    if len(ordered) == len(want) and len(want) and matches(ordered, want, min(0.1, gap / 2)):
-        worst = float(np.abs(ordered - want).max())  # one per true point, just not close enough
-        return shown, (f"the points are {worst:.1e} away from the true ones, more than 1e-4: "
-                       "refine each sign change (bisection or scipy.optimize.brentq), and use a "
-                       "central difference (f(x + h) − f(x − h))/(2h) with a small h for f′.")
-    missed = [x for x in want if len(ordered) == 0 or np.abs(ordered - x).min() > 1e-2]
-    extra = [x for x in ordered if len(want) == 0 or np.abs(want - x).min() > 1e-2]
+    if (
+        len(ordered) == len(want)
+        and len(want)
+        and matches(ordered, want, min(0.1, gap / 2))
+    ):
+        worst = float(
+            np.abs(ordered - want).max()
+        )  # one per true point, just not close enough
+        return shown, (
+            f"the points are {worst:.1e} away from the true ones, more than 1e-4: "
+            "refine each sign change (bisection or scipy.optimize.brentq), and use a "
+            "central difference (f(x + h) − f(x − h))/(2h) with a small h for f′."
+        )
+    missed = [
+        x
+        for x in want
+        if len(ordered) == 0 or np.abs(ordered - x).min() > 1e-2
+    ]
+    extra = [
+        x
+        for x in ordered
+        if len(want) == 0 or np.abs(want - x).min() > 1e-2
+    ]
     f_prime = slope(case.fn)
     if extra:
         x = extra[0]
-        return shown, (f"f′({fmt(x)}) ≈ {fmt(float(f_prime(x)))}, not 0: {fmt(x)} is not a "
-                       "critical point. Keep only the x where f′ changes sign.")
+        return shown, (
+            f"f′({fmt(x)}) ≈ {fmt(float(f_prime(x)))}, not 0: {fmt(x)} is not a "
+            "critical point. Keep only the x where f′ changes sign."
+        )
     if missed:
         near = fmt(round(missed[0], 6) + 0.0)
-        return shown, (f"the critical point near {near} is missing: is your grid fine enough, and "
-                       "do you check every neighbouring pair for a sign change of f′? If f′ is "
-                       "exactly 0 at a grid point, a test such as d[i] * d[i + 1] < 0 misses it.")
+        return shown, (
+            f"the critical point near {near} is missing: is your grid fine enough, and "
+            "do you check every neighbouring pair for a sign change of f′? If f′ is "
+            "exactly 0 at a grid point, a test such as d[i] * d[i + 1] < 0 misses it."
+        )
     return shown, None
 
 
-def critical_points_test(name: str, cases: list[Case], plot: bool = False) -> Test:
-    def judge(outcomes: list[Outcome]) -> Verdict:
-        for outcome, case in zip(outcomes, cases):
-            got = as_points(outcome.value, case.where)
+def critical_points_test(
+    name: str, cases: list[Case], plot: bool = False
+) -> Test:
+    def judge(values: list) -> str:
+        for got_value, case in zip(values, cases):
+            got = as_points(got_value, case.where)
             if not (matches(got, case.points, TOLERANCE)):
                 message, feedback = diagnose(got, case)
                 raise WrongAnswer(f"{case.where}: {message}", feedback)
         found = sum(len(case.points) for case in cases)
-        return Verdict.passed(f"{found} critical point(s) of {len(cases)} function(s), "
-                              "each within 1e-4")
+        return f"{found} critical point(s) of {len(cases)} function(s), each within 1e-4"
 
-    def draw(outcomes: list[Outcome], axes) -> None:
+    def draw(values: list, axes) -> None:
         case = cases[0]
         xs = np.linspace(case.a, case.b, 400)
-        axes.plot(xs, case.fn(xs), color="tab:blue", label=f"f(x) = {case.fn}")
+        axes.plot(
+            xs, case.fn(xs), color="tab:blue", label=f"f(x) = {case.fn}"
+        )
         axes.plot(xs, slope(case.fn)(xs), color="tab:purple", label="f′(x)")
         axes.axhline(0, color="grey", linewidth=0.8)
-        axes.plot(case.points, np.zeros(len(case.points)), "o", color="tab:green", markersize=10,
-                  label="expected critical points")
+        axes.plot(
+            case.points,
+            np.zeros(len(case.points)),
+            "o",
+            color="tab:green",
+            markersize=10,
+            label="expected critical points",
+        )
         try:
-            got = np.array(outcomes[0].value, float).reshape(-1)
-            axes.plot(got, np.zeros(len(got)), "x", color="tab:orange", markersize=10,
-                      markeredgewidth=2, label="your find_critical_points")
+            got = np.array(values[0], float).reshape(-1)
+            axes.plot(
+                got,
+                np.zeros(len(got)),
+                "x",
+                color="tab:orange",
+                markersize=10,
+                markeredgewidth=2,
+                label="your find_critical_points",
+            )
         except (TypeError, ValueError):
             pass
         axes.set_title(name)
         axes.set_xlabel("x")
         axes.legend(fontsize=8)
 
-    calls = [Call("find_critical_points", (case.fn, case.a, case.b)) for case in cases]
+    calls = [
+        call("find_critical_points", case.fn, case.a, case.b)
+        for case in cases
+    ]
     return Test(name, calls, judge, plot=draw if plot else None)
 
 
 # -- critical_points and has_extremum ------------------------------------------------------------
 
 
-def judge_critical_points(outcomes: list[Outcome]) -> Verdict:
-    value = outcomes[0].value
+def judge_critical_points(values: list) -> str:
+    got = values[0]
     where = "`critical_points`"
-    if isinstance(value, list) and any(isinstance(v, float) and math.isinf(v) for v in value):
-        raise WrongAnswer(f"{where} is {fmt(value)}; expected [] (no critical points).",
-                          "1/x only tends to 0 as x → ∞; it never equals 0, and ∞ is not a "
-                          "point of the domain: the list is empty.")
-    points = as_points(value, where, "is")
+    if isinstance(got, list) and any(
+        isinstance(v, float) and math.isinf(v) for v in got
+    ):
+        raise WrongAnswer(
+            f"{where} is {fmt(got)}; expected [] (no critical points).",
+            "1/x only tends to 0 as x → ∞; it never equals 0, and ∞ is not a "
+            "point of the domain: the list is empty.",
+        )
+    points = as_points(got, where, "is")
     if len(points) == 0:
-        return Verdict.passed("empty: 1/x is never 0")
+        return "empty: 1/x is never 0"
     if np.any(np.abs(points - 1.0) < 1e-6):
-        raise WrongAnswer(f"{where} is {fmt(value)}; expected [] (no critical points).",
-                          "at x = 1, log x = 0, but that is a zero of f, not of f′: "
-                          "f′(1) = 1/1 = 1. 1/x is never 0, so the list is empty.")
-    raise WrongAnswer(f"{where} is {fmt(value)}; expected [] (no critical points).",
-                      "f′(x) = 1/x is never 0 for x > 0 (it only tends to 0 as x → ∞), so there "
-                      "is no x where the derivative is zero: the list is empty.")
+        raise WrongAnswer(
+            f"{where} is {fmt(got)}; expected [] (no critical points).",
+            "at x = 1, log x = 0, but that is a zero of f, not of f′: "
+            "f′(1) = 1/1 = 1. 1/x is never 0, so the list is empty.",
+        )
+    raise WrongAnswer(
+        f"{where} is {fmt(got)}; expected [] (no critical points).",
+        "f′(x) = 1/x is never 0 for x > 0 (it only tends to 0 as x → ∞), so there "
+        "is no x where the derivative is zero: the list is empty.",
+    )
 
 
-def judge_has_extremum(outcomes: list[Outcome]) -> Verdict:
-    if as_bool(outcomes[0].value, "`has_extremum`"):
-        raise WrongAnswer("`has_extremum` is True; expected False.",
-                          "a maximum or minimum of a smooth function needs f′ = 0, and 1/x "
-                          "never is: log x rises forever and falls to −∞ as x → 0⁺.")
-    return Verdict.passed("False: log x has no maximum and no minimum")
+def judge_has_extremum(values: list) -> str:
+    if as_bool(values[0], "`has_extremum`"):
+        raise WrongAnswer(
+            "`has_extremum` is True; expected False.",
+            "a maximum or minimum of a smooth function needs f′ = 0, and 1/x "
+            "never is: log x rises forever and falls to −∞ as x → 0⁺.",
+        )
+    return "False: log x has no maximum and no minimum"
 
 
-SQUARED = ("this looks like 1/x² (or −1/x², the derivative of 1/x): the derivative of log x is "
-           "1/x itself.")
+SQUARED = "this looks like 1/x² (or −1/x², the derivative of 1/x): the derivative of log x is 1/x itself."
 LOG_MISTAKES = [
-    KnownMistake("this is log x itself: differentiate it, d/dx log x = 1/x.", math.log),
+    KnownMistake(
+        "this is log x itself: differentiate it, d/dx log x = 1/x.",
+        math.log,
+    ),
     KnownMistake(SQUARED, lambda x: 1 / x**2),
     KnownMistake(SQUARED, lambda x: -1 / x**2),
-    KnownMistake("the sign is wrong: log x rises, so its derivative 1/x is positive.",
-                 lambda x: -1 / x),
+    KnownMistake(
+        "the sign is wrong: log x rises, so its derivative 1/x is positive.",
+        lambda x: -1 / x,
+    ),
 ]
 
 
 def tests(rng: np.random.Generator) -> list[Test]:
-    spread = np.exp(rng.uniform(math.log(0.05), math.log(20.0), 5))  # from 0.05 to 20
+    spread = np.exp(
+        rng.uniform(math.log(0.05), math.log(20.0), 5)
+    )  # from 0.05 to 20
     xs = [1.0, 2.0] + [float(f"{x:.3g}") for x in spread]
-    start, end = round(float(rng.uniform(0.5, 1.5)), 2), round(float(rng.uniform(5.0, 20.0)), 1)
-    example = Case.make(Fn("x**3 - 2*x**2 + 1", ("x",), "x³ − 2x² + 1"), -1.0, 2.0)
+    start, end = (
+        round(float(rng.uniform(0.5, 1.5)), 2),
+        round(float(rng.uniform(5.0, 20.0)), 1),
+    )
+    example = Case.make(
+        Fn("x**3 - 2*x**2 + 1", ("x",), "x³ − 2x² + 1"), -1.0, 2.0
+    )
     none = [
         Case.make(Fn("np.log(x)", ("x",), "log x"), start, end),
-        Case.make(Fn("x + np.sin(x) / 2", ("x",), "x + sin(x)/2"), -start, end),
+        Case.make(
+            Fn("x + np.sin(x) / 2", ("x",), "x + sin(x)/2"), -start, end
+        ),
     ]
     return [
-        function_test("derivative(x) of log x", "derivative", [(x,) for x in xs], lambda x: 1 / x,
-                      mistakes=LOG_MISTAKES, what="1/x"),
-        Test("critical_points of log x", [Call("critical_points", kind="value")],
-             judge_critical_points),
-        Test("has_extremum for log x", [Call("has_extremum", kind="value")], judge_has_extremum),
-        critical_points_test("find_critical_points on x³ − 2x² + 1, [−1, 2]", [example], plot=True),
-        critical_points_test("find_critical_points when there are none", none),
-        critical_points_test("find_critical_points on functions you have not seen",
-                             hidden_cases(rng)),
+        function_test(
+            "derivative(x) of log x",
+            "derivative",
+            [(x,) for x in xs],
+            lambda x: 1 / x,
+            mistakes=LOG_MISTAKES,
+            what="1/x",
+        ),
+        Test(
+            "critical_points of log x",
+            [value("critical_points")],
+            judge_critical_points,
+        ),
+        Test(
+            "has_extremum for log x",
+            [value("has_extremum")],
+            judge_has_extremum,
+        ),
+        critical_points_test(
+            "find_critical_points on x³ − 2x² + 1, [−1, 2]",
+            [example],
+            plot=True,
+        ),
+        critical_points_test(
+            "find_critical_points when there are none", none
+        ),
+        critical_points_test(
+            "find_critical_points on functions you have not seen",
+            hidden_cases(rng),
+        ),
     ]

@@ -13,7 +13,7 @@ def derivative(x):
 
 
 # 1/x is never 0 for x > 0: log has no critical point ...
-critical_points = []
+critical_points: list[float] = []
 # ... and so no maximum and no minimum. It rises forever.
 has_extremum = False
 
@@ -47,5 +47,7 @@ if __name__ == "__main__":
     plt.title("log x rises for every x > 0: no maximum, no minimum")
     plt.savefig("log.png")
     print("saved the plot: log.png")
-    print("critical points of x³ − 2x² + 1 on [−1, 2]:",
-          find_critical_points(lambda x: x**3 - 2 * x**2 + 1, -1, 2))
+    print(
+        "critical points of x³ − 2x² + 1 on [−1, 2]:",
+        find_critical_points(lambda x: x**3 - 2 * x**2 + 1, -1, 2),
+    )

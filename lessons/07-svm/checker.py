@@ -22,11 +22,16 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from calccourse.author import Test, WrongAnswer, as_vector, call, each, fmt
 
-from calccourse.checks import as_vector, fmt
-from calccourse.grading import Call, Outcome, Test, Verdict, WrongAnswer
-
-EXERCISE_POINTS = [(0.0, 0.0), (-1.0, -1.0), (-3.0, -1.0), (1.0, 2.0), (2.0, 1.0), (3.0, 3.0)]
+EXERCISE_POINTS = [
+    (0.0, 0.0),
+    (-1.0, -1.0),
+    (-3.0, -1.0),
+    (1.0, 2.0),
+    (2.0, 1.0),
+    (3.0, 3.0),
+]
 EXERCISE_LABELS = [-1, -1, -1, 1, 1, 1]
 EXERCISE_LINE = np.array([2 / 3, 2 / 3, -1.0])
 EXERCISE_SUPPORT = [0, 3, 4]
@@ -42,11 +47,17 @@ class DataSet:
     labels: list[int]
     line: np.ndarray  # the exact (a, b, c)
     support: list[int]
-    absolute: bool = False  # the exercise is judged with an absolute tolerance
+    absolute: bool = (
+        False  # the exercise is judged with an absolute tolerance
+    )
 
     @property
     def tolerance(self) -> float:
-        return EXERCISE_TOLERANCE if self.absolute else HIDDEN_TOLERANCE * float(np.linalg.norm(self.line))
+        return (
+            EXERCISE_TOLERANCE
+            if self.absolute
+            else HIDDEN_TOLERANCE * float(np.linalg.norm(self.line))
+        )
 
     def margins(self, line: np.ndarray) -> np.ndarray:
         """ℓᵢ·(a·xᵢ + b·yᵢ + c) for every point."""
@@ -57,17 +68,25 @@ class DataSet:
         if self.absolute or len(self.points) > 6:
             return f"{self.name} ({len(self.points)} points)"
         shown = ", ".join(
-            f"({fmt(x)}, {fmt(y)}) {label:+d}" for (x, y), label in zip(self.points, self.labels)
+            f"({fmt(x)}, {fmt(y)}) {label:+d}"
+            for (x, y), label in zip(self.points, self.labels)
         )
         return f"{self.name}: {shown}"
 
 
 EXERCISE = DataSet(
-    "the exercise's points", EXERCISE_POINTS, EXERCISE_LABELS, EXERCISE_LINE, EXERCISE_SUPPORT, absolute=True
+    "the exercise's points",
+    EXERCISE_POINTS,
+    EXERCISE_LABELS,
+    EXERCISE_LINE,
+    EXERCISE_SUPPORT,
+    absolute=True,
 )
 
 
-def make_data_set(rng: np.random.Generator, name: str, n_support: int, n_points: int) -> DataSet:
+def make_data_set(
+    rng: np.random.Generator, name: str, n_support: int, n_points: int
+) -> DataSet:
     """A separable data set whose maximum-margin line and support vectors are known exactly."""
     while True:
         size = rng.uniform(2.5, 4.5)  # |(a, b)|; the margin is 1/size
@@ -75,7 +94,9 @@ def make_data_set(rng: np.random.Generator, name: str, n_support: int, n_points:
         normal = np.array([np.cos(angle), np.sin(angle)])
         along = np.array([-normal[1], normal[0]])
         turn = rng.uniform(0.0, 2 * np.pi)
-        centre = np.sqrt(rng.uniform()) * np.array([np.cos(turn), np.sin(turn)])  # within 1 of 0
+        centre = np.sqrt(rng.uniform()) * np.array(
+            [np.cos(turn), np.sin(turn)]
+        )  # within 1 of 0
         w = size * normal
         c = -float(w @ centre)
         if np.all(np.abs(w) <= 5) and abs(c) <= 5:
@@ -89,7 +110,10 @@ def make_data_set(rng: np.random.Generator, name: str, n_support: int, n_points:
             offsets = np.array([0.0])
         else:
             offsets = np.concatenate(
-                [[-rng.uniform(0.5, 3.0), rng.uniform(0.5, 3.0)], rng.uniform(-3.0, 3.0, count - 2)]
+                [
+                    [-rng.uniform(0.5, 3.0), rng.uniform(0.5, 3.0)],
+                    rng.uniform(-3.0, 3.0, count - 2),
+                ]
             )
         for t in offsets:
             points.append(centre + label / size * normal + t * along)
@@ -97,7 +121,11 @@ def make_data_set(rng: np.random.Generator, name: str, n_support: int, n_points:
     for _ in range(n_points - n_support):
         label = int(rng.choice([-1, 1]))
         margin = rng.uniform(1.2, 6.0)
-        points.append(centre + label * margin / size * normal + rng.uniform(-4.0, 4.0) * along)
+        points.append(
+            centre
+            + label * margin / size * normal
+            + rng.uniform(-4.0, 4.0) * along
+        )
         labels.append(label)
     order = rng.permutation(n_points)
     data = DataSet(
@@ -108,21 +136,30 @@ def make_data_set(rng: np.random.Generator, name: str, n_support: int, n_points:
         support=sorted(int(k) for k in np.flatnonzero(order < n_support)),
     )
     margins = data.margins(data.line)
-    assert np.all(margins >= 1 - 1e-9) and np.allclose(margins[data.support], 1.0)
+    assert np.all(margins >= 1 - 1e-9) and np.allclose(
+        margins[data.support], 1.0
+    )
     return data
 
 
-def hidden_data_sets(rng: np.random.Generator, count: int = 5) -> list[DataSet]:
+def hidden_data_sets(
+    rng: np.random.Generator, count: int = 5
+) -> list[DataSet]:
     # Two or three support vectors: their multipliers are then unique and positive, so choosing
     # them by margin or by λ > 0 agrees (with four or more in 2-D, λ is not unique).
-    counts = [2, 2, 3, 3] + [int(rng.integers(2, 4)) for _ in range(count - 4)]
+    counts = [2, 2, 3, 3] + [
+        int(rng.integers(2, 4)) for _ in range(count - 4)
+    ]
     rng.shuffle(counts)
     sizes = [
-        int(rng.integers(max(k, 2), 7)) if i == 0 else int(rng.integers(max(k, 2), 41))
+        int(rng.integers(max(k, 2), 7))
+        if i == 0
+        else int(rng.integers(max(k, 2), 41))
         for i, k in enumerate(counts)
     ]
     return [
-        make_data_set(rng, f"hidden data set {i + 1}", k, n) for i, (k, n) in enumerate(zip(counts, sizes))
+        make_data_set(rng, f"hidden data set {i + 1}", k, n)
+        for i, (k, n) in enumerate(zip(counts, sizes))
     ]
 
 
@@ -136,7 +173,9 @@ def show_line(line: Any) -> str:
 def diagnose_line(got: np.ndarray, data: DataSet) -> str | None:
     """Name the common mistake ``got`` looks like on ``data``, if any."""
     ref = data.line
-    if not data.absolute and np.allclose(got, EXERCISE_LINE, atol=EXERCISE_TOLERANCE):
+    if not data.absolute and np.allclose(
+        got, EXERCISE_LINE, atol=EXERCISE_TOLERANCE
+    ):
         return (
             "This is the exercise's line (2/3, 2/3, −1), but these are other points: svm_line must "
             "solve the problem for the points and labels it is given, not return a fixed answer."
@@ -149,7 +188,11 @@ def diagnose_line(got: np.ndarray, data: DataSet) -> str | None:
     margins = data.margins(got)
     closest = float(np.min(np.abs(margins)))
     if np.allclose(direction, ref_direction, atol=1e-3):
-        unit = " (a² + b² = 1: a unit normal)" if abs(got[0] ** 2 + got[1] ** 2 - 1) < 1e-3 else ""
+        unit = (
+            " (a² + b² = 1: a unit normal)"
+            if abs(got[0] ** 2 + got[1] ** 2 - 1) < 1e-3
+            else ""
+        )
         return (
             f"This is the right line, but scaled by {fmt(scale)}{unit}: your closest points have "
             f"ℓᵢ·(a·xᵢ + b·yᵢ + c) = {fmt(closest)}. The SVM's scale is fixed by the constraints: "
@@ -157,13 +200,19 @@ def diagnose_line(got: np.ndarray, data: DataSet) -> str | None:
             "without normalising or rescaling it."
         )
     if np.allclose(direction, -ref_direction, atol=1e-3):
-        scaled = "" if abs(scale - 1) < 1e-2 else f" (and scaled by {fmt(scale)})"
+        scaled = (
+            ""
+            if abs(scale - 1) < 1e-2
+            else f" (and scaled by {fmt(scale)})"
+        )
         return (
             f"This is (−a, −b, −c){scaled}: every point is on the wrong side, as if the labels' signs "
             "were swapped. Class +1 must have a·x + b·y + c ≥ 1 and class −1 a·x + b·y + c ≤ −1: "
             "the constraint is ℓᵢ·(a·xᵢ + b·yᵢ + c) ≥ 1 with the labels as given."
         )
-    width_got = float(np.min(margins)) / float(np.hypot(got[0], got[1]) or np.inf)
+    width_got = float(np.min(margins)) / float(
+        np.hypot(got[0], got[1]) or np.inf
+    )
     width_ref = 1 / float(np.hypot(ref[0], ref[1]))
     if np.all(margins > 0) and width_got < width_ref:
         return (
@@ -180,20 +229,26 @@ def diagnose_line(got: np.ndarray, data: DataSet) -> str | None:
     return None
 
 
-def judge_line(outcome: Outcome, data: DataSet) -> str | None:
-    """None when the answer's line is right on ``data``; otherwise raise WrongAnswer."""
+def judge_line(value: Any, data: DataSet) -> None:
+    """Raise WrongAnswer unless the answer's line is right on ``data``."""
     where = f"svm_line on {data.describe()}"
-    got = as_vector(outcome.value, 3, where)
+    got = as_vector(value, 3, where)
     ref = data.line
     if np.all(np.abs(got - ref) <= data.tolerance):
-        return None
-    within = "1e-3" if data.absolute else f"1e-3·|(a, b, c)| = {fmt(data.tolerance)}"
+        return
+    within = (
+        "1e-3"
+        if data.absolute
+        else f"1e-3·|(a, b, c)| = {fmt(data.tolerance)}"
+    )
     worst = ["a", "b", "c"][int(np.argmax(np.abs(got - ref)))]
     smallest = float(data.margins(got).min())
     scale = (
         ""
         if abs(smallest - 1) < 1e-3
-        else (f" With your line the smallest ℓᵢ·(a·xᵢ + b·yᵢ + c) is {fmt(smallest)}; it should be 1.")
+        else (
+            f" With your line the smallest ℓᵢ·(a·xᵢ + b·yᵢ + c) is {fmt(smallest)}; it should be 1."
+        )
     )
     raise WrongAnswer(
         f"{where}: expected (a, b, c) = {show_line(ref)} within {within}, got {show_line(got)} "
@@ -202,7 +257,12 @@ def judge_line(outcome: Outcome, data: DataSet) -> str | None:
     )
 
 
-def draw_line(axes: Any, line: Any, box: tuple[float, float, float, float], **style: Any) -> None:
+def draw_line(
+    axes: Any,
+    line: Any,
+    box: tuple[float, float, float, float],
+    **style: Any,
+) -> None:
     """Draw a·x + b·y + c = 0 across ``box`` = (x0, x1, y0, y1)."""
     a, b, c = (float(v) for v in line)
     x0, x1, y0, y1 = box
@@ -214,15 +274,28 @@ def draw_line(axes: Any, line: Any, box: tuple[float, float, float, float], **st
         axes.plot(-(b * ys + c) / a, ys, **style)
 
 
-def plot_data(axes: Any, data: DataSet, line: Any | None, chosen: list[int] | None = None) -> None:
+def plot_data(
+    axes: Any,
+    data: DataSet,
+    line: Any | None,
+    chosen: list[int] | None = None,
+) -> None:
     """The points, the exact line with its margins and support vectors, and the answer's line."""
     xy = np.array(data.points)
     labels = np.array(data.labels)
     # A square window with room around the data for the legend.
     centre = (xy.min(axis=0) + xy.max(axis=0)) / 2
     half = 0.5 * float(np.ptp(xy, axis=0).max()) * 1.45 + 0.8
-    box = (centre[0] - half, centre[0] + half, centre[1] - half, centre[1] + half)
-    for label, colour, marker in ((-1, "tab:blue", "o"), (1, "tab:red", "s")):
+    box = (
+        centre[0] - half,
+        centre[0] + half,
+        centre[1] - half,
+        centre[1] + half,
+    )
+    for label, colour, marker in (
+        (-1, "tab:blue", "o"),
+        (1, "tab:red", "s"),
+    ):
         mine = labels == label
         axes.scatter(
             xy[mine, 0],
@@ -233,9 +306,18 @@ def plot_data(axes: Any, data: DataSet, line: Any | None, chosen: list[int] | No
             zorder=3,
             label=f"class {'−' if label < 0 else '+'}1",
         )
-    draw_line(axes, data.line, box, color="black", label="maximum-margin line")
+    draw_line(
+        axes, data.line, box, color="black", label="maximum-margin line"
+    )
     for level in (1, -1):
-        draw_line(axes, data.line - np.array([0, 0, level]), box, color="black", linestyle=":", linewidth=0.8)
+        draw_line(
+            axes,
+            data.line - np.array([0, 0, level]),
+            box,
+            color="black",
+            linestyle=":",
+            linewidth=0.8,
+        )
     axes.scatter(
         xy[data.support, 0],
         xy[data.support, 1],
@@ -247,9 +329,19 @@ def plot_data(axes: Any, data: DataSet, line: Any | None, chosen: list[int] | No
         label="support vectors",
     )
     if line is not None:
-        draw_line(axes, line, box, color="tab:orange", linestyle="--", linewidth=2, label="your line")
+        draw_line(
+            axes,
+            line,
+            box,
+            color="tab:orange",
+            linestyle="--",
+            linewidth=2,
+            label="your line",
+        )
     if chosen:
-        picked = [i for i in chosen if isinstance(i, int) and 0 <= i < len(xy)]
+        picked = [
+            i for i in chosen if isinstance(i, int) and 0 <= i < len(xy)
+        ]
         axes.scatter(
             xy[picked, 0],
             xy[picked, 1],
@@ -266,39 +358,37 @@ def plot_data(axes: Any, data: DataSet, line: Any | None, chosen: list[int] | No
     axes.legend(fontsize=6.5, loc="best", framealpha=0.8)
 
 
-def line_or_none(outcome: Outcome) -> np.ndarray | None:
-    if not outcome.ok:
-        return None
+def line_or_none(value: Any) -> np.ndarray | None:
     try:
-        return as_vector(outcome.value, 3, "svm_line")
+        return as_vector(value, 3, "svm_line")
     except WrongAnswer:
         return None
 
 
 def line_test(name: str, sets: list[DataSet], points: float) -> Test:
-    def judge(outcomes: list[Outcome]) -> Verdict:
-        for outcome, data in zip(outcomes, sets):
-            judge_line(outcome, data)
-        if len(sets) == 1:
-            return Verdict.passed(f"(a, b, c) = {show_line(sets[0].line)} within 1e-3")
-        return Verdict.passed(
-            f"the maximum-margin line on {len(sets)} hidden data sets "
-            f"({', '.join(str(len(d.points)) for d in sets)} points), within 1e-3 relative"
+    def passed(chosen: list[DataSet]) -> str:
+        if len(chosen) == 1:
+            return f"(a, b, c) = {show_line(chosen[0].line)} within 1e-3"
+        return (
+            f"the maximum-margin line on {len(chosen)} hidden data sets "
+            f"({', '.join(str(len(d.points)) for d in chosen)} points), within 1e-3 relative"
         )
 
-    def plot(outcomes: list[Outcome], axes: Any) -> None:
-        lines = [line_or_none(outcome) for outcome in outcomes]
-        wrong = [
-            i
-            for i, (line, data) in enumerate(zip(lines, sets))
-            if line is None or not np.all(np.abs(line - data.line) <= data.tolerance)
-        ]
-        index = wrong[0] if wrong else 0
-        plot_data(axes, sets[index], lines[index])
-        axes.set_title(f"svm_line on {sets[index].name}", fontsize=9)
+    def plot(value: Any, data: DataSet, axes: Any) -> None:
+        plot_data(axes, data, line_or_none(value))
+        axes.set_title(f"svm_line on {data.name}", fontsize=9)
 
-    calls = [Call("svm_line", (list(data.points), list(data.labels))) for data in sets]
-    return Test(name, calls, judge, points, plot=plot)
+    return each(
+        name,
+        sets,
+        to_call=lambda data: call(
+            "svm_line", list(data.points), list(data.labels)
+        ),
+        check=judge_line,
+        passed=passed,
+        points=points,
+        plot=plot,
+    )
 
 
 # ---------------------------------------------------------------- support_vectors
@@ -312,7 +402,9 @@ def as_indices(value: Any, data: DataSet, where: str) -> list[int]:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = [value]
         else:
-            raise WrongAnswer(f"{where} returned {fmt(value)}; expected a list of indices such as [0, 3, 4].")
+            raise WrongAnswer(
+                f"{where} returned {fmt(value)}; expected a list of indices such as [0, 3, 4]."
+            )
     n = len(data.points)
     if value and all(isinstance(item, bool) for item in value):
         hint = "np.flatnonzero(mask).tolist()"
@@ -329,13 +421,18 @@ def as_indices(value: Any, data: DataSet, where: str) -> list[int]:
         )
     indices = []
     for item in value:
-        whole = isinstance(item, int) or (isinstance(item, float) and item.is_integer())
+        whole = isinstance(item, int) or (
+            isinstance(item, float) and item.is_integer()
+        )
         if isinstance(item, bool) or not whole:
             raise WrongAnswer(
                 f"{where} returned {fmt(value)}; expected whole-number indices such as [0, 3, 4]."
             )
         indices.append(int(item))
-    if not data.absolute and sorted(indices) == EXERCISE_SUPPORT != data.support:
+    if (
+        not data.absolute
+        and sorted(indices) == EXERCISE_SUPPORT != data.support
+    ):
         raise WrongAnswer(
             f"{where}: expected {fmt(data.support)}, got {fmt(value)}.",
             "[0, 3, 4] is the exercise's answer, but these are other points: find the support "
@@ -345,14 +442,16 @@ def as_indices(value: Any, data: DataSet, where: str) -> list[int]:
         one_based = sorted(i - 1 for i in indices) == data.support
         raise WrongAnswer(
             f"{where} returned {fmt(value)}; the points are numbered 0 to {n - 1}.",
-            "Indices start at 0 in Python: these are the right points counted from 1." if one_based else None,
+            "Indices start at 0 in Python: these are the right points counted from 1."
+            if one_based
+            else None,
         )
     return indices
 
 
-def judge_support(outcome: Outcome, data: DataSet) -> None:
+def judge_support(value: Any, data: DataSet) -> None:
     where = f"support_vectors on {data.describe()}"
-    got = as_indices(outcome.value, data, where)
+    got = as_indices(value, data, where)
     want = data.support
     if got == want:
         return
@@ -369,35 +468,49 @@ def judge_support(outcome: Outcome, data: DataSet) -> None:
     extra = [i for i in got if i not in want]
     parts = []
     if missing:
-        parts.append("missing " + ", ".join(f"{i} (on the margin)" for i in missing))
+        parts.append(
+            "missing " + ", ".join(f"{i} (on the margin)" for i in missing)
+        )
     if extra:
         parts.append(
             "not support vectors: "
-            + ", ".join(f"{i} (ℓᵢ·(a·xᵢ + b·yᵢ + c) = {fmt(float(margins[i]))})" for i in extra)
+            + ", ".join(
+                f"{i} (ℓᵢ·(a·xᵢ + b·yᵢ + c) = {fmt(float(margins[i]))})"
+                for i in extra
+            )
         )
-    raise WrongAnswer(f"{where}: expected {fmt(want)}, got {fmt(got)}: {'; '.join(parts)}.", feedback)
+    raise WrongAnswer(
+        f"{where}: expected {fmt(want)}, got {fmt(got)}: {'; '.join(parts)}.",
+        feedback,
+    )
 
 
 def support_test(name: str, sets: list[DataSet], points: float) -> Test:
-    def judge(outcomes: list[Outcome]) -> Verdict:
-        for outcome, data in zip(outcomes, sets):
-            judge_support(outcome, data)
-        if len(sets) == 1:
-            return Verdict.passed(f"{fmt(sets[0].support)}")
-        return Verdict.passed(
-            f"the support vectors of {len(sets)} hidden data sets "
-            f"({', '.join(str(len(d.support)) for d in sets)} each)"
+    def passed(chosen: list[DataSet]) -> str:
+        if len(chosen) == 1:
+            return f"{fmt(chosen[0].support)}"
+        return (
+            f"the support vectors of {len(chosen)} hidden data sets "
+            f"({', '.join(str(len(d.support)) for d in chosen)} each)"
         )
 
-    def plot(outcomes: list[Outcome], axes: Any) -> None:
-        chosen = [o.value if o.ok and isinstance(o.value, list) else [] for o in outcomes]
-        wrong = [i for i, (c, d) in enumerate(zip(chosen, sets)) if c != d.support]
-        index = wrong[0] if wrong else 0
-        plot_data(axes, sets[index], None, chosen[index])
-        axes.set_title(f"support_vectors on {sets[index].name}", fontsize=9)
+    def plot(value: Any, data: DataSet, axes: Any) -> None:
+        plot_data(
+            axes, data, None, value if isinstance(value, list) else []
+        )
+        axes.set_title(f"support_vectors on {data.name}", fontsize=9)
 
-    calls = [Call("support_vectors", (list(data.points), list(data.labels))) for data in sets]
-    return Test(name, calls, judge, points, plot=plot)
+    return each(
+        name,
+        sets,
+        to_call=lambda data: call(
+            "support_vectors", list(data.points), list(data.labels)
+        ),
+        check=judge_support,
+        passed=passed,
+        points=points,
+        plot=plot,
+    )
 
 
 def tests(rng: np.random.Generator) -> list[Test]:
@@ -405,6 +518,8 @@ def tests(rng: np.random.Generator) -> list[Test]:
     return [
         line_test("svm_line on the exercise's points", [EXERCISE], 1.0),
         line_test("svm_line on hidden data sets", hidden, 2.0),
-        support_test("support_vectors on the exercise's points", [EXERCISE], 1.0),
+        support_test(
+            "support_vectors on the exercise's points", [EXERCISE], 1.0
+        ),
         support_test("support_vectors on hidden data sets", hidden, 1.0),
     ]

@@ -22,8 +22,17 @@ def functional_margins(w, points, labels):
 
 def fit_svm(points, labels, start=(1.0, 1.0, 1.0)):
     """Minimise a² + b² subject to ℓᵢ·(a·xᵢ + b·yᵢ + c) ≥ 1 with SLSQP, within bounds ±10."""
-    constraints = {"type": "ineq", "fun": lambda w: functional_margins(w, points, labels) - 1}
-    return minimize(objective, start, method="SLSQP", constraints=[constraints], bounds=[(-10, 10)] * 3)
+    constraints = {
+        "type": "ineq",
+        "fun": lambda w: functional_margins(w, points, labels) - 1,
+    }
+    return minimize(
+        objective,
+        start,
+        method="SLSQP",
+        constraints=[constraints],
+        bounds=[(-10, 10)] * 3,
+    )
 
 
 def lagrange_multipliers(w, points, labels, active):
@@ -33,7 +42,9 @@ def lagrange_multipliers(w, points, labels, active):
     """
     a, b, _ = w
     grad_f = np.array([2 * a, 2 * b, 0.0])
-    grad_g = labels[active, None] * np.column_stack([points[active], np.ones(active.sum())])
+    grad_g = labels[active, None] * np.column_stack(
+        [points[active], np.ones(active.sum())]
+    )
     lam = np.zeros(len(points))
     lam[active] = np.linalg.lstsq(grad_g.T, grad_f, rcond=None)[0]
     return lam
@@ -57,10 +68,23 @@ def plot_svm(points, labels, w, support, lam):
         (1, "--", "margin line: a·x + b·y + c = +1"),
         (-1, ":", "margin line: a·x + b·y + c = −1"),
     ]:
-        ax.plot(xs, (level - c - a * xs) / b, style, color="black", label=name)
-    for label, colour, marker, name in [(-1, "tab:blue", "o", "class −1"), (1, "tab:red", "s", "class +1")]:
+        ax.plot(
+            xs, (level - c - a * xs) / b, style, color="black", label=name
+        )
+    for label, colour, marker, name in [
+        (-1, "tab:blue", "o", "class −1"),
+        (1, "tab:red", "s", "class +1"),
+    ]:
         mine = labels == label
-        ax.scatter(points[mine, 0], points[mine, 1], c=colour, marker=marker, s=70, zorder=3, label=name)
+        ax.scatter(
+            points[mine, 0],
+            points[mine, 1],
+            c=colour,
+            marker=marker,
+            s=70,
+            zorder=3,
+            label=name,
+        )
     ax.scatter(
         points[support, 0],
         points[support, 1],
@@ -72,21 +96,41 @@ def plot_svm(points, labels, w, support, lam):
         label="support vectors",
     )
     for (x, y), value in zip(points, lam):
-        ax.annotate(f"λ = {value:.3f}", (x, y), textcoords="offset points", xytext=(16, 10))
+        ax.annotate(
+            f"λ = {value:.3f}",
+            (x, y),
+            textcoords="offset points",
+            xytext=(16, 10),
+        )
     # The width 2/√(a² + b²): an arrow along the normal (a, b), from the −1 line to the +1 line.
     norm = np.hypot(a, b)
     unit = np.array([a, b]) / norm
     along = np.array([unit[1], -unit[0]])
-    centre = -c * unit / norm + 1.6 * along  # a point of the line, away from the data
+    centre = (
+        -c * unit / norm + 1.6 * along
+    )  # a point of the line, away from the data
     start, end = centre - unit / norm, centre + unit / norm
-    ax.annotate("", end, start, arrowprops=dict(arrowstyle="<->", color="green", lw=1.5))
-    ax.plot([], [], color="green", lw=1.5, label=f"width 2/√(a² + b²) = {2 / norm:.4f}")
+    ax.annotate(
+        "",
+        end,
+        start,
+        arrowprops=dict(arrowstyle="<->", color="green", lw=1.5),
+    )
+    ax.plot(
+        [],
+        [],
+        color="green",
+        lw=1.5,
+        label=f"width 2/√(a² + b²) = {2 / norm:.4f}",
+    )
     ax.set_xlim(-1.5, 3.5)
     ax.set_ylim(-1.5, 3.5)
     ax.set_aspect("equal")
     ax.set_xlabel("x")
     ax.set_ylabel("y")
-    ax.set_title("Maximum-margin line x + y = 1.5: minimise a² + b²\nsubject to ℓᵢ·(a·xᵢ + b·yᵢ + c) ≥ 1")
+    ax.set_title(
+        "Maximum-margin line x + y = 1.5: minimise a² + b²\nsubject to ℓᵢ·(a·xᵢ + b·yᵢ + c) ≥ 1"
+    )
     ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=9)
     ax.grid(alpha=0.3)
     return fig
@@ -94,7 +138,9 @@ def plot_svm(points, labels, w, support, lam):
 
 def run(ctx):
     ctx.console.print("Class −1: (0, 0).  Class +1: (1, 2) and (2, 1).")
-    ctx.console.print("SLSQP from (a, b, c) = (1, 1, 1), bounds ±10 on each.\n")
+    ctx.console.print(
+        "SLSQP from (a, b, c) = (1, 1, 1), bounds ±10 on each.\n"
+    )
     result = fit_svm(POINTS, LABELS)
     a, b, c = w = result.x
     ctx.record("success", bool(result.success), "solver", result.message)
@@ -104,14 +150,24 @@ def run(ctx):
         "objective a² + b²",
         f"{float(result.fun)!r}  (8/9; the last digits vary)",
     )
-    ctx.record("solution", w.tolist(), "solution (a, b, c)", f"({a:.6f}, {b:.6f}, {c:.6f})")
+    ctx.record(
+        "solution",
+        w.tolist(),
+        "solution (a, b, c)",
+        f"({a:.6f}, {b:.6f}, {c:.6f})",
+    )
     sign = "+" if c >= 0 else "−"
-    ctx.console.print(f"  the line {a:.4f}·x + {b:.4f}·y {sign} {abs(c):.4f} = 0 is x + y = 1.5")
+    ctx.console.print(
+        f"  the line {a:.4f}·x + {b:.4f}·y {sign} {abs(c):.4f} = 0 is x + y = 1.5"
+    )
 
     margins = functional_margins(w, POINTS, LABELS)
     norm = np.hypot(a, b)
     ctx.record(
-        "functional_margins", margins.tolist(), "ℓᵢ·(a·xᵢ + b·yᵢ + c)", ", ".join(f"{m:.4f}" for m in margins)
+        "functional_margins",
+        margins.tolist(),
+        "ℓᵢ·(a·xᵢ + b·yᵢ + c)",
+        ", ".join(f"{m:.4f}" for m in margins),
     )
     ctx.record(
         "margin",
@@ -119,11 +175,20 @@ def run(ctx):
         "margin (distance to the nearest point)",
         f"{np.min(margins / norm):.4f}  = 3/(2√2)",
     )
-    ctx.record("width", float(2 / norm), "width between the margin lines 2/√(a² + b²)", f"{2 / norm:.4f}")
+    ctx.record(
+        "width",
+        float(2 / norm),
+        "width between the margin lines 2/√(a² + b²)",
+        f"{2 / norm:.4f}",
+    )
 
     support = np.abs(margins - 1) < 1e-3
     lam = lagrange_multipliers(w, POINTS, LABELS, support)
-    ctx.record("support_vectors", np.flatnonzero(support).tolist(), "support vectors (indices)")
+    ctx.record(
+        "support_vectors",
+        np.flatnonzero(support).tolist(),
+        "support vectors (indices)",
+    )
     ctx.record(
         "multipliers",
         lam.tolist(),
@@ -134,8 +199,16 @@ def run(ctx):
         "KKT conditions: ∇(a² + b²) = Σ λᵢ·∇gᵢ",
         ["condition", "left", "right"],
         [
-            ("2a = Σ λᵢ·ℓᵢ·xᵢ", f"{2 * a:.4f}", f"{np.sum(lam * LABELS * POINTS[:, 0]):.4f}"),
-            ("2b = Σ λᵢ·ℓᵢ·yᵢ", f"{2 * b:.4f}", f"{np.sum(lam * LABELS * POINTS[:, 1]):.4f}"),
+            (
+                "2a = Σ λᵢ·ℓᵢ·xᵢ",
+                f"{2 * a:.4f}",
+                f"{np.sum(lam * LABELS * POINTS[:, 0]):.4f}",
+            ),
+            (
+                "2b = Σ λᵢ·ℓᵢ·yᵢ",
+                f"{2 * b:.4f}",
+                f"{np.sum(lam * LABELS * POINTS[:, 1]):.4f}",
+            ),
             ("0 = Σ λᵢ·ℓᵢ", "0", f"{abs(np.sum(lam * LABELS)):.4f}"),
         ],
     )
@@ -143,6 +216,6 @@ def run(ctx):
 
 
 if __name__ == "__main__":
-    from calccourse.demo import run_standalone
+    from calccourse.author import run_standalone
 
     run_standalone(run, 7)

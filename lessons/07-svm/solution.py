@@ -22,7 +22,12 @@ def svm_line(points, labels):
         x0=[1.0, 1.0, 1.0],
         method="SLSQP",
         bounds=[(-10, 10)] * 3,
-        constraints=[{"type": "ineq", "fun": lambda w: functional_margins(w, points, labels) - 1}],
+        constraints=[
+            {
+                "type": "ineq",
+                "fun": lambda w: functional_margins(w, points, labels) - 1,
+            }
+        ],
     )
     if not result.success:
         raise RuntimeError(f"SLSQP did not converge: {result.message}")
@@ -32,7 +37,9 @@ def svm_line(points, labels):
 def support_vectors(points, labels):
     """Sorted indices of the points on the margin: ℓᵢ·(a·xᵢ + b·yᵢ + c) = 1 at the solution."""
     w = svm_line(points, labels)
-    margins = functional_margins(w, np.asarray(points, dtype=float), np.asarray(labels, dtype=float))
+    margins = functional_margins(
+        w, np.asarray(points, dtype=float), np.asarray(labels, dtype=float)
+    )
     return [int(i) for i in np.flatnonzero(np.abs(margins - 1) < 1e-3)]
 
 

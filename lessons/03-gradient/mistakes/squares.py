@@ -12,4 +12,6 @@ def steepest_ascent(f, x, y, h=0.0001):
     theta = np.radians(np.arange(0.0, 360.0, 0.1))
     rates = (f(x + h * np.cos(theta), y + h * np.sin(theta)) - f(x, y)) / h
     best = np.argmax(rates)
-    return rates[best] * np.cos(theta[best]), rates[best] * np.sin(theta[best])
+    return rates[best] * np.cos(theta[best]), rates[best] * np.sin(
+        theta[best]
+    )

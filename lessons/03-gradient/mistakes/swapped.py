@@ -14,4 +14,6 @@ def steepest_ascent(f, x, y, h=0.0001):
     rates = (f(x + h * np.sin(theta), y + h * np.cos(theta)) - f(x, y)) / h
     best = np.argmax(rates)
     # ... but the vector is then built the other way round.
-    return rates[best] * np.cos(theta[best]), rates[best] * np.sin(theta[best])
+    return rates[best] * np.cos(theta[best]), rates[best] * np.sin(
+        theta[best]
+    )

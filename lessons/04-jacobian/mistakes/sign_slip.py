@@ -10,5 +10,7 @@ def sigma(z):
     return 1 / (1 + sp.exp(z))
 
 
-f = sp.Matrix([sigma(p * x + q * y), sigma(r * x + s * y), sigma(t * x + u * y)])
+f = sp.Matrix(
+    [sigma(p * x + q * y), sigma(r * x + s * y), sigma(t * x + u * y)]
+)
 jacobian = f.jacobian([x, y])

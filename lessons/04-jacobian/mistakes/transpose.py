@@ -7,4 +7,9 @@ x, y, p, q, r, s, t, u = sp.symbols("x y p q r s t u")
 sigma = lambda z: 1 / (1 + sp.exp(-z))  # noqa: E731
 outputs = [sigma(p * x + q * y), sigma(r * x + s * y), sigma(t * x + u * y)]
 
-jacobian = sp.Matrix([[sp.diff(out, x) for out in outputs], [sp.diff(out, y) for out in outputs]])
+jacobian = sp.Matrix(
+    [
+        [sp.diff(out, x) for out in outputs],
+        [sp.diff(out, y) for out in outputs],
+    ]
+)

@@ -21,4 +21,3 @@ def find_critical_points(f, a, b, h=1e-6, n=2001):
     slopes = f_prime(xs)
     changes = np.flatnonzero(slopes[:-1] * slopes[1:] < 0)
     return [brentq(f_prime, xs[i], xs[i + 1]) for i in changes]
-

@@ -16,4 +16,8 @@ has_extremum = False
 def find_critical_points(f, a, b, n=2001):
     xs = np.linspace(a, b, n)
     values = f(xs)
-    return [brentq(f, xs[i], xs[i + 1]) for i in range(n - 1) if values[i] * values[i + 1] < 0]
+    return [
+        brentq(f, xs[i], xs[i + 1])
+        for i in range(n - 1)
+        if values[i] * values[i + 1] < 0
+    ]

@@ -12,7 +12,11 @@ def svm_line(points, labels):
     w = np.zeros(3)
     inputs = np.column_stack([points, np.ones(len(points))])
     for _ in range(10_000):
-        wrong = [i for i in range(len(points)) if labels[i] * (inputs[i] @ w) <= 0]
+        wrong = [
+            i
+            for i in range(len(points))
+            if labels[i] * (inputs[i] @ w) <= 0
+        ]
         if not wrong:
             break
         w += labels[wrong[0]] * inputs[wrong[0]]
@@ -24,7 +28,10 @@ def support_vectors(points, labels):
     from scipy.optimize import minimize
 
     points, labels = np.asarray(points, float), np.asarray(labels, float)
-    constraint = {"type": "ineq", "fun": lambda w: labels * (points @ w[:2] + w[2]) - 1}
+    constraint = {
+        "type": "ineq",
+        "fun": lambda w: labels * (points @ w[:2] + w[2]) - 1,
+    }
     w = minimize(
         lambda w: w[0] ** 2 + w[1] ** 2,
         [1.0, 1.0, 1.0],
@@ -32,4 +39,6 @@ def support_vectors(points, labels):
         constraints=[constraint],
         bounds=[(-10, 10)] * 3,
     ).x
-    return np.flatnonzero(np.abs(labels * (points @ w[:2] + w[2]) - 1) < 1e-3)
+    return np.flatnonzero(
+        np.abs(labels * (points @ w[:2] + w[2]) - 1) < 1e-3
+    )

@@ -7,7 +7,10 @@ from scipy.optimize import minimize
 
 def solve(points, labels):
     points, labels = np.asarray(points, float), np.asarray(labels, float)
-    constraint = {"type": "ineq", "fun": lambda w: labels * (points @ w[:2] + w[2]) - 1}
+    constraint = {
+        "type": "ineq",
+        "fun": lambda w: labels * (points @ w[:2] + w[2]) - 1,
+    }
     result = minimize(
         lambda w: w[0] ** 2 + w[1] ** 2,
         [1.0, 1.0, 1.0],

@@ -1,0 +1,71 @@
+"""An answer file read once, before any answer runs: its bytes, its sha256, its code.
+
+A ``.py`` file is one chunk of code; a Jupyter notebook (``.ipynb``) one chunk per code
+cell (see :mod:`calccourse.notebook`). What is graded is this snapshot, never the file
+on disk at some later moment, so no answer can change another's while a class is graded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from calccourse.sandbox.protocol import Code
+from calccourse.status import UsageError
+
+SUFFIXES = (".py", ".ipynb")
+MAX_BYTES = 4 * 1024 * 1024  # an answer file larger than this is not read
+
+
+class Unreadable(UsageError):
+    """The answer file cannot be read or is not an answer (a usage error for ``check``)."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answer file's snapshot: what it was called, its bytes and the code to run."""
+
+    display: str  # the path as the user gave it: reports and tracebacks name it
+    sha256: str
+    code: Code
+    notes: tuple[str, ...] = ()  # what was left out of a notebook (magics, shell escapes)
+    problem: str | None = None  # why it cannot be run at all (a notebook that is not one)
+
+    @property
+    def source(self) -> bytes:
+        return b"\n".join(data for _, data in self.code.chunks)
+
+
+def read_answer(path: Path) -> Answer:
+    """Read and snapshot ``path``; Unreadable says why it cannot be graded."""
+    display = str(path)
+    if path.suffix.lower() not in SUFFIXES:
+        raise Unreadable(f"{display} is not a Python file or a notebook; an answer is a .py or .ipynb file.")
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise Unreadable(
+                f"{display} is {size // 1024} KiB; an answer file is at most {MAX_BYTES // 2**20} MiB."
+            )
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise Unreadable(f"{display} is a folder, not an answer file.") from None
+    except OSError as error:
+        raise Unreadable(f"{display} cannot be read: {error.strerror or error}.") from None
+    return answer_from_bytes(display, data)
+
+
+def answer_from_bytes(display: str, data: bytes) -> Answer:
+    """The snapshot of an answer given as bytes (a notebook's are converted to cells)."""
+    digest = hashlib.sha256(data).hexdigest()
+    if display.lower().endswith(".ipynb"):
+        from calccourse.notebook import NotebookError, read_notebook
+
+        try:
+            notebook = read_notebook(data, display)
+        except NotebookError as error:  # the learner's file is broken: like a syntax error
+            return Answer(display, digest, Code.single(display, b""), problem=str(error))
+        chunks = tuple((name, text.encode("utf-8")) for name, text in notebook.chunks)
+        return Answer(display, digest, Code(chunks), notebook.notes)
+    return Answer(display, digest, Code.single(display, data))

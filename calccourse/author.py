@@ -1,0 +1,361 @@
+"""Everything a lesson's code needs, in one module (as ``import pytest`` is for test authors).
+
+A lesson's ``checker.py`` defines ``tests(rng) -> list[Test]``. A :class:`Test` lists the
+calls to make into the answer (:func:`call`, :func:`value`, :func:`probe`, with inputs
+drawn from ``rng``) and a judge: a function of the plain values that came back, in the
+order of the calls, that returns the pass message or raises :class:`WrongAnswer`. The
+core reports missing names, the template's ``NotImplementedError``, exceptions,
+time-outs and values that are no numbers before a judge runs, so a judge only ever sees
+values the answer returned.
+
+The helpers here convert those values with messages that say what came back
+(:func:`as_number`, :func:`as_vector`, :func:`as_array`, :func:`as_bool`), compare them
+(:func:`close`), name a known mistake by recomputing what it would give
+(:class:`KnownMistake`, :func:`recognise`), and build the common tests
+(:func:`each`: one call per case; :func:`function_test`: a function of a number compared
+at inputs). A lesson's ``demo.py`` receives a :class:`DemoContext`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from calccourse.demo import DemoContext, run_standalone
+from calccourse.lesson import Lesson
+from calccourse.sandbox.protocol import Call, Fn, call, probe, value
+
+__all__ = [
+    "Call",
+    "DemoContext",
+    "Fn",
+    "KnownMistake",
+    "Lesson",
+    "Test",
+    "WrongAnswer",
+    "as_array",
+    "as_bool",
+    "as_number",
+    "as_vector",
+    "call",
+    "close",
+    "describe_args",
+    "each",
+    "fmt",
+    "function_test",
+    "numbers",
+    "probe",
+    "recognise",
+    "run_standalone",
+    "value",
+]
+
+Case = TypeVar("Case")
+Judge = Callable[[list[Any]], str]
+Plot = Callable[[list[Any], Any], None]
+
+
+class WrongAnswer(Exception):
+    """Raise it to fail a test: ``message`` says what was expected and what came back,
+    ``feedback`` (optional) which mistake it probably is and how to fix it."""
+
+    def __init__(self, message: str, feedback: str | None = None) -> None:
+        super().__init__(message)
+        self.message, self.feedback = message, feedback
+
+
+@dataclass
+class Test:
+    """A named, scored check: the calls it makes and the judge of what came back.
+
+    ``judge(values)`` gets one plain value per call, in order, and returns the pass
+    message (a str) or raises WrongAnswer. A ``bonus`` test earns extra points and never
+    changes the verdict. ``plot(values, axes)``, when set, draws the answer against the
+    reference on a matplotlib Axes for ``check --plot``.
+    """
+
+    __test__ = False  # not a pytest test class
+
+    name: str
+    calls: list[Call]
+    judge: Judge
+    points: float = 1.0
+    bonus: bool = False
+    plot: Plot | None = None
+    legacy: bool = False  # a 0.1 judge: gets Outcomes and returns a Verdict
+
+
+def each(
+    name: str,
+    cases: Iterable[Case],
+    *,
+    to_call: Callable[[Case], Call],
+    check: Callable[[Any, Case], None],
+    passed: str | Callable[[list[Case]], str],
+    points: float = 1.0,
+    bonus: bool = False,
+    plot: Callable[[Any, Case, Any], None] | None = None,
+) -> Test:
+    """A test of one call per case: ``check(value, case)`` raises WrongAnswer for a wrong
+    value; the first wrong case fails the test. ``passed`` is the pass message (or makes it
+    from the cases); ``plot(value, case, axes)`` draws the first wrong case, or the first."""
+    chosen = list(cases)
+
+    def judge(values: list[Any]) -> str:
+        for got, case in zip(values, chosen):
+            check(got, case)
+        return passed if isinstance(passed, str) else passed(chosen)
+
+    def first_wrong(values: list[Any]) -> int:
+        for index, (got, case) in enumerate(zip(values, chosen)):
+            try:
+                check(got, case)
+            except WrongAnswer:
+                return index
+        return 0
+
+    def draw(values: list[Any], axes: Any) -> None:
+        assert plot is not None
+        index = first_wrong(values)
+        plot(values[index], chosen[index], axes)
+
+    return Test(name, [to_call(case) for case in chosen], judge, points, bonus, draw if plot else None)
+
+
+# ---------------------------------------------------------------- showing and converting values
+
+
+def fmt(value: Any) -> str:
+    """Show a value compactly: numbers to 6 significant digits, lists element by element."""
+    if isinstance(value, bool) or value is None:
+        return str(value)
+    if isinstance(value, (int, float)):
+        return f"{value:.6g}"
+    if isinstance(value, str):
+        return repr(value)
+    if hasattr(value, "tolist"):
+        value = value.tolist()
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(fmt(item) for item in value) + "]"
+    return repr(value)
+
+
+def describe_args(names: Sequence[str], args: Sequence[Any]) -> str:
+    """``x = 1.5`` or ``x = 1, y = 2``; function arguments by their label."""
+    return ", ".join(
+        f"{name} = {fmt(arg) if not callable(arg) else str(arg)}" for name, arg in zip(names, args)
+    )
+
+
+def returned_text(value: str, where: str, want: str) -> WrongAnswer:
+    """The message for a string where a number was expected: name the slip."""
+    return WrongAnswer(
+        f"{where} returned the text {value[:60]!r}; expected {want}.",
+        "This is a string: return the value itself, not text (remove the quotes or the f-string).",
+    )
+
+
+def as_number(value: Any, where: str) -> float:
+    """A finite real number, or WrongAnswer saying what came back instead."""
+    if value is None:
+        raise WrongAnswer(f"{where} returned None: is a `return` missing?")
+    if isinstance(value, str):
+        raise returned_text(value, where, "a single number")
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        if isinstance(value, list) and len(value) == 1:
+            return as_number(value[0], where)
+        shown = fmt(value) if not isinstance(value, list) or len(value) <= 8 else _preview(value)
+        raise WrongAnswer(f"{where} returned {shown}; expected a single number.")
+    try:
+        number = float(value)
+    except OverflowError:  # an int beyond any float
+        assert isinstance(value, int)
+        raise WrongAnswer(
+            f"{where} returned a whole number of {value.bit_length()} bits; expected a float."
+        ) from None
+    if not math.isfinite(number):
+        raise WrongAnswer(f"{where} returned {value}; expected a finite number.")
+    return number
+
+
+def _preview(values: list[Any]) -> str:
+    """A long list shown by its ends: ``[0.0756, 0.151, 0.227, …, 2.7972] (37 numbers)``."""
+    return f"[{', '.join(fmt(v) for v in values[:3])}, …, {fmt(values[-1])}] ({len(values)} values)"
+
+
+def as_array(value: Any, shapes: Sequence[tuple[int, ...]], where: str, want: str) -> Any:
+    """A finite float array of one of the accepted ``shapes``, reshaped to the first one."""
+    import numpy as np
+
+    if value is None:
+        raise WrongAnswer(f"{where} returned None: is a `return` missing?")
+    if isinstance(value, str):
+        raise returned_text(value, where, want)
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and (1,) not in shapes:
+        raise WrongAnswer(f"{where} returned the single number {fmt(value)}; expected {want}.")
+    try:
+        array = np.array(value, dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        raise WrongAnswer(f"{where} returned {fmt(value)[:200]}; expected {want}.") from None
+    if array.shape not in shapes:
+        shown = fmt(value) if array.size <= 12 else f"an array of shape {array.shape}"
+        raise WrongAnswer(f"{where} returned {shown}; expected {want}.")
+    if not np.all(np.isfinite(array)):
+        raise WrongAnswer(f"{where} returned {fmt(array)}, which is not finite; expected {want}.")
+    return array.reshape(shapes[0])
+
+
+def as_vector(value: Any, length: int, where: str) -> Any:
+    """A vector of ``length`` numbers; (n,), (n, 1) and (1, n) shapes are all accepted."""
+    return as_array(value, [(length,), (length, 1), (1, length)], where, f"{length} numbers")
+
+
+def as_bool(value: Any, where: str) -> bool:
+    """True or False, or WrongAnswer (a string "False" is named as the slip it is)."""
+    if value is None:
+        raise WrongAnswer(f"{where} is None: set it to True or False.")
+    if isinstance(value, str):
+        raise WrongAnswer(
+            f"{where} is the text {value[:40]!r}; expected True or False.",
+            "This is a string: write True or False without quotes.",
+        )
+    if not isinstance(value, bool):
+        raise WrongAnswer(f"{where} is {fmt(value)}; expected True or False.")
+    return value
+
+
+def close(got: Any, expected: Any, rtol: float, atol: float) -> bool:
+    """Element-wise |got − expected| ≤ atol + rtol·|expected|, never true for NaN."""
+    import numpy as np
+
+    return bool(np.allclose(np.asarray(got, float), np.asarray(expected, float), rtol=rtol, atol=atol))
+
+
+def numbers(values: Sequence[Any]) -> Any:
+    """The values as a float array for a plot: anything that is no number becomes NaN."""
+    import numpy as np
+
+    return np.array(
+        [v if isinstance(v, (int, float)) and not isinstance(v, bool) else np.nan for v in values], float
+    )
+
+
+# ---------------------------------------------------------------- known mistakes
+
+
+@dataclass(frozen=True)
+class KnownMistake:
+    """A common mistake: what it gives for the same inputs, and what to tell the learner."""
+
+    feedback: str
+    value: Callable[..., Any]
+
+
+def recognise(
+    got: Sequence[Any],
+    args: Sequence[tuple[Any, ...]],
+    mistakes: Sequence[KnownMistake],
+    rtol: float = 1e-6,
+    atol: float = 1e-6,
+    transform: Callable[[list[Any]], Any] = lambda values: values,
+) -> str | None:
+    """The feedback of the first mistake whose values match ``got`` at every input."""
+    for mistake in mistakes:
+        try:
+            values = transform([mistake.value(*arg) for arg in args])
+        except (ArithmeticError, ValueError, TypeError):
+            continue
+        if close(transform(list(got)), values, rtol, atol):
+            return mistake.feedback
+    return None
+
+
+def function_test(
+    name: str,
+    target: str,
+    inputs: Sequence[tuple[Any, ...]],
+    expected: Callable[..., float],
+    *,
+    arg_names: Sequence[str] = ("x",),
+    rtol: float = 1e-6,
+    atol: float = 1e-6,
+    mistakes: Sequence[KnownMistake] = (),
+    points: float = 1.0,
+    up_to_constant: bool = False,
+    what: str = "",
+    explain: Callable[[Any], str | None] | None = None,
+) -> Test:
+    """A test that calls ``target`` at each input and compares with ``expected``.
+
+    With ``up_to_constant`` the answer may differ from ``expected`` by one constant
+    (an antiderivative). ``what`` names the expected quantity in messages. When the
+    answer fails and matches no known mistake, ``explain`` gets its values (a NumPy
+    array, in the order of ``inputs``) and may return feedback for a looser pattern.
+    """
+
+    def shift(values: list[Any]) -> Any:
+        import numpy as np
+
+        array = np.asarray(values, float)
+        return array - array[0] if up_to_constant else array
+
+    def where(arg: tuple[Any, ...]) -> str:
+        return f"{target}({', '.join(fmt(a) if not callable(a) else str(a) for a in arg)})"
+
+    def judge(values: list[Any]) -> str:
+        import numpy as np
+
+        got = [as_number(v, where(arg)) for v, arg in zip(values, inputs)]
+        want = [float(expected(*arg)) for arg in inputs]
+        if close(shift(got), shift(want), rtol, atol):
+            extra = " (up to a constant)" if up_to_constant else ""
+            return f"matches {what or 'the expected value'}{extra} at {len(inputs)} inputs"
+        feedback = recognise(got, inputs, mistakes, rtol, atol, shift)
+        if feedback is None and explain is not None:
+            feedback = explain(np.asarray(got, float))
+        errors = np.abs(shift(got) - shift(want)) - atol - rtol * np.abs(shift(want))
+        worst = int(np.argmax(errors))
+        arg = inputs[worst]
+        if up_to_constant:
+            first = inputs[0]
+            message = (
+                f"{where(arg)} − {where(first)} should be {fmt(want[worst] - want[0])}"
+                f" ({what or 'expected'}), but came back as {fmt(got[worst] - got[0])}"
+            )
+        else:
+            message = (
+                f"at {describe_args(arg_names, arg)}: expected {fmt(want[worst])}"
+                f" ({what or 'expected'}), got {fmt(got[worst])}"
+            )
+        raise WrongAnswer(message, feedback)
+
+    def plot(values: list[Any], axes: Any) -> None:
+        import numpy as np
+
+        xs = np.array([arg[0] for arg in inputs], float)
+        got = numbers(values)
+        grid = np.linspace(xs.min(), xs.max(), 300)
+        reference = np.array([float(expected(x)) for x in grid])
+        if up_to_constant and np.isfinite(got[0]):
+            got = got - got[0] + float(expected(*inputs[0]))
+        axes.plot(grid, reference, label=f"expected: {what}" if what else "expected", color="tab:blue")
+        axes.scatter(xs, got, label="your answer", color="tab:orange", zorder=3, s=18)
+        if not np.any(np.isfinite(got)):
+            axes.text(
+                0.5,
+                0.5,
+                "your values are not numbers:\nnothing to draw",
+                transform=axes.transAxes,
+                ha="center",
+                va="center",
+                color="tab:orange",
+            )
+        axes.set_title(name)
+        axes.set_xlabel(arg_names[0])
+        axes.legend()
+
+    calls = [Call(target, tuple(arg)) for arg in inputs]
+    plottable = all(len(arg) == 1 and isinstance(arg[0], (int, float)) for arg in inputs)
+    return Test(name, calls, judge, points, plot=plot if plottable else None)

@@ -1,0 +1,115 @@
+"""A class's gradebook (CSV and ``calccourse-gradebook`` JSON) and ``run-all``'s summary."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any
+
+from calccourse.reports._common import clean, version
+
+if TYPE_CHECKING:
+    from calccourse.batch import ClassResult
+    from calccourse.demo import DemoRun
+    from calccourse.discovery import BrokenLesson
+    from calccourse.lesson import LessonPlugin
+
+
+def first_failure(graded: ClassResult) -> str:
+    report = graded.report
+    if report is None:
+        return graded.reason
+    if report.load_error is not None:
+        return "could not run: " + (report.load_error.message.strip().splitlines() or [""])[-1]
+    failed = next((t for t in report.tests if t.status != "pass" and t.required), None)
+    return f"{failed.name}: {(failed.message.splitlines() or [''])[0]}" if failed else ""
+
+
+def rows(results: Sequence[ClassResult]) -> list[dict[str, Any]]:
+    """One row per entry: its id, file, verdict, required score and bonus apart."""
+    table = []
+    for graded in results:
+        report = graded.report
+        table.append(
+            {
+                "student": clean(graded.student),
+                "path": clean(graded.path),
+                "status": graded.status,
+                "score": None if report is None else report.score,
+                "max_score": graded.max_score,
+                "bonus": None if report is None else report.bonus,
+                "duration": None if report is None else round(report.duration, 3),
+                "sha256": graded.sha256,
+                "first_failure": clean(first_failure(graded)),
+            }
+        )
+    return table
+
+
+def _spreadsheet_safe(value: Any) -> Any:
+    """A cell a spreadsheet will not run as a formula (OWASP: CSV injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def to_csv(results: Sequence[ClassResult]) -> str:
+    table = rows(results)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(table[0]) if table else ["student"], lineterminator="\n")
+    writer.writeheader()
+    for row in table:
+        writer.writerow(
+            {key: _spreadsheet_safe("" if value is None else value) for key, value in row.items()}
+        )
+    return out.getvalue()
+
+
+def to_json(plugin: LessonPlugin, seed: int, results: Sequence[ClassResult], confinement: str) -> str:
+    table = rows(results)
+    for row, graded in zip(table, results):
+        report = graded.report
+        row["tests"] = (
+            []
+            if report is None
+            else [
+                {
+                    "name": clean(t.name),
+                    "status": t.status,
+                    "points": t.points,
+                    "max_points": t.max_points,
+                    "bonus": t.bonus,
+                    "error": t.error,
+                    "blame": t.blame,
+                    "feedback": clean(t.feedback) or None,
+                }
+                for t in report.tests
+            ]
+        )
+    data = {
+        "schema": "calccourse-gradebook",
+        "version": 2,
+        "tool": {"name": "calccourse", "version": version()},
+        "lesson": {"number": plugin.number, "slug": plugin.slug, "title": plugin.title},
+        "seed": seed,
+        "confinement": confinement,
+        "graded_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "results": table,
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def run_all_json(runs: Sequence[DemoRun], broken: Sequence[BrokenLesson]) -> str:
+    """``run-all --format json``: every demo and every broken plugin."""
+    data = {
+        "schema": "calccourse-run-all",
+        "version": 1,
+        "tool": {"name": "calccourse", "version": version()},
+        "demos": [asdict(run) for run in runs],
+        "broken": [{"path": item.path, "reason": item.reason} for item in broken if not item.shadowed],
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False)

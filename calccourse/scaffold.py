@@ -1,0 +1,137 @@
+"""``calccourse dev new N SLUG``: a lesson folder that passes ``dev check`` as written.
+
+The placeholder exercise (``double(x)``: twice its input) has every part a lesson needs,
+each a small working example of its kind: a declaration, prose, a hint ladder, a demo
+that prints and plots, a checker with a named mistake, a solution, a template and one
+known mistake. Replace them part by part, running ``dev check`` after each.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from calccourse.lesson import SLUG_PATTERN
+from calccourse.status import UsageError
+
+
+def files(number: int, slug: str) -> dict[str, str]:
+    title = slug.replace("-", " ").capitalize()
+    return {
+        "__init__.py": f'''from calccourse.author import Lesson
+
+LESSON = Lesson(
+    number={number},
+    slug="{slug}",
+    title="{title}",
+    summary="A placeholder lesson: replace this summary with what the lesson teaches.",
+    answer=("double(x)",),
+)
+''',
+        "explanation.md": f"""# {title}
+
+This is the placeholder text of a new lesson. Write the lesson here, in short paragraphs,
+with formulas that read well in a terminal: f(x) = 2x, f′(x) = 2.
+
+The demo below prints a result and saves a plot; the exercise asks for one function.
+""",
+        "exercise.md": """# Exercise: double a number
+
+Write `double(x)`, which returns twice its input: double(1.5) is 3.
+
+## Your answer file
+
+`answer.py` must define `double(x)`. It is called with Python floats at random points,
+and compared with 2x to within 1e-9.
+""",
+        "hints.md": """Twice a number is the number added to itself.
+
+---
+
+Multiplying by 2 does the same: `2 * x`.
+
+---
+
+```python
+def double(x):
+    return 2 * x
+```
+""",
+        "demo.py": f'''"""The demo of lesson {number}: computes, prints and plots (shown to the learner)."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from calccourse.author import run_standalone
+
+
+def run(ctx):
+    x = np.linspace(-3, 3, 61)
+    ctx.record("double_of_1_5", 2 * 1.5, "double(1.5)")
+    figure, axes = plt.subplots(figsize=(6, 4))
+    axes.plot(x, 2 * x, label="2x")
+    axes.set_xlabel("x")
+    axes.legend()
+    ctx.save(figure, "double")
+
+
+if __name__ == "__main__":
+    run_standalone(run, {number})
+''',
+        "checker.py": f'''"""The checker of lesson {number}: double(x) at random points, with one named mistake."""
+
+from calccourse.author import KnownMistake, function_test
+
+MISTAKES = [
+    KnownMistake("this is x squared: double means 2·x, not x·x.", lambda x: x * x),
+]
+
+
+def tests(rng):
+    inputs = [(round(float(x), 3),) for x in rng.uniform(-3, 3, 6)]
+    return [
+        function_test("double(x) is 2x", "double", inputs, lambda x: 2 * x,
+                      rtol=1e-9, atol=1e-9, mistakes=MISTAKES, what="2x"),
+    ]
+''',
+        "solution.py": f'''"""Lesson {number}, reference answer."""
+
+
+def double(x):
+    return 2 * x
+''',
+        "template.py": f'''"""Lesson {number} answer file. Fill it in, then check it with:
+
+    calccourse check {number} answer.py
+"""
+
+
+def double(x):
+    """Return twice x."""
+    raise NotImplementedError
+''',
+        "mistakes/squares.py": """# expect: this is x squared
+def double(x):
+    return x * x
+""",
+    }
+
+
+def new_lesson(parent: Path, number: int, slug: str) -> Path:
+    """Write the lesson folder ``<parent>/<NN>-<slug>``; never over an existing one."""
+    if number < 1:
+        raise UsageError(f"the lesson number must be 1 or more, not {number}.")
+    if not SLUG_PATTERN.match(slug):
+        raise UsageError(
+            f"'{slug}' is not a slug: use lower-case letters, digits and '-', starting with a letter."
+        )
+    folder = parent / f"{number:02d}-{slug}"
+    if folder.exists():
+        raise UsageError(f"{folder} already exists; nothing was written.")
+    try:
+        for name, text in files(number, slug).items():
+            path = folder / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"cannot write {folder}: {error.strerror or error}.") from None
+    return folder
