@@ -65,6 +65,7 @@ def make_lesson(folder: Path, number: int, slug: str, files: dict[str, str | Non
     )
     for name, text in {**LESSON_FILES, **(files or {})}.items():
         if text is not None:
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
             (folder / name).write_text(text)
     return folder
 
