@@ -471,3 +471,57 @@ def test_plots_asking_for_a_window_stay_headless(check):
         "plt.switch_backend('QtAgg')\nplt.plot([0, 1], [0, 1])\nplt.show()\n" + CORRECT
     )
     assert result.exit_code == 0, result.output
+
+
+def test_the_time_limit_is_per_call_so_slow_but_correct_calls_pass(check):
+    result, seconds = check("import time\ndef double(x):\n    time.sleep(0.7)\n    return 2 * x\n")
+    assert result.exit_code == 0, result.output  # five calls of 0.7 s each, under a 1 s limit per call
+    assert seconds > 3
+
+
+def test_slow_jacobian_evaluations_pass_in_lesson_4(run, tmp_path):
+    answer = tmp_path / "answer.py"
+    answer.write_text(
+        "import math, time\n"
+        "def jacobian(x, y, p, q, r, s, t, u):\n"
+        "    time.sleep(0.5)\n"
+        "    rows = []\n"
+        "    for a, b in ((p, q), (r, s), (t, u)):\n"
+        "        z = 1 / (1 + math.exp(-(a * x + b * y)))\n"
+        "        rows.append([a * z * (1 - z), b * z * (1 - z)])\n"
+        "    return rows\n"
+    )
+    result = run("check", "4", str(answer), "--no-plot", "--timeout", "1")
+    assert result.exit_code == 0, result.output  # eight evaluations, each its own call
+
+
+def test_an_answer_that_dies_in_every_call_costs_one_child_per_name(check):
+    result, seconds = check("import os, time\ntime.sleep(0.5)\ndef double(x):\n    os._exit(3)\n")
+    assert result.exit_code == 1, result.output
+    assert "ended its own process" in result.output
+    assert seconds < 3  # loaded twice at most (0.5 s each), not once per call
+
+
+def test_the_check_as_a_whole_has_a_cap(check):
+    result, seconds = check(
+        "import time\ndef double(x):\n    time.sleep(0.8)\n    return 2 * x\n", "--cap", "2"
+    )
+    assert result.exit_code == 1, result.output
+    assert "time cap of 2 s" in result.output
+    assert seconds < 4
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("--timeout", "nan"), ("--timeout", "inf"), ("--timeout", "-1"), ("--cap", "0"), ("--seed", "-5")],
+)
+def test_an_impossible_limit_or_seed_is_a_usage_error(check, option, value):
+    result, _ = check(CORRECT, option, value)
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output and option in result.output
+
+
+def test_python_suggests_the_name_that_was_meant(check):
+    result, _ = check("def double(x):\n    dx = 2\n    return dz * x\n")
+    assert result.exit_code == 1
+    assert "NameError: name 'dz' is not defined. Did you mean: 'dx'?" in result.output

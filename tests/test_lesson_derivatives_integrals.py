@@ -134,8 +134,17 @@ def test_lesson2_inputs_follow_the_contract():
                 assert all(type(v) is float for v in (a, b, dx)) and a < b
                 steps = round((b - a) / dx)
                 assert 10 <= steps <= 1000 and math.isclose((b - a) / dx, steps, rel_tol=1e-9)
-                # the usual float idioms count the same steps on these inputs
-                assert len(np.arange(a, b, dx)) == steps == int((b - a) / dx)
+                assert all(len(str(v)) <= 8 for v in (a, b, dx))  # ordinary decimals
+
+
+def test_lesson2_uses_inputs_where_each_float_way_of_counting_steps_is_off_by_one():
+    checker = INTEGRALS.module("checker")
+    for seed in SEEDS:
+        constant = checker.tests(np.random.default_rng(seed))[1]
+        counts = [checker.naive_counts(a, b, dx) for _, a, b, dx in (call.args for call in constant.calls)]
+        steps = [round((b - a) / dx) for _, a, b, dx in (call.args for call in constant.calls)]
+        for way in ("int", "arange", "loop"):
+            assert any(count[way] != n for count, n in zip(counts, steps)), (seed, way)
 
 
 # --- every accepted style passes, every listed mistake is named --------------------------
@@ -240,13 +249,21 @@ def _loop(f, a, b, dx):
     return total
 
 
+def _loop_with_margin(f, a, b, dx):
+    total, i = 0.0, 0
+    while a + i * dx < b - dx / 2:  # a half-step margin: rounding cannot add a step
+        total += f(a + i * dx) * dx
+        i += 1
+    return total
+
+
 AREA_STYLES = {
+    "while loop with a half-step margin": _loop_with_margin,
+    "np.arange with a half-step margin": lambda f, a, b, dx: np.sum(f(np.arange(a, b - dx / 2, dx))) * dx,
     "left": lambda f, a, b, dx: _sum(f, a, b, dx, "left"),
     "right": lambda f, a, b, dx: _sum(f, a, b, dx, "right"),
     "midpoint": lambda f, a, b, dx: _sum(f, a, b, dx, "midpoint"),
     "trapezoid": lambda f, a, b, dx: _sum(f, a, b, dx, "trapezoid"),
-    "np.arange left": lambda f, a, b, dx: np.sum(f(np.arange(a, b, dx))) * dx,
-    "while loop": _loop,
     "linspace of n points": lambda f, a, b, dx: np.sum(f(np.linspace(a, b, round((b - a) / dx)))) * dx,
     "quad": lambda f, a, b, dx: quad(f, a, b)[0],
 }
@@ -256,6 +273,12 @@ AREA_MISTAKES = {
     "one step too many": lambda f, a, b, dx: np.sum(f(np.linspace(a, b, round((b - a) / dx) + 1))) * dx,
     "one step too few": lambda f, a, b, dx: np.trapezoid(f(np.arange(a, b, dx)), np.arange(a, b, dx)),
     "whatever f is": lambda f, a, b, dx: _sum(f_ex, a, b, dx, "left"),
+    "np.arange(a, b, dx) puts a point at b by rounding": lambda f, a, b, dx: (
+        np.sum(f(np.arange(a, b, dx))) * dx
+    ),
+    "adding dx in a loop drifts by rounding": _loop,
+    "int((b − a)/dx) rounds down": lambda f, a, b, dx: np.sum(f(a + dx * np.arange(int((b - a) / dx)))) * dx,
+    "running sum": lambda f, a, b, dx: np.cumsum(f(a + dx * np.arange(round((b - a) / dx))) * dx),
 }
 ANTIDERIVATIVE_MISTAKES = {
     "this is the derivative": lambda x: 6 * x - 4,

@@ -8,6 +8,8 @@ grading side trusts nothing it says after loading but plain values.
 
 from __future__ import annotations
 
+import collections.abc
+import decimal
 import json
 import linecache
 import numbers
@@ -235,16 +237,19 @@ def _plain(value: Any, budget: list[int], depth: int) -> Any:
         return _plain_numpy(value, budget, depth)
     if module == "sympy":
         return _plain_sympy(value, budget, depth)
-    if type(value) in (list, tuple, range):
-        return [_plain(item, budget, depth + 1) for item in value]
-    if type(value) is dict:
-        return {str(key): _plain(item, budget, depth + 1) for key, item in value.items()}
-    if type(value) is complex:
-        raise Unconvertible(f"the complex number {value!r}; expected a real number")
-    if isinstance(value, numbers.Integral):  # int subclasses
+    if isinstance(value, numbers.Integral):  # int subclasses (IntEnum, ...)
         return int(value)
-    if isinstance(value, numbers.Real):  # float subclasses, Fraction, ...
+    if isinstance(value, (numbers.Real, decimal.Decimal)):  # float subclasses, Fraction, Decimal
         return float(value)
+    if isinstance(value, numbers.Complex):
+        raise Unconvertible(f"the complex number {value!r}; expected a real number")
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(key): _plain(item, budget, depth + 1) for key, item in value.items()}
+    if isinstance(value, collections.abc.Sequence) and not isinstance(value, (bytes, bytearray)):
+        # any sequence: tuples and their subclasses (namedtuples), lists, deques, ranges, ...
+        return [_plain(item, budget, depth + 1) for item in value]
     raise Unconvertible(f"{_kind(value)}, which is not a number, a list or a bool")
 
 
@@ -257,6 +262,8 @@ def _plain_numpy(value: Any, budget: list[int], depth: int) -> Any:
     if getattr(value, "size", 1) > budget[0]:
         raise Unconvertible("a value too large to check (over 100,000 numbers)")
     budget[0] -= getattr(value, "size", 1)
+    if kind == "f" and value.dtype.itemsize > 8:  # longdouble: tolist() keeps NumPy scalars
+        value = value.astype(float)
     return value.tolist()
 
 

@@ -5,11 +5,13 @@ area is judged exactly (1e-9 relative) for a constant f, where every accepted su
 many or too few does not; and, for smooth f, within (b − a)·dx·max|f′| of the integral:
 any sum that takes one value of f from each strip (or averages them) is that close.
 
-The inputs are chosen so that (b − a)/dx is a whole number n that the common ways of
-counting steps in floating point all get right (int((b − a)/dx), len(np.arange(a, b, dx)),
-a loop adding dx until it reaches b), so that no correct answer fails by rounding luck.
-Mistakes are named by simulating the sums an answer is likely to compute, exactly, so
-the loose pass/fail tolerance never decides the feedback.
+The constant-f inputs include, on purpose, grids of ordinary decimals on which the
+common ways of counting steps in floating point go wrong by one: (b − a)/dx comes out
+as 11.999999999999998, so int() gives 11; np.arange(a, b, dx) includes a point at b by
+rounding; a loop adding dx drifts past (or short of) b. round((b − a)/dx) is right on
+all of them. Such an answer fails with feedback naming the way it counted. Mistakes
+are named by simulating the sums an answer is likely to compute, exactly, so the loose
+pass/fail tolerance never decides the feedback.
 """
 
 from __future__ import annotations
@@ -151,20 +153,36 @@ DX_TWICE = "the sum was multiplied by dx twice: each strip is f(x)·dx, once. Yo
 WRONG_SIGN = "the area came out with the wrong sign: add f(x)·dx for x from a up to b."
 
 
+def naive_counts(a: float, b: float, dx: float) -> dict[str, int]:
+    """How many steps the common ways of counting from a to b by dx find."""
+    x, loop = a, 0
+    while x < b:
+        x += dx
+        loop += 1
+    return {
+        "int": int((b - a) / dx),
+        "arange": len(np.arange(a, b, dx)),
+        "loop": loop,
+    }
+
+
 def counts_agree(a: float, b: float, dx: float, n: int) -> bool:
     """True when the usual ways of counting steps from a to b in floating point all give n."""
-    if int((b - a) / dx) != n or round((b - a) / dx) != n:
-        return False
     if (
-        len(np.arange(a, b, dx)) != n
+        round((b - a) / dx) != n
         or len(np.arange(a + dx, b + dx / 2, dx)) != n
     ):
         return False
-    x, count = a, 0
-    while x < b:
-        x += dx
-        count += 1
-    return count == n
+    return all(count == n for count in naive_counts(a, b, dx).values())
+
+
+def trips(way: str):
+    """A grid condition: the way of counting ``way`` is off by one there."""
+
+    def off(a: float, b: float, dx: float, n: int) -> bool:
+        return round((b - a) / dx) == n and naive_counts(a, b, dx)[way] != n
+
+    return off
 
 
 def choose_grid(
@@ -172,8 +190,10 @@ def choose_grid(
     low: float,
     high: float,
     sizes: tuple[int, int],
+    fits=counts_agree,
 ) -> tuple[float, float, float, int]:
-    """(a, b, dx, n): low ≤ a < b ≤ high, b − a = n·dx, n within ``sizes``."""
+    """(a, b, dx, n): low ≤ a < b ≤ high, b − a = n·dx, n within ``sizes``, where
+    ``fits(a, b, dx, n)`` (by default: every way of counting steps agrees)."""
     for _ in range(10_000):
         n = int(rng.integers(sizes[0], sizes[1] + 1))
         steps = [dx for dx in STEPS if n * dx <= high - low]
@@ -182,7 +202,7 @@ def choose_grid(
         dx = float(rng.choice(steps))
         a = round(float(rng.uniform(low, high - n * dx)), 1)
         b = round(a + n * dx, 6)
-        if low <= a and b <= high and counts_agree(a, b, dx, n):
+        if low <= a and b <= high and fits(a, b, dx, n):
             return a, b, dx, n
     raise RuntimeError(
         f"no grid found on [{low}, {high}] with {sizes} steps"
@@ -190,7 +210,7 @@ def choose_grid(
 
 
 def constant(c: float) -> Fn:
-    return Fn(f"0*x + {c!r}", ("x",), fmt(c))
+    return Fn(f"0*x + {c!r}", ("x",), f"{fmt(c)} (a constant)")
 
 
 def where(fn: Fn, a: float, b: float, dx: float) -> str:
@@ -226,6 +246,59 @@ def under_exercise_f(got: float, a: float, b: float, dx: float) -> bool:
     )
 
 
+COUNTING = {
+    "int": "int((b − a)/dx) rounds down (in floating point (b − a)/dx is {ratio!r} here)",
+    "arange": "np.arange(a, b, dx) puts a point at b by rounding",
+    "loop": "adding dx in a loop drifts by rounding",
+}
+
+
+def counting_feedback(
+    strips: int, a: float, b: float, dx: float, n: int
+) -> str | None:
+    """Name the floating-point ways of counting steps that give ``strips`` here."""
+    causes = [
+        COUNTING[way].format(ratio=(b - a) / dx)
+        for way, count in naive_counts(a, b, dx).items()
+        if count == strips != n
+    ]
+    if not causes:
+        return None
+    return (
+        f"your sum has {strips} strips, not n = {n}: {', or '.join(causes)}. Count the steps "
+        "with n = round((b − a)/dx) and take x = a + dx * np.arange(n)."
+    )
+
+
+def running_sum_feedback(value: object, expected: float) -> str | None:
+    """A list whose last entry is the area: the running sum returned instead of its total."""
+    if (
+        isinstance(value, list)
+        and len(value) > 1
+        and isinstance(value[-1], (int, float))
+    ):
+        if (
+            abs(value[-1] - expected) <= 1e-6 * (1 + abs(expected))
+            or len(value) >= 10
+        ):
+            return (
+                "This looks like the running sum, one value per strip: return its total "
+                "(the last value, or np.sum of the strips), a single number."
+            )
+    return None
+
+
+def area_number(value: object, where: str, expected: float) -> float:
+    """The answer's area as a number; a running-sum array is named as such."""
+    try:
+        return as_number(value, where)
+    except WrongAnswer as wrong:
+        raise WrongAnswer(
+            wrong.message,
+            running_sum_feedback(value, expected) or wrong.feedback,
+        ) from None
+
+
 def constant_feedback(
     got: float, c: float, a: float, b: float, dx: float, n: int
 ) -> str | None:
@@ -235,6 +308,11 @@ def constant_feedback(
         return NO_DX
     if matches(got, [exact * dx]):
         return DX_TWICE
+    for strips in (n + 1, n - 1):
+        if matches(got, [c * strips * dx]) and (
+            why := counting_feedback(strips, a, b, dx, n)
+        ):
+            return why
     if matches(got, [c * (n + 1) * dx]):
         return (
             f"one step too many: from a to b there are n = (b − a)/dx = {n} strips but "
@@ -269,10 +347,8 @@ def constant_judge(cases: list[tuple[float, float, float, float, int]]):
     def judge(values: list) -> str:
         for value, (c, a, b, dx, n) in zip(values, cases):
             fn = constant(c)
-            got = as_number(
-                value, f"area({fn}, {fmt(a)}, {fmt(b)}, {fmt(dx)})"
-            )
             exact = c * (b - a)
+            got = area_number(value, where(fn, a, b, dx), exact)
             if abs(got - exact) > 1e-9 * abs(exact):
                 raise WrongAnswer(
                     f"{where(fn, a, b, dx)} ({n} steps): expected {fmt(exact)} exactly, got {got!r}",
@@ -312,7 +388,11 @@ def smooth_judge(cases: list[Case], what: str):
 
     def judge(values: list) -> str:
         got = [
-            as_number(value, f"area({fn.f}, {fmt(a)}, {fmt(b)}, {fmt(dx)})")
+            area_number(
+                value,
+                f"area({fn.f}, {fmt(a)}, {fmt(b)}, {fmt(dx)})",
+                fn.exact(a, b),
+            )
             for value, (fn, a, b, dx) in zip(values, cases)
         ]
         for value, (fn, a, b, dx) in zip(got, cases):
@@ -464,9 +544,15 @@ def tests(rng: np.random.Generator) -> list[Test]:
         explain=explain_antiderivative(xs),
     )
 
+    # Constant functions: grids where every way of counting agrees, then one grid that
+    # trips each floating-point way of counting steps (course.md: the checker uses them).
+    grids = [choose_grid(rng, -5.0, 5.0, sizes) for sizes in SIZES]
+    grids += [
+        choose_grid(rng, -5.0, 5.0, SIZES[k % 2], trips(way))
+        for k, way in enumerate(COUNTING)
+    ]
     constant_cases = []
-    for sizes in SIZES:
-        a, b, dx, n = choose_grid(rng, -5.0, 5.0, sizes)
+    for a, b, dx, n in grids:
         c = round(
             float(rng.uniform(0.5, 4.0)) * float(rng.choice([-1, 1])), 2
         )
