@@ -1,4 +1,5 @@
-"""Lesson 1 demo: the derivative of x² by the rate of change and by the rule."""
+"""Lesson 1 demo: the derivative of x² by the rate of change and by
+the rule."""
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -71,7 +72,8 @@ def run(ctx):
     rule = derivative_by_rule(x)
 
     ctx.console.print(
-        "f(x) = x² on 500 points of [−10, 10]: f′(x) by the rate of change and by the rule 2x."
+        "f(x) = x² on 500 points of [−10, 10]: "
+        "f′(x) by the rate of change and by the rule 2x."
     )
     gap = np.max(np.abs(rate - rule))
     ctx.record(
@@ -95,9 +97,9 @@ def run(ctx):
         [(f"{s:.0e}", f"{g:.1e}") for s, g in zip(steps, gaps)],
     )
     ctx.console.print(
-        "Below δx ≈ 1e-7 the gap grows again: f(x + δx) − f(x) subtracts two "
-        "nearly equal numbers, and their rounding error is divided by a tiny "
-        "δx."
+        "Below δx ≈ 1e-7 the gap grows again: f(x + δx) − f(x) "
+        "subtracts two nearly equal numbers, and their rounding error "
+        "is divided by a tiny δx."
     )
     best = steps[int(np.argmin(gaps))]
     ctx.record(

@@ -105,7 +105,8 @@ def run(ctx):
         f"{back:.1e}",
     )
     ctx.console.print(
-        "Differentiating the running area gives f back: integration undoes differentiation."
+        "Differentiating the running area gives f back: "
+        "integration undoes differentiation."
     )
 
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))

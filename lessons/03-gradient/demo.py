@@ -1,4 +1,5 @@
-"""Lesson 3 demo: the gradient of f(x, y) = x² + y³, drawn and then found by searching."""
+"""Lesson 3 demo: the gradient of f(x, y) = x² + y³, drawn and then
+found by searching."""
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -10,14 +11,16 @@ def f(x, y):
 
 
 def gradient(x, y):
-    """Its partial derivatives: ∂f/∂x = 2x (y held fixed), ∂f/∂y = 3y² (x held fixed)."""
+    """Its partial derivatives: ∂f/∂x = 2x (y held fixed),
+    ∂f/∂y = 3y² (x held fixed)."""
     return np.array([2 * x, 3 * y**2])
 
 
 def rates_by_direction(f, x, y, angles_deg, h=0.0001):
     """Rate of change (f(p + h·u) − f(p)) / h along each direction u.
 
-    Angles are measured from the +x axis, counter-clockwise: u = (cos θ, sin θ).
+    Angles are measured from the +x axis, counter-clockwise:
+    u = (cos θ, sin θ).
     """
     theta = np.radians(angles_deg)
     ux, uy = np.cos(theta), np.sin(theta)
@@ -35,7 +38,10 @@ def steepest_ascent(f, x, y, step_deg=0.1, h=0.0001):
 
 
 def plot_surface(n=41):
-    """f over [−10, 10]². matplotlib draws at most 50 × 50 facets: a coarse grid will do."""
+    """f over [−10, 10]².
+
+    matplotlib draws at most 50 × 50 facets: a coarse grid will do.
+    """
     xs = np.linspace(-10, 10, n)
     X, Y = np.meshgrid(xs, xs)
     fig = plt.figure(figsize=(7, 5.5))
@@ -52,7 +58,8 @@ def plot_surface(n=41):
 
 
 def plot_gradient_field(n=21):
-    """Unit arrows along ∇f = (2x, 3y²), coloured by the gradient's size |∇f|."""
+    """Unit arrows along ∇f = (2x, 3y²), coloured by the gradient's
+    size |∇f|."""
     xs = np.linspace(
         -10, 10, n
     )  # odd n: a point on the origin, where ∇f = 0
@@ -136,8 +143,9 @@ def run(ctx):
     ctx.save(plot_surface(), "surface")
     ctx.save(plot_gradient_field(), "gradient-field")
     ctx.console.print(
-        "The arrows are ∇f = (2x, 3y²) of this f. (The original course drew "
-        "(2x, 2y) here: the field of x² + y², another function.)"
+        "The arrows are ∇f = (2x, 3y²) of this f. "
+        "(The original course drew (2x, 2y) here: the field of x² + y², "
+        "another function.)"
     )
 
     x, y = 2.0, 3.0

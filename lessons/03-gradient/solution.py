@@ -14,8 +14,9 @@ def gradient(x, y):
 def steepest_ascent(f, x, y, step_deg=0.1, h=0.0001):
     """The gradient of f at (x, y), found by trying every direction.
 
-    Directions are angles from the +x axis, u = (cos θ, sin θ); the rate of change
-    along u is (f(p + h·u) − f(p)) / h. The fastest direction, times its rate, is ∇f.
+    Directions are angles from the +x axis, u = (cos θ, sin θ); the rate
+    of change along u is (f(p + h·u) − f(p)) / h. The fastest direction,
+    times its rate, is ∇f.
     """
     theta = np.radians(np.arange(0.0, 360.0, step_deg))
     rates = (f(x + h * np.cos(theta), y + h * np.sin(theta)) - f(x, y)) / h
@@ -33,5 +34,6 @@ if __name__ == "__main__":
         f"found by searching directions: ({found[0]:.5f}, {found[1]:.5f})"
     )
     print(
-        f"its length, the fastest rate: {np.hypot(*found):.5f}  (2√2 = {2 * np.sqrt(2):.5f})"
+        f"its length, the fastest rate: {np.hypot(*found):.5f}  "
+        f"(2√2 = {2 * np.sqrt(2):.5f})"
     )

@@ -11,14 +11,17 @@ import numpy as np  # noqa: F401  (you will probably want it)
 
 
 def gradient(x, y):
-    """Return the gradient (∂f/∂x, ∂f/∂y) of f(x, y) = x² + y² at (x, y), as a pair."""
+    """Return the gradient (∂f/∂x, ∂f/∂y) of f(x, y) = x² + y² at (x, y),
+    as a pair."""
     raise NotImplementedError
 
 
 def steepest_ascent(f, x, y):
-    """Return the gradient of any f(x, y) at (x, y), estimated numerically, as a pair.
+    """Return the gradient of any f(x, y) at (x, y), estimated numerically,
+    as a pair.
 
-    For example: try many directions u, compute the rate (f(p + h·u) − f(p)) / h in
-    each, and return the fastest direction times its rate.
+    For example: try many directions u, compute the rate
+    (f(p + h·u) − f(p)) / h in each, and return the fastest direction
+    times its rate.
     """
     raise NotImplementedError

@@ -1,4 +1,5 @@
-"""Lesson 4 demo: the Jacobian of f(x, y) = (2xy, x²y), by SymPy, by finite differences, and in a picture."""
+"""Lesson 4 demo: the Jacobian of f(x, y) = (2xy, x²y), by SymPy, by
+finite differences, and in a picture."""
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -6,7 +7,8 @@ import sympy
 
 
 def symbolic_jacobian():
-    """f as a SymPy column of two outputs, and its Jacobian with respect to (x, y)."""
+    """f as a SymPy column of two outputs, and its Jacobian with respect
+    to (x, y)."""
     x, y = sympy.symbols("x y")
     f = sympy.Matrix([2 * x * y, x**2 * y])
     return f, f.jacobian([x, y]), (x, y)
@@ -18,21 +20,25 @@ def f(x, y):
 
 
 def jacobian(x, y):
-    """SymPy's answer typed in: row i is output i, column j is the derivative by input j."""
+    """SymPy's answer typed in: row i is output i, column j is the
+    derivative by input j."""
     return np.array([[2 * y, 2 * x], [2 * x * y, x**2]])
 
 
 def finite_difference_jacobian(f, x, y, h=1e-6):
-    """Column j = (f(p + h·eⱼ) − f(p − h·eⱼ)) / 2h: how the outputs move when input j moves."""
+    """Column j = (f(p + h·eⱼ) − f(p − h·eⱼ)) / 2h: how the outputs move
+    when input j moves."""
     by_x = (f(x + h, y) - f(x - h, y)) / (2 * h)
     by_y = (f(x, y + h) - f(x, y - h)) / (2 * h)
     return np.column_stack([by_x, by_y])
 
 
 def grid_lines(x0, y0, half, lines=5, samples=60):
-    """A square grid of side 2·half around (x0, y0): (xs, ys, colour) for each line.
+    """A square grid of side 2·half around (x0, y0): (xs, ys, colour)
+    for each line.
 
-    Lines of constant y are blue, lines of constant x red, so their images can be told apart.
+    Lines of constant y are blue, lines of constant x red, so their
+    images can be told apart.
     """
     steps, fine = (
         np.linspace(-half, half, lines),
@@ -44,7 +50,8 @@ def grid_lines(x0, y0, half, lines=5, samples=60):
 
 
 def draw_images(ax, x0, y0, half):
-    """f of the grid (solid, curved) and f(p) + J·(grid − p) (dashed, straight) on one Axes."""
+    """f of the grid (solid, curved) and f(p) + J·(grid − p) (dashed,
+    straight) on one Axes."""
     J, centre = jacobian(x0, y0), f(x0, y0)
     for xs, ys, colour in grid_lines(x0, y0, half):
         ax.plot(*f(xs, ys), color=colour, lw=1.4)
@@ -67,10 +74,11 @@ def draw_images(ax, x0, y0, half):
 
 
 def plot_linear_map(x0, y0, half=0.3, zoom=0.1):
-    """A grid around p = (x0, y0), its image under f, and the Jacobian's linear approximation.
+    """A grid around p = (x0, y0), its image under f, and the Jacobian's
+    linear approximation.
 
-    Near p: f(x0 + dx, y0 + dy) ≈ f(p) + J·(dx, dy). Shrink the grid and the curved image
-    and the straight one become hard to tell apart.
+    Near p: f(x0 + dx, y0 + dy) ≈ f(p) + J·(dx, dy). Shrink the grid and
+    the curved image and the straight one become hard to tell apart.
     """
     fig, (left, middle, right) = plt.subplots(1, 3, figsize=(15, 4.8))
     for half_side, width in ((half, 1.2), (zoom, 0.6)):
@@ -85,7 +93,8 @@ def plot_linear_map(x0, y0, half=0.3, zoom=0.1):
     )
     left.set_aspect("equal")
     left.set_title(
-        f"Inputs: grids of side {2 * half:g} and {2 * zoom:g} around p\n(blue: y constant, red: x constant)"
+        f"Inputs: grids of side {2 * half:g} and {2 * zoom:g} around p\n"
+        "(blue: y constant, red: x constant)"
     )
     left.set_xlabel("x")
     left.set_ylabel("y")
@@ -132,7 +141,8 @@ def run(ctx):
     exact = jacobian(x0, y0)
     numeric = finite_difference_jacobian(f, x0, y0)
     ctx.console.print(
-        f"\nCheck at (x, y) = ({x0}, {y0}) with central differences, h = 1e-6:"
+        f"\nCheck at (x, y) = ({x0}, {y0}) with central differences, "
+        "h = 1e-6:"
     )
     names = [["∂(2xy)/∂x", "∂(2xy)/∂y"], ["∂(x²y)/∂x", "∂(x²y)/∂y"]]
     ctx.table(

@@ -1,4 +1,6 @@
-"""Lesson 4: the Jacobian of f(x, y) = (σ(px + qy), σ(rx + sy), σ(tx + uy)), found with SymPy.
+"""Lesson 4: the Jacobian of three sigmoids, found with SymPy.
+
+f(x, y) = (σ(px + qy), σ(rx + sy), σ(tx + uy)).
 
 Check it with:  calccourse check 4 answer.py
 """
@@ -17,12 +19,14 @@ f = sp.Matrix(
     [sigma(p * x + q * y), sigma(r * x + s * y), sigma(t * x + u * y)]
 )
 
-# Row i: the partial derivatives of output i by x and by y (3 outputs, 2 inputs: 3 × 2).
+# Row i: the partial derivatives of output i by x and by y
+# (3 outputs, 2 inputs: 3 × 2).
 jacobian = f.jacobian([x, y])
 
 
 if __name__ == "__main__":
-    # By hand: σ′(z) = σ(z)(1 − σ(z)), times the inner derivative (p or q, r or s, t or u).
+    # By hand: σ′(z) = σ(z)(1 − σ(z)), times the inner derivative
+    # (p or q, r or s, t or u).
     by_hand = sp.Matrix(
         [
             [a * sg * (1 - sg), b * sg * (1 - sg)]

@@ -8,8 +8,8 @@ Check your answer with:
 
 Give `jacobian` in either form:
 
-- a 3 × 2 SymPy Matrix (or nested lists) of expressions in x, y, p, q, r, s, t, u,
-  replacing the function below, e.g.
+- a 3 × 2 SymPy Matrix (or nested lists) of expressions in x, y, p, q,
+  r, s, t, u, replacing the function below, e.g.
 
       import sympy as sp
       x, y, p, q, r, s, t, u = sp.symbols("x y p q r s t u")

@@ -45,8 +45,11 @@ def gradient_check(params, X, y, eps=1e-6):
 
 
 def train(ctx, params, X, y, X_test, y_test, lr, epochs):
-    """Full-batch gradient descent at learning rate lr. Keeps the loss and training
-    accuracy of every epoch, the held-out accuracy of every 10th."""
+    """Full-batch gradient descent at learning rate lr.
+
+    Keeps the loss and training accuracy of every epoch, the held-out
+    accuracy of every 10th.
+    """
     history = {"loss": [], "train": [], "test": []}
     for epoch in ctx.track(range(epochs), "training", total=epochs):
         z_s, a_s = net.forward(params, X)
@@ -114,7 +117,10 @@ def plot_boundary(params, X_test, y_test, test_accuracy):
     ax.plot([], [], color="black", label="boundary: p = 0.5")
     fig.colorbar(shade, ax=ax, label="network output p")
     ax.set(
-        title=f"Decision boundary and held-out points\n{test_accuracy:.1%} classified correctly",
+        title=(
+            "Decision boundary and held-out points\n"
+            f"{test_accuracy:.1%} classified correctly"
+        ),
         xlabel="x₁",
         ylabel="x₂",
         aspect="equal",
@@ -189,7 +195,8 @@ def run(ctx):
     # The original's faults scaled every gradient by 2 (in σ′) and by
     # 1000 (a sum, not a mean): its rate 0.005 was in effect 10.
     ctx.console.print(
-        "The original's step, 0.005 × 2 × 1000 = 10, same start, 150 epochs:"
+        "The original's step, 0.005 × 2 × 1000 = 10, "
+        "same start, 150 epochs:"
     )
     original, _ = train(
         ctx, start, X, y, X_test, y_test, 0.005 * 2 * len(X), 150

@@ -1,6 +1,8 @@
-"""Lesson 5: the Jacobian of one dense layer a = g(x·W + b), and one backward step.
+"""Lesson 5: the Jacobian of one dense layer a = g(x·W + b), and one
+backward step.
 
-x has N entries, W is N × M, b has M entries; g_prime is the activation's derivative g′(z).
+x has N entries, W is N × M, b has M entries; g_prime is the
+activation's derivative g′(z).
 """
 
 import numpy as np

@@ -1,4 +1,5 @@
-"""Lesson 6 demo: the extrema of f(x) = x³ − 2x² + 1, and gradient descent to its minimum."""
+"""Lesson 6 demo: the extrema of f(x) = x³ − 2x² + 1, and gradient
+descent to its minimum."""
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -28,7 +29,10 @@ def classify(x):
 
 
 def gradient_descent(x, learning_rate=0.1, steps=25):
-    """Step downhill: x ← x − learning_rate · f′(x). Returns every x visited."""
+    """Step downhill: x ← x − learning_rate · f′(x).
+
+    Returns every x visited.
+    """
     path = [x]
     for _ in range(steps):
         x = x - learning_rate * f_prime(x)
@@ -117,7 +121,8 @@ def plot_descent(path, learning_rate):
 
 def run(ctx):
     ctx.console.print(
-        "f(x) = x³ − 2x² + 1,  f′(x) = 3x² − 4x = x(3x − 4),  f″(x) = 6x − 4"
+        "f(x) = x³ − 2x² + 1,  f′(x) = 3x² − 4x = x(3x − 4),  "
+        "f″(x) = 6x − 4"
     )
     points = np.sort(
         np.roots([3, -4, 0])
@@ -150,7 +155,8 @@ def run(ctx):
 
     learning_rate, start = 0.1, 0.25
     ctx.console.print(
-        f"\nGradient descent from x = {start} with learning rate {learning_rate}: x ← x − 0.1·f′(x)"
+        f"\nGradient descent from x = {start} with learning rate "
+        f"{learning_rate}: x ← x − 0.1·f′(x)"
     )
     path = gradient_descent(start, learning_rate)
     shown = [0, 1, 2, 3, 4, 5, 10, 15, 20, len(path) - 1]

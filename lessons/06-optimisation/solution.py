@@ -19,7 +19,8 @@ has_extremum = False
 
 
 def find_critical_points(f, a, b, h=1e-6, n=2001):
-    """The x in [a, b] where f′(x) = 0: sign changes of a central difference, refined by brentq."""
+    """The x in [a, b] where f′(x) = 0: sign changes of a central
+    difference, refined by brentq."""
 
     def f_prime(x):
         return (f(x + h) - f(x - h)) / (2 * h)

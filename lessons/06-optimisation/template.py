@@ -15,7 +15,8 @@ def derivative(x):
     raise NotImplementedError
 
 
-# The x > 0 where the derivative of log x is zero, as a list ([] if there are none).
+# The x > 0 where the derivative of log x is zero, as a list
+# ([] if there are none).
 critical_points = None
 
 # True if log x has a maximum or a minimum for x > 0, otherwise False.
@@ -23,5 +24,6 @@ has_extremum = None
 
 
 def find_critical_points(f, a, b):
-    """Return a sorted list of the x in [a, b] where f′(x) = 0, found numerically."""
+    """Return a sorted list of the x in [a, b] where f′(x) = 0, found
+    numerically."""
     raise NotImplementedError

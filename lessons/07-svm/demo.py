@@ -1,4 +1,5 @@
-"""Lesson 7 demo: the widest-margin line through three points, found with SciPy's SLSQP."""
+"""Lesson 7 demo: the widest-margin line through three points, found
+with SciPy's SLSQP."""
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -21,7 +22,8 @@ def functional_margins(w, points, labels):
 
 
 def fit_svm(points, labels, start=(1.0, 1.0, 1.0)):
-    """Minimise a² + b² subject to ℓᵢ·(a·xᵢ + b·yᵢ + c) ≥ 1 with SLSQP, within bounds ±10."""
+    """Minimise a² + b² subject to ℓᵢ·(a·xᵢ + b·yᵢ + c) ≥ 1 with SLSQP,
+    within bounds ±10."""
     constraints = {
         "type": "ineq",
         "fun": lambda w: functional_margins(w, points, labels) - 1,
@@ -36,9 +38,11 @@ def fit_svm(points, labels, start=(1.0, 1.0, 1.0)):
 
 
 def lagrange_multipliers(w, points, labels, active):
-    """Solve the KKT condition ∇(a² + b²) = Σ λᵢ·∇gᵢ over the active constraints gᵢ.
+    """Solve the KKT condition ∇(a² + b²) = Σ λᵢ·∇gᵢ over the active
+    constraints gᵢ.
 
-    gᵢ(a, b, c) = ℓᵢ·(a·xᵢ + b·yᵢ + c) − 1, so ∇gᵢ = ℓᵢ·(xᵢ, yᵢ, 1); inactive ones have λᵢ = 0.
+    gᵢ(a, b, c) = ℓᵢ·(a·xᵢ + b·yᵢ + c) − 1, so ∇gᵢ = ℓᵢ·(xᵢ, yᵢ, 1);
+    inactive ones have λᵢ = 0.
     """
     a, b, _ = w
     grad_f = np.array([2 * a, 2 * b, 0.0])
@@ -51,7 +55,8 @@ def lagrange_multipliers(w, points, labels, active):
 
 
 def plot_svm(points, labels, w, support, lam):
-    """Points, the line, both margin lines, the support vectors circled, and the width."""
+    """Points, the line, both margin lines, the support vectors circled,
+    and the width."""
     a, b, c = w
     fig, ax = plt.subplots(figsize=(9, 6))
     xs = np.linspace(-1.5, 3.5, 2)
@@ -102,7 +107,8 @@ def plot_svm(points, labels, w, support, lam):
             textcoords="offset points",
             xytext=(16, 10),
         )
-    # The width 2/√(a² + b²): an arrow along the normal (a, b), from the −1 line to the +1 line.
+    # The width 2/√(a² + b²): an arrow along the normal (a, b), from the
+    # −1 line to the +1 line.
     norm = np.hypot(a, b)
     unit = np.array([a, b]) / norm
     along = np.array([unit[1], -unit[0]])
@@ -129,7 +135,8 @@ def plot_svm(points, labels, w, support, lam):
     ax.set_xlabel("x")
     ax.set_ylabel("y")
     ax.set_title(
-        "Maximum-margin line x + y = 1.5: minimise a² + b²\nsubject to ℓᵢ·(a·xᵢ + b·yᵢ + c) ≥ 1"
+        "Maximum-margin line x + y = 1.5: minimise a² + b²\n"
+        "subject to ℓᵢ·(a·xᵢ + b·yᵢ + c) ≥ 1"
     )
     ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=9)
     ax.grid(alpha=0.3)
@@ -158,7 +165,8 @@ def run(ctx):
     )
     sign = "+" if c >= 0 else "−"
     ctx.console.print(
-        f"  the line {a:.4f}·x + {b:.4f}·y {sign} {abs(c):.4f} = 0 is x + y = 1.5"
+        f"  the line {a:.4f}·x + {b:.4f}·y {sign} {abs(c):.4f} = 0 "
+        "is x + y = 1.5"
     )
 
     margins = functional_margins(w, POINTS, LABELS)

@@ -1,4 +1,5 @@
-"""Lesson 7: the maximum-margin line, found as a constrained minimisation with SLSQP.
+"""Lesson 7: the maximum-margin line, found as a constrained
+minimisation with SLSQP.
 
 Check it with:  calccourse check 7 answer.py
 """
@@ -14,7 +15,8 @@ def functional_margins(w, points, labels):
 
 
 def svm_line(points, labels):
-    """(a, b, c) minimising a² + b² subject to ℓᵢ·(a·xᵢ + b·yᵢ + c) ≥ 1 for every point."""
+    """(a, b, c) minimising a² + b² subject to ℓᵢ·(a·xᵢ + b·yᵢ + c) ≥ 1
+    for every point."""
     points = np.asarray(points, dtype=float)
     labels = np.asarray(labels, dtype=float)
     result = minimize(
@@ -35,7 +37,8 @@ def svm_line(points, labels):
 
 
 def support_vectors(points, labels):
-    """Sorted indices of the points on the margin: ℓᵢ·(a·xᵢ + b·yᵢ + c) = 1 at the solution."""
+    """Sorted indices of the points on the margin:
+    ℓᵢ·(a·xᵢ + b·yᵢ + c) = 1 at the solution."""
     w = svm_line(points, labels)
     margins = functional_margins(
         w, np.asarray(points, dtype=float), np.asarray(labels, dtype=float)
