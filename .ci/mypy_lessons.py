@@ -19,11 +19,14 @@ def main() -> int:
         for folder in sorted((ROOT / "lessons").iterdir()):
             if (folder / "__init__.py").exists():
                 name = "lesson_" + re.sub(r"\W", "_", folder.name)
-                shutil.copytree(folder, Path(scratch) / name, ignore=shutil.ignore_patterns("mistakes", "__pycache__"))
+                skip = shutil.ignore_patterns("mistakes", "__pycache__")
+                shutil.copytree(folder, Path(scratch) / name, ignore=skip)
                 names[name] = folder.relative_to(ROOT).as_posix()
         run = subprocess.run(
             [sys.executable, "-m", "mypy", "--config-file", str(ROOT / "pyproject.toml"), *names],
-            cwd=scratch, capture_output=True, text=True,
+            cwd=scratch,
+            capture_output=True,
+            text=True,
         )
     output = run.stdout + run.stderr
     for name, folder in names.items():

@@ -116,7 +116,8 @@ def _light_init(plugin: LessonPlugin) -> Finding:
             "",
             "__init__.py is light",
             False,
-            f"it imports {', '.join(heavy)}: `calccourse list` pays for it; import them in demo.py or checker.py",
+            f"it imports {', '.join(heavy)}: `calccourse list` pays for it; import them in demo.py "
+            "or checker.py",
             str(path),
         )
     return Finding("", "__init__.py is light", True, "imports no heavy library", str(path))
@@ -155,7 +156,8 @@ def _checker(plugin: LessonPlugin, seeds: Sequence[int]) -> _CheckerRuns:
                 "",
                 "checker is reproducible",
                 False,
-                f"tests(rng) made other calls for the same seed ({', '.join(map(str, different))}): draw every "
+                f"tests(rng) made other calls for the same seed ({', '.join(map(str, different))}): "
+                "draw every "
                 "random input from rng, not from random or np.random",
                 path,
             )

@@ -103,13 +103,13 @@ def collect(paths: Sequence[Path]) -> Found:
         elif path.is_file() or (path.is_symlink() and not path.exists()):
             entries.append(_file_entry(path))
         elif _answer_at_top(path) is not None:
-            students = _student_entries(path)
+            students = [e for e in _student_entries(path) if e.file != _answer_at_top(path)]
             if students:
-                names = ", ".join(sorted(name for name, *_ in students)[:3])
+                stray = path / "answer.py"
+                names = ", ".join(sorted(entry.name for entry in students)[:3])
                 raise UsageError(
-                    f"{path} holds {_answer_at_top(path).name} and {len(students)} student entries ({names}, …): "  # type: ignore[union-attr]
-                    f"is {_answer_at_top(path).name} a stray? Move it away to grade the class, "  # type: ignore[union-attr]
-                    f"or grade that file alone."
+                    f"{path} holds {stray.name} and {len(students)} student entries ({names}, …): is "
+                    f"{stray.name} a stray? Move it away to grade the class, or grade that file alone."
                 )
             entries.append(Entry(path.resolve().name, str(path), _answer_at_top(path), ""))
         else:

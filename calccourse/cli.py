@@ -192,7 +192,8 @@ def answer_file(course: Course, path: Path, plugin: LessonPlugin) -> Path:
         raise UsageError(f"there is no file {path}. Create it with `{template}`.")
     if path.is_dir():
         raise UsageError(
-            f"{path} is a folder; give the answer file (a .py or .ipynb file). For a class, use `calccourse grade`."
+            f"{path} is a folder; give the answer file (a .py or .ipynb file). "
+            "For a class, use `calccourse grade`."
         )
     if path.suffix.lower() not in (".py", ".ipynb"):
         raise UsageError(

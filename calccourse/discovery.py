@@ -125,7 +125,8 @@ def discover(
             shown = plugin.number if same == "number" else f"'{plugin.slug}'"
             shadowed = first.origin != origin
             reason = (
-                f"shadowed by {first.folder} ({first.origin}), which also has lesson {same} {shown} and comes first"
+                f"shadowed by {first.folder} ({first.origin}), which also has lesson {same} {shown} "
+                "and comes first"
                 if shadowed
                 else f"lesson {same} {shown} is already used by {first.folder}"
             )

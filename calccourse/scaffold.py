@@ -77,7 +77,7 @@ def run(ctx):
 if __name__ == "__main__":
     run_standalone(run, {number})
 ''',
-        "checker.py": f'''"""The checker of lesson {number}: double(x) at random points, with one named mistake."""
+        "checker.py": f'''"""Lesson {number}'s checker: double(x) at random points, one named mistake."""
 
 from calccourse.author import KnownMistake, function_test
 

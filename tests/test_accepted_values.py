@@ -31,8 +31,12 @@ RETYPE = {
     "Fraction": "number=lambda x: fractions.Fraction(float(x))",
     "longdouble": "number=np.longdouble, array=lambda a: a.astype(np.longdouble)",
     "0-d array": "number=lambda x: np.array(float(x))",
-    "NumPy scalars": "number=lambda x: np.int64(x) if float(x).is_integer() else np.float64(x), boolean=np.bool_",
-    "SymPy numbers": "number=lambda x: sympy.Integer(int(x)) if float(x).is_integer() else sympy.Float(float(x), 30)",
+    "NumPy scalars": (
+        "number=lambda x: np.int64(x) if float(x).is_integer() else np.float64(x), boolean=np.bool_"
+    ),
+    "SymPy numbers": (
+        "number=lambda x: sympy.Integer(int(x)) if float(x).is_integer() else sympy.Float(float(x), 30)"
+    ),
     "IntEnum indices": "number=lambda x: Index(int(x)) if float(x).is_integer() and 0 <= x < 50 else x",
 }
 

@@ -22,7 +22,8 @@ def require_landlock() -> None:
 
     if not landlock.available().complete:
         pytest.skip(
-            f"needs Landlock ABI 6+ (filesystem, network and signals); here: {landlock.available().describe()}"
+            "needs Landlock ABI 6+ (filesystem, network and signals); "
+            f"here: {landlock.available().describe()}"
         )
 
 

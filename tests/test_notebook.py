@@ -419,7 +419,7 @@ def test_starter_groups_settings_and_keeps_comments_with_their_statements():
     assert [source.splitlines()[0] for source in code] == [
         "import numpy as np  # noqa: F401  (you will probably want it)",
         "def derivative(x):",
-        "# The x > 0 where the derivative of log x is zero, as a list ([] if there are none).",
+        "# The x > 0 where the derivative of log x is zero, as a list",
         "def find_critical_points(f, a, b):",
     ]
     assert code[2].endswith("has_extremum = None")

@@ -308,9 +308,9 @@ def constant_feedback(
         return NO_DX
     if matches(got, [exact * dx]):
         return DX_TWICE
-    for strips in (n + 1, n - 1):
-        if matches(got, [c * strips * dx]) and (
-            why := counting_feedback(strips, a, b, dx, n)
+    for count in (n + 1, n - 1):
+        if matches(got, [c * count * dx]) and (
+            why := counting_feedback(count, a, b, dx, n)
         ):
             return why
     if matches(got, [c * (n + 1) * dx]):

@@ -254,13 +254,13 @@ def judge_backward(layers: list[Layer]):
             n, m = layer.W.shape
             where = f"backward_step on layer {number} ({layer.describe()})"
             if not isinstance(got_value, list) or len(got_value) != 3:
-                came = (
+                shown = (
                     f"a dict with keys {sorted(got_value)}"
                     if isinstance(got_value, dict)
                     else fmt(got_value)
                 )
                 raise WrongAnswer(
-                    f"{where} returned {came}; expected a tuple (dW, db, dx)."
+                    f"{where} returned {shown}; expected a tuple (dW, db, dx)."
                 )
             if shape_of(got_value[0]) == (m, n):
                 raise WrongAnswer(
@@ -281,6 +281,9 @@ def judge_backward(layers: list[Layer]):
             ]
             if not wrong:
                 continue
+            part: str
+            expected: Any
+            came: Any
             if wrong[0] == 0:
                 row = first_wrong_row(got[0], want[0])
                 part, expected, came = (
