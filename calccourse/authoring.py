@@ -65,7 +65,8 @@ def check_lesson(
 ) -> list[Finding]:
     """The findings for one lesson, each part in isolation."""
     lesson = plugin.name
-    found = [_hints(plugin), _light_init(plugin)]
+    loads = Finding("", "loads", True, f"from {plugin.folder} ({plugin.origin})", str(plugin.folder))
+    found = [loads, _hints(plugin), _light_init(plugin)]
     runs = _checker(plugin, seeds)
     found += runs.findings
     if runs.ok:

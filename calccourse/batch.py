@@ -233,6 +233,18 @@ def _unique(entries: list[Entry], warnings: list[str]) -> list[Submission]:
     return submissions
 
 
+def submission_in(folder: Path) -> Submission:
+    """The one submission a folder holds (a Gradescope submission, a learner's repository),
+    by the same rules as a student's folder in a class; a class folder is a usage error."""
+    entries = _folder_entry(folder, folder.resolve().name)
+    if len(entries) > 1:
+        raise UsageError(
+            f"{folder} holds {len(entries)} submissions, not one: grade them with `calccourse grade`."
+        )
+    (submission,) = _unique(entries, [])
+    return submission
+
+
 def shard(submissions: list[Submission], index: int, count: int) -> list[Submission]:
     """Part ``index`` (1-based) of ``count``: chosen by a hash of each stable id."""
 

@@ -191,10 +191,7 @@ def answer_file(course: Course, path: Path, plugin: LessonPlugin) -> Path:
     if not path.exists():
         raise UsageError(f"there is no file {path}. Create it with `{template}`.")
     if path.is_dir():
-        raise UsageError(
-            f"{path} is a folder; give the answer file (a .py or .ipynb file). "
-            "For a class, use `calccourse grade`."
-        )
+        return path  # one submission's folder: its answer is found as `grade` finds it
     if path.suffix.lower() not in (".py", ".ipynb"):
         raise UsageError(
             f"{path} is not a Python file or a notebook; the answer must be a .py or .ipynb file."
@@ -272,7 +269,9 @@ def exercise(
     except OSError as error:
         raise UsageError(f"cannot write {template}: {error.strerror or error}.") from None
     screen.print(f"Wrote the starter file {template}. Fill it in, then run:", highlight=False)
-    screen.print(f"  {course.command('check', str(plugin.number), str(template))}", highlight=False)
+    screen.print(
+        f"  {course.command('check', str(plugin.number), str(template))}", highlight=False, soft_wrap=True
+    )
 
 
 @app.command(context_settings=LENIENT)
@@ -314,7 +313,9 @@ def solution(
 def check(
     ctx: typer.Context,
     key: str = typer.Argument(..., metavar="N", help="Lesson number or slug."),
-    answer: Path = typer.Argument(..., metavar="ANSWER", help="Your answer file (.py or .ipynb)."),
+    answer: Path = typer.Argument(
+        ..., metavar="ANSWER", help="Your answer file (.py or .ipynb), or a submission's folder."
+    ),
     seed: int | None = typer.Option(None, "--seed", help="Repeat a run: the same inputs as that seed."),
     timeout: float = typer.Option(
         DEFAULT_TIMEOUT, "--timeout", help="Seconds the answer may take to load, and for each call."
@@ -394,7 +395,8 @@ def check(
         from calccourse.reports.github import github_annotations
 
         report_on_stdout = bool(on_screen) and on_screen != ["text"]
-        for line in github_annotations(report, str(path), workspace=course.environ.get("GITHUB_WORKSPACE")):
+        workspace = course.environ.get("GITHUB_WORKSPACE")
+        for line in github_annotations(report, report.answer, workspace=workspace):  # the file checked
             typer.echo(line, err=report_on_stdout)  # never inside a JSON or XML report
     warn_progress(course)
     code = report.exit_code
@@ -614,8 +616,8 @@ def dev_new(
         highlight=False,
     )
     dirs = Course(lesson_dirs=[*course.lesson_dirs, folder])
-    screen.print(f"  {dirs.command('dev', 'check', str(number))}", highlight=False)
-    screen.print(f"  {dirs.command('lesson', str(number))}", highlight=False)
+    screen.print(f"  {dirs.command('dev', 'check', str(number))}", highlight=False, soft_wrap=True)
+    screen.print(f"  {dirs.command('lesson', str(number))}", highlight=False, soft_wrap=True)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

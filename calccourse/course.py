@@ -22,6 +22,7 @@ from calccourse.state import Progress, default_home
 from calccourse.status import CommandError, UsageError
 
 if TYPE_CHECKING:
+    from calccourse.answers import Answer
     from calccourse.authoring import Finding
     from calccourse.batch import ClassResult, Submission
     from calccourse.demo import DemoRun
@@ -94,13 +95,13 @@ class Course:
         require_confinement: bool = False,
         record: bool = True,
     ) -> Graded:
-        """Grade one answer file; its result joins the learner's progress (``record``),
-        unless it is one of the lesson's own files."""
+        """Grade one answer file (or the one a submission folder holds); its result joins the
+        learner's progress (``record``), unless it is one of the lesson's own files."""
         from calccourse.answers import read_answer
         from calccourse.grading import grade
         from calccourse.sandbox.runner import preload_for
 
-        answer = read_answer(path)
+        answer = read_answer(path) if not path.is_dir() else _answer_in(path)
         if require_confinement:
             require_landlock()
         with self.sandbox(preload=preload_for([answer.source])) as sandbox:
@@ -186,6 +187,18 @@ class Course:
             from calccourse.sandbox import reaper
 
             reaper.end_all_children()
+
+
+def _answer_in(folder: Path) -> Answer:
+    from calccourse.answers import Answer
+    from calccourse.batch import submission_in
+    from calccourse.sandbox.protocol import Code
+
+    submission = submission_in(folder)
+    if submission.answer is not None:
+        return submission.answer
+    why = f"Your submission holds no answer file: {submission.reason}. Submit your answer as answer.py."
+    return Answer(str(folder), "", Code.single(str(folder), b""), problem=why)
 
 
 def require_landlock() -> None:

@@ -157,9 +157,14 @@ def _declared_anywhere(group: str) -> bool:
     return False
 
 
+def _is_lesson(folder: Path) -> bool:
+    return (folder / "__init__.py").is_file() and (folder / "checker.py").is_file()
+
+
 def _lesson_folders(directory: Path) -> list[Path]:
-    """A folder holding ``__init__.py`` is one lesson; otherwise each such subfolder is."""
-    if (directory / "__init__.py").exists():
+    """A folder holding a lesson's parts is one lesson; otherwise each subfolder with an
+    ``__init__.py`` is (so a lesson pack's package folder works as well as its lessons')."""
+    if _is_lesson(directory):
         return [directory]
     return sorted(
         child

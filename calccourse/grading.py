@@ -21,7 +21,7 @@ from calccourse import author
 from calccourse.answers import Answer
 from calccourse.author import WrongAnswer
 from calccourse.lesson import LessonPlugin, describe
-from calccourse.sandbox.protocol import Call, Code, Fn, Job, Outcome
+from calccourse.sandbox.protocol import Call, Code, Fn, Job, Outcome, encode
 from calccourse.sandbox.runner import Sandbox
 from calccourse.status import ExitCode, Status
 
@@ -178,6 +178,11 @@ def plan(plugin: LessonPlugin, seed: int) -> list[author.Test]:
             raise plugin.broken(
                 "checker", "checker.py", f"test {test.name!r} has no calls (or not Call objects)"
             )
+        for made in test.calls:
+            try:
+                encode(made.args)
+            except TypeError as error:  # what no answer could be called with
+                raise plugin.broken("checker", "checker.py", f"test {test.name!r}: {error}") from None
     _check_probes(plugin, list(tests))
     return list(tests)
 

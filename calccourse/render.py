@@ -28,6 +28,15 @@ NOT_TRIED = "○"  # an optional bonus the answer left out: neither earned nor f
 STYLE = {"pass": "green", "fail": "red", "error": "yellow"}
 
 
+def title_rule(console: Console, text: str, style: str = "bold") -> None:
+    """A title in a rule, or, when it is too long for one line, the whole title above a rule."""
+    if console.measure(Text(text)).maximum + 6 <= console.width:
+        console.print(Rule(Text(text, style=style)))
+    else:
+        console.print(Text(text, style=style))
+        console.print(Rule())
+
+
 def heading(console: Console, text: str) -> None:
     console.print()
     console.print(Rule(Text(text, style="bold"), align="left"))
@@ -62,8 +71,8 @@ def exercise(console: Console, course: Course, plugin: LessonPlugin) -> None:
     console.print()
     console.print("[bold]Next:[/bold]")
     n = str(plugin.number)
-    console.print(Text(f"  {course.command('exercise', n, '--template', 'answer.py')}"))
-    console.print(Text(f"  {course.command('check', n, 'answer.py')}"))
+    console.print(Text(f"  {course.command('exercise', n, '--template', 'answer.py')}"), soft_wrap=True)
+    console.print(Text(f"  {course.command('check', n, 'answer.py')}"), soft_wrap=True)
     console.print(Text.assemble(f"  {course.command('hint', n)}", ("      (one more hint each time)", "dim")))
 
 
@@ -188,11 +197,7 @@ def finding(console: Console, found: Finding, verbose: bool = False) -> None:
 
 def report(console: Console, result: Report, verbose: bool = False) -> None:
     """The learner's report: one line a test, feedback under failures, then the verdict."""
-    console.print(
-        Rule(
-            Text(visible(f"Checking {result.answer} · lesson {result.lesson} · {result.title}"), style="bold")
-        )
-    )
+    title_rule(console, visible(f"Checking {result.answer} · lesson {result.lesson} · {result.title}"))
     if result.load_error is not None:
         console.print("[yellow]Your answer could not be run:[/yellow]")
         console.print(Text(visible(result.load_error.message)), soft_wrap=True)

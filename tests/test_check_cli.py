@@ -48,13 +48,16 @@ def test_check_saves_a_plot_and_prints_its_path(run, tmp_path):
     [
         (["check", "9", "answer.py"], "no lesson '9'"),
         (["check", "1", "missing.py"], "there is no file missing.py"),
-        (["check", "1", "."], "is a folder"),
+        (["check", "1", "class"], "holds 2 submissions, not one"),
         (["check", "1", "notes.txt"], "not a Python file"),
         (["check", "1", "answer.py", "--format", "xml"], "not a report format"),
     ],
 )
 def test_usage_errors_exit_2(run, tmp_path, solution, args, message):
     (tmp_path / "notes.txt").write_text("x")
+    for student in ("ann", "bob"):
+        (tmp_path / "class" / student).mkdir(parents=True)
+        (tmp_path / "class" / student / "answer.py").write_text("x = 1\n")
     result = run(*args)
     assert result.exit_code == 2
     assert message in result.output
@@ -168,3 +171,23 @@ def test_a_passing_answer_saves_no_plot_unless_asked(run, tmp_path, solution):
     assert not (tmp_path / "calccourse-plots").exists()
     assert run("check", "1", str(solution), "--plot").exit_code == 0
     assert (tmp_path / "calccourse-plots" / "lesson01-check.png").exists()
+
+
+def test_a_submission_folder_is_checked_by_the_rules_grade_uses(run, tmp_path, catalog):
+    submission = tmp_path / "submission"
+    (submission / "src").mkdir(parents=True)
+    (submission / "src" / "gradient1.py").write_text(catalog.find("1").solution)
+    (submission / "README.md").write_text("my work")
+    result = run("check", "1", str(submission), "--no-plot")
+    assert result.exit_code == 0, result.output
+    assert "src/gradient1.py" in result.output.replace("\n", "")
+
+
+def test_a_submission_folder_without_an_answer_still_writes_its_report(run, tmp_path):
+    submission = tmp_path / "submission"
+    submission.mkdir()
+    (submission / "notes.txt").write_text("I ran out of time")
+    result = run("check", "1", str(submission), "--format", "gradescope", "--output", "r.json")
+    assert result.exit_code == 3
+    data = json.loads((tmp_path / "r.json").read_text())
+    assert data["score"] == 0 and "Your submission holds no answer file" in data["tests"][0]["output"]

@@ -1,18 +1,21 @@
-"""The CI recipes in ``examples/``, run as written, offline.
+"""The CI recipes in ``examples/``, run as written, offline, with honest and hostile submissions.
 
-- ``examples/github-classroom/.github/workflows/classroom.yml``: the workflow is parsed
-  (a small YAML reader below: PyYAML is not a dependency), the steps that only install
-  or call actions are set aside (and named, so a new step cannot slip by unrun), and the
-  ``run:`` steps that call calccourse are run with bash as GitHub runs them, in a
-  learner's repository, with ``GITHUB_ACTIONS=true``. What the skipped actions would do
-  with the results is checked against their contract: the reporter
+- ``examples/github-classroom/.github/workflows/classroom.yml``: the workflow is read with
+  PyYAML, the steps that only install or call actions are set aside (and named, so a new
+  step cannot slip by unrun), and the ``run:`` steps are run with bash as GitHub runs
+  them, in a learner's repository, with ``GITHUB_ACTIONS=true``. What the skipped actions
+  would do with the results is checked against their contract: the reporter
   (classroom-resources/autograding-grading-reporter, ``src/main.js``) reads
   ``<RUNNER>_RESULTS`` as base64 JSON, sums ``tests[].score`` against ``max_score``
   ("Points X/Y") and fails the job when ``status`` is fail or error.
 - ``examples/gradescope/run_autograder``: run with ``AUTOGRADER_ROOT`` pointing at a
   temporary ``/autograder``; its ``results.json`` is held to Gradescope's autograder
-  specification. ``setup.sh`` only installs (apt, pip, as root): it is read, not run.
+  specification. ``setup.sh`` installs as root from the network: its check of the install
+  source is run, the installation itself is not.
 
+A hostile submission must not change its own score: it writes files where the recipes'
+own files live (results, a ``json.py`` or ``sitecustomize.py`` a later Python would
+import, the workflow's output file) and tries to rewrite calccourse's installed files.
 ``calccourse`` is found next to the running Python, so this works in any virtualenv.
 """
 
@@ -29,18 +32,16 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+import yaml
+
+import calccourse
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOW = ROOT / "examples" / "github-classroom" / ".github" / "workflows" / "classroom.yml"
 GRADESCOPE = ROOT / "examples" / "gradescope"
 SOLUTION = ROOT / "lessons" / "03-gradient" / "solution.py"
 BIN = str(Path(sys.executable).parent)
-
-
-def test_calccourse_is_next_to_python():
-    """The recipes call `calccourse` from PATH; the tests put this Python's bin first."""
-    assert (Path(BIN) / "calccourse").exists(), f"calccourse is not installed in {BIN}"
-
+PINNED = "git+https://github.com/OWNER/calccourse@v0.2.0"
 
 # Right gradient, wrong steepest ascent (components swapped): 1 point of 3.
 PARTLY_WRONG = """import numpy as np
@@ -58,170 +59,77 @@ def steepest_ascent(f, x, y, h=1e-4):
 """
 SYNTAX_ERROR = "import numpy as np\n\n\ndef gradient(x, y)\n    return (2 * x, 2 * y)\n"
 
+# A wrong answer (zero gradient: 0 points of 3) that attacks what graders run after it.
+HOSTILE = """
+import os, json
+import calccourse
 
-def test_partly_wrong_answer_differs_from_the_solution():
-    assert PARTLY_WRONG != SOLUTION.read_text(encoding="utf-8")
-
-
-# ---------------------------------------------------------------- a small YAML reader
-#
-# Enough YAML for workflow files: block mappings and sequences, plain and quoted
-# scalars, `|` / `|-` block scalars, `[a, b]` flow lists, comments. Anything else
-# raises, so that an edit the reader cannot follow fails loudly instead of being misread.
-
-
-def _strip_comment(text: str) -> str:
-    quote = None
-    for index, char in enumerate(text):
-        if quote:
-            if char == quote:
-                quote = None
-        elif char in "'\"" and (index == 0 or text[index - 1] in " :[,-"):
-            quote = char
-        elif char == "#" and (index == 0 or text[index - 1] in " \t"):
-            return text[:index].rstrip()
-    return text.rstrip()
+FAKE = {"score": 3.0, "tests": [], "output": "All required tests passed."}
+FAKE_EXERCISM = {"version": 3, "status": "pass", "max_score": 3, "tests": [
+    {"name": "gradient", "status": "pass", "message": None, "score": 3}]}
+attempts = []
 
 
-def _scalar(text: str):
-    text = _strip_comment(text).strip()
-    if text in ("", "~", "null"):
-        return None
-    if text[0] == "'" and text.endswith("'") and len(text) > 1:
-        return text[1:-1].replace("''", "'")
-    if text[0] == '"' and text.endswith('"') and len(text) > 1:
-        return json.loads(text)
-    if text[0] == "[" and text.endswith("]"):
-        return [_scalar(part) for part in text[1:-1].split(",") if part.strip()]
-    if text[0] in "{&*!>|%@`":
-        raise ValueError(f"unsupported YAML: {text!r}")
-    return text
+def attempt(what, action):
+    try:
+        action()
+        attempts.append(f"{what}: done")
+    except OSError as error:
+        attempts.append(f"{what}: {type(error).__name__}")
 
 
-def _split_key(text: str) -> tuple[str, str] | None:
-    """``key: rest`` → (key, rest); None when the text is not a mapping entry."""
-    match = re.match(r"""^("(?:[^"\\]|\\.)*"|'[^']*'|[^'"\s#][^:#]*?)\s*:(?:\s+(.*)|$)""", text)
-    if not match:
-        return None
-    return str(_scalar(match.group(1))), match.group(2) or ""
+def write(path, text, mode="w"):
+    with open(path, mode) as handle:
+        handle.write(text)
 
 
-class _Reader:
-    def __init__(self, text: str) -> None:
-        self.raw = text.splitlines()
-        # [indent, text] of each line that holds something; block scalars read self.raw.
-        self.lines = [
-            [len(line) - len(line.lstrip(" ")), line.strip(), number]
-            for number, line in enumerate(self.raw)
-            if line.strip() and not line.lstrip().startswith("#")
-        ]
-        if any(line[: len(line) - len(line.lstrip())].count("\t") for line in self.raw):
-            raise ValueError("tabs in indentation")
-        self.i = 0
-
-    def node(self, indent: int):
-        if self.i >= len(self.lines) or self.lines[self.i][0] < indent:
-            return None
-        indent = self.lines[self.i][0]
-        if self.lines[self.i][1] == "-" or self.lines[self.i][1].startswith("- "):
-            return self.sequence(indent)
-        return self.mapping(indent)
-
-    def sequence(self, indent: int) -> list:
-        items = []
-        while self.i < len(self.lines) and self.lines[self.i][0] == indent:
-            line = self.lines[self.i]
-            if not (line[1] == "-" or line[1].startswith("- ")):
-                break
-            rest = line[1][1:].lstrip()
-            if not rest:
-                self.i += 1
-                items.append(self.node(indent + 1))
-            elif _split_key(rest):  # "- key: value" opens a mapping one level in
-                line[0] = indent + len(line[1]) - len(rest)
-                line[1] = rest
-                items.append(self.mapping(line[0]))
-            else:
-                self.i += 1
-                items.append(_scalar(rest))
-        return items
-
-    def mapping(self, indent: int) -> dict:
-        result: dict = {}
-        while self.i < len(self.lines) and self.lines[self.i][0] == indent:
-            line = self.lines[self.i]
-            entry = _split_key(line[1])
-            if entry is None:
-                if line[1].startswith("- "):
-                    break
-                raise ValueError(f"line {line[2] + 1}: not a mapping entry: {line[1]!r}")
-            key, rest = entry
-            if key in result:
-                raise ValueError(f"line {line[2] + 1}: duplicate key {key!r}")
-            self.i += 1
-            rest = _strip_comment(rest)
-            if rest in ("|", "|-"):
-                result[key] = self.block(line[2], indent, keep_newline=rest == "|")
-            elif rest:
-                result[key] = _scalar(rest)
-            elif self.i < len(self.lines) and (
-                self.lines[self.i][0] > indent
-                or (self.lines[self.i][0] == indent and self.lines[self.i][1].startswith("- "))
-            ):
-                result[key] = self.node(indent if self.lines[self.i][0] == indent else indent + 1)
-            else:
-                result[key] = None
-        return result
-
-    def block(self, number: int, indent: int, keep_newline: bool) -> str:
-        body = []
-        for raw in self.raw[number + 1 :]:
-            if raw.strip() and len(raw) - len(raw.lstrip(" ")) <= indent:
-                break
-            body.append(raw)
-        while body and not body[-1].strip():
-            body.pop()
-        margin = min(len(line) - len(line.lstrip(" ")) for line in body if line.strip())
-        while self.i < len(self.lines) and self.lines[self.i][2] <= number + len(body):
-            self.i += 1
-        text = "\n".join(line[margin:] for line in body)
-        return text + "\n" if keep_newline else text
+# Gradescope's root (and the learner's repository): files a later Python would import
+for place in PLACES:
+    attempt(f"{place}/json.py", lambda: write(os.path.join(place, "json.py"), "raise SystemExit(0)\\n"))
+    attempt(f"{place}/sitecustomize.py", lambda: write(os.path.join(place, "sitecustomize.py"), "pass\\n"))
+    fake_exercism, fake = json.dumps(FAKE_EXERCISM), json.dumps(FAKE)
+    attempt(f"{place}/results.json", lambda: write(os.path.join(place, "results.json"), fake_exercism))
+    graded = os.path.join(place, "results", "results.json")
+    attempt(f"{place}/results/results.json", lambda: write(graded, fake))
+for name in ("GITHUB_OUTPUT", "GITHUB_ENV", "GITHUB_STEP_SUMMARY"):
+    if os.environ.get(name):
+        attempt(name, lambda: write(os.environ[name], "result=forged\\n", "a"))
+# calccourse's own files, imported lazily after this answer ran
+attempt("calccourse/__init__.py", lambda: write(calccourse.__file__, "\\n# tampered\\n", "a"))
+print("ATTEMPTS:", "; ".join(attempts), "; TOKEN:", os.environ.get("GITHUB_TOKEN", "none"))
 
 
-def read_yaml(text: str):
-    reader = _Reader(text)
-    data = reader.node(0)
-    if reader.i != len(reader.lines):
-        line = reader.lines[reader.i]
-        raise ValueError(f"line {line[2] + 1}: unexpected {line[1]!r}")
-    return data
+def gradient(x, y):
+    return (0.0, 0.0)
 
 
-def test_yaml_reader_reads_what_workflows_use():
-    text = (
-        '# a comment\nname: "A: b"  # trailing\n"on":\n  push:\nlist: [a, b]\n'
-        "jobs:\n  j:\n    steps:\n      - uses: x@v1\n        with:\n          k: 'it''s'\n"
-        "      - run: |\n          echo '#1' \\\n            two\n\n          three\n"
-        "        id: r\nsame:\n- 1\n- two: 2\n"
-    )
-    assert read_yaml(text) == {
-        "name": "A: b",
-        "on": {"push": None},
-        "list": ["a", "b"],
-        "jobs": {
-            "j": {
-                "steps": [
-                    {"uses": "x@v1", "with": {"k": "it's"}},
-                    {"run": "echo '#1' \\\n  two\n\nthree\n", "id": "r"},
-                ]
-            }
-        },
-        "same": ["1", {"two": "2"}],
-    }
-    with pytest.raises(ValueError):
-        read_yaml("a: {b: c}\n")
-    with pytest.raises(ValueError):
-        read_yaml("a: 1\na: 2\n")
+def steepest_ascent(f, x, y):
+    return (0.0, 0.0)
+"""
+
+
+def confined_or_skip() -> None:
+    from calccourse.sandbox import landlock
+
+    if not landlock.available().complete:
+        pytest.skip(f"the hostile submissions need Landlock ABI 6+; here: {landlock.available().describe()}")
+
+
+@pytest.fixture
+def untouched_package():
+    """calccourse's own files, as they were: a test fails (and restores them) if an answer changed one."""
+    package = Path(calccourse.__file__).parent
+    before = {path: path.read_bytes() for path in package.rglob("*.py")}
+    yield
+    changed = [path for path, data in before.items() if path.read_bytes() != data]
+    for path in changed:
+        path.write_bytes(before[path])
+    assert not changed, f"an answer changed calccourse's files: {changed}"
+
+
+def test_calccourse_is_next_to_python():
+    """The recipes call `calccourse` from PATH; the tests put this Python's bin first."""
+    assert (Path(BIN) / "calccourse").exists(), f"calccourse is not installed in {BIN}"
 
 
 # ---------------------------------------------------------------- GitHub Classroom
@@ -238,22 +146,22 @@ EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 
 @pytest.fixture(scope="module")
 def workflow() -> dict:
-    return read_yaml(WORKFLOW.read_text(encoding="utf-8"))
+    return yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
 
 
-def evaluate(expression: str, outputs: dict[str, dict[str, str]]) -> str:
+def evaluate(expression: str, outputs: dict[str, dict[str, str]], variables: dict[str, str]) -> str:
     """The few expressions the workflow uses, as GitHub evaluates them here."""
-    match = re.fullmatch(r"vars\.(\w+)\s*\|\|\s*'([^']*)'", expression)
-    if match:  # no repository variable set: the default
-        return match.group(2)
+    match = re.fullmatch(r"vars\.(\w+)", expression)
+    if match:  # a repository or organisation variable; empty when not set
+        return variables.get(match.group(1), "")
     match = re.fullmatch(r"steps\.([\w-]+)\.outputs\.([\w-]+)", expression)
     if match:
         return outputs.get(match.group(1), {}).get(match.group(2), "")
     raise AssertionError(f"the test does not know the expression ${{{{ {expression} }}}}")
 
 
-def substitute(value: str, outputs: dict[str, dict[str, str]]) -> str:
-    return EXPRESSION.sub(lambda m: evaluate(m.group(1), outputs), value)
+def substitute(value: str, outputs: dict[str, dict[str, str]], variables: dict[str, str]) -> str:
+    return EXPRESSION.sub(lambda m: evaluate(m.group(1), outputs, variables), value)
 
 
 def read_outputs(path: Path) -> dict[str, str]:
@@ -283,11 +191,12 @@ def reporter(step: dict, env: dict[str, str]) -> dict:
     return {"points": f"Points {total:g}/{maximum:g}", "failed": failed}
 
 
-def run_workflow(workflow: dict, repo: Path, tmp_path: Path) -> dict:
+def run_workflow(workflow: dict, repo: Path, tmp_path: Path, variables: dict[str, str] | None = None) -> dict:
     """Run the job's steps in ``repo`` as GitHub would, skipping the install and the actions.
 
     Returns each step's fate: ``{"id or name": {"ran": bool, "code": int, ...}}``.
     """
+    variables = {"CALCCOURSE_SPEC": PINNED} if variables is None else variables
     assert workflow["defaults"]["run"]["shell"] == "bash"
     (job,) = workflow["jobs"].values()
     outputs: dict[str, dict[str, str]] = {}
@@ -297,10 +206,11 @@ def run_workflow(workflow: dict, repo: Path, tmp_path: Path) -> dict:
         CI="true",
         GITHUB_ACTIONS="true",
         GITHUB_WORKSPACE=str(repo),
+        GITHUB_TOKEN="ghs_secret_token_of_the_run",
         NO_COLOR="1",
     )
     for key, value in workflow["env"].items():
-        base_env[key] = substitute(str(value), outputs)
+        base_env[key] = substitute(str(value), outputs, variables)
     fates: dict[str, dict] = {}
     job_ok = True
     for number, step in enumerate(job["steps"]):
@@ -312,7 +222,7 @@ def run_workflow(workflow: dict, repo: Path, tmp_path: Path) -> dict:
             continue
         env = dict(base_env)
         for key, value in (step.get("env") or {}).items():
-            env[key] = substitute(str(value), outputs)
+            env[key] = substitute(str(value), outputs, variables)
         if "uses" in step:
             assert step["uses"] in ACTIONS, f"a new action, unknown to this test: {step['uses']}"
             fate = {"ran": True, "skipped": True}
@@ -329,8 +239,6 @@ def run_workflow(workflow: dict, repo: Path, tmp_path: Path) -> dict:
         if script.strip() == INSTALL_ONLY:
             fates[name] = {"ran": True, "skipped": True}
             continue
-        if not re.search(r"^\s*calccourse ", script, re.M):
-            raise AssertionError(f"a run: step that does not call calccourse: {script!r}")
         output_file = tmp_path / f"github_output_{number}"
         output_file.touch()
         env["GITHUB_OUTPUT"] = str(output_file)
@@ -357,25 +265,26 @@ def test_workflow_shape(workflow):
     assert "push" in workflow["on"]
     assert workflow["permissions"]["checks"] == "write"
     assert workflow["env"]["LESSON"] == "3"
-    assert substitute(workflow["env"]["CALCCOURSE_SPEC"], {}) == "calccourse"
+    assert workflow["env"]["CALCCOURSE_SPEC"] == "${{ vars.CALCCOURSE_SPEC }}"  # required: no default
     (job,) = workflow["jobs"].values()
     steps = job["steps"]
     assert [step["uses"] for step in steps if "uses" in step] == list(ACTIONS)
     runs = [step["run"].strip() for step in steps if "run" in step]
-    assert runs[0] == INSTALL_ONLY  # the one run: step not executed by the tests below
-    assert len(runs) == 2 and runs[1].startswith("#")
+    assert len(runs) == 3 and runs[1] == INSTALL_ONLY  # the one run: step not executed below
+    assert runs[0].startswith('case "$CALCCOURSE_SPEC" in')
+    assert re.search(r"^\s*calccourse check ", runs[2], re.M)
     reporter_step = steps[-1]
     assert reporter_step["with"]["runners"] == "calccourse"
     assert "steps.calccourse.outputs.result" in reporter_step["env"]["CALCCOURSE_RESULTS"]
 
 
-def make_repo(tmp_path: Path, answer: str | None) -> Path:
+def make_repo(tmp_path: Path, answer: str | None, name: str = "answer.py") -> Path:
     repo = tmp_path / "learner"
     (repo / ".github" / "workflows").mkdir(parents=True)
     shutil.copy(WORKFLOW, repo / ".github" / "workflows" / "classroom.yml")
     (repo / "README.md").write_text("# Lesson 3\n", encoding="utf-8")
     if answer is not None:
-        (repo / "answer.py").write_text(answer, encoding="utf-8")
+        (repo / name).write_text(answer, encoding="utf-8")
     return repo
 
 
@@ -421,13 +330,49 @@ def test_workflow_grades_an_answer(workflow, tmp_path, answer, status, points, e
     assert fates["job"]["ok"] == (status == "pass")
 
 
-def test_workflow_without_answer_py_fails_at_the_check(workflow, tmp_path):
+def test_workflow_finds_an_answer_under_another_name(workflow, tmp_path):
+    repo = make_repo(tmp_path, SOLUTION.read_text(encoding="utf-8"), name="my_gradient.py")
+    fates = run_workflow(workflow, repo, tmp_path)
+    assert fates["Autograding Reporter"]["points"] == "Points 3/3" and fates["job"]["ok"]
+
+
+def test_workflow_without_an_answer_says_so_and_scores_0(workflow, tmp_path):
     repo = make_repo(tmp_path, None)
     fates = run_workflow(workflow, repo, tmp_path)
-    assert fates["calccourse"]["code"] == 2
-    assert "there is no file answer.py" in " ".join(fates["calccourse"]["stderr"].split())
-    assert fates["Upload the reports"]["files"] == []  # if-no-files-found: ignore
-    assert fates["Autograding Reporter"] == {"ran": False}
+    assert fates["calccourse"]["code"] == 0
+    results = json.loads((repo / "results.json").read_text(encoding="utf-8"))
+    assert results["status"] == "error" and "holds no answer file" in results["message"]
+    assert fates["Autograding Reporter"]["points"] == "Points 0/3"
+    assert fates["job"]["ok"] is False
+
+
+@pytest.mark.parametrize("spec", ["", "calccourse", "git+https://github.com/OWNER/calccourse"])
+def test_workflow_refuses_an_unpinned_install_source(workflow, tmp_path, spec):
+    repo = make_repo(tmp_path, SOLUTION.read_text(encoding="utf-8"))
+    fates = run_workflow(workflow, repo, tmp_path, {"CALCCOURSE_SPEC": spec} if spec else {})
+    guard = fates["Check the install source"]
+    assert guard["code"] == 1 and "::error title=calccourse is not set up::" in guard["stdout"]
+    assert fates["calccourse"] == {"ran": False} and fates["job"]["ok"] is False
+
+
+@pytest.mark.parametrize("spec", [PINNED, "https://example.org/calccourse-0.2.0-py3-none-any.whl"])
+def test_workflow_accepts_a_pinned_source(workflow, tmp_path, spec):
+    repo = make_repo(tmp_path, SOLUTION.read_text(encoding="utf-8"))
+    fates = run_workflow(workflow, repo, tmp_path, {"CALCCOURSE_SPEC": spec})
+    assert fates["Check the install source"]["code"] == 0 and fates["job"]["ok"]
+
+
+def test_workflow_hostile_submission_cannot_change_its_score(workflow, tmp_path, untouched_package):
+    confined_or_skip()
+    repo = make_repo(tmp_path, None)
+    (repo / "answer.py").write_text(HOSTILE.replace("PLACES", repr([str(repo)])), encoding="utf-8")
+    fates = run_workflow(workflow, repo, tmp_path)
+    printed = ET.parse(repo / "junit.xml").getroot().find("testsuite/system-out").text
+    attempts = printed.split("ATTEMPTS:")[1].split("; TOKEN")[0]
+    assert "PermissionError" in attempts and ": done" not in attempts, attempts
+    assert "TOKEN: none" in printed  # the answer never sees the runner's secrets
+    assert not (repo / "json.py").exists() and not (repo / "sitecustomize.py").exists()
+    assert fates["Autograding Reporter"]["points"] == "Points 0/3"
     assert fates["job"]["ok"] is False
 
 
@@ -476,8 +421,7 @@ def gradescope_results(path: Path) -> dict:
     for test in data["tests"]:
         assert set(test) <= GRADESCOPE_TEST, set(test) - GRADESCOPE_TEST
         assert isinstance(test["name"], str) and test["name"]
-        assert isinstance(test["score"], (int, float))
-        assert isinstance(test["max_score"], (int, float))
+        assert isinstance(test["score"], (int, float)) and isinstance(test["max_score"], (int, float))
         assert 0 <= test["score"] <= test["max_score"]
         assert test["status"] in ("passed", "failed")
         assert (test["status"] == "passed") == (test["score"] == test["max_score"] > 0)
@@ -488,25 +432,32 @@ def gradescope_results(path: Path) -> dict:
 
 
 def run_autograder(
-    tmp_path: Path, files: dict[str, str], path: str = ""
-) -> tuple[subprocess.CompletedProcess, dict]:
+    tmp_path: Path, files: dict[str, str], path: str = "", env: dict[str, str] | None = None, expect: int = 0
+) -> tuple[subprocess.CompletedProcess, dict | None]:
     """Run run_autograder on a submission of ``files``; ``path`` goes first in PATH."""
     root = tmp_path / "autograder"
+    (root / "submission").mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
         (root / "submission" / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / "submission" / name).write_text(text, encoding="utf-8")
-    (root / "submission").mkdir(parents=True, exist_ok=True)
+        (root / "submission" / name).write_text(text.replace("{ROOT}", str(root)), encoding="utf-8")
     (root / "results").mkdir()  # Gradescope's harness makes it (results/stdout)
-    env = {
+    full_env = {
         **os.environ,
+        **(env or {}),
         "AUTOGRADER_ROOT": str(root),
         "PATH": os.pathsep.join(filter(None, [path, BIN, os.environ.get("PATH", "")])),
     }
     done = subprocess.run(
-        [str(GRADESCOPE / "run_autograder")], cwd=root, env=env, capture_output=True, text=True, timeout=60
+        [str(GRADESCOPE / "run_autograder")],
+        cwd=root,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done, gradescope_results(root / "results" / "results.json")
+    assert done.returncode == expect, done.stdout + done.stderr
+    results = root / "results" / "results.json"
+    return done, gradescope_results(results) if results.exists() else None
 
 
 def test_gradescope_scripts_are_what_gradescope_runs():
@@ -516,33 +467,52 @@ def test_gradescope_scripts_are_what_gradescope_runs():
         assert text.startswith("#!/usr/bin/env bash\n")
         assert subprocess.run(["bash", "-n", str(GRADESCOPE / name)]).returncode == 0
     run = (GRADESCOPE / "run_autograder").read_text(encoding="utf-8")
-    assert re.search(r"^LESSON=3\b", run, re.M)
+    assert re.search(r'^LESSON="\$\{LESSON:-3\}"', run, re.M)
     assert 'AUTOGRADER_ROOT="${AUTOGRADER_ROOT:-/autograder}"' in run
-    assert re.search(
-        r"calccourse check \"\$LESSON\" \"\$1\" --no-plot --exit-zero "
-        r"--format gradescope --output \"\$RESULTS\"",
-        run,
+    assert 'calccourse check "$LESSON" "$AUTOGRADER_ROOT/submission" "${options[@]}"' in run
+    commands = [line for line in run.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    assert not [line for line in commands if "python" in line]  # none of ours where the answer writes
+
+
+def setup_guard(tmp_path: Path, spec: str | None, wheels: int = 0) -> subprocess.CompletedProcess:
+    """setup.sh up to its installation: the check of CALCCOURSE_SPEC, as Gradescope runs it."""
+    text = (GRADESCOPE / "setup.sh").read_text(encoding="utf-8")
+    guard = text.split("\napt-get update", 1)[0] + '\necho "would install: $CALCCOURSE_SPEC"\n'
+    (tmp_path / "setup.sh").write_text(guard, encoding="utf-8")
+    for k in range(wheels):
+        (tmp_path / f"calccourse-0.2.{k}-py3-none-any.whl").write_bytes(b"PK")
+    env = {key: value for key, value in os.environ.items() if key != "CALCCOURSE_SPEC"}
+    if spec is not None:
+        env["CALCCOURSE_SPEC"] = spec
+    return subprocess.run(
+        ["bash", str(tmp_path / "setup.sh")], env=env, capture_output=True, text=True, timeout=30
     )
 
 
-def test_gradescope_setup_installs_calccourse_on_the_path():
-    """setup.sh needs root and the network: read what it would do instead of running it."""
-    commands = [
-        line
-        for line in (GRADESCOPE / "setup.sh").read_text(encoding="utf-8").splitlines()
-        if line.strip() and not line.startswith("#")
-    ]
-    assert commands == [
-        "set -euo pipefail",
-        'CALCCOURSE_SPEC="${CALCCOURSE_SPEC:-calccourse}"',
-        "apt-get update",
-        "apt-get install -y --no-install-recommends python3 python3-venv git",
-        "python3 -m venv /opt/calccourse",
-        "/opt/calccourse/bin/python -m pip install --upgrade pip",
-        '/opt/calccourse/bin/python -m pip install "$CALCCOURSE_SPEC"',
-        "ln -sf /opt/calccourse/bin/calccourse /usr/local/bin/calccourse",
-        "calccourse --version",
-    ]
+def test_gradescope_setup_installs_the_wheel_shipped_in_the_zip(tmp_path):
+    done = setup_guard(tmp_path, None, wheels=1)
+    assert (
+        done.returncode == 0 and f"would install: {tmp_path}/calccourse-0.2.0-py3-none-any.whl" in done.stdout
+    )
+
+
+@pytest.mark.parametrize(
+    ("spec", "wheels", "why"),
+    [
+        (None, 0, "put calccourse's wheel in the zip"),
+        (None, 2, "put calccourse's wheel in the zip"),
+        ("calccourse", 0, "neither a wheel nor a Git URL pinned"),
+        ("git+https://github.com/OWNER/calccourse", 0, "neither a wheel nor a Git URL pinned"),
+        ("/nowhere/calccourse-0.2.0-py3-none-any.whl", 0, "no wheel /nowhere"),
+    ],
+)
+def test_gradescope_setup_refuses_an_unchecked_install_source(tmp_path, spec, wheels, why):
+    done = setup_guard(tmp_path, spec, wheels)
+    assert done.returncode == 1 and why in done.stderr and "would install" not in done.stdout
+
+
+def test_gradescope_setup_accepts_a_pinned_git_url(tmp_path):
+    assert setup_guard(tmp_path, PINNED).returncode == 0
 
 
 def test_gradescope_correct_answer(tmp_path):
@@ -550,12 +520,12 @@ def test_gradescope_correct_answer(tmp_path):
     assert data["score"] == 3 and len(data["tests"]) == 3
     assert all(test["status"] == "passed" for test in data["tests"])
     assert "All required tests passed. Score 3/3." in data["output"]
-    assert "checking answer.py for lesson 3" in done.stdout
+    assert data["stdout_visibility"] == "hidden"
 
 
 def test_gradescope_wrong_answer_under_another_name(tmp_path):
     done, data = run_autograder(tmp_path, {"my_gradient.py": PARTLY_WRONG, "notes.txt": "hi"})
-    assert "checking my_gradient.py" in done.stdout  # the only .py file
+    assert "my_gradient.py" in data["output"] or "my_gradient.py" in done.stdout
     assert data["score"] == 1 and sum(test["max_score"] for test in data["tests"]) == 3
     assert [test["status"] for test in data["tests"]] == ["passed", "failed", "failed"]
     assert "components are swapped" in data["tests"][1]["output"]
@@ -564,38 +534,46 @@ def test_gradescope_wrong_answer_under_another_name(tmp_path):
 def test_gradescope_syntax_error_in_a_folder(tmp_path):
     files = {"lesson3/answer.py": SYNTAX_ERROR, "lesson3/util.py": "X = 1\n"}
     done, data = run_autograder(tmp_path, files)
-    assert "checking lesson3/answer.py" in done.stdout  # the only answer.py
     (test,) = data["tests"]
     assert test["name"] == "load answer" and test["max_score"] == 3 and test["score"] == 0
     assert "SyntaxError" in test["output"] and data["score"] == 0
 
 
+def test_gradescope_a_fixed_seed_gives_a_regrade_the_same_inputs(tmp_path):
+    _, first = run_autograder(tmp_path / "a", {"answer.py": PARTLY_WRONG}, env={"SEED": "4242"})
+    _, second = run_autograder(tmp_path / "b", {"answer.py": PARTLY_WRONG}, env={"SEED": "4242"})
+    assert "--seed 4242" in first["output"] and first["tests"] == second["tests"]
+
+
 @pytest.mark.parametrize(
     ("files", "why"),
-    [
-        ({}, "holds no Python file"),
-        ({"a.py": "A = 1\n", "b.py": "B = 2\n"}, "holds several Python files (a.py b.py) and no answer.py"),
-    ],
+    [({}, "holds no answer file"), ({"a.py": "A = 1\n", "b.py": "B = 2\n"}, "several Python files")],
     ids=["empty", "two-files"],
 )
 def test_gradescope_nothing_to_check_still_writes_results(tmp_path, files, why):
     _, data = run_autograder(tmp_path, files)
-    assert data["score"] == 0 and data["output"].startswith("Your submission " + why)
-    assert sum(test["max_score"] for test in data["tests"]) == 3  # the lesson's points, all missed
-    assert all("does not define" in test["output"] for test in data["tests"])
+    assert data["score"] == 0
+    (test,) = data["tests"]
+    assert why in test["output"] and test["max_score"] == 3  # the lesson's points, all missed
 
 
-def test_gradescope_still_writes_results_when_calccourse_fails(tmp_path):
-    """A broken install or lesson (calccourse exits 4, writes nothing): a valid results.json."""
+@pytest.mark.parametrize("code", [4, 127])
+def test_gradescope_an_autograder_problem_is_an_autograder_error_not_a_zero(tmp_path, code):
+    """A broken install or lesson: no results.json and a failing script, so Gradescope shows
+    an autograder error the instructor sees and regrades, never a score of 0."""
     fake = tmp_path / "fake-bin"
     fake.mkdir()
-    (fake / "calccourse").write_text("#!/bin/sh\necho 'Error: lesson 3 is broken' >&2\nexit 4\n")
+    (fake / "calccourse").write_text(f"#!/bin/sh\necho 'Error: lesson 3 is broken' >&2\nexit {code}\n")
     (fake / "calccourse").chmod(0o755)
-    done, data = run_autograder(tmp_path, {"answer.py": "X = 1\n"}, path=str(fake))
-    assert "calccourse check exited 4" in done.stdout
-    assert data == {
-        "score": 0,
-        "tests": [],
-        "output": "The autograder could not check this "
-        "submission (calccourse exited 4). Please tell your instructor.",
-    }
+    done, data = run_autograder(tmp_path, {"answer.py": "X = 1\n"}, path=str(fake), expect=code)
+    assert data is None and f"calccourse check exited {code}" in done.stdout
+
+
+def test_gradescope_hostile_submission_cannot_change_its_score(tmp_path, untouched_package):
+    confined_or_skip()
+    files = {"answer.py": HOSTILE.replace("PLACES", repr(["{ROOT}"]))}
+    done, data = run_autograder(tmp_path, files)
+    root = tmp_path / "autograder"
+    assert data["score"] == 0 and all(test["status"] == "failed" for test in data["tests"])
+    assert not (root / "json.py").exists() and not (root / "sitecustomize.py").exists()
+    assert "PermissionError" in data["output"] and ": done" not in data["output"].split("ATTEMPTS:")[1]

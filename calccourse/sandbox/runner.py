@@ -8,10 +8,12 @@ import json
 import os
 import queue
 import select
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import replace
@@ -23,6 +25,19 @@ MAX_REPLY = 128 * 1024 * 1024  # bytes of one line from a worker
 SCAN_LIMIT = 1024 * 1024  # bytes of an answer file read for its imports
 # Libraries a worker may import ahead of the answers (never anything else an answer names).
 PRELOADABLE = ("numpy", "scipy", "sympy", "matplotlib")
+# What of the grader's environment reaches answers: enough to run Python, never its secrets
+# (a CI job's tokens, a workflow's GITHUB_OUTPUT and GITHUB_ENV files).
+KEPT = (
+    "PATH",
+    "LANG",
+    "LANGUAGE",
+    "TZ",
+    "TMPDIR",
+    "PYTHONPATH",
+    "PYTHONHOME",
+    "VIRTUAL_ENV",
+    "CALCCOURSE_SIMULATE_NO_LANDLOCK",
+)
 ENVIRONMENT = {
     "MPLBACKEND": "Agg",
     "OPENBLAS_NUM_THREADS": "1",
@@ -165,10 +180,18 @@ class Worker:
             self.channel.close()
 
 
+def worker_environment() -> dict[str, str]:
+    kept = {key: value for key, value in os.environ.items() if key in KEPT or key.startswith("LC_")}
+    return {**kept, **ENVIRONMENT}
+
+
 def start_workers(
-    count: int, preload: tuple[str, ...], warm: bool, startup: float, margin: float
+    count: int, preload: tuple[str, ...], warm: bool, startup: float, margin: float, home: str
 ) -> tuple[subprocess.Popen[bytes], list[Worker]]:
-    """One process imports ``preload`` once (``warm``: and exercises it), then forks ``count`` workers."""
+    """One process imports ``preload`` once (``warm``: and exercises it), then forks ``count`` workers.
+
+    It starts in ``home``, a folder of its own, empty: ``python -m`` puts the working
+    folder first on ``sys.path``, and no file there may shadow a module answers import."""
     pairs = [socket.socketpair() for _ in range(count)]
     theirs = [their.fileno() for _, their in pairs]
     process = subprocess.Popen(
@@ -184,7 +207,8 @@ def start_workers(
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        env={**os.environ, **ENVIRONMENT},
+        env=worker_environment(),
+        cwd=home,
         start_new_session=True,
     )
     for _, their in pairs:
@@ -213,7 +237,8 @@ class Sandbox:
         ``startup`` is how long a worker may take to import what it preloads, and ``margin``
         how long beyond the answer's time limit a silent worker has before it is stuck."""
         self.preload, self.warm, self.startup, self.margin = preload, warm, startup, margin
-        process, started = start_workers(max(1, workers), preload, warm, startup, margin)
+        self._home = tempfile.mkdtemp(prefix="calccourse-workers-")
+        process, started = start_workers(max(1, workers), preload, warm, startup, margin, self._home)
         self._processes = [process]
         self._workers = list(started)
         self._idle: queue.Queue[Worker] = queue.Queue()
@@ -236,7 +261,9 @@ class Sandbox:
         finally:
             if not worker.alive and not self._closed:  # lost to an answer: a fresh one takes its place
                 with self._lock:
-                    process, (worker,) = start_workers(1, self.preload, self.warm, self.startup, self.margin)
+                    process, (worker,) = start_workers(
+                        1, self.preload, self.warm, self.startup, self.margin, self._home
+                    )
                     self._processes.append(process)
                     self._workers.append(worker)
             self._idle.put(worker)
@@ -260,6 +287,7 @@ class Sandbox:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+        shutil.rmtree(self._home, ignore_errors=True)
 
     def __enter__(self) -> Sandbox:
         return self

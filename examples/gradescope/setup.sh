@@ -1,13 +1,32 @@
 #!/usr/bin/env bash
 # Gradescope autograder setup for calccourse: Gradescope runs this once, as root, when
-# it builds the autograder image (Ubuntu 22.04 base image). Zip it with run_autograder
-# (the two files at the top of the zip). See docs/ci-recipes.md.
+# it builds the autograder image (Ubuntu base image). Zip it with run_autograder and
+# calccourse's wheel (the files at the top of the zip). See docs/ci-recipes.md.
 set -euo pipefail
 
-# What pip installs: calccourse from PyPI, or the course repository pinned to a tag,
-# e.g. "git+https://github.com/OWNER/calccourse@v0.1.0", or a wheel shipped in the
-# zip, e.g. "/autograder/source/calccourse-0.1.0-py3-none-any.whl".
-CALCCOURSE_SPEC="${CALCCOURSE_SPEC:-calccourse}"
+# What pip installs, and nothing else: a calccourse wheel shipped in the zip (found
+# here by itself when there is exactly one), or the course repository pinned to a tag
+# or commit, e.g. "git+https://github.com/OWNER/calccourse@v0.2.0". There is no
+# calccourse on PyPI: a bare name would install whatever someone published under it.
+CALCCOURSE_SPEC="${CALCCOURSE_SPEC:-}"
+
+here="$(cd "$(dirname "$0")" && pwd)"
+if [ -z "$CALCCOURSE_SPEC" ]; then
+    wheels=("$here"/calccourse-*.whl)
+    if [ "${#wheels[@]}" -eq 1 ] && [ -f "${wheels[0]}" ]; then
+        CALCCOURSE_SPEC="${wheels[0]}"
+    else
+        echo "setup.sh: put calccourse's wheel in the zip (python -m pip wheel --no-deps ." >&2
+        echo "in the calccourse repository), or set CALCCOURSE_SPEC to a pinned Git URL." >&2
+        exit 1
+    fi
+fi
+case "$CALCCOURSE_SPEC" in
+    *.whl) [ -f "$CALCCOURSE_SPEC" ] || { echo "setup.sh: no wheel $CALCCOURSE_SPEC" >&2; exit 1; } ;;
+    git+*@*) ;;
+    *) echo "setup.sh: CALCCOURSE_SPEC=$CALCCOURSE_SPEC is neither a wheel nor a Git URL pinned" \
+            "with @tag or @commit; refusing to install it." >&2; exit 1 ;;
+esac
 
 apt-get update
 apt-get install -y --no-install-recommends python3 python3-venv git
