@@ -233,6 +233,7 @@ def report(console: Console, result: Report, verbose: bool = False) -> None:
         )
     elif result.status == "error":
         console.print("[yellow]Fix the error above, then check again.[/yellow]")
+        confinement(console, result.confinement)
         return
     else:
         console.print(
@@ -244,6 +245,13 @@ def report(console: Console, result: Report, verbose: bool = False) -> None:
     bonus = f" (+{result.bonus:g} bonus)" if result.bonus else ""
     score = f"score {result.score:g}/{result.max_score:g}{bonus}"
     console.print(Text(f"{score} · seed {result.seed} (repeat with --seed {result.seed})"))
+    confinement(console, result.confinement)
+
+
+def confinement(console: Console, described: str) -> None:
+    """Which confinement the answer ran under, as every report says it."""
+    if described:
+        console.print(Text(f"confinement: {described}", style="dim"))
 
 
 @contextmanager
@@ -272,7 +280,7 @@ def progress(console: Console, total: int, description: str) -> Iterator[Callabl
         yield advance
 
 
-def gradebook(console: Console, rows: list[dict[str, Any]], seed: int, confinement: str = "") -> None:
+def gradebook(console: Console, rows: list[dict[str, Any]], seed: int, confined: str = "") -> None:
     table = Table(title=f"Gradebook (seed {seed})", title_justify="left")
     for column, justify in (
         ("student", "left"),
@@ -298,8 +306,7 @@ def gradebook(console: Console, rows: list[dict[str, Any]], seed: int, confineme
     graded = [row for row in rows if row["score"] is not None]
     passed = sum(1 for row in rows if row["status"] == "pass")
     console.print(f"{passed} of {len(graded)} passed.", highlight=False)
-    if confinement:
-        console.print(Text(f"confinement: {confinement}", style="dim"))
+    confinement(console, confined)
 
 
 def progress_table(console: Console, lessons: list[LessonPlugin], data: dict[str, Any], where: str) -> None:

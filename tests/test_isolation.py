@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -526,3 +527,64 @@ def test_python_suggests_the_name_that_was_meant(check):
     result, _ = check("def double(x):\n    dx = 2\n    return dz * x\n")
     assert result.exit_code == 1
     assert "NameError: name 'dz' is not defined. Did you mean: 'dx'?" in result.output
+
+
+KILLS_ITS_GROUP = "import os, signal\nos.killpg(os.getpgid(os.getppid()), signal.SIGKILL)\n" + CORRECT
+VANDAL = (
+    "import glob, os\n"
+    "for path in glob.glob(os.path.join(os.path.dirname(os.path.abspath(__file__)), '*.py')):\n"
+    "    if not path.endswith('a_vandal.py'):\n"
+    "        try:\n"
+    "            open(path, 'w').write('import sys\\nsys.exit(\"sabotaged\")\\n')\n"
+    "        except OSError:\n"
+    "            pass\n" + CORRECT
+)
+
+
+@pytest.mark.parametrize("confined", [True, False], ids=["landlock", "no-landlock"])
+@pytest.mark.parametrize("attack", ["kills its group", "rewrites its classmates"])
+def test_one_student_never_changes_anothers_grade(run, lessons_dir, tmp_path, monkeypatch, confined, attack):
+    if confined:
+        require_landlock()
+    else:
+        monkeypatch.setenv("CALCCOURSE_SIMULATE_NO_LANDLOCK", "1")
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "a_vandal.py").write_text(KILLS_ITS_GROUP if attack == "kills its group" else VANDAL)
+    for name in ("b", "c", "d", "e"):
+        (folder / f"{name}_good.py").write_text(CORRECT)
+    result = run(
+        "--lessons-dir", str(lessons_dir), "grade", "tiny", str(folder), "--jobs", "2", "--csv", "g.csv"
+    )
+    assert result.exit_code == 0, result.output
+    rows = {row.split(",")[0]: row for row in (tmp_path / "g.csv").read_text().splitlines()[1:]}
+    assert all(",pass," in rows[f"{name}_good"] for name in "bcde"), result.output
+    intact = all((folder / f"{name}_good.py").read_text() == CORRECT for name in "bcde")
+    if attack == "kills its group":
+        assert ",error," in rows["a_vandal"]  # the one to blame, and only it
+    else:
+        # Confined, the files stay as they were; unconfined they are rewritten on disk, yet
+        # every classmate is graded on the snapshot taken before any answer ran.
+        assert intact == confined
+
+
+def test_every_report_says_which_confinement_was_in_force(check, tmp_path):
+    from calccourse.sandbox import landlock
+
+    expected = landlock.available().describe()
+    result, _ = check(CORRECT, "--format", "json", "--output", str(tmp_path / "r.json"), "--format", "text")
+    assert f"confinement: {expected}" in " ".join(result.output.split())
+    assert json.loads((tmp_path / "r.json").read_text())["confinement"].startswith(expected)
+
+
+def test_require_confinement_refuses_where_landlock_is_missing(check, monkeypatch):
+    monkeypatch.setenv("CALCCOURSE_SIMULATE_NO_LANDLOCK", "1")
+    result, _ = check(CORRECT, "--require-confinement")
+    assert result.exit_code == 4
+    assert "--require-confinement: here answers would run with none:" in " ".join(result.output.split())
+
+
+@landlock
+def test_require_confinement_grades_where_landlock_is_complete(check):
+    result, _ = check(CORRECT, "--require-confinement")
+    assert result.exit_code == 0, result.output

@@ -57,6 +57,7 @@ def to_exercism_dict(report: Report) -> dict[str, Any]:
     if report.load_error is not None:
         data["message"] = inert(clean(report.load_error.message))
     data["max_score"] = report.max_score
+    data["confinement"] = report.confinement  # calccourse's addition, as max_score is GitHub's
     full = report.load_error is None and report.score >= report.max_score
     output = output_of(report)
     tests = []

@@ -34,16 +34,19 @@ def rows(results: Sequence[ClassResult]) -> list[dict[str, Any]]:
     table = []
     for graded in results:
         report = graded.report
+        # No score where the lesson failed, not the answer: nothing to pass on to an LMS.
+        scored = report is not None and not report.checker_error
         table.append(
             {
                 "student": clean(graded.student),
                 "path": clean(graded.path),
                 "status": graded.status,
-                "score": None if report is None else report.score,
+                "score": report.score if scored else None,
                 "max_score": graded.max_score,
-                "bonus": None if report is None else report.bonus,
+                "bonus": report.bonus if scored else None,
                 "duration": None if report is None else round(report.duration, 3),
                 "sha256": graded.sha256,
+                "confinement": "" if report is None else report.confinement,
                 "first_failure": clean(first_failure(graded)),
             }
         )

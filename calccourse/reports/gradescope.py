@@ -17,6 +17,8 @@ def summary(report: Report) -> str:
         f"{verdict_line(report)} {score_line(report)}.",
         f"Seed {report.seed}: repeat this run with `{clean(rerun_command(report))}`.",
     ]
+    if report.confinement:
+        lines.append(f"Confinement: {report.confinement}.")
     if report.bonus and report.score < report.max_score:
         lines.append(f"The bonus ({num(report.bonus)}) counts only once every required test passes.")
     if report.output.strip():
