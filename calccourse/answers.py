@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from calccourse.sandbox.protocol import Code
+from calccourse.sandbox.runner import imports_of
 from calccourse.status import UsageError
 
 SUFFIXES = (".py", ".ipynb")
@@ -35,6 +37,11 @@ class Answer:
     @property
     def source(self) -> bytes:
         return b"\n".join(data for _, data in self.code.chunks)
+
+    @cached_property
+    def imports(self) -> frozenset[str]:
+        """The preloadable libraries it imports (read once, without running it)."""
+        return imports_of(self.source)
 
 
 def read_answer(path: Path) -> Answer:

@@ -23,7 +23,7 @@ from typing import NamedTuple
 from calccourse.answers import SUFFIXES, Answer, Unreadable, read_answer
 from calccourse.grading import DEFAULT_CAP, DEFAULT_TIMEOUT, Report, grade, plan
 from calccourse.lesson import LessonPlugin
-from calccourse.sandbox.runner import Sandbox, preload_for
+from calccourse.sandbox.runner import Sandbox, light, preload_for
 from calccourse.status import UsageError
 
 ANSWER_NAMES = tuple(f"answer{suffix}" for suffix in SUFFIXES)
@@ -276,9 +276,10 @@ def grade_all(
             done(result)
     if not runnable:
         return
-    preload = preload_for([s.answer.source for s in runnable if s.answer is not None])
+    preload = preload_for([s.answer.imports for s in runnable if s.answer is not None])
     stop = threading.Event()
-    with Sandbox(workers=jobs, preload=preload, warm=True) as sandbox:
+    rehearsal = str(plugin.folder / "solution.py")
+    with Sandbox(workers=jobs, preload=preload, warm=True, rehearsal=rehearsal, split=True) as sandbox:
 
         def one(submission: Submission) -> ClassResult:
             if stop.is_set():
@@ -298,7 +299,9 @@ def grade_all(
 
         pool = ThreadPoolExecutor(max_workers=jobs)
         try:
-            pending: set[Future[ClassResult]] = {pool.submit(one, s) for s in runnable}
+            # Answers that need no library but NumPy first: their workers are ready at once.
+            ordered = sorted(runnable, key=lambda s: not light(s.answer.imports))  # type: ignore[union-attr]
+            pending: set[Future[ClassResult]] = {pool.submit(one, s) for s in ordered}
             while pending:
                 finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in finished:

@@ -104,7 +104,7 @@ class Course:
         answer = read_answer(path) if not path.is_dir() else _answer_in(path)
         if require_confinement:
             require_landlock()
-        with self.sandbox(preload=preload_for([answer.source])) as sandbox:
+        with self.sandbox(preload=preload_for([answer.imports])) as sandbox:
             graded = grade(
                 plugin,
                 answer,

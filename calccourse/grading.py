@@ -249,6 +249,7 @@ def grade(
         timeout=timeout,
         cap=cap,
         require_confinement=require_confinement,
+        imports=answer.imports,
     )
     run = sandbox.run(job)
     report.output, report.output_truncated = run.output, run.output_truncated

@@ -73,7 +73,7 @@ def judge_in_process(
         max_bonus=sum(t.points for t in tests if t.bonus),
     )
     for test in tests:
-        outcomes = [_call(module, probes, c.to_wire()) for c in test.calls]
+        outcomes = [_call(module, probes, c.wire) for c in test.calls]
         report.tests.append(judge(test, outcomes, plugin))
     return report
 

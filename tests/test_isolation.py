@@ -265,12 +265,13 @@ def test_answer_process_runs_in_its_own_process_group(check):
 
 
 def test_workers_preload_only_the_course_libraries_the_class_imports(tmp_path):
-    from calccourse.sandbox.runner import preload_for
+    from calccourse.sandbox.runner import imports_of, preload_for
 
     answers = [
         (header + "\n").encode()
         for header in ["import sympy as sp", "from scipy.optimize import brentq", "import os, json", "x = ("]
     ]
+    answers = [imports_of(source) for source in answers]
     modules = preload_for(answers)
     assert {"numpy", "sympy", "scipy.optimize"} <= set(modules)
     assert not {"os", "json"} & set(modules)

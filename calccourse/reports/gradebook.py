@@ -35,15 +35,15 @@ def rows(results: Sequence[ClassResult]) -> list[dict[str, Any]]:
     for graded in results:
         report = graded.report
         # No score where the lesson failed, not the answer: nothing to pass on to an LMS.
-        scored = report is not None and not report.checker_error
+        scored = report if report is not None and not report.checker_error else None
         table.append(
             {
                 "student": clean(graded.student),
                 "path": clean(graded.path),
                 "status": graded.status,
-                "score": report.score if scored else None,
+                "score": scored.score if scored else None,
                 "max_score": graded.max_score,
-                "bonus": report.bonus if scored else None,
+                "bonus": scored.bonus if scored else None,
                 "duration": None if report is None else round(report.duration, 3),
                 "sha256": graded.sha256,
                 "confinement": "" if report is None else report.confinement,

@@ -7,7 +7,8 @@ UDP, MPTCP or TCP Fast Open. So a child that runs as root first moves into a net
 namespace of its own (no interface but a loopback that is down), then drops every
 capability, for good: root regains none on exec (SECBIT_NOROOT, locked) and the bounding
 set is emptied. A process that is not root has nothing to drop, and its network is
-Landlock's to confine.
+Landlock's to confine. The network namespace is made once, by the worker, before it
+forks the children (one per answer would cost a tenth of a check).
 
 Standard library only (ctypes); this module imports nothing else from calccourse.
 """
@@ -44,14 +45,22 @@ class _Data(ctypes.Structure):
     ]
 
 
+ISOLATED = [False]  # the worker's network namespace is its own (then so are its children's)
+
+
+def isolate_network() -> None:
+    """As root: move this process (a worker, before it forks any child) into a network
+    namespace of its own, empty. Not root, or not allowed: nothing changes."""
+    if _libc is not None and os.geteuid() == 0 and not os.environ.get("CALCCOURSE_SIMULATE_NO_LANDLOCK"):
+        ISOLATED[0] = _unshare(_CLONE_NEWNET) == 0
+
+
 def drop_root() -> str:
-    """As root: a private network and no capabilities. Returns what was done, for the
-    report ("" when not root, or when it could not be done)."""
+    """As root: no capabilities, for good. Returns what confines the process beyond
+    Landlock, for the report ("" when not root, or when it could not be done)."""
     if _libc is None or os.geteuid() != 0 or os.environ.get("CALCCOURSE_SIMULATE_NO_LANDLOCK"):
         return ""  # the simulation of a bare kernel (see landlock.py) keeps root's powers too
-    done = []
-    if _unshare(_CLONE_NEWNET) == 0:
-        done.append("no network")
+    done = ["no network"] if ISOLATED[0] else []
     _prctl(_PR_SET_SECUREBITS, _SECBIT_NOROOT | _SECBIT_NOROOT_LOCKED, 0, 0, 0)
     for capability in range(_LAST_CAP + 1):
         _prctl(_PR_CAPBSET_DROP, capability, 0, 0, 0)

@@ -16,7 +16,7 @@ import base64
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, Literal, get_args
 
 ErrorKind = Literal[
@@ -93,7 +93,7 @@ class Call:
         """The answer's name this call needs."""
         return self.about if self.kind == "probe" else self.target
 
-    @property
+    @cached_property
     def label(self) -> str:
         """How the call reads in messages: ``derivative(1.5)``, ```critical_points```."""
         if self.kind == "value":
@@ -102,7 +102,9 @@ class Call:
             return f"`{self.about}`" if self.about else "checking your answer"
         return f"{self.target}({', '.join(_short(arg) for arg in self.args)})"
 
-    def to_wire(self) -> dict[str, Any]:
+    @cached_property
+    def wire(self) -> dict[str, Any]:
+        """The call as a job carries it (made once: a class's answers share their calls)."""
         return {
             "target": self.target,
             "kind": self.kind,
@@ -233,12 +235,13 @@ class Job:
     memory_mb: int = 1024
     output_limit: int = 64 * 1024
     require_confinement: bool = False
+    imports: frozenset[str] = frozenset()  # the answer's preloadable imports: which workers suit it
 
     def to_wire(self, job_id: int) -> dict[str, Any]:
         return {
             "id": job_id,
             "code": self.code.to_wire(),
-            "calls": [c.to_wire() for c in self.calls],
+            "calls": [c.wire for c in self.calls],
             "probes": self.probes.to_wire() if self.probes is not None else None,
             "timeout": self.timeout,
             "cap": self.cap,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import functools
 import json
 import os
 import queue
@@ -48,7 +49,26 @@ ENVIRONMENT = {
 }
 
 
-def preload_for(sources: list[bytes], share: float = 0.05) -> tuple[str, ...]:
+def imports_of(source: bytes) -> frozenset[str]:
+    """The preloadable modules an answer imports (``numpy``, ``scipy.optimize``, ...), read
+    from its ``import`` statements without running it; empty when it does not parse."""
+    if len(source) > SCAN_LIMIT:
+        return frozenset()  # a huge file: not worth parsing in the grading process
+    try:
+        tree = ast.parse(source)
+    except Exception:  # noqa: BLE001 - invalid, or too deep for the parser
+        return frozenset()
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return frozenset(name for name in names if name.split(".")[0] in PRELOADABLE)
+
+
+def preload_for(imports: list[frozenset[str]], share: float = 0.05) -> tuple[str, ...]:
     """The libraries worth importing once in the worker: NumPy (checkers pass NumPy
     functions), and each preloadable module that at least ``share`` of the answers import.
 
@@ -56,24 +76,10 @@ def preload_for(sources: list[bytes], share: float = 0.05) -> tuple[str, ...]:
     imported by those answers alone than carried by every child.
     """
     counts: dict[str, int] = {}
-    for source in sources:
-        if len(source) > SCAN_LIMIT:
-            continue  # a huge file: not worth parsing in the grading process
-        try:
-            tree = ast.parse(source)
-        except Exception:  # noqa: BLE001 - invalid, or too deep for the parser
-            continue
-        names: set[str] = set()
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                names.update(alias.name for alias in node.names)
-            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                names.add(node.module)
-                names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    for names in imports:
         for name in names:
-            if name.split(".")[0] in PRELOADABLE:
-                counts[name] = counts.get(name, 0) + 1
-    wanted = [name for name, count in counts.items() if count >= max(1, share * len(sources))]
+            counts[name] = counts.get(name, 0) + 1
+    wanted = [name for name, count in counts.items() if count >= max(1, share * len(imports))]
     # Names from `from scipy.optimize import minimize` include `scipy.optimize.minimize`,
     # which is no module: the worker skips what does not import (finding out here would
     # import SciPy into the grading process).
@@ -186,7 +192,13 @@ def worker_environment() -> dict[str, str]:
 
 
 def start_workers(
-    count: int, preload: tuple[str, ...], warm: bool, startup: float, margin: float, home: str
+    count: int,
+    preload: tuple[str, ...],
+    warm: bool,
+    startup: float,
+    margin: float,
+    home: str,
+    rehearsal: str | None = None,
 ) -> tuple[subprocess.Popen[bytes], list[Worker]]:
     """One process imports ``preload`` once (``warm``: and exercises it), then forks ``count`` workers.
 
@@ -201,6 +213,7 @@ def start_workers(
             "calccourse.sandbox.worker",
             ",".join(map(str, theirs)),
             "warm" if warm else "cold",
+            rehearsal or "-",
             *preload,
         ],
         pass_fds=theirs,
@@ -216,62 +229,35 @@ def start_workers(
     return process, [Worker(ours, startup, margin) for ours, _ in pairs]
 
 
-class Sandbox:
-    """A pool of workers; ``run`` may be called from several threads at once.
+class Pool:
+    """Workers forked from one process that preloaded the same libraries."""
 
-    A job whose worker was lost (killed, stopped, or replying nonsense) runs once more on
-    a fresh worker: an answer that kills its own worker does so again and is the only
-    one blamed, while one that lost its worker to a neighbour gets its result.
-    """
-
-    def __init__(
-        self,
-        workers: int = 1,
-        preload: tuple[str, ...] = (),
-        warm: bool = False,
-        *,
-        startup: float = 120.0,
-        margin: float = 5.0,
-    ) -> None:
-        """``warm`` pays once at start-up for what many answers would each pay (a batch);
-        ``startup`` is how long a worker may take to import what it preloads, and ``margin``
-        how long beyond the answer's time limit a silent worker has before it is stuck."""
-        self.preload, self.warm, self.startup, self.margin = preload, warm, startup, margin
-        self._home = tempfile.mkdtemp(prefix="calccourse-workers-")
-        process, started = start_workers(max(1, workers), preload, warm, startup, margin, self._home)
+    def __init__(self, workers: int, start: functools.partial[tuple[subprocess.Popen[bytes], list[Worker]]]):
+        self._start = start
+        process, started = start(max(1, workers))
         self._processes = [process]
         self._workers = list(started)
         self._idle: queue.Queue[Worker] = queue.Queue()
         for worker in started:
             self._idle.put(worker)
         self._lock = threading.Lock()
-        self._closed = False
+        self.closed = False
 
-    def run(self, job: Job) -> RunResult:
-        """Run one job; a second try on a fresh worker when the first lost its worker."""
-        result = self._run_once(job)
-        if result.worker_lost and not self._closed:
-            result = replace(self._run_once(job), retried=True)
-        return result
-
-    def _run_once(self, job: Job) -> RunResult:
+    def run_once(self, job: Job) -> RunResult:
         worker = self._idle.get()
         try:
             return worker.run(job)
         finally:
-            if not worker.alive and not self._closed:  # lost to an answer: a fresh one takes its place
+            if not worker.alive and not self.closed:  # lost to an answer: a fresh one takes its place
                 with self._lock:
-                    process, (worker,) = start_workers(
-                        1, self.preload, self.warm, self.startup, self.margin, self._home
-                    )
+                    process, (worker,) = self._start(1)
                     self._processes.append(process)
                     self._workers.append(worker)
             self._idle.put(worker)
 
-    def close(self) -> None:
+    def close(self, deadline: float) -> None:
         """Let idle workers clean up and exit; kill any still busy (an interrupted run)."""
-        self._closed = True
-        deadline = time.monotonic() + 3
+        self.closed = True
         idle = []
         while not self._idle.empty():
             idle.append(worker := self._idle.get())
@@ -287,6 +273,73 @@ class Sandbox:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+
+
+LIGHT = ("numpy",)
+
+
+def light(imports: frozenset[str]) -> bool:
+    """Whether an answer needs no preloaded library but NumPy."""
+    return all(name.split(".")[0] in LIGHT for name in imports)
+
+
+class Sandbox:
+    """Workers that run answers; ``run`` may be called from several threads at once.
+
+    A job whose worker was lost (killed, stopped, or replying nonsense) runs once more on
+    a fresh worker: an answer that kills its own worker does so again and is the only
+    one blamed, while one that lost its worker to a neighbour gets its result.
+
+    With ``split``, an answer that imports no library but NumPy runs in a light pool of
+    workers that preloaded NumPy only: forking a process that carries SymPy and
+    matplotlib costs ten times more than forking one that does not, and most answers
+    need neither. At most ``workers`` answers run at once across the pools.
+    """
+
+    def __init__(
+        self,
+        workers: int = 1,
+        preload: tuple[str, ...] = (),
+        warm: bool = False,
+        *,
+        rehearsal: str | None = None,
+        split: bool = False,
+        startup: float = 120.0,
+        margin: float = 5.0,
+    ) -> None:
+        """``warm`` pays once at start-up for what many answers would each pay (a batch),
+        and ``rehearsal`` (a trusted answer's path, the lesson's solution) warms what answers
+        like it compute; ``startup`` is how long a worker may take to get ready, and
+        ``margin`` how long beyond the answer's time limit a silent worker has before it is
+        stuck."""
+        self._home = tempfile.mkdtemp(prefix="calccourse-workers-")
+        self._slots = threading.BoundedSemaphore(max(1, workers))
+        self._closed = False
+        start = functools.partial(start_workers, startup=startup, margin=margin, home=self._home)
+        starts = {"full": functools.partial(start, preload=preload, warm=warm, rehearsal=rehearsal)}
+        if split and set(preload) - set(LIGHT):
+            starts["light"] = functools.partial(start, preload=LIGHT, warm=False)
+        # Both start now: the light one is ready in a fraction of a second, and its answers
+        # are graded while the full one is still importing its libraries.
+        self._pools = {kind: Pool(workers, start) for kind, start in starts.items()}
+
+    def _pool(self, job: Job) -> Pool:
+        return self._pools["light" if "light" in self._pools and light(job.imports) else "full"]
+
+    def run(self, job: Job) -> RunResult:
+        """Run one job; a second try on a fresh worker when the first lost its worker."""
+        with self._slots:
+            pool = self._pool(job)
+            result = pool.run_once(job)
+            if result.worker_lost and not self._closed:
+                result = replace(pool.run_once(job), retried=True)
+            return result
+
+    def close(self) -> None:
+        self._closed = True
+        deadline = time.monotonic() + 3
+        for pool in self._pools.values():
+            pool.close(deadline)
         shutil.rmtree(self._home, ignore_errors=True)
 
     def __enter__(self) -> Sandbox:

@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from calccourse.sandbox import child, reaper
+from calccourse.sandbox import child, privileges, reaper
 from calccourse.sandbox.protocol import (
     Code,
     ErrorKind,
@@ -38,6 +38,7 @@ from calccourse.sandbox.protocol import (
 
 CHILD_BROKEN = 70  # the child's own code failed (the answer broke it): EX_SOFTWARE
 MAX_REPLY = 4 * 1024 * 1024  # bytes of one reply line
+PROGRESS_EVERY = 0.25  # seconds between signs of life sent to the grading side
 
 
 class Output:
@@ -57,18 +58,22 @@ class Output:
 
 
 def main() -> None:
-    """``worker FD[,FD...] warm|cold MODULE...``: preload, fork a worker per channel, serve.
+    """``worker FD[,FD...] warm|cold REHEARSAL|- MODULE...``: preload, fork a worker per
+    channel, serve.
 
     Each channel is a socket (an answer cannot reopen it through /proc, as it could a pipe).
     """
     channels = [int(fd) for fd in sys.argv[1].split(",")]
-    warm, preload = sys.argv[2] == "warm", sys.argv[3:]
+    warm, rehearsal, preload = sys.argv[2] == "warm", sys.argv[3], sys.argv[4:]
     for name in preload:
         with contextlib.suppress(Exception):
             importlib.import_module(name)
     if warm:
         with contextlib.suppress(Exception):
             warm_up(preload)
+    if rehearsal != "-":
+        rehearse(rehearsal)
+    privileges.isolate_network()
     gc.freeze()  # children then leave the preloaded objects' pages shared (no copy-on-write by the GC)
     mine = channels[0]
     for channel in channels[1:]:
@@ -103,11 +108,8 @@ def serve(channel_fd: int) -> None:
         for line in channel.makefile("r", encoding="utf-8"):
             job = json.loads(line)
 
-            def progress(job_id: int = job["id"], **details: Any) -> None:
-                send({"id": job_id, "progress": True, **details})
-
             try:
-                result = run_job(job, progress)
+                result = run_job(job, Progress(job["id"], send))
             except Exception as error:  # noqa: BLE001 - one answer's damage stays with that answer
                 result = _broken(f"The grading worker failed on this answer ({type(error).__name__}).")
             send({"id": job["id"], "result": result})
@@ -116,6 +118,19 @@ def serve(channel_fd: int) -> None:
     finally:
         reaper.reap(wait=2.0)  # no answer's process outlives the worker
         SCRATCH.remove()
+
+
+class Progress:
+    """Signs of life for the grading side, now and then: one per call would cost it as
+    much as judging the call."""
+
+    def __init__(self, job_id: int, send: Callable[[dict[str, Any]], None]) -> None:
+        self.job_id, self.send, self.last = job_id, send, 0.0
+
+    def __call__(self, **details: Any) -> None:
+        if details or time.monotonic() - self.last >= PROGRESS_EVERY:
+            self.last = time.monotonic()
+            self.send({"id": self.job_id, "progress": True, **details})
 
 
 def _broken(message: str) -> dict[str, Any]:
@@ -158,6 +173,23 @@ def warm_up(preloaded: list[str]) -> None:
             constraints=[{"type": "ineq", "fun": lambda v: v[0] - 0.5}],
         )
         brentq(lambda v: v - 0.5, 0, 1)
+
+
+def rehearse(path: str) -> None:
+    """Run a trusted answer (the lesson's reference solution) once, here, before any fork:
+    answers written like it then find SymPy's caches warm (a lesson 4 answer loads in
+    5 ms instead of 40). Its output is discarded and any failure ignored; answers run in
+    a fresh module of their own, so nothing of it reaches them but the caches."""
+    with (
+        open(os.devnull, "w") as nowhere,
+        contextlib.redirect_stdout(nowhere),
+        contextlib.redirect_stderr(nowhere),
+    ):
+        try:
+            with open(path, "rb") as handle:
+                exec(compile(handle.read(), path, "exec"), {"__name__": "calccourse_rehearsal"})  # noqa: S102
+        except BaseException:  # noqa: BLE001 - a warm-up, never a reason not to serve
+            pass
 
 
 def run_job(job: dict[str, Any], progress: Callable[..., None]) -> dict[str, Any]:

@@ -113,9 +113,53 @@ def _leaves(nested: Any) -> list[Any]:
     return [nested]
 
 
+# The answer's `jacobian` checked and simplified once per process: each point is a call
+# of its own (so the time limit is per evaluation), and they all read the same value.
+_PREPARED: dict[int, tuple[Any, Any, dict[int, Any] | Problem]] = {}
+
+
 def _evaluate_expressions(
     value: Any, points: list[dict[str, float]]
 ) -> list[Any]:
+    import sympy
+
+    if id(value) not in _PREPARED:
+        try:
+            _PREPARED[id(value)] = (value, *_prepare(value))
+        except Problem as problem:
+            _PREPARED[id(value)] = (value, None, problem)
+    _, nested, elements = _PREPARED[id(value)]
+    if isinstance(elements, Problem):
+        raise elements
+
+    def evaluate(node: Any, point: dict[str, float]) -> Any:
+        if isinstance(node, list):
+            return [evaluate(item, point) for item in node]
+        expression = elements[id(node)]
+        if isinstance(expression, sympy.Basic):
+            quick = _in_floats(expression, point)
+            if quick is not None:
+                return quick
+            values = {
+                s: sympy.Float(point[s.name], 30)
+                for s in expression.free_symbols
+            }
+            try:
+                number = complex(expression.xreplace(values).evalf(30))
+            except (TypeError, ValueError):
+                raise Problem(
+                    f"`jacobian` holds {str(expression)[:80]}, which SymPy cannot evaluate to a number."
+                ) from None
+            if abs(number.imag) > 1e-12 * max(1.0, abs(number.real)):
+                return None
+            return _finite(number.real)
+        return _finite(float(expression))
+
+    return [evaluate(nested, point) for point in points]
+
+
+def _prepare(value: Any) -> tuple[Any, dict[int, Any]]:
+    """The nested elements of `jacobian`, each checked and with ``doit()`` applied."""
     import sympy
     from sympy.core.function import AppliedUndef
 
@@ -176,28 +220,55 @@ def _evaluate_expressions(
                         f"`jacobian` uses the symbol {', '.join(unknown)}, which is none of {LISTED}{extra}."
                     )
             elements[id(leaf)] = expression
+    return nested, elements
 
-    def evaluate(node: Any, point: dict[str, float]) -> Any:
-        if isinstance(node, list):
-            return [evaluate(item, point) for item in node]
-        expression = elements[id(node)]
-        if isinstance(expression, sympy.Basic):
-            values = {
-                s: sympy.Float(point[s.name], 30)
-                for s in expression.free_symbols
-            }
-            try:
-                number = complex(expression.xreplace(values).evalf(30))
-            except (TypeError, ValueError):
-                raise Problem(
-                    f"`jacobian` holds {str(expression)[:80]}, which SymPy cannot evaluate to a number."
-                ) from None
-            if abs(number.imag) > 1e-12 * max(1.0, abs(number.real)):
-                return None
-            return _finite(number.real)
-        return _finite(float(expression))
 
-    return [evaluate(nested, point) for point in points]
+_FLOAT_FUNCTIONS = {
+    "exp": math.exp,
+    "log": math.log,
+    "sin": math.sin,
+    "cos": math.cos,
+    "tan": math.tan,
+    "sinh": math.sinh,
+    "cosh": math.cosh,
+    "tanh": math.tanh,
+    "atan": math.atan,
+}
+
+
+class _Slow(Exception):
+    """An expression to leave to SymPy's own evaluation."""
+
+
+def _in_floats(expression: Any, point: dict[str, float]) -> float | None:
+    """The expression's value in plain floats, for the few kinds of node a Jacobian of
+    sigmoids is made of, a hundred times faster than evalf; None (evalf decides) for
+    anything else, an overflow, or a value that is not a finite real number."""
+
+    def value(node: Any) -> float:
+        if node.is_Symbol:
+            return point[node.name]
+        if node.is_Number or (node.is_number and not node.free_symbols):
+            return float(node)
+        if node.is_Add:
+            return math.fsum(value(arg) for arg in node.args)
+        if node.is_Mul:
+            return math.prod(value(arg) for arg in node.args)
+        if node.is_Pow:
+            base, power = value(node.base), value(node.exp)
+            if base <= 0 and not power.is_integer():
+                raise _Slow
+            return float(base**power)
+        function = _FLOAT_FUNCTIONS.get(type(node).__name__)
+        if function is None or len(node.args) != 1:
+            raise _Slow
+        return function(value(node.args[0]))
+
+    try:
+        number = value(expression)
+    except (_Slow, ArithmeticError, ValueError, TypeError, KeyError):
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _finite(number: float) -> float | None:
