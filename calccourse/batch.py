@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from calccourse.answers import SUFFIXES, Answer, Unreadable, read_answer
 from calccourse.grading import DEFAULT_CAP, DEFAULT_TIMEOUT, Report, grade, plan
@@ -53,6 +53,7 @@ class ClassResult:
     submission: Submission
     report: Report | None
     max_score: float
+    values: list[list[Any] | None] | None = None  # what came back per test, for the check plot
 
     @property
     def student(self) -> str:
@@ -295,7 +296,7 @@ def grade_all(
                 tests=tests,
                 require_confinement=require_confinement,
             )
-            return ClassResult(submission, graded.report, max_score)
+            return ClassResult(submission, graded.report, max_score, graded.values)
 
         pool = ThreadPoolExecutor(max_workers=jobs)
         try:

@@ -452,6 +452,9 @@ def reset(
 # ---------------------------------------------------------------- commands for the instructor
 
 
+TABLE_ROWS = 30  # beyond this, the class summary alone: the rows are in --csv, --json and --html
+
+
 @app.command(context_settings=LENIENT)
 def grade(
     ctx: typer.Context,
@@ -470,11 +473,18 @@ def grade(
     require_confinement: bool = typer.Option(
         False, "--require-confinement", help="Refuse to run answers without full Landlock confinement."
     ),
+    table: bool | None = typer.Option(
+        None,
+        "--table/--no-table",
+        help=f"Print every student's row (default: when there are at most {TABLE_ROWS}).",
+        show_default=False,
+    ),
 ) -> None:
-    """Grade a class's answers into a gradebook."""
+    """Grade a class's answers into a gradebook, and say what the class got wrong."""
     from calccourse import batch, render
     from calccourse.grading import new_seed
     from calccourse.reports import gradebook
+    from calccourse.reports.analytics import summarize
 
     course = course_of(ctx)
     plugin = course.lesson(key)
@@ -494,7 +504,7 @@ def grade(
 
     confinement = landlock.available().describe()
     interrupted = False
-    with render.progress(screen, len(found.submissions), f"grading lesson {plugin.number}") as advance:
+    with render.progress(errors, len(found.submissions), f"grading lesson {plugin.number}") as advance:
         try:
             for result in course.grade(
                 plugin,
@@ -516,7 +526,11 @@ def grade(
         if id(s) not in graded
     ]
     results.sort(key=lambda r: r.student.casefold())
-    render.gradebook(screen, gradebook.rows(results), seed, confinement)
+    rows = gradebook.rows(results)
+    if table or (table is None and len(rows) <= TABLE_ROWS):
+        render.gradebook(screen, rows, seed)
+    render.class_summary(screen, summarize(results))
+    render.class_verdict(screen, rows, seed, confinement)
     for target, kind in targets:
         text = (
             gradebook.to_csv(results)

@@ -9,6 +9,7 @@ reports, exit codes and ``dev check`` read those fields, never the messages.
 from __future__ import annotations
 
 import ast
+import re
 import secrets
 import time
 import traceback
@@ -55,6 +56,7 @@ class TestResult:
     line: int | None = None
     location: str | None = None
     details: str | None = None
+    mistake: str | None = None  # which named mistake it was: the feedback, its numbers left out
     code: str = ""  # the calls the test made, as they read (the first few)
     duration: float = 0.0
 
@@ -290,7 +292,12 @@ def judge(test: author.Test, outcomes: list[Outcome], plugin: LessonPlugin) -> T
             message = _run_judge(test, outcomes)
         except WrongAnswer as wrong:
             result = TestResult(
-                **base, status="fail", message=wrong.message, feedback=wrong.feedback, blame="answer"
+                **base,
+                status="fail",
+                message=wrong.message,
+                feedback=wrong.feedback,
+                blame="answer",
+                mistake=mistake_key(wrong.feedback),
             )
         except Exception as error:  # noqa: BLE001 - a bug in the lesson must not look like the learner's
             result = TestResult(**base, **checker_bug(error, plugin))
@@ -324,6 +331,15 @@ def _run_judge(test: author.Test, outcomes: list[Outcome]) -> str:
             "message (a str) or raises WrongAnswer"
         )
     return message
+
+
+NUMBER = re.compile(r"[-−]?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
+
+
+def mistake_key(feedback: str | None) -> str | None:
+    """A named mistake as one key for a whole class: its feedback without the numbers of
+    one answer's inputs ("about 1/dx = 100 times too large" is one mistake at every dx)."""
+    return None if feedback is None else NUMBER.sub("#", " ".join(feedback.split()))
 
 
 def checker_bug(error: Exception, plugin: LessonPlugin) -> dict[str, Any]:

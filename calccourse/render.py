@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from threading import Lock
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from calccourse.discovery import BrokenLesson
     from calccourse.grading import Report
     from calccourse.lesson import LessonPlugin
+    from calccourse.reports.analytics import ClassSummary
 
 MARK = {"pass": "✓", "fail": "✗", "error": "!"}
 NOT_TRIED = "○"  # an optional bonus the answer left out: neither earned nor failed
@@ -254,24 +256,49 @@ def confinement(console: Console, described: str) -> None:
         console.print(Text(f"confinement: {described}", style="dim"))
 
 
+PROGRESS_EVERY = 5.0  # seconds between progress lines when there is no terminal to draw a bar on
+
+
 @contextmanager
 def progress(console: Console, total: int, description: str) -> Iterator[Callable[[], None]]:
-    """A progress bar on a terminal (nothing elsewhere); yields a function to advance it."""
+    """A progress bar on a terminal; elsewhere (a CI log) a line every few seconds with an ETA.
+    Yields a function to advance it, safe to call from several threads."""
+    lock = Lock()
     if plain_output(console.file) or not console.is_terminal:
-        yield lambda: None
+        started = last = time.monotonic()
+        done = 0
+
+        def line() -> None:
+            nonlocal done, last
+            with lock:
+                done += 1
+                now = time.monotonic()
+                if now - last < PROGRESS_EVERY or done == total:
+                    return
+                last = now
+                rate = done / (now - started)
+                left = (total - done) / rate if rate else 0.0
+                console.print(
+                    f"{description}: {done}/{total} ({100 * done // total}%), "
+                    f"{rate:.1f} answers/s, about {left:.0f} s left",
+                    highlight=False,
+                    markup=False,
+                    soft_wrap=True,
+                )
+
+        yield line
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        TimeElapsedColumn(),
+        TimeRemainingColumn(),
         console=console,
         transient=True,
     ) as bar:
         task = bar.add_task(description, total=total)
-        lock = Lock()
 
         def advance() -> None:
             with lock:
@@ -303,9 +330,13 @@ def gradebook(console: Console, rows: list[dict[str, Any]], seed: int, confined:
             Text(visible(str(row["first_failure"]))),
         )
     console.print(table)
+
+
+def class_verdict(console: Console, rows: list[dict[str, Any]], seed: int, confined: str = "") -> None:
+    """The class in one line, with the seed that repeats the run and the confinement it had."""
     graded = [row for row in rows if row["score"] is not None]
     passed = sum(1 for row in rows if row["status"] == "pass")
-    console.print(f"{passed} of {len(graded)} passed.", highlight=False)
+    console.print(f"{passed} of {len(graded)} graded answers passed (seed {seed}).", highlight=False)
     confinement(console, confined)
 
 
@@ -341,3 +372,42 @@ def progress_table(console: Console, lessons: list[LessonPlugin], data: dict[str
         highlight=False,
     )
     console.print(f"[dim]kept in {where}[/dim]", highlight=False)
+
+
+def class_summary(console: Console, summary: ClassSummary) -> None:
+    """What the class got wrong, in a screenful: statuses, scores, tests, mistakes, time."""
+    heading(console, "The class")
+    counts = ", ".join(f"{count} {status}" for status, count in summary.counts.items() if count)
+    console.print(Text(f"{summary.rows} entries: {counts}."), soft_wrap=False)
+    if summary.graded:
+        console.print(
+            Text(f"Scores out of {summary.max_score:g}: mean {summary.mean:g}, median {summary.median:g}.")
+        )
+        widest = max(count for _, count in summary.histogram) or 1
+        for score, count in summary.histogram:
+            bar = "█" * max(0, round(24 * count / widest))
+            console.print(Text.assemble(f"  {score:>5g}  ", (bar, "cyan"), f" {count}"))
+    table = Table(title="Tests", title_justify="left", expand=False)
+    for column, justify in (("test", "left"), ("passed", "right"), ("failed", "right"), ("errors", "right")):
+        table.add_column(column, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    for stat in summary.tests:
+        name = visible(stat.name) + (" (bonus)" if stat.bonus else "")
+        table.add_row(name, f"{stat.passed}/{stat.tried}", str(stat.failed), str(stat.errored))
+    console.print(table)
+    if summary.mistakes:
+        console.print(Text("Named mistakes, most common first:", style="bold"))
+        for named in summary.mistakes[:8]:
+            console.print(
+                indented(visible(f"{named.count} × {named.feedback}"), "  ", "      ", console.width),
+                soft_wrap=True,
+            )
+        if len(summary.mistakes) > 8:
+            console.print(
+                Text(f"  … and {len(summary.mistakes) - 8} more (the gradebook JSON lists them all).")
+            )
+    if summary.errors:
+        why = ", ".join(f"{count} {kind}" for kind, count in summary.errors.items())
+        console.print(Text(f"Could not be run: {why}."))
+    if summary.slowest:
+        slow = ", ".join(f"{visible(student)} {seconds:.2f} s" for student, seconds in summary.slowest[:3])
+        console.print(Text(f"Slowest: {slow}.", style="dim"))

@@ -135,7 +135,7 @@ def test_grade_a_class_folder(run, tmp_path):
     book = json.loads((tmp_path / "g.json").read_text())
     assert rows["eve"]["status"] == "error"
     assert book["lesson"]["number"] == 1 and len(book["results"]) == 5
-    assert "2 of 5 passed" in result.output
+    assert "2 of 5 graded answers passed" in result.output
     assert result.output.index("ann") < result.output.index("bob") < result.output.index("cy")
 
 

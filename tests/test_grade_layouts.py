@@ -84,7 +84,9 @@ def test_every_entry_of_a_class_folder_is_a_row(run, lessons, tmp_path):
     assert "not a Jupyter notebook" in rows["s07"]["first_failure"]
     assert rows["s05"]["score"] == "" and rows["s01"]["score"] == "1.0"
     assert len(rows["s01"]["sha256"]) == 64 and rows["s09"]["sha256"] == rows["s01"]["sha256"]
-    assert "5 of 8 passed" in " ".join(result.output.split())  # missing and skipped are not graded
+    assert "5 of 8 graded answers passed" in " ".join(
+        result.output.split()
+    )  # missing and skipped are not graded
 
 
 def test_a_gradescope_export_is_one_row_per_submission(run, lessons, tmp_path):

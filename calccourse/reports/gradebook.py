@@ -11,6 +11,7 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from calccourse.reports._common import clean, version
+from calccourse.reports.analytics import summarize
 
 if TYPE_CHECKING:
     from calccourse.batch import ClassResult
@@ -101,6 +102,7 @@ def to_json(plugin: LessonPlugin, seed: int, results: Sequence[ClassResult], con
         "seed": seed,
         "confinement": confinement,
         "graded_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "summary": summarize(results).to_dict(),
         "results": table,
     }
     return json.dumps(data, indent=2, ensure_ascii=False)

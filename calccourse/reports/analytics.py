@@ -1,0 +1,134 @@
+"""What a class got wrong, from one grading run: per test, per named mistake, the scores.
+
+Pure data, computed from the results: the terminal summary under the gradebook, the
+gradebook JSON's ``summary`` and the class page all read the same :class:`ClassSummary`.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from calccourse.reports._common import clean
+
+if TYPE_CHECKING:
+    from calccourse.batch import ClassResult
+
+STATUSES = ("pass", "fail", "error", "checker-error", "missing", "skipped", "not-run")
+
+
+@dataclass(frozen=True)
+class TestStat:
+    """How the class did on one test."""
+
+    __test__ = False  # not a pytest test class
+
+    name: str
+    bonus: bool
+    passed: int
+    failed: int
+    errored: int
+    not_tried: int  # a bonus the answer left out
+
+    @property
+    def tried(self) -> int:
+        return self.passed + self.failed + self.errored
+
+    @property
+    def pass_rate(self) -> float:
+        return self.passed / self.tried if self.tried else 0.0
+
+
+@dataclass(frozen=True)
+class MistakeStat:
+    """A named mistake and the answers it was named for (their ids, sorted)."""
+
+    test: str
+    feedback: str  # as one of those answers got it
+    count: int
+    students: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ClassSummary:
+    rows: int
+    counts: dict[str, int]
+    graded: int
+    max_score: float
+    mean: float | None
+    median: float | None
+    histogram: list[tuple[float, int]]  # (score, answers with that score), every score from 0 to max
+    tests: list[TestStat]
+    mistakes: list[MistakeStat]
+    slowest: list[tuple[str, float]]
+    errors: dict[str, int] = field(default_factory=dict)  # why answers could not be run, by kind
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["histogram"] = [{"score": score, "count": count} for score, count in self.histogram]
+        data["slowest"] = [{"student": student, "seconds": seconds} for student, seconds in self.slowest]
+        for stat, entry in zip(self.tests, data["tests"]):
+            entry["pass_rate"] = round(stat.pass_rate, 4)
+        return data
+
+
+def summarize(results: Sequence[ClassResult], slowest: int = 5) -> ClassSummary:
+    """The class's summary: statuses, score distribution, per-test and per-mistake counts."""
+    counts = Counter(result.status for result in results)
+    reports = [r.report for r in results if r.report is not None and not r.report.checker_error]
+    scores = [report.score for report in reports]
+    max_score = max((r.max_score for r in results), default=0.0)
+    tests: dict[str, dict[str, Any]] = {}
+    mistakes: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    errors: Counter[str] = Counter()
+    for result in results:
+        report = result.report
+        if report is None:
+            continue
+        error = report.load_error
+        if error is not None:  # "SyntaxError", "timeout", "memory", ...: what an instructor would say
+            errors[error.exception if error.kind == "exception" and error.exception else error.kind] += 1
+        for test in report.tests:
+            stat = tests.setdefault(
+                test.name, {"bonus": test.bonus, "passed": 0, "failed": 0, "errored": 0, "not_tried": 0}
+            )
+            if test.not_tried:
+                stat["not_tried"] += 1
+            else:
+                stat[{"pass": "passed", "fail": "failed", "error": "errored"}[test.status]] += 1
+            if test.mistake is not None:
+                mistakes.setdefault((test.name, test.mistake), []).append(
+                    (result.student, test.feedback or "")
+                )
+    named = [
+        MistakeStat(name, clean(found[0][1]), len(found), tuple(sorted(student for student, _ in found)))
+        for (name, _), found in mistakes.items()
+    ]
+    named.sort(key=lambda stat: (-stat.count, stat.test, stat.feedback))
+    timed = sorted(
+        ((r.student, round(r.report.duration, 3)) for r in results if r.report is not None),
+        key=lambda item: -item[1],
+    )
+    return ClassSummary(
+        rows=len(results),
+        counts={status: counts.get(status, 0) for status in STATUSES},
+        graded=len(reports),
+        max_score=max_score,
+        mean=round(statistics.fmean(scores), 3) if scores else None,
+        median=statistics.median(scores) if scores else None,
+        histogram=_histogram(scores, max_score),
+        tests=[TestStat(name, **stat) for name, stat in tests.items()],
+        mistakes=named,
+        slowest=timed[:slowest],
+        errors=dict(errors.most_common()),
+    )
+
+
+def _histogram(scores: list[float], max_score: float) -> list[tuple[float, int]]:
+    """Answers per score: every score that occurs, and 0 and the maximum (a bar of 0 if none)."""
+    found = Counter(scores)
+    steps = sorted({0.0, max_score, *found})
+    return [(score, found.get(score, 0)) for score in steps]
