@@ -40,10 +40,11 @@ class Submission:
     answer: Answer | None = None
     status: str = ""
     reason: str = ""
+    digest: str = ""  # the answer's sha256 as a gradebook recorded it, when it is not read here
 
     @property
     def sha256(self) -> str:
-        return self.answer.sha256 if self.answer is not None else ""
+        return self.answer.sha256 if self.answer is not None else self.digest
 
 
 @dataclass(frozen=True)

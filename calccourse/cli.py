@@ -479,70 +479,68 @@ def grade(
         help=f"Print every student's row (default: when there are at most {TABLE_ROWS}).",
         show_default=False,
     ),
+    shard: str | None = typer.Option(
+        None, "--shard", metavar="I/N", help="Grade part I of N of the class (by student id); needs --seed."
+    ),
+    previous: Path | None = typer.Option(
+        None, "--previous", metavar="OLD.json", help="Re-grade only answers changed since this gradebook."
+    ),
+    regrade_all: bool = typer.Option(
+        False, "--all", help="With --previous: re-grade every answer, and list what changed."
+    ),
 ) -> None:
     """Grade a class's answers into a gradebook, and say what the class got wrong."""
-    from calccourse import batch, render
-    from calccourse.grading import new_seed
-    from calccourse.reports import gradebook
-    from calccourse.reports.analytics import summarize
+    from calccourse import batch, classbook
 
     course = course_of(ctx)
     plugin = course.lesson(key)
-    targets = [
-        (writable_file(t, option), write)
-        for t, option, write in ((csv_file, "--csv", "csv"), (json_file, "--json", "json"))
-        if t is not None
-    ]
+    targets = gradebook_targets(csv_file, json_file)
+    part = shard_of(shard, seed) if shard is not None else None
+    before = None if previous is None else classbook.load(previous)
+    if before is not None:
+        if before.lesson.get("slug") != plugin.slug:
+            raise UsageError(
+                f"{previous} is a gradebook of lesson {before.lesson.get('number')}, not {plugin.number}."
+            )
+        if seed_value(seed) not in (None, before.seed) and not regrade_all:
+            raise UsageError(
+                f"{previous} was graded with --seed {before.seed}: unchanged answers keep those results, "
+                "so give the same seed, or --all to re-grade every answer with the new one."
+            )
+        seed = before.seed if seed is None else seed
+    elif regrade_all:
+        raise UsageError("--all re-grades against a previous gradebook: give it with --previous OLD.json.")
     found = batch.collect(paths)
     screen, errors = console(), console(stderr=True)
     for warning in found.warnings:
         errors.print(f"warning: {warning}", highlight=False, markup=False, soft_wrap=True)
-    seed = new_seed() if seed_value(seed) is None else seed
-    assert seed is not None
-    results: list[batch.ClassResult] = []
+    submissions = found.submissions if part is None else batch.shard(found.submissions, *part)
+    seed = new_seed_unless(seed)
+    kept = {} if before is None or regrade_all else classbook.reuse(before, submissions)
+    if before is not None and kept:
+        changed_answers = sum(1 for s in submissions if s.answer is not None and s.student not in kept)
+        screen.print(
+            f"{len(kept)} unchanged answers keep their results from {previous} "
+            f"(graded by calccourse {before.version}); {changed_answers} to grade.",
+            highlight=False,
+            soft_wrap=True,
+        )
+    results, interrupted = grade_class(
+        course,
+        plugin,
+        [s for s in submissions if s.student not in kept],
+        jobs=jobs,
+        seed=seed,
+        timeout=seconds(timeout, "--timeout"),
+        cap=seconds(cap, "--cap"),
+        require_confinement=require_confinement,
+    )
+    results = sorted([*results, *kept.values()], key=lambda r: r.student.casefold())
+    from calccourse.reports._common import version
     from calccourse.sandbox import landlock
 
-    confinement = landlock.available().describe()
-    interrupted = False
-    with render.progress(errors, len(found.submissions), f"grading lesson {plugin.number}") as advance:
-        try:
-            for result in course.grade(
-                plugin,
-                found.submissions,
-                jobs=jobs,
-                seed=seed,
-                timeout=seconds(timeout, "--timeout"),
-                cap=seconds(cap, "--cap"),
-                require_confinement=require_confinement,
-            ):
-                results.append(result)
-                advance()
-        except KeyboardInterrupt:
-            interrupted = True
-    graded = {id(r.submission) for r in results}
-    results += [
-        batch.ClassResult(s, None, results[0].max_score if results else 0.0)
-        for s in found.submissions
-        if id(s) not in graded
-    ]
-    results.sort(key=lambda r: r.student.casefold())
-    rows = gradebook.rows(results)
-    if table or (table is None and len(rows) <= TABLE_ROWS):
-        render.gradebook(screen, rows, seed)
-    render.class_summary(screen, summarize(results))
-    render.class_verdict(screen, rows, seed, confinement)
-    for target, kind in targets:
-        text = (
-            gradebook.to_csv(results)
-            if kind == "csv"
-            else gradebook.to_json(plugin, seed, results, confinement)
-        )
-        try:
-            target.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
-        except OSError as error:
-            errors.print(f"Error: cannot write {target}: {error.strerror or error}.", highlight=False)
-            continue
-        screen.print(f"wrote {target}", highlight=False)
+    changed = None if before is None else classbook.changes(before, results, seed, version())
+    show_gradebook(plugin, seed, results, landlock.available().describe(), targets, table, part, changed)
     if interrupted:
         errors.print(
             "Interrupted: the gradebook holds what was graded so far (the rest: not-run).", highlight=False
@@ -550,6 +548,159 @@ def grade(
         raise typer.Exit(ExitCode.INTERRUPTED)
     if any(r.status == "checker-error" for r in results):
         raise typer.Exit(ExitCode.LESSON_BROKEN)
+
+
+def gradebook_targets(csv_file: Path | None, json_file: Path | None) -> list[tuple[Path, str]]:
+    """The gradebook files asked for, each checked writable before any grading."""
+    return [
+        (writable_file(target, option), kind)
+        for target, option, kind in ((csv_file, "--csv", "csv"), (json_file, "--json", "json"))
+        if target is not None
+    ]
+
+
+def shard_of(text: str, seed: int | None) -> tuple[int, int]:
+    """``--shard I/N``: part I (from 1) of N. Every part must use the same ``--seed``."""
+    part, _, count = text.partition("/")
+    if not (part.isdigit() and count.isdigit() and 1 <= int(part) <= int(count)):
+        raise UsageError(
+            f"--shard {text} is not a part of the class: give I/N with 1 ≤ I ≤ N, e.g. --shard 2/4."
+        )
+    if seed_value(seed) is None:
+        raise UsageError("--shard needs --seed: every part of the class must be graded with the same inputs.")
+    return int(part), int(count)
+
+
+def new_seed_unless(seed: int | None) -> int:
+    from calccourse.grading import new_seed
+
+    return new_seed() if seed_value(seed) is None else int(seed)  # type: ignore[arg-type]
+
+
+def grade_class(
+    course: Course, plugin: LessonPlugin, submissions: list[Any], **options: Any
+) -> tuple[list[Any], bool]:
+    """Grade with a progress display; Ctrl-C keeps what was graded (the rest: not-run)."""
+    from calccourse import batch, render
+
+    results: list[batch.ClassResult] = []
+    interrupted = False
+    with render.progress(
+        console(stderr=True), len(submissions), f"grading lesson {plugin.number}"
+    ) as advance:
+        try:
+            for result in course.grade(plugin, submissions, **options):
+                results.append(result)
+                advance()
+        except KeyboardInterrupt:
+            interrupted = True
+    graded = {id(r.submission) for r in results}
+    max_score = results[0].max_score if results else 0.0
+    results += [batch.ClassResult(s, None, max_score) for s in submissions if id(s) not in graded]
+    return results, interrupted
+
+
+def show_gradebook(
+    plugin: LessonPlugin,
+    seed: int,
+    results: list[Any],
+    confinement: str,
+    targets: list[tuple[Path, str]],
+    table: bool | None,
+    shard: tuple[int, int] | None = None,
+    changed: list[Any] | None = None,
+) -> None:
+    """The class on screen (the table when asked or short, the summary, the changes) and
+    the gradebook files; a file that cannot be written is an error line, not lost grading."""
+    from calccourse import render
+    from calccourse.reports import gradebook
+    from calccourse.reports.analytics import summarize
+
+    screen, errors = console(), console(stderr=True)
+    rows = gradebook.rows(results)
+    if table or (table is None and len(rows) <= TABLE_ROWS):
+        render.gradebook(screen, rows, seed)
+    render.class_summary(screen, summarize(results))
+    if changed is not None:
+        render.changes(screen, changed)
+    render.class_verdict(screen, rows, seed, confinement)
+    for target, kind in targets:
+        text = (
+            gradebook.to_csv(results)
+            if kind == "csv"
+            else gradebook.to_json(
+                plugin,
+                seed,
+                results,
+                confinement,
+                shard=shard,
+                changes=None if changed is None else [change.to_dict() for change in changed],
+            )
+        )
+        try:
+            target.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        except OSError as error:
+            errors.print(f"Error: cannot write {target}: {error.strerror or error}.", highlight=False)
+            continue
+        screen.print(f"wrote {target}", highlight=False)
+
+
+gradebook_app = typer.Typer(
+    help="Join the parts of a class's gradebook, or export it to an LMS.", no_args_is_help=True
+)
+app.add_typer(gradebook_app, name="gradebook")
+
+
+@gradebook_app.command("merge", context_settings=LENIENT)
+def gradebook_merge(
+    ctx: typer.Context,
+    parts: list[Path] = typer.Argument(..., metavar="PART.json...", help="Gradebooks of parts of one class."),
+    csv_file: Path | None = typer.Option(None, "--csv", help="Write the merged gradebook as CSV."),
+    json_file: Path | None = typer.Option(None, "--json", help="Write the merged gradebook as JSON."),
+    table: bool | None = typer.Option(
+        None,
+        "--table/--no-table",
+        help=f"Print every student's row (default: at most {TABLE_ROWS}).",
+        show_default=False,
+    ),
+) -> None:
+    """Join gradebooks of parts of a class (grade --shard) into one, and show it."""
+    from calccourse import classbook
+
+    course = course_of(ctx)
+    targets = gradebook_targets(csv_file, json_file)
+    merged = classbook.merge([classbook.load(path) for path in parts])
+    plugin = course.lesson(str(merged.lesson.get("slug")))
+    show_gradebook(plugin, merged.seed, merged.results, merged.confinement, targets, table)
+    if any(r.status == "checker-error" for r in merged.results):
+        raise typer.Exit(ExitCode.LESSON_BROKEN)
+
+
+@gradebook_app.command("export", context_settings=LENIENT)
+def gradebook_export(
+    books: list[Path] = typer.Argument(..., metavar="GRADEBOOK.json...", help="One gradebook per lesson."),
+    lms: str = typer.Option(..., "--lms", help="canvas or moodle: whose grade import reads the file."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write the CSV here (default: stdout)."),
+    id_column: str | None = typer.Option(
+        None,
+        "--id-column",
+        help="The column of the student ids (Canvas: SIS Login ID, SIS User ID or ID; Moodle: any name).",
+    ),
+) -> None:
+    """Write the scores as Canvas's or Moodle's grade import reads them: one column per lesson."""
+    from calccourse import classbook
+    from calccourse.reports.lms import lms_csv
+
+    target = None if output is None else writable_file(output, "--output")
+    text = lms_csv([classbook.load(path) for path in books], lms.lower(), id_column)
+    if target is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        target.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"cannot write {target}: {error.strerror or error}.") from None
+    console().print(f"wrote {target}", highlight=False)
 
 
 @app.command("run-all")

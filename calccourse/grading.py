@@ -254,6 +254,7 @@ def grade(
         imports=answer.imports,
     )
     run = sandbox.run(job)
+    judged = time.perf_counter()
     report.output, report.output_truncated = run.output, run.output_truncated
     report.confinement, report.retried = run.confinement, run.retried
     if run.load_error is not None:
@@ -268,7 +269,9 @@ def grade(
             position += len(test.calls)
             graded.values.append([o.value for o in outcomes] if all(o.ok for o in outcomes) else None)
             report.tests.append(judge(test, outcomes, plugin))
-    report.duration = time.perf_counter() - started
+    # The answer's time and the judging: not the wait for a worker to start, which is ours.
+    end = time.perf_counter()
+    report.duration = run.ran + end - judged if run.ran else end - started
     return graded
 
 

@@ -332,6 +332,16 @@ def gradebook(console: Console, rows: list[dict[str, Any]], seed: int, confined:
     console.print(table)
 
 
+def changes(console: Console, found: Sequence[Any]) -> None:
+    """What a re-grade changed: every score or status that differs, and why."""
+    heading(console, "Changed since the previous gradebook")
+    if not found:
+        console.print("No score or status changed.", highlight=False)
+    for change in found:
+        line = f"{change.student}: {change.before} → {change.after} ({change.why})"
+        console.print(indented(visible(line), "  ", "    ", console.width), soft_wrap=True)
+
+
 def class_verdict(console: Console, rows: list[dict[str, Any]], seed: int, confined: str = "") -> None:
     """The class in one line, with the seed that repeats the run and the confinement it had."""
     graded = [row for row in rows if row["score"] is not None]

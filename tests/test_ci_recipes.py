@@ -139,6 +139,7 @@ ACTIONS = {  # every `uses:` step, and why running it here is not needed
     "actions/checkout@v4": "the test makes the learner's repository itself",
     "actions/setup-python@v5": "the test runs under a Python with calccourse installed",
     "actions/upload-artifact@v4": "the test checks that the files it uploads exist",
+    "actions/download-artifact@v4": "the test copies the parts the grade jobs uploaded",
     "classroom-resources/autograding-grading-reporter@v1": "modelled by reporter() below",
 }
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
@@ -149,19 +150,19 @@ def workflow() -> dict:
     return yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
 
 
-def evaluate(expression: str, outputs: dict[str, dict[str, str]], variables: dict[str, str]) -> str:
-    """The few expressions the workflow uses, as GitHub evaluates them here."""
-    match = re.fullmatch(r"vars\.(\w+)", expression)
-    if match:  # a repository or organisation variable; empty when not set
-        return variables.get(match.group(1), "")
+def evaluate(expression: str, outputs: dict[str, dict[str, str]], context: dict[str, dict[str, str]]) -> str:
+    """The few expressions the workflows use, as GitHub evaluates them here."""
+    match = re.fullmatch(r"(vars|matrix|strategy)\.([\w-]+)", expression)
+    if match:  # a variable (empty when not set), or the matrix job's own values
+        return str(context.get(match.group(1), {}).get(match.group(2), ""))
     match = re.fullmatch(r"steps\.([\w-]+)\.outputs\.([\w-]+)", expression)
     if match:
         return outputs.get(match.group(1), {}).get(match.group(2), "")
     raise AssertionError(f"the test does not know the expression ${{{{ {expression} }}}}")
 
 
-def substitute(value: str, outputs: dict[str, dict[str, str]], variables: dict[str, str]) -> str:
-    return EXPRESSION.sub(lambda m: evaluate(m.group(1), outputs, variables), value)
+def substitute(value: str, outputs: dict[str, dict[str, str]], context: dict[str, dict[str, str]]) -> str:
+    return EXPRESSION.sub(lambda m: evaluate(m.group(1), outputs, context), value)
 
 
 def read_outputs(path: Path) -> dict[str, str]:
@@ -191,14 +192,23 @@ def reporter(step: dict, env: dict[str, str]) -> dict:
     return {"points": f"Points {total:g}/{maximum:g}", "failed": failed}
 
 
-def run_workflow(workflow: dict, repo: Path, tmp_path: Path, variables: dict[str, str] | None = None) -> dict:
-    """Run the job's steps in ``repo`` as GitHub would, skipping the install and the actions.
+def run_workflow(
+    workflow: dict,
+    repo: Path,
+    tmp_path: Path,
+    variables: dict[str, str] | None = None,
+    job_name: str | None = None,
+    matrix: dict[str, dict[str, str]] | None = None,
+) -> dict:
+    """Run a job's steps in ``repo`` as GitHub would, skipping the install and the actions;
+    ``matrix`` gives a matrix job its ``matrix`` and ``strategy`` contexts.
 
     Returns each step's fate: ``{"id or name": {"ran": bool, "code": int, ...}}``.
     """
     variables = {"CALCCOURSE_SPEC": PINNED} if variables is None else variables
+    context = {"vars": variables, **(matrix or {})}
     assert workflow["defaults"]["run"]["shell"] == "bash"
-    (job,) = workflow["jobs"].values()
+    (job,) = workflow["jobs"].values() if job_name is None else [workflow["jobs"][job_name]]
     outputs: dict[str, dict[str, str]] = {}
     base_env = {key: value for key, value in os.environ.items() if not key.startswith("GITHUB_")}
     base_env.update(
@@ -207,10 +217,11 @@ def run_workflow(workflow: dict, repo: Path, tmp_path: Path, variables: dict[str
         GITHUB_ACTIONS="true",
         GITHUB_WORKSPACE=str(repo),
         GITHUB_TOKEN="ghs_secret_token_of_the_run",
+        GITHUB_STEP_SUMMARY=str(tmp_path / "step_summary.md"),
         NO_COLOR="1",
     )
     for key, value in workflow["env"].items():
-        base_env[key] = substitute(str(value), outputs, variables)
+        base_env[key] = substitute(str(value), outputs, context)
     fates: dict[str, dict] = {}
     job_ok = True
     for number, step in enumerate(job["steps"]):
@@ -222,7 +233,7 @@ def run_workflow(workflow: dict, repo: Path, tmp_path: Path, variables: dict[str
             continue
         env = dict(base_env)
         for key, value in (step.get("env") or {}).items():
-            env[key] = substitute(str(value), outputs, variables)
+            env[key] = substitute(str(value), outputs, context)
         if "uses" in step:
             assert step["uses"] in ACTIONS, f"a new action, unknown to this test: {step['uses']}"
             fate = {"ran": True, "skipped": True}
@@ -231,7 +242,7 @@ def run_workflow(workflow: dict, repo: Path, tmp_path: Path, variables: dict[str
                 job_ok = job_ok and not fate["failed"]
             if "upload-artifact" in step["uses"]:
                 paths = step["with"]["path"].split()
-                fate["files"] = [path for path in paths if (repo / path).is_file()]
+                fate["files"] = [str(f.relative_to(repo)) for path in paths for f in sorted(repo.glob(path))]
             fates[name] = fate
             continue
         script = step["run"]
@@ -268,7 +279,12 @@ def test_workflow_shape(workflow):
     assert workflow["env"]["CALCCOURSE_SPEC"] == "${{ vars.CALCCOURSE_SPEC }}"  # required: no default
     (job,) = workflow["jobs"].values()
     steps = job["steps"]
-    assert [step["uses"] for step in steps if "uses" in step] == list(ACTIONS)
+    assert [step["uses"] for step in steps if "uses" in step] == [
+        "actions/checkout@v4",
+        "actions/setup-python@v5",
+        "actions/upload-artifact@v4",
+        "classroom-resources/autograding-grading-reporter@v1",
+    ]
     runs = [step["run"].strip() for step in steps if "run" in step]
     assert len(runs) == 3 and runs[1] == INSTALL_ONLY  # the one run: step not executed below
     assert runs[0].startswith('case "$CALCCOURSE_SPEC" in')
@@ -577,3 +593,72 @@ def test_gradescope_hostile_submission_cannot_change_its_score(tmp_path, untouch
     assert data["score"] == 0 and all(test["status"] == "failed" for test in data["tests"])
     assert not (root / "json.py").exists() and not (root / "sitecustomize.py").exists()
     assert "PermissionError" in data["output"] and ": done" not in data["output"].split("ATTEMPTS:")[1]
+
+
+# ---------------------------------------------------------------- a class graded in parts
+
+MATRIX_WORKFLOW = ROOT / "examples" / "class-matrix" / ".github" / "workflows" / "grade-class.yml"
+
+
+def comparable(gradebook: dict) -> dict:
+    """A gradebook without what differs between two runs of the same grading: times."""
+    gradebook = json.loads(json.dumps(gradebook))
+    del gradebook["graded_at"], gradebook["summary"]["slowest"]
+    for row in gradebook["results"]:
+        row.pop("duration")
+        if row["report"] is not None:
+            row["report"].pop("duration")
+            for test in row["report"]["tests"]:
+                test.pop("duration")
+    return gradebook
+
+
+def test_the_matrix_recipe_grades_a_class_in_four_parts_as_one_run_would(tmp_path):
+    workflow = yaml.safe_load(MATRIX_WORKFLOW.read_text(encoding="utf-8"))
+    matrix = workflow["jobs"]["grade"]["strategy"]["matrix"]["part"]
+    assert matrix == [1, 2, 3, 4]
+    repo = tmp_path / "instructor"
+    klass = repo / workflow["env"]["CLASS"]
+    lesson = ROOT / "lessons" / "01-derivatives"
+    for index, mistake in enumerate(sorted((lesson / "mistakes").glob("*.py"))):
+        (klass / f"student{index:02d}").mkdir(parents=True)
+        shutil.copy(mistake, klass / f"student{index:02d}" / "answer.py")
+    for name in ("ada", "grace", "alan"):
+        shutil.copy(lesson / "solution.py", klass / f"{name}.py")
+    shutil.copy(lesson / "template.py", klass / "tim.py")
+    (klass / "absent").mkdir()
+    uploaded = tmp_path / "artifacts"
+    uploaded.mkdir()
+    for index, part in enumerate(matrix):
+        context = {
+            "matrix": {"part": str(part)},
+            "strategy": {"job-index": str(index), "job-total": str(len(matrix))},
+        }
+        (tmp_path / f"part{part}").mkdir()
+        fates = run_workflow(workflow, repo, tmp_path / f"part{part}", job_name="grade", matrix=context)
+        assert fates["job"]["ok"], fates
+        (upload,) = [fate for name, fate in fates.items() if name == "Upload this part"]
+        assert upload["files"] == [f"part-{part}.json"]
+        shutil.move(str(repo / upload["files"][0]), uploaded / upload["files"][0])
+    merger = tmp_path / "merger"
+    shutil.copytree(uploaded, merger / "parts")  # download-artifact: the parts, merged, in parts/
+    (tmp_path / "merge").mkdir()
+    fates = run_workflow(workflow, merger, tmp_path / "merge", job_name="merge")
+    assert fates["job"]["ok"], fates
+    merged = json.loads((merger / "gradebook.json").read_text(encoding="utf-8"))
+    single = tmp_path / "single.json"
+    done = subprocess.run(
+        [f"{BIN}/calccourse", "grade", "1", workflow["env"]["CLASS"], "--seed", workflow["env"]["SEED"]]
+        + ["--json", str(single)],
+        capture_output=True,
+        text=True,
+        cwd=repo,
+    )
+    assert done.returncode == 0, done.stderr
+    whole = json.loads(single.read_text(encoding="utf-8"))
+    assert comparable(merged) == comparable(whole)
+    sizes = [len(json.loads((uploaded / f"part-{p}.json").read_text())["results"]) for p in matrix]
+    entries = len(list((lesson / "mistakes").glob("*.py"))) + 5
+    assert sum(sizes) == len(whole["results"]) == entries and all(sizes), sizes  # every part has work
+    summary = (tmp_path / "merge" / "step_summary.md").read_text(encoding="utf-8")
+    assert "graded answers passed (seed 20261201)" in summary

@@ -172,7 +172,7 @@ def test_the_gradebook_records_the_confinement_and_keeps_the_bonus_apart(run, le
     write(tmp_path / "ann.py", CORRECT)
     grade(run, lessons, str(tmp_path / "ann.py"), "--json", "g.json", "--csv", "g.csv")
     book = json.loads((tmp_path / "g.json").read_text())
-    assert book["schema"] == "calccourse-gradebook" and book["version"] == 2
+    assert book["schema"] == "calccourse-gradebook" and book["version"] == 3
     assert book["confinement"].startswith(("landlock v", "none:"))
     (row,) = book["results"]
     assert row["score"] == 1.0 and row["bonus"] == 0 and row["max_score"] == 1.0

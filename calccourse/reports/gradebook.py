@@ -54,7 +54,7 @@ def rows(results: Sequence[ClassResult]) -> list[dict[str, Any]]:
     return table
 
 
-def _spreadsheet_safe(value: Any) -> Any:
+def spreadsheet_safe(value: Any) -> Any:
     """A cell a spreadsheet will not run as a formula (OWASP: CSV injection)."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
@@ -67,45 +67,56 @@ def to_csv(results: Sequence[ClassResult]) -> str:
     writer = csv.DictWriter(out, fieldnames=list(table[0]) if table else ["student"], lineterminator="\n")
     writer.writeheader()
     for row in table:
-        writer.writerow(
-            {key: _spreadsheet_safe("" if value is None else value) for key, value in row.items()}
-        )
+        writer.writerow({key: spreadsheet_safe("" if value is None else value) for key, value in row.items()})
     return out.getvalue()
 
 
-def to_json(plugin: LessonPlugin, seed: int, results: Sequence[ClassResult], confinement: str) -> str:
+SCHEMA = "calccourse-gradebook"
+SCHEMA_VERSION = 3
+MAX_VALUES = 10_000  # numbers kept per answer for its check plot; beyond, the plot is left out
+
+
+def to_json(
+    plugin: LessonPlugin,
+    seed: int,
+    results: Sequence[ClassResult],
+    confinement: str,
+    *,
+    shard: tuple[int, int] | None = None,
+    changes: Sequence[dict[str, Any]] | None = None,
+) -> str:
+    """The ``calccourse-gradebook`` (docs/report-schema.md): rows, each answer's full report
+    and values, the class summary. Enough to merge parts and re-grade against it."""
+    from calccourse.reports.native import to_dict
+
     table = rows(results)
     for row, graded in zip(table, results):
-        report = graded.report
-        row["tests"] = (
-            []
-            if report is None
-            else [
-                {
-                    "name": clean(t.name),
-                    "status": t.status,
-                    "points": t.points,
-                    "max_points": t.max_points,
-                    "bonus": t.bonus,
-                    "error": t.error,
-                    "blame": t.blame,
-                    "feedback": clean(t.feedback) or None,
-                }
-                for t in report.tests
-            ]
-        )
-    data = {
-        "schema": "calccourse-gradebook",
-        "version": 2,
+        row["reason"] = clean(graded.reason)
+        row["report"] = None if graded.report is None else to_dict(graded.report)
+        row["values"] = _kept(graded.values)
+    data: dict[str, Any] = {
+        "schema": SCHEMA,
+        "version": SCHEMA_VERSION,
         "tool": {"name": "calccourse", "version": version()},
         "lesson": {"number": plugin.number, "slug": plugin.slug, "title": plugin.title},
         "seed": seed,
+        "shard": None if shard is None else {"part": shard[0], "of": shard[1]},
         "confinement": confinement,
         "graded_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "summary": summarize(results).to_dict(),
         "results": table,
     }
+    if changes is not None:
+        data["changes"] = list(changes)
     return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def _kept(values: list[list[Any] | None] | None) -> list[list[Any] | None] | None:
+    """The values, when they are few enough numbers to keep in a gradebook."""
+    if values is None:
+        return None
+    size = len(json.dumps(values, allow_nan=True))
+    return values if size <= 12 * MAX_VALUES else None
 
 
 def run_all_json(runs: Sequence[DemoRun], broken: Sequence[BrokenLesson]) -> str:

@@ -69,3 +69,52 @@ def to_dict(report: Report) -> dict[str, Any]:
 
 def to_json(report: Report) -> str:
     return json.dumps(to_dict(report), indent=2, ensure_ascii=False)
+
+
+def from_dict(data: dict[str, Any]) -> Report:
+    """A report read back from its version-2 data (a gradebook's row): what ``to_dict`` wrote.
+    Raises KeyError or TypeError on data that is not such a report."""
+    from pathlib import Path
+
+    from calccourse.grading import LoadError, Report, TestResult, mistake_key
+
+    error = data["load_error"]
+    tests = [
+        TestResult(
+            name=test["name"],
+            status=test["status"],
+            points=float(test["points"]),
+            max_points=float(test["max_points"]),
+            message=test["message"],
+            feedback=test["feedback"],
+            bonus=bool(test["bonus"]),
+            error=test["error"],
+            blame=test["blame"],
+            exception=test["exception"],
+            line=test["line"],
+            location=test["location"],
+            mistake=mistake_key(test["feedback"]) if test["blame"] == "answer" else None,
+            duration=float(test["duration"]),
+        )
+        for test in data["tests"]
+    ]
+    return Report(
+        lesson=int(data["lesson"]["number"]),
+        slug=data["lesson"]["slug"],
+        title=data["lesson"]["title"],
+        answer=data["answer"],
+        seed=int(data["seed"]),
+        tests=tests,
+        load_error=None
+        if error is None
+        else LoadError(error["kind"], error["message"], error["exception"], error["line"]),
+        output=data["output"],
+        output_truncated=bool(data["output_truncated"]),
+        duration=float(data["duration"]),
+        plots=[Path(path) for path in data["plots"]],
+        max_score=float(data["max_score"]),
+        max_bonus=float(data["max_bonus"]),
+        sha256=data["sha256"],
+        confinement=data["confinement"],
+        notes=list(data["notes"]),
+    )

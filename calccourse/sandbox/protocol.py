@@ -332,6 +332,7 @@ class RunResult:
     confinement: str = ""
     worker_lost: bool = False  # the worker misbehaved or vanished while running it
     retried: bool = False  # it ran a second time, on a fresh worker
+    ran: float = 0.0  # seconds from the job sent to its result: the answer's time, no start-up
 
     @classmethod
     def from_wire(cls, data: Any, job: Job) -> RunResult:

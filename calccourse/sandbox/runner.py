@@ -142,6 +142,7 @@ class Worker:
                     raise ProtocolError("it did not start")
                 self.pid = ready["pid"]
             self.jobs += 1
+            sent = time.monotonic()  # the answer's own time starts here, not while a worker starts
             self.channel.sendall((json.dumps(job.to_wire(self.jobs)) + "\n").encode())
             while True:
                 message = self._message(time.monotonic() + job.timeout + self.margin)
@@ -150,7 +151,7 @@ class Worker:
                 if isinstance(message.get("child"), int):
                     self.children.add(message["child"])
                 if "result" in message:
-                    return RunResult.from_wire(message["result"], job)
+                    return replace(RunResult.from_wire(message["result"], job), ran=time.monotonic() - sent)
         except (ProtocolError, OSError) as problem:
             self.kill()
             return lost_worker(str(problem))

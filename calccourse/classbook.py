@@ -1,0 +1,168 @@
+"""A class's gradebook as data: read back from its JSON, joined from parts graded apart,
+and compared with a previous one (what ``gradebook merge`` and ``grade --previous`` do)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from calccourse.batch import ClassResult, Submission
+from calccourse.reports.gradebook import SCHEMA, SCHEMA_VERSION
+from calccourse.reports.native import from_dict
+from calccourse.status import UsageError
+
+
+@dataclass(frozen=True)
+class Gradebook:
+    """A gradebook read back: how it was graded, and its results rebuilt as data."""
+
+    lesson: dict[str, Any]  # number, slug, title
+    seed: int
+    version: str  # of calccourse
+    confinement: str
+    shard: tuple[int, int] | None  # (part, of parts), or None for a whole class
+    results: list[ClassResult]
+    source: str = ""  # the file it came from
+
+
+def load(path: Path) -> Gradebook:
+    """A gradebook JSON file written by ``grade --json``; anything else is a usage error."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise UsageError(f"cannot read {path}: {error.strerror or error}.") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise UsageError(f"{path} is not a gradebook: it is not JSON ({error}).") from None
+    if not isinstance(data, dict) or data.get("schema") != SCHEMA:
+        raise UsageError(f"{path} is not a gradebook: `calccourse grade --json FILE` writes one.")
+    if data.get("version") != SCHEMA_VERSION:
+        raise UsageError(
+            f"{path} is a version-{data.get('version')} gradebook; this calccourse reads version "
+            f"{SCHEMA_VERSION}. Grade again with `calccourse grade --json FILE`."
+        )
+    try:
+        results = []
+        for row in data["results"]:
+            submission = Submission(
+                row["student"], row["path"], status=row["status"], reason=row["reason"], digest=row["sha256"]
+            )
+            report = None if row["report"] is None else from_dict(row["report"])
+            results.append(ClassResult(submission, report, float(row["max_score"]), row["values"]))
+        part = data["shard"]
+        return Gradebook(
+            lesson=dict(data["lesson"]),
+            seed=int(data["seed"]),
+            version=str(data["tool"]["version"]),
+            confinement=str(data["confinement"]),
+            shard=None if part is None else (int(part["part"]), int(part["of"])),
+            results=results,
+            source=str(path),
+        )
+    except (KeyError, TypeError, ValueError) as error:
+        raise UsageError(f"{path} is a damaged gradebook ({type(error).__name__}: {error}).") from None
+
+
+def merge(parts: Sequence[Gradebook]) -> Gradebook:
+    """One gradebook from parts of a class graded apart (``grade --shard I/N``, or sections).
+
+    Parts must agree on the lesson, the seed and calccourse's version, no student may be
+    in two parts, and the shards of a split class must all be there."""
+    first = parts[0]
+    for part in parts[1:]:
+        for what, mine, theirs in (
+            ("lesson", first.lesson.get("slug"), part.lesson.get("slug")),
+            ("seed", first.seed, part.seed),
+            ("calccourse version", first.version, part.version),
+        ):
+            if mine != theirs:
+                raise UsageError(
+                    f"{part.source} was graded with {what} {theirs}, {first.source} with {mine}: "
+                    f"parts of one gradebook must be graded alike. Grade them again with the same {what}."
+                )
+    shards = [part.shard for part in parts]
+    if any(shards):
+        if None in shards or len({shard[1] for shard in shards if shard}) != 1:
+            raise UsageError(
+                "these gradebooks are not the parts of one --shard split: merge the parts of one."
+            )
+        got = [shard[0] for shard in shards if shard]
+        count = shards[0][1] if shards[0] else 0
+        if twice := sorted({index for index in got if got.count(index) > 1}):
+            raise UsageError(f"part {twice[0]}/{count} is given twice: give each part once.")
+        if absent := sorted(set(range(1, count + 1)) - set(got)):
+            names = ", ".join(f"{index}/{count}" for index in absent)
+            raise UsageError(f"part {names} of the class is missing: merge every part of the split.")
+    owner: dict[str, str] = {}
+    for part in parts:
+        for result in part.results:
+            if result.student in owner:
+                raise UsageError(
+                    f"{result.student} is in both {owner[result.student]} and {part.source}: "
+                    "the parts overlap (a section given twice?)."
+                )
+            owner[result.student] = part.source
+    results = sorted((r for part in parts for r in part.results), key=lambda r: r.student.casefold())
+    confinements = sorted({part.confinement for part in parts})
+    return replace(first, confinement="; ".join(confinements), shard=None, results=results, source="merged")
+
+
+def reuse(previous: Gradebook, submissions: Sequence[Submission]) -> dict[str, ClassResult]:
+    """The previous results still true: each graded submission whose answer is unchanged."""
+    before = {r.student: r for r in previous.results if r.report is not None}
+    kept = {}
+    for submission in submissions:
+        old = before.get(submission.student)
+        if old is not None and submission.answer is not None and old.sha256 == submission.sha256:
+            kept[submission.student] = ClassResult(submission, old.report, old.max_score, old.values)
+    return kept
+
+
+@dataclass(frozen=True)
+class Change:
+    """A score or status that differs from the previous gradebook's, and why."""
+
+    student: str
+    before: str  # "2/3 fail", or "absent"
+    after: str
+    why: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"student": self.student, "before": self.before, "after": self.after, "why": self.why}
+
+
+def changes(previous: Gradebook, results: Sequence[ClassResult], seed: int, version: str) -> list[Change]:
+    """Every student whose score or status changed since ``previous``, with the reason."""
+    regraded = [
+        f"{what} {old} → {new}"
+        for what, old, new in (("seed", previous.seed, seed), ("calccourse", previous.version, version))
+        if old != new
+    ]
+
+    def shown(result: ClassResult | None) -> str:
+        if result is None:
+            return "absent"
+        report = result.report
+        if report is None or report.checker_error:
+            return result.status
+        return f"{report.score:g}/{report.max_score:g} {result.status}"
+
+    before = {r.student: r for r in previous.results}
+    now = {r.student: r for r in results}
+    found = []
+    for student in sorted(before.keys() | now.keys(), key=str.casefold):
+        old, new = before.get(student), now.get(student)
+        if shown(old) == shown(new):
+            continue
+        if old is None:
+            why = "new in the class"
+        elif new is None:
+            why = "no longer in the class"
+        elif old.sha256 != new.sha256:
+            why = "the answer changed" if old.sha256 and new.sha256 else "submitted or withdrawn"
+        else:
+            why = "the same answer, graded again" + (f" ({', '.join(regraded)})" if regraded else "")
+        found.append(Change(student, shown(old), shown(new), why))
+    return found
