@@ -1,9 +1,13 @@
 """Time calccourse against plain-Python baselines measured in the same run; print medians and ratios.
 
-    python benchmarks/bench.py [startup] [lessons] [check] [grade] [--runs N]
+    python benchmarks/bench.py [startup] [lessons] [check] [grade] [learner] [--runs N]
+                               [--baseline PATH/TO/OLD/calccourse]
 
 Each command runs N times (default 7, grade 3) with no output to a terminal; the
-table shows the median wall time of each and its ratio to its baseline.
+table shows the median wall time of each and its ratio to its baseline. ``learner``
+times what a learner waits for, to the line on stdout: the first line of ``lesson N``,
+the whole lesson, and the verdict of ``check`` on a failing answer (a known mistake),
+against ``--baseline`` (another install, e.g. 0.1.0's) when given.
 """
 
 from __future__ import annotations
@@ -117,12 +121,54 @@ def bench_grade(runs: int, scratch: Path) -> None:
     )
 
 
+def seconds_to_line(command: list[str], pattern: str, cwd: Path) -> tuple[float, float]:
+    """Seconds until a stdout line containing ``pattern``, and until the process ends."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    assert process.stdout is not None
+    seen = float("nan")
+    for line in process.stdout:
+        if pattern.encode() in line and seen != seen:
+            seen = time.perf_counter() - started
+    process.wait()
+    return seen, time.perf_counter() - started
+
+
+def medians_to_line(command: list[str], pattern: str, runs: int, cwd: Path) -> tuple[float, float]:
+    found = [seconds_to_line(command, pattern, cwd) for _ in range(runs)]
+    return statistics.median(t for t, _ in found), statistics.median(t for _, t in found)
+
+
+def bench_learner(runs: int, scratch: Path, baseline: str | None = None) -> None:
+    for folder in lessons():
+        number = int(folder.name.split("-")[0])
+        mistake = sorted((folder / "mistakes").glob("*.py"))[0]
+        answer = scratch / f"mistake{number}.py"
+        shutil.copy(mistake, answer)
+        first_line = (folder / "explanation.md").read_text(encoding="utf-8").split("\n\n")[1].split()[0]
+        tools = [("calccourse", CALCCOURSE)] + ([("baseline", baseline)] if baseline else [])
+        timed = {}
+        for name, tool in tools:
+            lesson = [tool, "lesson", str(number), "--out", "plots"]
+            timed[name] = (
+                *medians_to_line(lesson, first_line, runs, scratch),
+                medians_to_line([tool, "check", str(number), str(answer)], "✗", runs, scratch)[0],
+            )
+        mine = timed["calccourse"]
+        for index, what in enumerate(("lesson: first line", "lesson: all", f"check {mistake.stem}: verdict")):
+            if baseline:
+                print(row(f"{what} ({number})", mine[index], "the baseline", timed["baseline"][index]))
+            else:
+                print(f"| {what} ({number}) | {mine[index] * 1000:.0f} ms | | | |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("parts", nargs="*", default=["startup", "lessons", "check", "grade"])
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--baseline", help="another install's calccourse, for `learner`")
     args = parser.parse_args()
     # A regular install compiles the package's bytecode (pip does); an editable one under
     # PYTHONDONTWRITEBYTECODE would recompile every source at every start: compile it once.
@@ -136,9 +182,13 @@ def main() -> None:
         print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, {args.runs} runs per command\n")
         header()
         for part in args.parts:
+            runs = args.runs if part != "grade" else max(1, min(args.runs, 3))
+            if part == "learner":
+                bench_learner(runs, scratch, args.baseline)
+                continue
             {"startup": bench_startup, "lessons": bench_lessons, "check": bench_check, "grade": bench_grade}[
                 part
-            ](args.runs if part != "grade" else max(1, min(args.runs, 3)), scratch)
+            ](runs, scratch)
 
 
 if __name__ == "__main__":
