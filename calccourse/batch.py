@@ -4,9 +4,10 @@ Every file or folder found is a row: graded, or ``missing`` / ``skipped`` with t
 reason. Layouts (see docs/ci-recipes.md): ``<student>.py`` or ``<student>.ipynb`` files;
 ``<student>/`` folders holding ``answer.py`` (or ``answer.ipynb``, or a single Python file
 anywhere inside, as in a Gradescope export's ``submission_<id>/``); section folders of
-student folders; GitHub Classroom's ``<assignment>-<user>/`` repositories, whose common
-prefix is dropped from the ids. Ids are unique and stable: they depend only on the
-class folder, never on which part of it is graded.
+student folders (``<section>/<student>``). Ids are the names found, unique and stable:
+they depend only on each entry's own name, never on its classmates or on which part of
+the class is graded; ``strip_prefix`` drops an assignment's prefix (GitHub Classroom
+names repositories ``<assignment>-<user>``).
 """
 
 from __future__ import annotations
@@ -95,8 +96,12 @@ class Found:
     warnings: list[str]
 
 
-def collect(paths: Sequence[Path]) -> Found:
-    """Every entry of ``paths`` (files or class folders), each answer read once, now."""
+def collect(paths: Sequence[Path], strip_prefix: str = "") -> Found:
+    """Every entry of ``paths`` (files or class folders), each answer read once, now. A
+    path that does not exist is a row (a student who did not submit), unless none exists:
+    then it is a mistyped class folder, a usage error."""
+    if paths and not any(os.path.lexists(path) for path in paths):
+        raise UsageError(f"there is no file or folder {paths[0]}: give the class folder or answer files.")
     entries: list[Entry] = []
     warnings: list[str] = []
     for path in paths:
@@ -118,7 +123,7 @@ def collect(paths: Sequence[Path]) -> Found:
             inside = _student_entries(path)
             if not inside:
                 entries.append(Entry(path.resolve().name, str(path), None, "holds no answer file"))
-            entries += _without_common_prefix(inside)
+            entries += [_stripped(entry, strip_prefix) for entry in inside]
     submissions = _unique(entries, warnings)
     return Found(sorted(submissions, key=lambda s: s.student.casefold()), warnings)
 
@@ -157,12 +162,18 @@ def _python_files(folder: Path, depth: int = 0) -> list[Path]:
 
 
 def _student_entries(folder: Path, prefix: str = "") -> list[Entry]:
-    """The entries of a class (or section) folder, one per file or folder in it."""
+    """The entries of a class (or section) folder, one per file or folder in it. Where
+    some folders are sections (two or more student folders), a folder holding a single
+    student folder is a section too, not that student."""
+    visible = _visible(folder)
+    sectioned = any(len(_section_members(entry)) >= 2 for entry in visible if entry.is_dir())
     found = []
-    for entry in _visible(folder):
+    for entry in visible:
         name = prefix + entry.name
         if entry.name.startswith("_"):
             found.append(Entry(name, str(entry), None, "skipped: its name starts with _"))
+        elif entry.is_dir() and sectioned and _section_members(entry):
+            found += _student_entries(entry, prefix=name + "/")
         elif entry.is_dir():
             found += _folder_entry(entry, name)
         elif entry.is_symlink() and not entry.exists():
@@ -172,6 +183,16 @@ def _student_entries(folder: Path, prefix: str = "") -> list[Entry]:
         else:
             found.append(Entry(name, str(entry), None, "skipped: not a .py or .ipynb file"))
     return found
+
+
+def _section_members(folder: Path) -> list[Path]:
+    """The student folders of a section: no Python file of its own, and only folders that
+    hold an answer at their top. Empty when ``folder`` is no section."""
+    inside = _visible(folder)
+    if any(entry.suffix.lower() in SUFFIXES for entry in inside if entry.is_file()):
+        return []
+    folders = [entry for entry in inside if entry.is_dir()]
+    return folders if folders and all(_answer_at_top(entry) for entry in folders) else []
 
 
 def _folder_entry(folder: Path, name: str) -> list[Entry]:
@@ -192,18 +213,11 @@ def _folder_entry(folder: Path, name: str) -> list[Entry]:
     return [Entry(name, str(folder), None, f"missing: no answer.py, and several Python files ({listed})")]
 
 
-def _without_common_prefix(
-    entries: list[Entry],
-) -> list[Entry]:
-    """GitHub Classroom names repositories ``<assignment>-<user>``: keep ``<user>``."""
-    names = [name for name, *_ in entries]
-    if len(names) < 2:
-        return entries
-    prefix = os.path.commonprefix(names)
-    prefix = prefix[: prefix.rfind("-") + 1]
-    if not prefix or any(len(name) <= len(prefix) for name in names):
-        return entries
-    return [entry._replace(name=entry.name[len(prefix) :]) for entry in entries]
+def _stripped(entry: Entry, prefix: str) -> Entry:
+    """The entry named without the assignment's prefix, when it has it and more."""
+    if prefix and entry.name.startswith(prefix) and len(entry.name) > len(prefix):
+        return entry._replace(name=entry.name[len(prefix) :])
+    return entry
 
 
 def _unique(entries: list[Entry], warnings: list[str]) -> list[Submission]:
@@ -221,7 +235,8 @@ def _unique(entries: list[Entry], warnings: list[str]) -> list[Submission]:
                 student = name + Path(shown).suffix
             if student in used or (student != name and student in counts):
                 student = f"{student}~{hashlib.sha256(shown.encode()).hexdigest()[:6]}"
-            warnings.append(f"two entries are both named '{name}': {shown} is graded as '{student}'")
+            if student != name:
+                warnings.append(f"two entries are both named '{name}': {shown} is graded as '{student}'")
         used.add(student)
         if file is None:
             status = "skipped" if why.startswith("skipped") else "missing"
@@ -247,13 +262,14 @@ def submission_in(folder: Path) -> Submission:
     return submission
 
 
+def in_shard(student: str, index: int, count: int) -> bool:
+    """Whether ``student`` is in part ``index`` (1-based) of ``count``: by a hash of the id."""
+    return int(hashlib.sha256(student.encode()).hexdigest(), 16) % count + 1 == index
+
+
 def shard(submissions: list[Submission], index: int, count: int) -> list[Submission]:
     """Part ``index`` (1-based) of ``count``: chosen by a hash of each stable id."""
-
-    def part(student: str) -> int:
-        return int(hashlib.sha256(student.encode()).hexdigest(), 16) % count + 1
-
-    return [s for s in submissions if part(s.student) == index]
+    return [s for s in submissions if in_shard(s.student, index, count)]
 
 
 def grade_all(

@@ -111,7 +111,8 @@ def merge(parts: Sequence[Gradebook]) -> Gradebook:
 
 def reuse(previous: Gradebook, submissions: Sequence[Submission]) -> dict[str, ClassResult]:
     """The previous results still true: each graded submission whose answer is unchanged."""
-    before = {r.student: r for r in previous.results if r.report is not None}
+    # A checker error is the lesson's to fix: graded again, never kept.
+    before = {r.student: r for r in previous.results if r.report is not None and not r.report.checker_error}
     kept = {}
     for submission in submissions:
         old = before.get(submission.student)

@@ -12,6 +12,7 @@ import math
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -488,9 +489,16 @@ def grade(
     regrade_all: bool = typer.Option(
         False, "--all", help="With --previous: re-grade every answer, and list what changed."
     ),
+    strip_prefix: str = typer.Option(
+        "",
+        "--strip-prefix",
+        metavar="PREFIX",
+        help="Drop this prefix from ids (GitHub Classroom: 'lesson-3-').",
+    ),
 ) -> None:
     """Grade a class's answers into a gradebook, and say what the class got wrong."""
     from calccourse import batch, classbook
+    from calccourse.reports import gradebook
 
     course = course_of(ctx)
     plugin = course.lesson(key)
@@ -510,11 +518,13 @@ def grade(
         seed = before.seed if seed is None else seed
     elif regrade_all:
         raise UsageError("--all re-grades against a previous gradebook: give it with --previous OLD.json.")
-    found = batch.collect(paths)
+    found = batch.collect(paths, strip_prefix)
     screen, errors = console(), console(stderr=True)
     for warning in found.warnings:
         errors.print(f"warning: {warning}", highlight=False, markup=False, soft_wrap=True)
     submissions = found.submissions if part is None else batch.shard(found.submissions, *part)
+    if before is not None and part is not None:  # compare this part with the same part before
+        before = replace(before, results=[r for r in before.results if batch.in_shard(r.student, *part)])
     seed = new_seed_unless(seed)
     kept = {} if before is None or regrade_all else classbook.reuse(before, submissions)
     if before is not None and kept:
@@ -540,7 +550,8 @@ def grade(
     from calccourse.sandbox import landlock
 
     changed = None if before is None else classbook.changes(before, results, seed, version())
-    show_gradebook(plugin, seed, results, landlock.available().describe(), targets, table, part, changed)
+    confinement = gradebook.confinement(results) or landlock.available().describe()
+    show_gradebook(plugin, seed, results, confinement, targets, table, part, changed)
     if interrupted:
         errors.print(
             "Interrupted: the gradebook holds what was graded so far (the rest: not-run).", highlight=False
@@ -617,13 +628,7 @@ def show_gradebook(
     from calccourse.reports.analytics import summarize
 
     screen, errors = console(), console(stderr=True)
-    rows = gradebook.rows(results)
-    if table or (table is None and len(rows) <= TABLE_ROWS):
-        render.gradebook(screen, rows, seed)
-    render.class_summary(screen, summarize(results))
-    if changed is not None:
-        render.changes(screen, changed)
-    render.class_verdict(screen, rows, seed, confinement)
+    written = []  # the files first: a reader that stops reading the screen loses none of them
     for target, kind in targets:
         text = (
             gradebook.to_csv(results)
@@ -639,9 +644,17 @@ def show_gradebook(
         )
         try:
             target.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+            written.append(target)
         except OSError as error:
             errors.print(f"Error: cannot write {target}: {error.strerror or error}.", highlight=False)
-            continue
+    rows = gradebook.rows(results)
+    if table or (table is None and len(rows) <= TABLE_ROWS):
+        render.gradebook(screen, rows, seed)
+    render.class_summary(screen, summarize(results))
+    if changed is not None:
+        render.changes(screen, changed)
+    render.class_verdict(screen, rows, seed, confinement)
+    for target in written:
         screen.print(f"wrote {target}", highlight=False)
 
 

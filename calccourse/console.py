@@ -17,9 +17,17 @@ def plain_output(stream: IO[str] | None = None) -> bool:
     return not (hasattr(stream, "isatty") and stream.isatty())
 
 
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        """``calccourse grade ... | head``: the reader stopped reading. Print no more, but
+        finish the command (its files, its exit code), where rich would exit 1."""
+        self.quiet = True
+        os.dup2(os.open(os.devnull, os.O_WRONLY), self.file.fileno())
+
+
 def make_console(stderr: bool = False) -> Console:
     """A console for the CLI: rich on a terminal, plain text without one or with NO_COLOR."""
     stream = sys.stderr if stderr else sys.stdout
     if plain_output(stream):
-        return Console(file=stream, color_system=None, highlight=False, emoji=False, soft_wrap=False)
-    return Console(file=stream, stderr=stderr)
+        return _Console(file=stream, color_system=None, highlight=False, emoji=False, soft_wrap=False)
+    return _Console(file=stream, stderr=stderr)

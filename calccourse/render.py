@@ -388,7 +388,8 @@ def class_summary(console: Console, summary: ClassSummary) -> None:
     """What the class got wrong, in a screenful: statuses, scores, tests, mistakes, time."""
     heading(console, "The class")
     counts = ", ".join(f"{count} {status}" for status, count in summary.counts.items() if count)
-    console.print(Text(f"{summary.rows} entries: {counts}."), soft_wrap=False)
+    entries = "1 entry" if summary.rows == 1 else f"{summary.rows} entries"
+    console.print(Text(f"{entries}: {counts}." if counts else f"{entries}."), soft_wrap=False)
     if summary.graded:
         console.print(
             Text(f"Scores out of {summary.max_score:g}: mean {summary.mean:g}, median {summary.median:g}.")
@@ -397,13 +398,19 @@ def class_summary(console: Console, summary: ClassSummary) -> None:
         for score, count in summary.histogram:
             bar = "█" * max(0, round(24 * count / widest))
             console.print(Text.assemble(f"  {score:>5g}  ", (bar, "cyan"), f" {count}"))
-    table = Table(title="Tests", title_justify="left", expand=False)
-    for column, justify in (("test", "left"), ("passed", "right"), ("failed", "right"), ("errors", "right")):
-        table.add_column(column, justify=justify, overflow="fold")  # type: ignore[arg-type]
-    for stat in summary.tests:
-        name = visible(stat.name) + (" (bonus)" if stat.bonus else "")
-        table.add_row(name, f"{stat.passed}/{stat.tried}", str(stat.failed), str(stat.errored))
-    console.print(table)
+    if summary.tests:
+        table = Table(title="Tests", title_justify="left", expand=False)
+        for column, justify in (
+            ("test", "left"),
+            ("passed", "right"),
+            ("failed", "right"),
+            ("errors", "right"),
+        ):
+            table.add_column(column, justify=justify, overflow="fold")  # type: ignore[arg-type]
+        for stat in summary.tests:
+            name = visible(stat.name) + (" (bonus)" if stat.bonus else "")
+            table.add_row(name, f"{stat.passed}/{stat.tried}", str(stat.failed), str(stat.errored))
+        console.print(table)
     if summary.mistakes:
         console.print(Text("Named mistakes, most common first:", style="bold"))
         for named in summary.mistakes[:8]:

@@ -6,6 +6,8 @@ import csv
 import json
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -144,11 +146,30 @@ def test_grade_a_class_folder(run, tmp_path):
 )
 def test_a_path_with_nothing_to_grade_is_a_row_saying_why(run, tmp_path, path, message):
     (tmp_path / "empty").mkdir()
-    result = run("grade", "1", path, "--csv", "g.csv")
+    shutil.copy(LESSON1.folder / "solution.py", tmp_path / "ann.py")
+    result = run("grade", "1", "ann.py", path, "--csv", "g.csv")
     assert result.exit_code == 0, result.output
     with (tmp_path / "g.csv").open() as handle:
-        (row,) = list(csv.DictReader(handle))
-    assert row["student"] == path and row["status"] == "missing" and message in row["first_failure"]
+        rows = {row["student"]: row for row in csv.DictReader(handle)}
+    assert rows["ann"]["status"] == "pass"
+    assert rows[path]["status"] == "missing" and message in rows[path]["first_failure"]
+
+
+def test_a_class_folder_that_is_not_there_is_a_usage_error(run):
+    result = run("grade", "1", "submissions", "--csv", "g.csv")
+    assert result.exit_code == 2 and "there is no file or folder submissions" in result.stderr
+
+
+def test_grade_piped_into_head_still_writes_its_files_and_exits_0(tmp_path):
+    for name in ("ann", "bob"):
+        shutil.copy(LESSON1.folder / "solution.py", tmp_path / f"{name}.py")
+    command = f"'{sys.executable}' -m calccourse grade 1 ann.py bob.py --json g.json | head -1"
+    done = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", command], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == "" and len(done.stdout.splitlines()) == 1
+    assert len(json.loads((tmp_path / "g.json").read_text())["results"]) == 2
 
 
 def test_annotations_never_corrupt_a_report_on_stdout(run, monkeypatch):

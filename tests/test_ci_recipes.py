@@ -287,7 +287,7 @@ def test_workflow_shape(workflow):
     ]
     runs = [step["run"].strip() for step in steps if "run" in step]
     assert len(runs) == 3 and runs[1] == INSTALL_ONLY  # the one run: step not executed below
-    assert runs[0].startswith('case "$CALCCOURSE_SPEC" in')
+    assert "pinned_git=" in runs[0] and "exit 1" in runs[0]
     assert re.search(r"^\s*calccourse check ", runs[2], re.M)
     reporter_step = steps[-1]
     assert reporter_step["with"]["runners"] == "calccourse"
@@ -362,7 +362,20 @@ def test_workflow_without_an_answer_says_so_and_scores_0(workflow, tmp_path):
     assert fates["job"]["ok"] is False
 
 
-@pytest.mark.parametrize("spec", ["", "calccourse", "git+https://github.com/OWNER/calccourse"])
+WHEEL_HASH = "#sha256=" + "0123456789abcdef" * 4
+UNPINNED = [
+    "",
+    "calccourse",
+    "git+https://github.com/OWNER/calccourse",
+    "git+ssh://git@github.com/OWNER/calccourse",  # an @, but no ref
+    "git+https://TOKEN@github.com/OWNER/calccourse",  # a token in the URL, no ref
+    "git+https://github.com/OWNER/calccourse@v1/../x@y",
+    "https://example.org/calccourse-0.2.0-py3-none-any.whl",  # no hash: it may change
+    "http://example.org/calccourse-0.2.0-py3-none-any.whl" + WHEEL_HASH,  # not https
+]
+
+
+@pytest.mark.parametrize("spec", UNPINNED)
 def test_workflow_refuses_an_unpinned_install_source(workflow, tmp_path, spec):
     repo = make_repo(tmp_path, SOLUTION.read_text(encoding="utf-8"))
     fates = run_workflow(workflow, repo, tmp_path, {"CALCCOURSE_SPEC": spec} if spec else {})
@@ -371,7 +384,14 @@ def test_workflow_refuses_an_unpinned_install_source(workflow, tmp_path, spec):
     assert fates["calccourse"] == {"ran": False} and fates["job"]["ok"] is False
 
 
-@pytest.mark.parametrize("spec", [PINNED, "https://example.org/calccourse-0.2.0-py3-none-any.whl"])
+@pytest.mark.parametrize(
+    "spec",
+    [
+        PINNED,
+        "git+https://github.com/OWNER/calccourse@0123abc",
+        "https://example.org/calccourse-0.2.0-py3-none-any.whl" + WHEEL_HASH,
+    ],
+)
 def test_workflow_accepts_a_pinned_source(workflow, tmp_path, spec):
     repo = make_repo(tmp_path, SOLUTION.read_text(encoding="utf-8"))
     fates = run_workflow(workflow, repo, tmp_path, {"CALCCOURSE_SPEC": spec})
@@ -519,6 +539,8 @@ def test_gradescope_setup_installs_the_wheel_shipped_in_the_zip(tmp_path):
         (None, 2, "put calccourse's wheel in the zip"),
         ("calccourse", 0, "neither a wheel nor a Git URL pinned"),
         ("git+https://github.com/OWNER/calccourse", 0, "neither a wheel nor a Git URL pinned"),
+        ("git+ssh://git@github.com/OWNER/calccourse", 0, "neither a wheel nor a Git URL pinned"),
+        ("https://example.org/calccourse-0.2.0-py3-none-any.whl", 0, "neither a wheel nor a Git URL"),
         ("/nowhere/calccourse-0.2.0-py3-none-any.whl", 0, "no wheel /nowhere"),
     ],
 )

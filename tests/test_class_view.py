@@ -47,6 +47,9 @@ def test_the_summary_counts_tests_and_named_mistakes(run, klass, tmp_path):
         pair = (f"{mistake.stem}-a", f"{mistake.stem}-b")
         assert any(set(pair) <= set(students) for students in named), mistake.stem
     assert all(m["count"] == len(m["students"]) for m in summary["mistakes"])
+    # a mistake two tests named is one mistake, each answer counted once
+    (twice,) = [m for m in summary["mistakes"] if "divides_twice-a" in m["students"]]
+    assert len(twice["tests"]) == 2 and twice["students"] == ["divides_twice-a", "divides_twice-b"]
     tests = {t["name"]: t for t in summary["tests"]}
     assert len(tests) == 3 and all(t["passed"] >= 2 for t in tests.values())
     first = next(iter(tests.values()))

@@ -107,11 +107,34 @@ def test_a_gradescope_export_is_one_row_per_submission(run, lessons, tmp_path):
 
 def test_github_classroom_repositories_are_named_by_their_user(run, lessons, tmp_path):
     klass = tmp_path / "repos"
-    for user, text in (("alice", CORRECT), ("bob", WRONG)):
+    for user, text in (("alice", CORRECT), ("bob-smith", WRONG), ("bob-jones", WRONG)):
         write(klass / f"lesson-3-{user}" / "answer.py", text)
         write(klass / f"lesson-3-{user}" / "README.md", "# Lesson 3\n")
+    grade(run, lessons, str(klass), "--csv", "g.csv", "--strip-prefix", "lesson-3-")
+    assert set(rows_of(tmp_path / "g.csv")) == {"alice", "bob-smith", "bob-jones"}
+
+
+def test_ids_never_depend_on_the_classmates(run, lessons, tmp_path):
+    """An id is the entry's own name: no prefix guessed from the others, so a late
+    repository or a README beside them changes no one's id."""
+    klass = tmp_path / "repos"
+    write(klass / "lesson-3-alice" / "answer.py", CORRECT)
+    grade(run, lessons, str(klass), "--csv", "one.csv")
+    write(klass / "lesson-3-bob" / "answer.py", CORRECT)
+    write(klass / "s-01.py", CORRECT)
+    write(klass / "s-02.py", CORRECT)
+    grade(run, lessons, str(klass), "--csv", "all.csv")
+    assert set(rows_of(tmp_path / "one.csv")) == {"lesson-3-alice"}
+    assert set(rows_of(tmp_path / "all.csv")) == {"lesson-3-alice", "lesson-3-bob", "s-01", "s-02"}
+
+
+def test_a_section_of_one_student_is_a_section(run, lessons, tmp_path):
+    klass = tmp_path / "c6"
+    write(klass / "sec-a" / "gus" / "answer.py", CORRECT)
+    write(klass / "sec-b" / "hal" / "answer.py", CORRECT)
+    write(klass / "sec-b" / "ivy" / "answer.py", WRONG)
     grade(run, lessons, str(klass), "--csv", "g.csv")
-    assert set(rows_of(tmp_path / "g.csv")) == {"alice", "bob"}
+    assert set(rows_of(tmp_path / "g.csv")) == {"sec-a/gus", "sec-b/hal", "sec-b/ivy"}
 
 
 def test_duplicate_names_get_unique_stable_ids_and_a_warning(run, lessons, tmp_path):
@@ -126,7 +149,10 @@ def test_duplicate_names_get_unique_stable_ids_and_a_warning(run, lessons, tmp_p
         "dup.py": ("pass", "dup.py"),
         "dup-2": ("fail", "dup-2.py"),
     }
-    assert "two entries are both named 'dup'" in " ".join(result.output.split())
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert warnings == [
+        "warning: two entries are both named 'dup': " + f"{klass / 'dup.py'} is graded as 'dup.py'"
+    ]
 
 
 def test_a_stray_answer_next_to_the_students_is_an_error(run, lessons, tmp_path):

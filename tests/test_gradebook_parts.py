@@ -166,3 +166,57 @@ def test_lms_export_has_one_column_per_lesson(run, lessons, klass, tmp_path):
     assert twice.exit_code == 2 and "are both lesson 99" in twice.stderr
     wrong = run("gradebook", "export", "tiny.json", "--lms", "canvas", "--id-column", "email")
     assert wrong.exit_code == 2 and "Canvas matches students by" in wrong.stderr
+
+
+def test_a_regrade_of_one_part_compares_with_that_part_only(run, lessons, klass):
+    grade(run, lessons, str(klass), "--seed", "4", "--json", "old.json")
+    (klass / "s00.py").write_text(RIGHT)
+    part = "1/2" if _part_of("s00", 2) == 1 else "2/2"
+    again = grade(run, lessons, str(klass), "--shard", part, "--seed", "4", "--previous", "old.json")
+    assert again.exit_code == 0, again.output
+    changes = again.output.split("Changed since")[1]
+    assert "s00: 0/1 fail → 1/1 pass (the answer changed)" in " ".join(changes.split())
+    assert "no longer in the class" not in changes  # the other part's students are not gone
+
+
+def _part_of(student: str, count: int) -> int:
+    from calccourse.batch import in_shard
+
+    return next(index for index in range(1, count + 1) if in_shard(student, index, count))
+
+
+def test_a_regrade_grades_checker_errors_again(run, tmp_path, klass):
+    broken = "def tests(rng):\n    from calccourse.author import Test, call\n    def judge(values):\n        raise KeyError('bug')\n    return [Test('t', [call('double', 1.0)], judge)]\n"
+    make_lesson(tmp_path / "broken" / "tiny", 99, "tiny", {"checker.py": broken})
+    first = run(
+        "--lessons-dir",
+        str(tmp_path / "broken"),
+        "grade",
+        "tiny",
+        str(klass),
+        "--seed",
+        "4",
+        "--json",
+        "old.json",
+    )
+    assert first.exit_code == 4
+    make_lesson(tmp_path / "fixed" / "tiny", 99, "tiny")  # the lesson, fixed
+    again = run(
+        "--lessons-dir", str(tmp_path / "fixed"), "grade", "tiny", str(klass), "--previous", "old.json"
+    )
+    assert again.exit_code == 0, again.output
+    assert "unchanged answers keep" not in again.output
+    assert "s01: checker-error → 1/1 pass (the same answer, graded again)" in " ".join(again.output.split())
+
+
+def test_a_part_is_not_exported_alone(run, lessons, klass):
+    grade(run, lessons, str(klass), "--shard", "1/2", "--seed", "4", "--json", "p1.json")
+    alone = run("gradebook", "export", "p1.json", "--lms", "canvas")
+    assert alone.exit_code == 2 and "is part 1/2 of a class" in alone.stderr
+
+
+def test_the_gradebook_says_the_confinement_its_answers_had(run, lessons, klass, tmp_path):
+    grade(run, lessons, str(klass), "--seed", "4", "--json", "g.json")
+    data = json.loads((tmp_path / "g.json").read_text())
+    rows = {row["confinement"] for row in data["results"] if row["report"] is not None}
+    assert len(rows) == 1 and data["confinement"] == rows.pop()

@@ -44,9 +44,10 @@ class TestStat:
 
 @dataclass(frozen=True)
 class MistakeStat:
-    """A named mistake and the answers it was named for (their ids, sorted)."""
+    """A named mistake, the tests that named it and the answers it was named for (their
+    ids, sorted; an answer counts once however many tests named it)."""
 
-    test: str
+    tests: tuple[str, ...]
     feedback: str  # as one of those answers got it
     count: int
     students: tuple[str, ...]
@@ -82,7 +83,7 @@ def summarize(results: Sequence[ClassResult], slowest: int = 5) -> ClassSummary:
     scores = [report.score for report in reports]
     max_score = max((r.max_score for r in results), default=0.0)
     tests: dict[str, dict[str, Any]] = {}
-    mistakes: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    mistakes: dict[str, list[tuple[str, str, str]]] = {}  # key -> (test, student, feedback)
     errors: Counter[str] = Counter()
     for result in results:
         report = result.report
@@ -100,14 +101,13 @@ def summarize(results: Sequence[ClassResult], slowest: int = 5) -> ClassSummary:
             else:
                 stat[{"pass": "passed", "fail": "failed", "error": "errored"}[test.status]] += 1
             if test.mistake is not None:
-                mistakes.setdefault((test.name, test.mistake), []).append(
-                    (result.student, test.feedback or "")
-                )
-    named = [
-        MistakeStat(name, clean(found[0][1]), len(found), tuple(sorted(student for student, _ in found)))
-        for (name, _), found in mistakes.items()
-    ]
-    named.sort(key=lambda stat: (-stat.count, stat.test, stat.feedback))
+                mistakes.setdefault(test.mistake, []).append((test.name, result.student, test.feedback or ""))
+    named = []
+    for found in mistakes.values():
+        students = tuple(sorted({student for _, student, _ in found}))
+        tests_named = tuple(dict.fromkeys(name for name, _, _ in found))
+        named.append(MistakeStat(tests_named, clean(found[0][2]), len(students), students))
+    named.sort(key=lambda stat: (-stat.count, stat.feedback))
     timed = sorted(
         ((r.student, round(r.report.duration, 3)) for r in results if r.report is not None),
         key=lambda item: -item[1],

@@ -36,8 +36,11 @@ def _command(kind: str, message: str, **properties: str | int | None) -> str:
 
 
 def _annotation_path(answer_path: str | Path, workspace: str | Path | None) -> str:
-    """The answer's path as GitHub wants it: relative to the workspace (the repository)."""
+    """The answer's path as GitHub wants it: relative to the workspace (the repository);
+    empty (no ``file=``) for a folder that held no answer file."""
     path = Path(answer_path)
+    if path.is_dir():
+        return ""
     if workspace is None:
         workspace = os.environ.get("GITHUB_WORKSPACE") or None
     if workspace is not None:

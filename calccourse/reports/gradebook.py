@@ -54,6 +54,13 @@ def rows(results: Sequence[ClassResult]) -> list[dict[str, Any]]:
     return table
 
 
+def confinement(results: Sequence[ClassResult]) -> str:
+    """What confined the class's answers, as their reports say (several, joined by " / ",
+    if it changed during the run); empty when none ran."""
+    found = sorted({r.report.confinement for r in results if r.report is not None and r.report.confinement})
+    return " / ".join(found)
+
+
 def spreadsheet_safe(value: Any) -> Any:
     """A cell a spreadsheet will not run as a formula (OWASP: CSV injection)."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):

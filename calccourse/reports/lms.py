@@ -36,6 +36,11 @@ def lms_csv(gradebooks: Sequence[Gradebook], lms: str, id_column: str | None = N
         raise UsageError(f"Canvas matches students by {', '.join(CANVAS_IDS)}; --id-column {column} is none.")
     lessons: dict[int, Gradebook] = {}
     for book in gradebooks:
+        if book.shard is not None:
+            raise UsageError(
+                f"{book.source} is part {book.shard[0]}/{book.shard[1]} of a class: join the parts first "
+                "with `calccourse gradebook merge`, then export the whole."
+            )
         number = int(book.lesson["number"])
         if number in lessons:
             raise UsageError(

@@ -6,7 +6,8 @@ set -euo pipefail
 
 # What pip installs, and nothing else: a calccourse wheel shipped in the zip (found
 # here by itself when there is exactly one), or the course repository pinned to a tag
-# or commit, e.g. "git+https://github.com/OWNER/calccourse@v0.2.0". There is no
+# or commit, e.g. "git+https://github.com/OWNER/calccourse@v0.2.0" (or a wheel's https
+# URL ending in #sha256=<its hash>). There is no
 # calccourse on PyPI: a bare name would install whatever someone published under it.
 CALCCOURSE_SPEC="${CALCCOURSE_SPEC:-}"
 
@@ -21,12 +22,15 @@ if [ -z "$CALCCOURSE_SPEC" ]; then
         exit 1
     fi
 fi
-case "$CALCCOURSE_SPEC" in
-    *.whl) [ -f "$CALCCOURSE_SPEC" ] || { echo "setup.sh: no wheel $CALCCOURSE_SPEC" >&2; exit 1; } ;;
-    git+*@*) ;;
-    *) echo "setup.sh: CALCCOURSE_SPEC=$CALCCOURSE_SPEC is neither a wheel nor a Git URL pinned" \
-            "with @tag or @commit; refusing to install it." >&2; exit 1 ;;
-esac
+pinned_git='^git\+https://[^@/]+(/[^@/]+)+@[^@/]+$'  # no ssh, no token in the URL
+hashed_wheel='^https://[^@#]+\.whl#sha256=[0-9a-f]{64}$'
+if [[ "$CALCCOURSE_SPEC" == /*.whl ]]; then
+    [ -f "$CALCCOURSE_SPEC" ] || { echo "setup.sh: no wheel $CALCCOURSE_SPEC" >&2; exit 1; }
+elif ! [[ "$CALCCOURSE_SPEC" =~ $pinned_git || "$CALCCOURSE_SPEC" =~ $hashed_wheel ]]; then
+    echo "setup.sh: CALCCOURSE_SPEC=$CALCCOURSE_SPEC is neither a wheel nor a Git URL pinned" \
+        "with @tag or @commit (nor an https wheel with #sha256=); refusing to install it." >&2
+    exit 1
+fi
 
 apt-get update
 apt-get install -y --no-install-recommends python3 python3-venv git
