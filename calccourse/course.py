@@ -69,6 +69,16 @@ class Course:
         )
         raise UsageError(f"there is no lesson '{key}'.{suggestion} Choose one of: {valid}{folders}.")
 
+    def next_lesson(self, after: LessonPlugin | None = None) -> LessonPlugin | None:
+        """The first lesson not passed yet: after ``after`` if one is, else from the start;
+        None when every lesson is passed."""
+        from calccourse.state import status_of
+
+        data = self.progress.load()
+        left = [p for p in self.catalog.lessons if p != after and status_of(p.slug, data) != "passed"]
+        later = [p for p in left if after is not None and p.number > after.number]
+        return next(iter(later or left), None)
+
     def command(self, *words: str) -> str:
         """A command line to suggest, keeping the ``--lessons-dir`` this run was given."""
         dirs = [f"--lessons-dir {shlex.quote(str(d))}" for d in self.lesson_dirs]
