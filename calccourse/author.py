@@ -127,19 +127,30 @@ def each(
 # ---------------------------------------------------------------- showing and converting values
 
 
-def fmt(value: Any) -> str:
-    """Show a value compactly: numbers to 6 significant digits, lists element by element."""
+def fmt(value: Any, within: float | None = None) -> str:
+    """Show a value compactly: numbers to 6 significant digits, lists element by element.
+
+    ``within``, a tolerance, shows numbers down to a tenth of it instead, so that a
+    difference of that size shows: ``fmt(2.36, within=1e-4)`` is ``2.36000``.
+    """
     if isinstance(value, bool) or value is None:
         return str(value)
     if isinstance(value, (int, float)):
-        return f"{value:.6g}"
+        return _number(value, within)
     if isinstance(value, str):
         return repr(value)
     if hasattr(value, "tolist"):
         value = value.tolist()
     if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(fmt(item) for item in value) + "]"
+        return "[" + ", ".join(fmt(item, within) for item in value) + "]"
     return repr(value)
+
+
+def _number(value: float, within: float | None) -> str:
+    if not within or not 0 < within < math.inf or not abs(value) < 1e15:
+        return f"{value:.6g}"
+    decimals = min(16, max(0, 1 - math.floor(math.log10(within))))
+    return f"{value:.{decimals}f}"
 
 
 def describe_args(names: Sequence[str], args: Sequence[Any]) -> str:
@@ -318,16 +329,17 @@ def function_test(
         errors = np.abs(shift(got) - shift(want)) - atol - rtol * np.abs(shift(want))
         worst = int(np.argmax(errors))
         arg = inputs[worst]
+        within = atol + rtol * abs(float(shift(want)[worst]))
         if up_to_constant:
             first = inputs[0]
             message = (
-                f"{where(arg)} − {where(first)} should be {fmt(want[worst] - want[0])}"
-                f" ({what or 'expected'}), but came back as {fmt(got[worst] - got[0])}"
+                f"{where(arg)} − {where(first)} should be {fmt(want[worst] - want[0], within)}"
+                f" ({what or 'expected'}), but came back as {fmt(got[worst] - got[0], within)}"
             )
         else:
             message = (
-                f"at {describe_args(arg_names, arg)}: expected {fmt(want[worst])}"
-                f" ({what or 'expected'}), got {fmt(got[worst])}"
+                f"at {describe_args(arg_names, arg)}: expected {fmt(want[worst], within)}"
+                f" ({what or 'expected'}), got {fmt(got[worst], within)}"
             )
         raise WrongAnswer(message, feedback)
 

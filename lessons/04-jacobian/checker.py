@@ -237,7 +237,7 @@ def judge_jacobian(
     else:
         where = f"your jacobian at {describe(point)} is"
     raise WrongAnswer(
-        f"{where} {fmt(got[worst])}; expected {fmt(np.round(want[worst], 6))}",
+        f"{where} {fmt(got[worst], ATOL)}; expected {fmt(want[worst], ATOL)}",
         feedback,
     )
 

@@ -189,6 +189,11 @@ def matrix(value: object, shape: tuple[int, int], where: str) -> np.ndarray:
     return array
 
 
+def within(want: np.ndarray) -> float:
+    """The tolerance at these expected values: numbers are shown down to it."""
+    return ATOL + RTOL * float(np.max(np.abs(want)))
+
+
 def first_wrong_row(got: np.ndarray, want: np.ndarray) -> int:
     return next(
         i
@@ -235,7 +240,8 @@ def judge_jacobian(layers: list[Layer]):
                 )
                 raise WrongAnswer(
                     f"{where}: row {row} (the derivatives of a[{row}]) should be "
-                    f"{fmt(want[row])}, got {fmt(got[row])}.",
+                    f"{fmt(want[row], within(want[row]))}, "
+                    f"got {fmt(got[row], within(want[row]))}.",
                     FEEDBACK_G_OF_X
                     if at_input
                     else scaling_feedback(layer, row_scaling(got, layer.W)),
@@ -297,7 +303,11 @@ def judge_backward(layers: list[Layer]):
                     want[wrong[0]],
                     got[wrong[0]],
                 )
-            message = f"{where}, da = {fmt(layer.da)}: {part} should be {fmt(expected)}, got {fmt(came)}."
+            shown = within(expected)
+            message = (
+                f"{where}, da = {fmt(layer.da)}: {part} should be "
+                f"{fmt(expected, shown)}, got {fmt(came, shown)}."
+            )
             raise WrongAnswer(message, backward_feedback(layer, got, wrong))
         return (
             f"dW, db and dx right on {len(layers)} layers and activations"

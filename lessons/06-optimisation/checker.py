@@ -238,8 +238,11 @@ def matches(got, want, tolerance: float) -> bool:
 def diagnose(got: np.ndarray, case: Case) -> tuple[str, str | None]:
     """What is wrong with ``got`` (sorted or not), and which mistake it most probably is."""
     want = np.array(case.points)
-    rounded = (np.round(want, 6) + 0.0).tolist()  # + 0.0 turns −0 into 0
-    shown = f"expected {fmt(rounded)} (each within 1e-4), got {fmt(got.tolist())}"
+    expected = (np.round(want, 6) + 0.0).tolist()  # + 0.0 turns −0 into 0
+    shown = (
+        f"expected {fmt(expected, TOLERANCE)} (each within 1e-4), "
+        f"got {fmt(got.tolist(), TOLERANCE)}"
+    )
     ordered = np.sort(got)
     if matches(ordered, want, TOLERANCE):
         return (
