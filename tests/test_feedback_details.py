@@ -53,3 +53,25 @@ def test_fmt_shows_a_tenth_of_the_tolerance_with_its_zeros():
     assert fmt(-2.36, within=1e-4) == "-2.36000"
     assert fmt([0.2350037, 1], within=1e-6) == "[0.2350037, 1.0000000]"
     assert fmt(1 / 3) == "0.333333"  # without a tolerance: 6 significant digits, as before
+
+
+def test_files_an_answer_writes_are_named_in_a_note(run, tmp_path, catalog):
+    (tmp_path / "lesson01.py").write_text(
+        catalog.find("1").solution
+        + "\nimport matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt\n"
+        "plt.plot([0, 1])\nplt.savefig('plot.png')\nimport os\nos.mkdir('out')\n"
+    )
+    result = run("check", "1")
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert (
+        "note: your answer wrote out/, plot.png; calccourse runs answers in a private folder and does "
+        "not keep it (run `python lesson01.py` yourself to get them)." in text
+    )
+    assert not (tmp_path / "plot.png").exists()
+
+
+def test_an_answer_that_writes_nothing_gets_no_note(run, tmp_path, catalog):
+    (tmp_path / "lesson01.py").write_text(catalog.find("1").solution + "\nimport matplotlib.pyplot\n")
+    result = run("check", "1")
+    assert result.exit_code == 0 and "note:" not in result.output
