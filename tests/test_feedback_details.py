@@ -75,3 +75,23 @@ def test_an_answer_that_writes_nothing_gets_no_note(run, tmp_path, catalog):
     (tmp_path / "lesson01.py").write_text(catalog.find("1").solution + "\nimport matplotlib.pyplot\n")
     result = run("check", "1")
     assert result.exit_code == 0 and "note:" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("written", "checked"),
+    [(2, 1), (1, 6), (6, 1), (7, 3)],  # lessons 1 and 6 share `derivative`
+)
+def test_an_answer_for_another_lesson_is_named_with_the_command(run, tmp_path, catalog, written, checked):
+    (tmp_path / "mine.py").write_text(catalog.find(str(written)).solution)
+    result = run("check", str(checked), "mine.py", "--no-plot")
+    assert result.exit_code == 1
+    assert f"this looks like a lesson {written} answer: `calccourse check {written} mine.py`" in " ".join(
+        result.output.split()
+    )
+
+
+def test_an_unfinished_answer_of_the_lesson_itself_is_not_sent_elsewhere(run, tmp_path):
+    (tmp_path / "lesson06.py").write_text("def derivative(x):\n    return 1 / x\n")
+    result = run("check", "6", "--no-plot")
+    assert result.exit_code == 1
+    assert "looks like a lesson" not in result.output
