@@ -303,10 +303,10 @@ def judge_backward(layers: list[Layer]):
                     want[wrong[0]],
                     got[wrong[0]],
                 )
-            shown = within(expected)
+            tolerance = within(expected)
             message = (
                 f"{where}, da = {fmt(layer.da)}: {part} should be "
-                f"{fmt(expected, shown)}, got {fmt(came, shown)}."
+                f"{fmt(expected, tolerance)}, got {fmt(came, tolerance)}."
             )
             raise WrongAnswer(message, backward_feedback(layer, got, wrong))
         return (
