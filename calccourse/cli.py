@@ -417,6 +417,10 @@ def check(
         path_saved = save_plot(graded, out, report.lesson)
         if path_saved is not None:
             console().print(f"saved plot: {path_saved}", highlight=False)
+        elif plot:
+            from calccourse.plotting import no_plot_reason
+
+            console().print(no_plot_reason(report.lesson, graded.tests), highlight=False)
     if course.environ.get("GITHUB_ACTIONS") == "true":  # the runner reads commands on stdout and stderr
         from calccourse.reports.github import github_annotations
 
@@ -433,9 +437,9 @@ def save_plot(graded: Any, out: Path, number: int) -> Path | None:
     """The check plot, saved; a picture that cannot be saved never costs the verdict."""
     from calccourse.plotting import save_check_plot
 
+    failed = [test.status != "pass" for test in graded.report.tests]
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        path = save_check_plot(number, graded.tests, graded.values, out)
+        path = save_check_plot(number, graded.tests, graded.values, out, failed=failed)
     except OSError as error:
         console(stderr=True).print(f"Could not save the plot in {out}: {error}", highlight=False)
         return None
