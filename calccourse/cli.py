@@ -292,6 +292,7 @@ def start(
 
 
 def write_starter(course: Course, plugin: LessonPlugin, path: Path, force: bool = False) -> None:
+    """Write the lesson's starter file at ``path`` and say how to check it."""
     from calccourse import render, workspace
 
     workspace.write_starter(course, plugin, path, force)

@@ -46,8 +46,8 @@ def free_name(path: Path) -> Path:
 
 def check_command(course: Course, plugin: LessonPlugin, path: Path) -> str:
     """The command that checks ``path``: without the file name when it is the default."""
-    words = ["check", str(plugin.number)]
-    return course.command(*words, *([] if found_by_default(plugin, path) else [str(path)]))
+    named = [] if found_by_default(plugin, path) else [str(path)]
+    return course.command("check", str(plugin.number), *named)
 
 
 def start_command(course: Course, plugin: LessonPlugin, path: Path | None = None) -> str:
