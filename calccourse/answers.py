@@ -7,6 +7,7 @@ on disk at some later moment, so no answer can change another's while a class is
 
 from __future__ import annotations
 
+import ast
 import hashlib
 from dataclasses import dataclass
 from functools import cached_property
@@ -42,6 +43,24 @@ class Answer:
     def imports(self) -> frozenset[str]:
         """The preloadable libraries it imports (read once, without running it)."""
         return imports_of(self.source)
+
+    @cached_property
+    def names(self) -> frozenset[str]:
+        """The names it defines at the top level (read without running it; a chunk that
+        does not parse defines none)."""
+        found: set[str] = set()
+        for _, data in self.code.chunks:
+            try:
+                tree = ast.parse(data)
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                continue
+            for node in tree.body:
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    found.add(node.name)
+                elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+                    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                    found.update(t.id for t in targets if isinstance(t, ast.Name))
+        return frozenset(found)
 
 
 def read_answer(path: Path) -> Answer:

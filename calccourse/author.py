@@ -35,6 +35,7 @@ __all__ = [
     "Lesson",
     "Test",
     "WrongAnswer",
+    "agrees",
     "as_array",
     "as_bool",
     "as_number",
@@ -45,6 +46,7 @@ __all__ = [
     "each",
     "fmt",
     "function_test",
+    "matrix_plot",
     "numbers",
     "probe",
     "recognise",
@@ -127,19 +129,30 @@ def each(
 # ---------------------------------------------------------------- showing and converting values
 
 
-def fmt(value: Any) -> str:
-    """Show a value compactly: numbers to 6 significant digits, lists element by element."""
+def fmt(value: Any, within: float | None = None) -> str:
+    """Show a value compactly: numbers to 6 significant digits, lists element by element.
+
+    ``within``, a tolerance, shows numbers down to a tenth of it instead, so that a
+    difference of that size shows: ``fmt(2.36, within=1e-4)`` is ``2.36000``.
+    """
     if isinstance(value, bool) or value is None:
         return str(value)
     if isinstance(value, (int, float)):
-        return f"{value:.6g}"
+        return _number(value, within)
     if isinstance(value, str):
         return repr(value)
     if hasattr(value, "tolist"):
         value = value.tolist()
     if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(fmt(item) for item in value) + "]"
+        return "[" + ", ".join(fmt(item, within) for item in value) + "]"
     return repr(value)
+
+
+def _number(value: float, within: float | None) -> str:
+    if not within or not 0 < within < math.inf or not abs(value) < 1e15:
+        return f"{value:.6g}"
+    decimals = min(16, max(0, 1 - math.floor(math.log10(within))))
+    return f"{value:.{decimals}f}"
 
 
 def describe_args(names: Sequence[str], args: Sequence[Any]) -> str:
@@ -233,6 +246,19 @@ def close(got: Any, expected: Any, rtol: float, atol: float) -> bool:
     return bool(np.allclose(np.asarray(got, float), np.asarray(expected, float), rtol=rtol, atol=atol))
 
 
+def agrees(value: Any, expected: Any, rtol: float, atol: float) -> bool:
+    """Whether a value that came back is numbers of the expected shape (a vector's as a
+    row or a column too), each close to the expected one; False for anything else."""
+    import numpy as np
+
+    want = np.squeeze(np.asarray(expected, float))
+    try:
+        got = np.squeeze(np.asarray(value, float))
+    except (TypeError, ValueError):
+        return False
+    return got.shape == want.shape and close(got, want, rtol, atol)
+
+
 def numbers(values: Sequence[Any]) -> Any:
     """The values as a float array for a plot: anything that is no number becomes NaN."""
     import numpy as np
@@ -240,6 +266,62 @@ def numbers(values: Sequence[Any]) -> Any:
     return np.array(
         [v if isinstance(v, (int, float)) and not isinstance(v, bool) else np.nan for v in values], float
     )
+
+
+def matrix_plot(axes: Any, expected: Any, got: Any, rtol: float, atol: float, what: str = "") -> None:
+    """Draw the expected matrix beside the answer's, each entry with its number: the
+    answer's entries in green when :func:`close` to the expected ones, in red when not,
+    all red when the shapes differ (a transposed matrix shows as one). A vector is one row."""
+    import numpy as np
+    from matplotlib.patches import Rectangle
+
+    want = np.atleast_2d(np.asarray(expected, float))
+    mine: Any = None
+    try:
+        mine = np.asarray(got, float)
+        while mine.ndim > 2 and 1 in mine.shape:
+            mine = mine.squeeze(axis=mine.shape.index(1))
+        mine = np.atleast_2d(mine) if mine.ndim <= 2 else None
+    except (TypeError, ValueError):
+        mine = None
+    grids: list[tuple[str, Any, Any]] = [("expected", want, None)]
+    if mine is not None:
+        grids.append(("yours", mine, want if mine.shape == want.shape else None))
+    wide = 1.7  # a cell's width, for a number such as -0.05977
+    left = 0.0
+    for label, grid, against in grids:
+        rows, columns = grid.shape
+        for (i, j), number in np.ndenumerate(grid):
+            if label == "expected":
+                colour = "whitesmoke"
+            elif against is None or not close(number, against[i, j], rtol, atol):
+                colour = "#f6c4c4"
+            else:
+                colour = "#c8ecc8"
+            corner = (left + j * wide, -i - 1)
+            axes.add_patch(Rectangle(corner, wide, 1, facecolor=colour, edgecolor="grey"))
+            axes.text(corner[0] + wide / 2, -i - 0.5, f"{number:.4g}", ha="center", va="center", fontsize=7)
+        title = f"{label}: {rows} × {columns}"
+        axes.text(left + columns * wide / 2, 0.15, title, ha="center", va="bottom", fontsize=9)
+        left += (columns + 1) * wide
+    deepest = max(grid.shape[0] for _, grid, _ in grids)
+    if mine is None:
+        verdict = "yours: not a matrix of numbers"
+    elif mine.shape != want.shape:
+        verdict = f"yours is {mine.shape[0]} × {mine.shape[1]}, expected {want.shape[0]} × {want.shape[1]}"
+    elif close(mine, want, rtol, atol):
+        verdict = "every entry as expected"
+    else:
+        worst = np.unravel_index(int(np.argmax(np.abs(mine - want))), want.shape)
+        off = float(np.abs(mine - want)[worst])
+        verdict = f"in red: off; the most, by {off:.2g}, at row {worst[0]}, column {worst[1]} (from 0)"
+    axes.text((left - wide) / 2, -deepest - 0.35, verdict, ha="center", va="top", fontsize=8)
+    axes.set_xlim(-0.3, left - wide + 0.3)
+    axes.set_ylim(-deepest - 1.3, 1.0)
+    axes.set_aspect("equal")
+    axes.axis("off")
+    if what:
+        axes.set_title(what, fontsize=9)
 
 
 # ---------------------------------------------------------------- known mistakes
@@ -318,16 +400,17 @@ def function_test(
         errors = np.abs(shift(got) - shift(want)) - atol - rtol * np.abs(shift(want))
         worst = int(np.argmax(errors))
         arg = inputs[worst]
+        within = atol + rtol * abs(float(shift(want)[worst]))
         if up_to_constant:
             first = inputs[0]
             message = (
-                f"{where(arg)} − {where(first)} should be {fmt(want[worst] - want[0])}"
-                f" ({what or 'expected'}), but came back as {fmt(got[worst] - got[0])}"
+                f"{where(arg)} − {where(first)} should be {fmt(want[worst] - want[0], within)}"
+                f" ({what or 'expected'}), but came back as {fmt(got[worst] - got[0], within)}"
             )
         else:
             message = (
-                f"at {describe_args(arg_names, arg)}: expected {fmt(want[worst])}"
-                f" ({what or 'expected'}), got {fmt(got[worst])}"
+                f"at {describe_args(arg_names, arg)}: expected {fmt(want[worst], within)}"
+                f" ({what or 'expected'}), got {fmt(got[worst], within)}"
             )
         raise WrongAnswer(message, feedback)
 
@@ -342,16 +425,6 @@ def function_test(
             got = got - got[0] + float(expected(*inputs[0]))
         axes.plot(grid, reference, label=f"expected: {what}" if what else "expected", color="tab:blue")
         axes.scatter(xs, got, label="your answer", color="tab:orange", zorder=3, s=18)
-        if not np.any(np.isfinite(got)):
-            axes.text(
-                0.5,
-                0.5,
-                "your values are not numbers:\nnothing to draw",
-                transform=axes.transAxes,
-                ha="center",
-                va="center",
-                color="tab:orange",
-            )
         axes.set_title(name)
         axes.set_xlabel(arg_names[0])
         axes.legend()

@@ -186,11 +186,23 @@ def seed_value(seed: int | None) -> int | None:
     return seed
 
 
-def answer_file(course: Course, path: Path, plugin: LessonPlugin) -> Path:
-    """The answer file to check; missing, a folder or not an answer is a usage error."""
-    template = course.command("exercise", str(plugin.number), "--template", str(path))
+def answer_file(course: Course, path: Path | None, plugin: LessonPlugin) -> Path:
+    """The answer file to check (the lesson's own, ``lessonNN.py``, when none is named);
+    missing, a folder or not an answer is a usage error."""
+    from calccourse import workspace
+
+    if path is None:
+        path = workspace.answer_path(plugin)
+        if not path.exists():
+            raise UsageError(
+                f"there is no {path} here, lesson {plugin.number}'s answer file. Create it with "
+                f"`{workspace.start_command(course, plugin)}`, or name your file: "
+                f"`{course.command('check', str(plugin.number), 'FILE')}`."
+            )
     if not path.exists():
-        raise UsageError(f"there is no file {path}. Create it with `{template}`.")
+        raise UsageError(
+            f"there is no file {path}. Create it with `{workspace.start_command(course, plugin, path)}`."
+        )
     if path.is_dir():
         return path  # one submission's folder: its answer is found as `grade` finds it
     if path.suffix.lower() not in (".py", ".ipynb"):
@@ -249,7 +261,7 @@ def exercise(
     ctx: typer.Context,
     key: str = typer.Argument(..., metavar="N", help="Lesson number or slug."),
     template: Path | None = typer.Option(None, "--template", help="Write a starter answer file here."),
-    force: bool = typer.Option(False, "--force", help="Overwrite the --template file if it exists."),
+    force: bool = typer.Option(False, "--force", hidden=True, help="Replace the --template file."),
 ) -> None:
     """Show a lesson's exercise, or write a starter file."""
     from calccourse import render
@@ -261,18 +273,31 @@ def exercise(
         render.lesson_title(screen, plugin)
         render.exercise(screen, course, plugin)
         return
-    if template.suffix.lower() not in (".py", ".ipynb"):
-        raise UsageError(f"{template} is not a .py or .ipynb file name; an answer is one of those.")
-    if template.exists() and not force:
-        raise UsageError(f"{template} already exists; nothing was overwritten. Use --force to replace it.")
-    try:
-        template.write_text(plugin.template, encoding="utf-8")
-    except OSError as error:
-        raise UsageError(f"cannot write {template}: {error.strerror or error}.") from None
-    screen.print(f"Wrote the starter file {template}. Fill it in, then run:", highlight=False)
-    screen.print(
-        f"  {course.command('check', str(plugin.number), str(template))}", highlight=False, soft_wrap=True
-    )
+    write_starter(course, plugin, template, force)
+
+
+@app.command(context_settings=LENIENT)
+def start(
+    ctx: typer.Context,
+    key: str = typer.Argument(..., metavar="N", help="Lesson number or slug."),
+    path: Path | None = typer.Argument(
+        None, metavar="[FILE]", help="The file to write (default lessonNN.py; .ipynb for a notebook)."
+    ),
+) -> None:
+    """Write a lesson's starter answer file, lessonNN.py."""
+    from calccourse import workspace
+
+    course = course_of(ctx)
+    plugin = course.lesson(key)
+    write_starter(course, plugin, path or Path(workspace.default_name(plugin)))
+
+
+def write_starter(course: Course, plugin: LessonPlugin, path: Path, force: bool = False) -> None:
+    """Write the lesson's starter file at ``path`` and say how to check it."""
+    from calccourse import render, workspace
+
+    workspace.write_starter(course, plugin, path, force)
+    render.starter_written(console(), course, plugin, path)
 
 
 @app.command(context_settings=LENIENT)
@@ -314,8 +339,10 @@ def solution(
 def check(
     ctx: typer.Context,
     key: str = typer.Argument(..., metavar="N", help="Lesson number or slug."),
-    answer: Path = typer.Argument(
-        ..., metavar="ANSWER", help="Your answer file (.py or .ipynb), or a submission's folder."
+    answer: Path | None = typer.Argument(
+        None,
+        metavar="[ANSWER]",
+        help="Your answer file (.py or .ipynb; default lessonNN.py), or a submission's folder.",
     ),
     seed: int | None = typer.Option(None, "--seed", help="Repeat a run: the same inputs as that seed."),
     timeout: float = typer.Option(
@@ -392,6 +419,10 @@ def check(
         path_saved = save_plot(graded, out, report.lesson)
         if path_saved is not None:
             console().print(f"saved plot: {path_saved}", highlight=False)
+        elif plot:
+            from calccourse.plotting import no_plot_reason
+
+            console().print(no_plot_reason(report.lesson, graded.tests), highlight=False)
     if course.environ.get("GITHUB_ACTIONS") == "true":  # the runner reads commands on stdout and stderr
         from calccourse.reports.github import github_annotations
 
@@ -408,15 +439,25 @@ def save_plot(graded: Any, out: Path, number: int) -> Path | None:
     """The check plot, saved; a picture that cannot be saved never costs the verdict."""
     from calccourse.plotting import save_check_plot
 
+    failed = [test.status != "pass" for test in graded.report.tests]
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        path = save_check_plot(number, graded.tests, graded.values, out)
+        path = save_check_plot(number, graded.tests, graded.values, out, failed=failed)
     except OSError as error:
         console(stderr=True).print(f"Could not save the plot in {out}: {error}", highlight=False)
         return None
     if path is not None:
         graded.report.plots.append(path)
     return path
+
+
+@app.command("next")
+def next_lesson(ctx: typer.Context) -> None:
+    """Show the first lesson you have not passed, and what to run."""
+    from calccourse import render
+
+    course = course_of(ctx)
+    render.next_lesson(console(), course, course.next_lesson())
+    warn_progress(course)
 
 
 @app.command()

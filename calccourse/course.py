@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from calccourse.authoring import Finding
     from calccourse.batch import ClassResult, Submission
     from calccourse.demo import DemoRun
-    from calccourse.grading import Graded
+    from calccourse.grading import Graded, Report
 
 
 @dataclass
@@ -68,6 +68,16 @@ class Course:
             else " (lessons in other folders need --lessons-dir or CALCCOURSE_LESSONS_PATH)"
         )
         raise UsageError(f"there is no lesson '{key}'.{suggestion} Choose one of: {valid}{folders}.")
+
+    def next_lesson(self, after: LessonPlugin | None = None) -> LessonPlugin | None:
+        """The first lesson not passed yet: after ``after`` if one is, else from the start;
+        None when every lesson is passed."""
+        from calccourse.state import status_of
+
+        data = self.progress.load()
+        left = [p for p in self.catalog.lessons if p != after and status_of(p.slug, data) != "passed"]
+        later = [p for p in left if after is not None and p.number > after.number]
+        return next(iter(later or left), None)
 
     def command(self, *words: str) -> str:
         """A command line to suggest, keeping the ``--lessons-dir`` this run was given."""
@@ -114,10 +124,26 @@ class Course:
                 cap=cap,
                 require_confinement=require_confinement,
             )
+        report = graded.report
+        other = self.lesson_of(answer.names, plugin) if _missing_names(report) else None
+        if other is not None:
+            command = self.command("check", str(other.number), str(path))
+            report.notes.insert(0, f"this looks like a lesson {other.number} answer: `{command}`")
         if record and not _inside(path, plugin.folder):
-            report = graded.report
             self.progress.record_check(plugin.slug, report.status, report.score, report.max_score)
         return graded
+
+    def lesson_of(self, names: frozenset[str], checked: LessonPlugin) -> LessonPlugin | None:
+        """The lesson an answer defining ``names`` was written for, when it is not ``checked``:
+        one that explains every required name of ``checked`` it defines and some more of its
+        own (lesson 6's answer defines lesson 1's `derivative`, and more of lesson 6)."""
+        ours = set(checked.lesson.names)
+        found = []
+        for other in self.catalog.lessons:
+            theirs = set(other.lesson.names)
+            if other != checked and ours & names <= theirs and (theirs - ours) & names:
+                found.append((len(theirs & names) / len(theirs), -other.number, other))
+        return max(found, key=lambda item: item[:2])[2] if found else None
 
     def grade(
         self,
@@ -199,6 +225,11 @@ def _answer_in(folder: Path) -> Answer:
         return submission.answer
     why = f"Your submission holds no answer file: {submission.reason}. Submit your answer as answer.py."
     return Answer(str(folder), "", Code.single(str(folder), b""), problem=why)
+
+
+def _missing_names(report: Report) -> bool:
+    """Whether the answer lacks a name the lesson requires."""
+    return any(test.error == "missing" and test.required for test in report.tests)
 
 
 def require_landlock() -> None:

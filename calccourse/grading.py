@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import re
 import secrets
+import shlex
 import time
 import traceback
 from collections.abc import Sequence
@@ -257,6 +258,8 @@ def grade(
     judged = time.perf_counter()
     report.output, report.output_truncated = run.output, run.output_truncated
     report.confinement, report.retried = run.confinement, run.retried
+    if run.written:
+        report.notes.append(written_note(run.written, run.written_count, answer.display))
     if run.load_error is not None:
         failure = run.load_error
         report.load_error = LoadError(
@@ -273,6 +276,16 @@ def grade(
     end = time.perf_counter()
     report.duration = run.ran + end - judged if run.ran else end - started
     return graded
+
+
+def written_note(names: Sequence[str], count: int, display: str) -> str:
+    """What to tell a learner whose answer wrote files: they are gone, and how to keep them."""
+    shown = ", ".join(names[:5]) + (f" and {count - 5} more" if count > 5 else "")
+    how = "the notebook" if display.lower().endswith(".ipynb") else f"`python {shlex.quote(display)}`"
+    return (
+        f"your answer wrote {shown}; calccourse runs answers in a private folder and does not "
+        f"keep it (run {how} yourself to get {'them' if count > 1 else 'it'})."
+    )
 
 
 def judge(test: author.Test, outcomes: list[Outcome], plugin: LessonPlugin) -> TestResult:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -9,32 +10,108 @@ if TYPE_CHECKING:
     from calccourse.author import Test
 
 
+def drawable(
+    tests: Sequence[Test], values: Sequence[list[Any] | None], failed: Sequence[bool] = ()
+) -> list[tuple[Test, list[Any]]]:
+    """The tests to draw: those with a plot whose calls all returned; when some of them
+    failed (``failed``, per test), only those."""
+    found = [
+        (test, got, index < len(failed) and failed[index])
+        for index, (test, got) in enumerate(zip(tests, values))
+        if test.plot and got is not None
+    ]
+    if any(bad for *_, bad in found):
+        found = [item for item in found if item[2]]
+    return [(test, got) for test, got, _ in found]
+
+
+def no_plot_reason(number: int, tests: Sequence[Test]) -> str:
+    """Why `check --plot` saved no picture, in one line."""
+    if not any(test.plot for test in tests):
+        return f"Lesson {number} has no check plot: its report above is the whole story."
+    return "No check plot: the tests that draw one got no values back from your answer."
+
+
 def save_check_plot(
-    number: int, tests: list[Test], values: list[list[Any] | None], out_dir: Path, fmt: str = "png"
+    number: int,
+    tests: Sequence[Test],
+    values: Sequence[list[Any] | None],
+    out_dir: Path,
+    fmt: str = "png",
+    failed: Sequence[bool] = (),
 ) -> Path | None:
-    """Draw every test that has a plot and whose calls all returned; None when there is none."""
-    drawable = [(test, got) for test, got in zip(tests, values) if test.plot and got is not None]
-    if not drawable:
+    """Save :func:`check_figure` in ``out_dir``; None when there is nothing to draw."""
+    figure = check_figure(number, tests, values, failed)
+    if figure is None:
+        return None
+    import matplotlib.pyplot as plt
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"lesson{number:02d}-check.{fmt}"
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+    return path
+
+
+def check_figure(
+    number: int, tests: Sequence[Test], values: Sequence[list[Any] | None], failed: Sequence[bool] = ()
+) -> Any:
+    """A matplotlib Figure of the tests worth drawing (see :func:`drawable`), or None."""
+    chosen = drawable(tests, values, failed)
+    if not chosen:
         return None
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    columns = min(2, len(drawable))
-    rows = (len(drawable) + columns - 1) // columns
+    columns = min(2, len(chosen))
+    rows = (len(chosen) + columns - 1) // columns
     figure, axes = plt.subplots(rows, columns, figsize=(6 * columns, 4.2 * rows), squeeze=False)
-    for (test, got), ax in zip(drawable, axes.flat):
+    for (test, got), ax in zip(chosen, axes.flat):
         try:
             test.plot(got, ax)  # type: ignore[misc]
         except Exception as error:  # noqa: BLE001 - a value the plot cannot draw is no reason to fail
             ax.set_title(f"{test.name}: cannot draw ({type(error).__name__})")
+        say_what_is_not_a_number(ax, got)
         ax.grid(alpha=0.3)
-    for ax in list(axes.flat)[len(drawable) :]:
+    for ax in list(axes.flat)[len(chosen) :]:
         ax.set_visible(False)
     figure.suptitle(f"Lesson {number}: your answer against the reference")
     figure.tight_layout()
-    path = out_dir / f"lesson{number:02d}-check.{fmt}"
-    figure.savefig(path, dpi=100)
-    plt.close(figure)
-    return path
+    return figure
+
+
+def numeric(value: Any) -> bool:
+    """Whether a plain value is a number or a list of numbers (``[]`` included; a bool is
+    no number). A dict is a probe's own message: its lesson's plot reads it."""
+    if isinstance(value, (dict, int, float)):
+        return not isinstance(value, bool)
+    return isinstance(value, list) and all(numeric(item) for item in value)
+
+
+def say_what_is_not_a_number(ax: Any, values: list[Any]) -> None:
+    """Write on the panel, in words, which of the answer's values were not numbers: a
+    value that could not be drawn must not look like an empty axis."""
+    odd = [value for value in values if not numeric(value)]
+    if not odd:
+        return
+    example = repr(odd[0])
+    example = example if len(example) <= 40 else example[:39] + "…"
+    what = (
+        "none of your answer's values is a number"
+        if len(odd) == len(values)
+        else (f"{len(odd)} of your answer's {len(values)} values are not numbers")
+    )
+    ax.text(
+        0.5,
+        0.5,
+        f"{what}\n(e.g. {example}): not drawn",
+        transform=ax.transAxes,
+        ha="center",
+        va="center",
+        color="tab:red",
+        fontsize=10,
+        bbox={"facecolor": "white", "edgecolor": "tab:red", "alpha": 0.9},
+        zorder=10,
+    )

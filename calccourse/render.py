@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from threading import Lock
 from typing import TYPE_CHECKING, Any
 
@@ -63,19 +64,41 @@ def code(console: Console, source: str) -> None:
 
 
 def exercise(console: Console, course: Course, plugin: LessonPlugin) -> None:
+    from calccourse import workspace
+
     markdown(console, plugin.exercise)
     console.print()
-    console.print("[bold]answer.py must define:[/bold]")
+    path = workspace.answer_path(plugin)
+    console.print(Text(f"Your answer file ({path}) must define:", style="bold"))
     for name in plugin.lesson.answer:
         console.print(f"  • {name}")
     for name in plugin.lesson.optional:
         console.print(f"  • {name} [dim](optional, bonus)[/dim]")
     console.print()
     console.print("[bold]Next:[/bold]")
-    n = str(plugin.number)
-    console.print(Text(f"  {course.command('exercise', n, '--template', 'answer.py')}"), soft_wrap=True)
-    console.print(Text(f"  {course.command('check', n, 'answer.py')}"), soft_wrap=True)
-    console.print(Text.assemble(f"  {course.command('hint', n)}", ("      (one more hint each time)", "dim")))
+    steps = [(workspace.check_command(course, plugin, path), f"checks your {path}")]
+    if not path.exists():
+        steps = [
+            (workspace.start_command(course, plugin), f"writes {path}, your starter file"),
+            (workspace.check_command(course, plugin, path), "checks it"),
+        ]
+    steps.append((course.command("hint", str(plugin.number)), "one more hint each time"))
+    commands(console, steps)
+
+
+def commands(console: Console, steps: Sequence[tuple[str, str]]) -> None:
+    """Commands to run, one a line, each with what it does."""
+    width = max(len(command) for command, _ in steps) + 2
+    for command, what in steps:
+        console.print(Text.assemble(f"  {command:<{width}}", (what, "dim")), soft_wrap=True)
+
+
+def starter_written(console: Console, course: Course, plugin: LessonPlugin, path: Path) -> None:
+    """What ``start`` (or ``exercise --template``) wrote, and how to check it."""
+    from calccourse import workspace
+
+    console.print(Text(f"Wrote {path}, your starter file for lesson {plugin.number}. Fill it in, then run:"))
+    commands(console, [(workspace.check_command(course, plugin, path), f"checks {path}")])
 
 
 def hint_footer(console: Console, course: Course, plugin: LessonPlugin, last: bool) -> None:
@@ -93,24 +116,27 @@ def hint_footer(console: Console, course: Course, plugin: LessonPlugin, last: bo
         )
 
 
-def next_lesson(course: Course, data: dict[str, Any]) -> LessonPlugin | None:
-    """The first lesson not yet passed."""
+def next_lesson(console: Console, course: Course, plugin: LessonPlugin | None) -> None:
+    """``calccourse next``: the lesson to do next and the command for it, or the end."""
+    from calccourse import workspace
     from calccourse.state import status_of
 
-    return next((p for p in course.catalog.lessons if status_of(p.slug, data) != "passed"), None)
+    if plugin is None:
+        all_passed(console, course)
+        return
+    status = status_of(plugin.slug, course.progress.load())
+    console.print(Text(f"Next: lesson {plugin.number} · {plugin.title} ({status})"))
+    commands(console, [workspace.next_command(course, plugin)])
+
+
+def all_passed(console: Console, course: Course) -> None:
+    console.print(Text(f"Every lesson passed: well done! `{course.command('progress')}` shows your scores."))
 
 
 def next_step(console: Console, course: Course, plugin: LessonPlugin, result: Report) -> None:
     """After a check that passed: where to go from here."""
-    if result.status != "pass" or result.checker_error:
-        return
-    following = [p for p in course.catalog.lessons if p.number > plugin.number]
-    if following:
-        console.print(
-            Text(f"Next: {course.command('lesson', str(following[0].number))}  ({following[0].title})")
-        )
-    else:
-        console.print(Text("That was the last lesson: well done on the whole course!"))
+    if result.status == "pass" and not result.checker_error:
+        next_lesson(console, course, course.next_lesson(after=plugin))
 
 
 def demo_run(console: Console, run: DemoRun) -> None:
@@ -145,6 +171,7 @@ def indented(message: str, first: str, rest: str, width: int, style: str = "") -
 
 
 def lesson_list(console: Console, course: Course, data: dict[str, Any], verbose: bool = False) -> None:
+    from calccourse import workspace
     from calccourse.state import status_of
 
     table = Table(title="calccourse: calculus for machine learning", title_justify="left", expand=False)
@@ -162,13 +189,13 @@ def lesson_list(console: Console, course: Course, data: dict[str, Any], verbose:
         )
     console.print(table)
     broken_lessons(console, course.catalog.broken, verbose)
-    upcoming = next_lesson(course, data)
+    upcoming = course.next_lesson()
+    console.print()
     if upcoming is None:
-        console.print("\nEvery lesson passed: well done!")
+        all_passed(console, course)
     else:
-        started = any(status_of(p.slug, data) != "new" for p in course.catalog.lessons)
-        lead = "Next" if started else "Start with"
-        console.print(Text(f"\n{lead}: {course.command('lesson', str(upcoming.number))}"))
+        command, what = workspace.next_command(course, upcoming)
+        console.print(Text(f"Next: {command}  ({what})"))
 
 
 def broken_lessons(console: Console, broken: Sequence[BrokenLesson], verbose: bool = False) -> None:

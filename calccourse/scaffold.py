@@ -34,13 +34,13 @@ with formulas that read well in a terminal: f(x) = 2x, f′(x) = 2.
 
 The demo below prints a result and saves a plot; the exercise asks for one function.
 """,
-        "exercise.md": """# Exercise: double a number
+        "exercise.md": f"""# Exercise: double a number
 
 Write `double(x)`, which returns twice its input: double(1.5) is 3.
 
 ## Your answer file
 
-`answer.py` must define `double(x)`. It is called with Python floats at random points,
+`lesson{number:02d}.py` must define `double(x)`. It is called with Python floats at random points,
 and compared with 2x to within 1e-9.
 """,
         "hints.md": """Twice a number is the number added to itself.
@@ -101,7 +101,7 @@ def double(x):
 ''',
         "template.py": f'''"""Lesson {number} answer file. Fill it in, then check it with:
 
-    calccourse check {number} answer.py
+    calccourse check {number} lesson{number:02d}.py
 """
 
 

@@ -184,7 +184,7 @@ def test_annotations_never_corrupt_a_report_on_stdout(run, monkeypatch):
 def test_missing_answer_names_the_lessons_template_command(run):
     result = run("check", "gradient", "nope.py")
     assert result.exit_code == 2
-    assert "calccourse exercise 3 --template nope.py" in result.output
+    assert "calccourse start 3 nope.py" in result.output
 
 
 def test_a_passing_answer_saves_no_plot_unless_asked(run, tmp_path, solution):

@@ -61,8 +61,8 @@ def test_lesson_by_slug_shows_text_code_results_plots_and_exercise(run, tmp_path
     assert "Lesson 1 · Differential calculus" in out
     assert "def run(ctx" in out  # the demo's code
     assert "saved plot: plots/lesson01-" in out
-    assert "calccourse exercise 1 --template answer.py" in out
-    assert "calccourse check 1 answer.py" in out
+    assert "calccourse start 1  writes lesson01.py" in out
+    assert "calccourse check 1  checks it" in out
     assert not ESCAPE.search(out)
     assert list((tmp_path / "plots").glob("lesson01-*.png"))
 
@@ -96,7 +96,7 @@ def test_out_that_cannot_be_written_exits_2(run):
 def test_exercise_shows_statement_and_required_names(run):
     result = run("exercise", "4")
     assert result.exit_code == 0
-    assert "jacobian" in result.output and "answer.py must define" in result.output
+    assert "jacobian" in result.output and "Your answer file (lesson04.py) must define" in result.output
 
 
 def test_template_written_and_never_overwritten(run, tmp_path):

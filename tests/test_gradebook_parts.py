@@ -186,7 +186,13 @@ def _part_of(student: str, count: int) -> int:
 
 
 def test_a_regrade_grades_checker_errors_again(run, tmp_path, klass):
-    broken = "def tests(rng):\n    from calccourse.author import Test, call\n    def judge(values):\n        raise KeyError('bug')\n    return [Test('t', [call('double', 1.0)], judge)]\n"
+    broken = (
+        "def tests(rng):\n"
+        "    from calccourse.author import Test, call\n"
+        "    def judge(values):\n"
+        "        raise KeyError('bug')\n"
+        "    return [Test('t', [call('double', 1.0)], judge)]\n"
+    )
     make_lesson(tmp_path / "broken" / "tiny", 99, "tiny", {"checker.py": broken})
     first = run(
         "--lessons-dir",

@@ -26,6 +26,7 @@ from calccourse.sandbox import landlock, privileges
 from calccourse.sandbox.protocol import Code, decode, error_wire
 
 MAX_ITEMS = 100_000  # elements in one returned value
+PRIVATE = ".calccourse"  # the scratch folder's subfolder for matplotlib's cache and temporary files
 PROBES_FILE = [""]  # the lesson's probes.py, once loaded: errors raised in it are the probe's
 
 
@@ -54,7 +55,8 @@ def confine(
     resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024 * 1024,) * 2)
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     os.chdir(workdir)
-    os.environ.update(HOME=workdir, MPLCONFIGDIR=workdir, TMPDIR=workdir, MPLBACKEND="Agg")
+    private = os.path.join(workdir, PRIVATE)  # the worker lists what else the answer writes
+    os.environ.update(HOME=workdir, MPLCONFIGDIR=private, TMPDIR=private, MPLBACKEND="Agg")
     sys.stdin = open(0, encoding="utf-8", closefd=False)  # noqa: SIM115
     sys.stdout = open(1, "w", encoding="utf-8", errors="replace", buffering=1, closefd=False)  # noqa: SIM115
     sys.stderr = open(2, "w", encoding="utf-8", errors="replace", buffering=1, closefd=False)  # noqa: SIM115

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any, Literal, get_args
@@ -303,20 +303,28 @@ def outcome_from_wire(data: Any) -> Outcome:
     return Outcome(data["value"])
 
 
+MAX_WRITTEN = 20  # names of files an answer wrote that a result carries
+MAX_NAME = 255  # characters of one such name
+
+
 def result_wire(
     load_error: dict[str, Any] | None,
     outcomes: Sequence[dict[str, Any] | None],
     output: str,
     output_bytes: int,
     confinement: str,
+    written: Collection[str] = (),
 ) -> dict[str, Any]:
-    """A job's result as the worker sends it (checked by :meth:`RunResult.from_wire`)."""
+    """A job's result as the worker sends it (checked by :meth:`RunResult.from_wire`);
+    ``written`` names what the answer left in its scratch folder."""
     return {
         "load_error": load_error,
         "outcomes": [] if load_error is not None else list(outcomes),
         "output": output,
         "output_bytes": output_bytes,
         "confinement": confinement,
+        "written": sorted(written)[:MAX_WRITTEN],
+        "written_count": len(written),
     }
 
 
@@ -333,6 +341,8 @@ class RunResult:
     worker_lost: bool = False  # the worker misbehaved or vanished while running it
     retried: bool = False  # it ran a second time, on a fresh worker
     ran: float = 0.0  # seconds from the job sent to its result: the answer's time, no start-up
+    written: tuple[str, ...] = ()  # files and folders the answer left in its scratch folder
+    written_count: int = 0  # how many there were (``written`` names the first few)
 
     @classmethod
     def from_wire(cls, data: Any, job: Job) -> RunResult:
@@ -342,10 +352,22 @@ class RunResult:
         total, confinement = data.get("output_bytes"), data.get("confinement")
         if isinstance(total, bool) or not isinstance(total, int) or not isinstance(confinement, str):
             raise ProtocolError("a malformed result")
+        written, count = data.get("written"), data.get("written_count")
+        if (
+            not isinstance(written, list)
+            or len(written) > MAX_WRITTEN
+            or not all(isinstance(name, str) and len(name) <= MAX_NAME for name in written)
+            or isinstance(count, bool)
+            or not isinstance(count, int)
+            or count < len(written)
+        ):
+            raise ProtocolError("a malformed list of written files")
         common: dict[str, Any] = {
             "output": data["output"],
             "output_truncated": total > job.output_limit,
             "confinement": confinement,
+            "written": tuple(written),
+            "written_count": count,
         }
         if data.get("load_error") is not None:
             load_error = outcome_from_wire(data["load_error"])

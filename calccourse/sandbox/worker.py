@@ -26,6 +26,7 @@ from typing import Any
 
 from calccourse.sandbox import child, privileges, reaper
 from calccourse.sandbox.protocol import (
+    MAX_NAME,
     Code,
     ErrorKind,
     Outcome,
@@ -215,6 +216,7 @@ class JobRun:
         self.outcomes: list[dict[str, Any] | None] = [None] * len(self.calls)
         self.load_error: dict[str, Any] | None = None
         self.confinement = ""
+        self.written: set[str] = set()  # what its children left in the scratch folder
 
     def pending(self) -> list[int]:
         return [i for i, outcome in enumerate(self.outcomes) if outcome is None]
@@ -233,7 +235,12 @@ class JobRun:
             self.load_error = load_error
             loaded_once = loaded_once or loaded
         return result_wire(
-            self.load_error, self.outcomes, self.output.text(), self.output.total, self.confinement
+            self.load_error,
+            self.outcomes,
+            self.output.text(),
+            self.output.total,
+            self.confinement,
+            self.written,
         )
 
     def skip_all(self, message: str) -> None:
@@ -291,6 +298,7 @@ class JobRun:
                 self.output.add(data)
             os.close(result_r)
             os.close(out_r)
+            self.written.update(SCRATCH.left_behind())
         return watch.loaded, watch.load_error
 
 
@@ -405,7 +413,14 @@ class ChildWatch:
 
 
 class Scratch:
-    """The answer's working folder: one per worker, emptied before every child."""
+    """The answer's working folder: one per worker, emptied before every child.
+
+    Its ``PRIVATE`` subfolder is the child's HOME-side clutter (matplotlib's font cache,
+    temporary files): what else is there afterwards, the answer wrote.
+    """
+
+    PRIVATE = child.PRIVATE
+    LISTED = 1000  # entries looked at when listing what an answer left behind
 
     def __init__(self) -> None:
         self.path: str | None = None
@@ -429,7 +444,25 @@ class Scratch:
             else:
                 with contextlib.suppress(OSError):
                     os.unlink(entry.path)
+        os.mkdir(os.path.join(self.path, self.PRIVATE))
         return self.path
+
+    def left_behind(self) -> list[str]:
+        """The files (and folders, with a ``/``) an answer left at the top of the folder."""
+        found: list[str] = []
+        if self.path is None:
+            return found
+        try:
+            with os.scandir(self.path) as entries:
+                for entry in entries:
+                    if entry.name != self.PRIVATE:
+                        folder = "/" if entry.is_dir(follow_symlinks=False) else ""
+                        found.append(entry.name[: MAX_NAME - 1] + folder)
+                    if len(found) >= self.LISTED:
+                        break
+        except OSError:  # the answer removed or locked its folder: nothing to say about it
+            return []
+        return found
 
     def remove(self) -> None:
         if self.path is not None:

@@ -216,8 +216,8 @@ def rate_judge(cases: list[Case], what: str):
             if abs(value - slope) > tol:
                 message = (
                     f"rate_of_change(f, x, dx) with f(x) = {fn.f}, x = {fmt(x)}, dx = {dx:.1e}: "
-                    f"expected about {fmt(slope)} (f′(x), give or take {tol:.1e}), "
-                    f"got {fmt(value)}"
+                    f"expected about {fmt(slope, tol)} (f′(x), give or take "
+                    f"{tol:.1e}), got {fmt(value, tol)}"
                 )
                 feedback = rate_feedback(
                     fn, x, dx, value

@@ -2,7 +2,7 @@
 
 Fill in both functions, then check your answer with:
 
-    calccourse check 1 answer.py
+    calccourse check 1 lesson01.py
 """
 
 

@@ -351,7 +351,8 @@ def constant_judge(cases: list[tuple[float, float, float, float, int]]):
             got = area_number(value, where(fn, a, b, dx), exact)
             if abs(got - exact) > 1e-9 * abs(exact):
                 raise WrongAnswer(
-                    f"{where(fn, a, b, dx)} ({n} steps): expected {fmt(exact)} exactly, got {got!r}",
+                    f"{where(fn, a, b, dx)} ({n} steps): expected "
+                    f"{fmt(exact, 1e-9 * abs(exact))} exactly, got {got!r}",
                     constant_feedback(got, c, a, b, dx, n),
                 )
         return f"exact for constant functions ({len(cases)} inputs)"
@@ -406,8 +407,9 @@ def smooth_judge(cases: list[Case], what: str):
                 if feedback is None and fn is not EXERCISE and everywhere:
                     feedback = USE_F
                 raise WrongAnswer(
-                    f"{where(fn.f, a, b, dx)}: expected about {fmt(exact)} (the integral, give or "
-                    f"take {tol:.2g}, the error a sum of strips may have), got {fmt(value)}",
+                    f"{where(fn.f, a, b, dx)}: expected about {fmt(exact, tol)} (the "
+                    f"integral, give or take {tol:.2g}, the error a sum of strips may "
+                    f"have), got {fmt(value, tol)}",
                     feedback,
                 )
         return f"within the error of a sum of strips {what} ({len(cases)} inputs)"

@@ -2,7 +2,7 @@
 
 Fill in both functions, then check your answer with:
 
-    calccourse check 2 answer.py
+    calccourse check 2 lesson02.py
 """
 
 

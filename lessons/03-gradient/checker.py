@@ -20,6 +20,7 @@ LENGTH_TOLERANCE = (
     0.02  # relative, course.md: "within 2% of the exact gradient's length"
 )
 ANGLE_TOLERANCE = 2.0  # degrees, course.md: "and 2° of its direction"
+TOLERANCE = 1e-6  # gradient(x, y): relative and absolute
 
 # Functions steepest_ascent has not seen. Each point is drawn so that |∇f| ≥ 2 and every
 # second derivative is at most 20 in size (course.md promises |∇f| ≥ 1 and at most 50).
@@ -138,14 +139,14 @@ def gradient_test(points: list[tuple[float, float]]) -> Test:
         wrong = [
             i
             for i, (g, w) in enumerate(zip(got, expected))
-            if not np.allclose(g, w, rtol=1e-6, atol=1e-6)
+            if not np.allclose(g, w, rtol=TOLERANCE, atol=TOLERANCE)
         ]
         if not wrong:
             return f"(2x, 2y) at {len(points)} points, (1, 1) included"
         i = wrong[0]
         message = (
             f"at (x, y) = ({fmt(points[i][0])}, {fmt(points[i][1])}): expected "
-            f"{fmt(list(expected[i]))}, got {fmt(got[i])}"
+            f"{fmt(list(expected[i]), TOLERANCE)}, got {fmt(got[i], TOLERANCE)}"
         )
         feedback = recognise(
             [g.tolist() for g in got], points, GRADIENT_MISTAKES

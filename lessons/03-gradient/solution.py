@@ -1,6 +1,6 @@
 """Lesson 3 · gradient of a multivariate function: a reference answer.
 
-Check it with:  calccourse check 3 answer.py
+Check it with:  calccourse check 3 lesson03.py
 """
 
 import numpy as np

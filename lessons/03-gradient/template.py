@@ -2,7 +2,7 @@
 
 Fill in both functions, then check your work with:
 
-    calccourse check 3 answer.py
+    calccourse check 3 lesson03.py
 
 `calccourse hint 3` gives one hint at a time if you are stuck.
 """

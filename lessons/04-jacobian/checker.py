@@ -17,8 +17,10 @@ from calccourse.author import (
     KnownMistake,
     Test,
     WrongAnswer,
+    agrees,
     close,
     fmt,
+    matrix_plot,
     probe,
     recognise,
 )
@@ -237,7 +239,7 @@ def judge_jacobian(
     else:
         where = f"your jacobian at {describe(point)} is"
     raise WrongAnswer(
-        f"{where} {fmt(got[worst])}; expected {fmt(np.round(want[worst], 6))}",
+        f"{where} {fmt(got[worst], ATOL)}; expected {fmt(want[worst], ATOL)}",
         feedback,
     )
 
@@ -258,6 +260,38 @@ def random_points(
     return points
 
 
+def matrix_of(data: Any) -> Any:
+    """The matrix a probe sent back for one point, as it came (None if none)."""
+    got = data.get("values") if isinstance(data, dict) else None
+    return got[0] if isinstance(got, list) and len(got) == 1 else None
+
+
+def plot_jacobian(
+    values: list[Any], points: list[dict[str, float]], spot: bool, axes
+) -> None:
+    """The first point where the answer's matrix is off, entry by entry."""
+    got = [matrix_of(data) for data in values]
+    wrong = [
+        i
+        for i, point in enumerate(points)
+        if not agrees(got[i], exact(point), RTOL, ATOL)
+    ]
+    i = wrong[0] if wrong else 0
+    where = (
+        "the spot value"
+        if spot
+        else f"random point {i + 1} of {len(points)}"
+    )
+    matrix_plot(
+        axes,
+        exact(points[i]),
+        got[i],
+        RTOL,
+        ATOL,
+        f"jacobian at {where}: rows σ₁, σ₂, σ₃; columns ∂/∂x, ∂/∂y",
+    )
+
+
 def jacobian_test(
     name: str, points: list[dict[str, float]], spot: bool, score: float
 ) -> Test:
@@ -266,6 +300,7 @@ def jacobian_test(
         [probe("jacobian", [point], reads="jacobian") for point in points],
         lambda values: judge_jacobian(values, points, spot),
         score,
+        plot=lambda values, axes: plot_jacobian(values, points, spot, axes),
     )
 
 

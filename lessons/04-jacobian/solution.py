@@ -2,7 +2,7 @@
 
 f(x, y) = (σ(px + qy), σ(rx + sy), σ(tx + uy)).
 
-Check it with:  calccourse check 4 answer.py
+Check it with:  calccourse check 4 lesson04.py
 """
 
 import sympy as sp

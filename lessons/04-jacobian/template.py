@@ -4,7 +4,7 @@ f(x, y) = (σ(px + qy), σ(rx + sy), σ(tx + uy)) with σ(z) = 1/(1 + e^(−z)).
 
 Check your answer with:
 
-    calccourse check 4 answer.py
+    calccourse check 4 lesson04.py
 
 Give `jacobian` in either form:
 

@@ -18,11 +18,13 @@ from calccourse.author import (
     Fn,
     Test,
     WrongAnswer,
+    agrees,
     as_number,
     as_vector,
     call,
     close,
     fmt,
+    matrix_plot,
     value,
 )
 
@@ -189,6 +191,11 @@ def matrix(value: object, shape: tuple[int, int], where: str) -> np.ndarray:
     return array
 
 
+def within(want: np.ndarray) -> float:
+    """The tolerance at these expected values: numbers are shown down to it."""
+    return ATOL + RTOL * float(np.max(np.abs(want)))
+
+
 def first_wrong_row(got: np.ndarray, want: np.ndarray) -> int:
     return next(
         i
@@ -235,7 +242,8 @@ def judge_jacobian(layers: list[Layer]):
                 )
                 raise WrongAnswer(
                     f"{where}: row {row} (the derivatives of a[{row}]) should be "
-                    f"{fmt(want[row])}, got {fmt(got[row])}.",
+                    f"{fmt(want[row], within(want[row]))}, "
+                    f"got {fmt(got[row], within(want[row]))}.",
                     FEEDBACK_G_OF_X
                     if at_input
                     else scaling_feedback(layer, row_scaling(got, layer.W)),
@@ -297,7 +305,11 @@ def judge_backward(layers: list[Layer]):
                     want[wrong[0]],
                     got[wrong[0]],
                 )
-            message = f"{where}, da = {fmt(layer.da)}: {part} should be {fmt(expected)}, got {fmt(came)}."
+            tolerance = within(expected)
+            message = (
+                f"{where}, da = {fmt(layer.da)}: {part} should be "
+                f"{fmt(expected, tolerance)}, got {fmt(came, tolerance)}."
+            )
             raise WrongAnswer(message, backward_feedback(layer, got, wrong))
         return (
             f"dW, db and dx right on {len(layers)} layers and activations"
@@ -324,6 +336,63 @@ def backward_feedback(
         # dW and dx follow from the answer's own dz = db: dz = da ⊙ d itself is off.
         return scaling_feedback(layer, db / layer.da)
     return None
+
+
+# -- check plots ---------------------------------------------------------------------
+
+
+def plot_jacobian(layers: list[Layer]):
+    """The first layer whose Jacobian is off, entry by entry."""
+
+    def plot(values: list, axes) -> None:
+        wrong = [
+            i
+            for i, (layer, got) in enumerate(zip(layers, values))
+            if not agrees(got, layer.jacobian(), RTOL, ATOL)
+        ]
+        i = wrong[0] if wrong else 0
+        want = layers[i].jacobian()
+        n, m = layers[i].W.shape
+        matrix_plot(
+            axes,
+            want,
+            values[i],
+            RTOL,
+            ATOL,
+            f"dense_jacobian on layer {i + 1} (N = {n}, M = {m}): "
+            "rows a[i], columns x[j]",
+        )
+
+    return plot
+
+
+def plot_backward(layers: list[Layer]):
+    """The first part (db, dW or dx) of the first layer where it is off."""
+
+    def plot(values: list, axes) -> None:
+        parts = []
+        for i, (layer, got) in enumerate(zip(layers, values)):
+            mine = (
+                got
+                if isinstance(got, list) and len(got) == 3
+                else [None] * 3
+            )
+            for k in (1, 0, 2):  # db first, as in the report
+                parts.append((i, k, layer.backward()[k], mine[k]))
+        wrong = [p for p in parts if not agrees(p[3], p[2], RTOL, ATOL)]
+        i, k, want, got = (wrong or parts)[0]
+        n, m = layers[i].W.shape
+        matrix_plot(
+            axes,
+            want,
+            got,
+            RTOL,
+            ATOL,
+            f"backward_step on layer {i + 1} (N = {n}, M = {m}): "
+            f"{('dW', 'db', 'dx')[k]}",
+        )
+
+    return plot
 
 
 # -- the bonus: train the course network with the learner's settings ----------------
@@ -421,12 +490,14 @@ def tests(rng: np.random.Generator) -> list[Test]:
             "dense_jacobian: ∂a/∂x = diag(g′(z))·Wᵀ",
             jacobian_calls,
             judge_jacobian(layers),
+            plot=plot_jacobian(layers),
         ),
         Test(
             "backward_step: dW, db, dx",
             backward_calls,
             judge_backward(layers),
             points=2.0,
+            plot=plot_backward(layers),
         ),
         Test(
             "bonus: train the network with HIDDEN_LAYERS, LEARNING_RATE, EPOCHS",

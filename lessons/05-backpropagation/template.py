@@ -3,7 +3,7 @@ backward step.
 
 Fill in both functions, then check your answer:
 
-    calccourse check 5 answer.py
+    calccourse check 5 lesson05.py
 
 x has N entries, W is N × M, b has M entries (all NumPy float arrays);
 g_prime is the activation's derivative, a function of z that works on

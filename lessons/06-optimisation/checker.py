@@ -238,8 +238,11 @@ def matches(got, want, tolerance: float) -> bool:
 def diagnose(got: np.ndarray, case: Case) -> tuple[str, str | None]:
     """What is wrong with ``got`` (sorted or not), and which mistake it most probably is."""
     want = np.array(case.points)
-    rounded = (np.round(want, 6) + 0.0).tolist()  # + 0.0 turns −0 into 0
-    shown = f"expected {fmt(rounded)} (each within 1e-4), got {fmt(got.tolist())}"
+    expected = (np.round(want, 6) + 0.0).tolist()  # + 0.0 turns −0 into 0
+    shown = (
+        f"expected {fmt(expected, TOLERANCE)} (each within 1e-4), "
+        f"got {fmt(got.tolist(), TOLERANCE)}"
+    )
     ordered = np.sort(got)
     if matches(ordered, want, TOLERANCE):
         return (
@@ -316,9 +319,81 @@ def diagnose(got: np.ndarray, case: Case) -> tuple[str, str | None]:
     return shown, None
 
 
-def critical_points_test(
-    name: str, cases: list[Case], plot: bool = False
-) -> Test:
+def draw_case(axes, case: Case, value) -> None:
+    """f, f′, the expected critical points and the answer's; how far each of
+    the answer's points is from the nearest one, and a zoom on the worst, so
+    that an error of 2e-3 shows although the markers overlap at this scale."""
+    xs = np.linspace(case.a, case.b, 400)
+    f_prime = slope(case.fn)
+    axes.plot(xs, case.fn(xs), color="tab:blue", label=f"f(x) = {case.fn}")
+    axes.plot(xs, f_prime(xs), color="tab:purple", label="f′(x)")
+    axes.axhline(0, color="grey", linewidth=0.8)
+    want = np.array(case.points)
+    expected = {"color": "tab:green", "markersize": 10}
+    axes.plot(want, 0 * want, "o", **expected, label="expected points")
+    try:
+        got = np.array(value, float).reshape(-1)
+    except (TypeError, ValueError):
+        got = np.array([])
+    got = got[np.isfinite(got)]
+    yours = {"color": "tab:orange", "markersize": 10, "markeredgewidth": 2}
+    axes.plot(got, 0 * got, "x", **yours, label="your points")
+    axes.set_xlabel("x")
+    axes.legend(  # below the axes, clear of the curves and of the zoom
+        fontsize=7,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.18),
+        ncol=2,
+        frameon=False,
+    )
+    if not len(want) or not len(got):
+        return
+    nearest = want[np.abs(got[:, None] - want[None, :]).argmin(axis=1)]
+    off = np.abs(got - nearest)
+    for x, distance in zip(got, off):
+        if distance > TOLERANCE:
+            axes.annotate(
+                f"{distance:.1e} off",
+                (x, 0),
+                textcoords="offset points",
+                xytext=(0, 12),
+                ha="center",
+                color="tab:red",
+                fontsize=8,
+                fontweight="bold",
+            )
+    worst = int(np.argmax(off))
+    if TOLERANCE < off[worst] < (case.b - case.a) / 20:
+        centre, half = nearest[worst], 4 * off[worst]
+        low, high = axes.get_ylim()  # room above the curves for the zoom
+        axes.set_ylim(low, high + 0.8 * (high - low))
+        zoom = axes.inset_axes([0.3, 0.62, 0.4, 0.34])
+        near = np.linspace(centre - half, centre + half, 200)
+        zoom.plot(near, f_prime(near), color="tab:purple")
+        zoom.axhline(0, color="grey", linewidth=0.8)
+        zoom.axvspan(
+            centre - TOLERANCE,
+            centre + TOLERANCE,
+            color="tab:green",
+            alpha=0.2,
+        )
+        zoom.plot([centre], [0], "o", **expected)
+        zoom.plot([got[worst]], [0], "x", **yours)
+        zoom.set_xlim(centre - half, centre + half)
+        zoom.set_yticks([])
+        zoom.set_xticks([centre - half, centre, centre + half])
+        zoom.tick_params(labelsize=6)
+        zoom.text(
+            0.02,
+            0.95,
+            f"zoom ×{(case.b - case.a) / (2 * half):.0f}: green, within 1e-4",
+            transform=zoom.transAxes,
+            va="top",
+            fontsize=6.5,
+        )
+
+
+def critical_points_test(name: str, cases: list[Case]) -> Test:
     def judge(values: list) -> str:
         for got_value, case in zip(values, cases):
             got = as_points(got_value, case.where)
@@ -328,44 +403,32 @@ def critical_points_test(
         found = sum(len(case.points) for case in cases)
         return f"{found} critical point(s) of {len(cases)} function(s), each within 1e-4"
 
+    def first_wrong(values: list) -> int:
+        for index, (got_value, case) in enumerate(zip(values, cases)):
+            try:
+                if not matches(
+                    as_points(got_value, case.where), case.points, TOLERANCE
+                ):
+                    return index
+            except WrongAnswer:
+                return index
+        return 0
+
     def draw(values: list, axes) -> None:
-        case = cases[0]
-        xs = np.linspace(case.a, case.b, 400)
-        axes.plot(
-            xs, case.fn(xs), color="tab:blue", label=f"f(x) = {case.fn}"
+        index = first_wrong(values)
+        draw_case(axes, cases[index], values[index])
+        axes.set_title(
+            name
+            if len(cases) == 1
+            else f"{name}:\nf(x) = {cases[index].fn}",
+            fontsize=9,
         )
-        axes.plot(xs, slope(case.fn)(xs), color="tab:purple", label="f′(x)")
-        axes.axhline(0, color="grey", linewidth=0.8)
-        axes.plot(
-            case.points,
-            np.zeros(len(case.points)),
-            "o",
-            color="tab:green",
-            markersize=10,
-            label="expected critical points",
-        )
-        try:
-            got = np.array(values[0], float).reshape(-1)
-            axes.plot(
-                got,
-                np.zeros(len(got)),
-                "x",
-                color="tab:orange",
-                markersize=10,
-                markeredgewidth=2,
-                label="your find_critical_points",
-            )
-        except (TypeError, ValueError):
-            pass
-        axes.set_title(name)
-        axes.set_xlabel("x")
-        axes.legend(fontsize=8)
 
     calls = [
         call("find_critical_points", case.fn, case.a, case.b)
         for case in cases
     ]
-    return Test(name, calls, judge, plot=draw if plot else None)
+    return Test(name, calls, judge, plot=draw)
 
 
 # -- critical_points and has_extremum ------------------------------------------------------------
@@ -461,9 +524,7 @@ def tests(rng: np.random.Generator) -> list[Test]:
             judge_has_extremum,
         ),
         critical_points_test(
-            "find_critical_points on x³ − 2x² + 1, [−1, 2]",
-            [example],
-            plot=True,
+            "find_critical_points on x³ − 2x² + 1, [−1, 2]", [example]
         ),
         critical_points_test(
             "find_critical_points when there are none", none

@@ -1,6 +1,6 @@
 """Lesson 6 · optimisation: a reference answer.
 
-Check it with:  calccourse check 6 answer.py
+Check it with:  calccourse check 6 lesson06.py
 """
 
 import numpy as np

@@ -2,7 +2,7 @@
 
 Fill in the four names below, then check your work with:
 
-    calccourse check 6 answer.py
+    calccourse check 6 lesson06.py
 
 `calccourse hint 6` gives one hint at a time if you are stuck.
 """

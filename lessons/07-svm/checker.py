@@ -317,6 +317,7 @@ def plot_data(
             color="black",
             linestyle=":",
             linewidth=0.8,
+            label="its margins, = ±1" if level == 1 else None,
         )
     axes.scatter(
         xy[data.support, 0],
@@ -329,15 +330,7 @@ def plot_data(
         label="support vectors",
     )
     if line is not None:
-        draw_line(
-            axes,
-            line,
-            box,
-            color="tab:orange",
-            linestyle="--",
-            linewidth=2,
-            label="your line",
-        )
+        draw_answer_line(axes, data, line, box)
     if chosen:
         picked = [
             i for i in chosen if isinstance(i, int) and 0 <= i < len(xy)
@@ -355,7 +348,64 @@ def plot_data(
     axes.set_ylim(box[2], box[3])
     axes.set_xlabel("x")
     axes.set_ylabel("y")
-    axes.legend(fontsize=6.5, loc="best", framealpha=0.8)
+    axes.legend(  # below the axes: a legend inside may hide a point
+        fontsize=6.5,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.17),
+        ncol=3,
+        frameon=False,
+    )
+
+
+def draw_answer_line(
+    axes: Any,
+    data: DataSet,
+    line: np.ndarray,
+    box: tuple[float, float, float, float],
+) -> None:
+    """The answer's line with its own margins, where a·x + b·y + c = ±1, and
+    ℓᵢ·(a·xᵢ + b·yᵢ + c) at the true support vectors: a line with the right
+    direction but another scale has other margins, and numbers other than 1."""
+    draw_line(
+        axes,
+        line,
+        box,
+        color="tab:orange",
+        linestyle="--",
+        linewidth=2,
+        label="your line",
+    )
+    for level in (1, -1):
+        draw_line(
+            axes,
+            line - np.array([0, 0, level]),
+            box,
+            color="tab:orange",
+            linestyle=":",
+            linewidth=1.5,
+            label="your margins, = ±1" if level == 1 else None,
+        )
+    margins = data.margins(line)
+    for i in data.support:
+        off = abs(margins[i] - 1) > ON_MARGIN
+        axes.annotate(
+            f"{margins[i]:.3g}",
+            data.points[i],
+            textcoords="offset points",
+            xytext=(9, -13),
+            color="tab:red" if off else "tab:green",
+            fontsize=8,
+            fontweight="bold" if off else "normal",
+        )
+    axes.text(
+        0.01,
+        0.01,
+        "numbers: ℓᵢ·(a·xᵢ + b·yᵢ + c) with your line "
+        "(1 at each support vector)",
+        transform=axes.transAxes,
+        fontsize=6.5,
+        va="bottom",
+    )
 
 
 def line_or_none(value: Any) -> np.ndarray | None:

@@ -1,7 +1,7 @@
 """Lesson 7: the maximum-margin line, found as a constrained
 minimisation with SLSQP.
 
-Check it with:  calccourse check 7 answer.py
+Check it with:  calccourse check 7 lesson07.py
 """
 
 import numpy as np

@@ -2,7 +2,7 @@
 
 Fill in both functions, then check your answer with:
 
-    calccourse check 7 answer.py
+    calccourse check 7 lesson07.py
 
 Points come as a list of (x, y) pairs, labels as a list of ints,
 +1 or −1, in the same order. The data is always linearly separable.

@@ -2,7 +2,7 @@
 
 Fill in both functions, then check your answer with:
 
-    calccourse check 8 answer.py
+    calccourse check 8 lesson08.py
 
 derivatives is a list of floats [f(a), f′(a), f″(a), …]: the value
 of f at a first, then its derivatives there, in order.

@@ -1,0 +1,106 @@
+"""The learner's working folder: each lesson's answer file under a name of its own.
+
+Lesson 3's answer is ``lesson03.py`` (or ``lesson03.ipynb``): ``calccourse start 3``
+writes it, and ``check 3`` (and ``watch 3``) find it without being told. A starter file
+never replaces another: a name that is taken gets the next free one suggested instead.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from calccourse.answers import SUFFIXES
+from calccourse.status import UsageError
+
+if TYPE_CHECKING:
+    from calccourse.course import Course
+    from calccourse.lesson import LessonPlugin
+
+
+def default_name(plugin: LessonPlugin, suffix: str = ".py") -> str:
+    """The name a lesson's answer file has unless the learner chose another: ``lesson03.py``."""
+    return f"lesson{plugin.number:02d}{suffix}"
+
+
+def answer_path(plugin: LessonPlugin, folder: Path = Path(".")) -> Path:
+    """The lesson's answer file in ``folder``: ``lessonNN.py``, or ``lessonNN.ipynb`` when
+    only that one exists; ``lessonNN.py`` (the file to create) when neither does."""
+    script, notebook = (folder / default_name(plugin, suffix) for suffix in SUFFIXES)
+    return notebook if notebook.exists() and not script.exists() else script
+
+
+def found_by_default(plugin: LessonPlugin, path: Path) -> bool:
+    """Whether ``check N`` without a file name checks ``path``."""
+    return path.absolute() == answer_path(plugin).absolute()
+
+
+def free_name(path: Path) -> Path:
+    """``path`` if nothing is there yet, else the first free ``<stem>-2``, ``<stem>-3``, ..."""
+    candidate, number = path, 1
+    while candidate.exists() or candidate.is_symlink():
+        number += 1
+        candidate = path.with_name(f"{path.stem}-{number}{path.suffix}")
+    return candidate
+
+
+def check_command(course: Course, plugin: LessonPlugin, path: Path) -> str:
+    """The command that checks ``path``: without the file name when it is the default."""
+    named = [] if found_by_default(plugin, path) else [str(path)]
+    return course.command("check", str(plugin.number), *named)
+
+
+def start_command(course: Course, plugin: LessonPlugin, path: Path | None = None) -> str:
+    """The command that writes the lesson's starter file (at ``path``, if not the default)."""
+    named = path is not None and path != Path(default_name(plugin))
+    return course.command("start", str(plugin.number), *([str(path)] if named else []))
+
+
+def next_command(course: Course, plugin: LessonPlugin) -> tuple[str, str]:
+    """What to run next for a lesson not passed yet, and what it does: check its answer
+    file when it is here, read the lesson when it is new, else write the starter file."""
+    from calccourse.state import status_of
+
+    path = answer_path(plugin)
+    if path.exists():
+        return check_command(course, plugin, path), f"checks your {path}"
+    if status_of(plugin.slug, course.progress.load()) == "new":
+        return course.command("lesson", str(plugin.number)), "the lesson, its demo and its exercise"
+    return start_command(course, plugin), f"writes your answer file, {path}"
+
+
+def starter_text(plugin: LessonPlugin, path: Path) -> str:
+    """A new answer file's text: the lesson's template, as a notebook for an ``.ipynb`` name.
+
+    The template and the statement name the default file (``calccourse check 3
+    lesson03.py``); a starter written under another name names that one instead.
+    """
+
+    def named(text: str) -> str:
+        return text.replace(default_name(plugin), path.name)
+
+    if path.suffix.lower() != ".ipynb":
+        return named(plugin.template)
+    from calccourse.notebook import starter_notebook
+
+    title = f"Lesson {plugin.number} · {plugin.title}"
+    return starter_notebook(title, named(plugin.exercise), named(plugin.template))
+
+
+def write_starter(course: Course, plugin: LessonPlugin, path: Path, force: bool = False) -> None:
+    """Write the lesson's starter file at ``path``; a taken name is a UsageError that
+    suggests the next free one (``force``, for scripts, replaces the file instead)."""
+    if path.suffix.lower() not in SUFFIXES:
+        raise UsageError(f"{path} is not a .py or .ipynb file name; an answer is one of those.")
+    if (path.exists() or path.is_symlink()) and not force:
+        fresh = f"`{start_command(course, plugin, free_name(path))}`"
+        if path.is_file():
+            what = f"Check it with `{check_command(course, plugin, path)}`, or start afresh in another file"
+        else:
+            what = "Start in another file instead"
+        raise UsageError(f"{path} already exists; nothing was overwritten. {what}: {fresh}.")
+    text = starter_text(plugin, path)
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"cannot write {path}: {error.strerror or error}.") from None
