@@ -349,6 +349,7 @@ def check(
 ) -> None:
     """Check an answer file: what went wrong, and why."""
     from calccourse import render, reports
+    from calccourse.plotting import save_graded
 
     course = course_of(ctx)
     course.verbose = verbose
@@ -373,7 +374,7 @@ def check(
     draw = bool(report.tests) and (plot or (plot is None and report.status != "pass"))
     on_screen = [fmt for fmt, target in targets if target is None]
     if draw and on_screen != ["text"]:  # machine reports carry the plot's path: draw it first
-        save_plot(graded, out, report.lesson)
+        save_graded(graded, out, console(stderr=True))
     for fmt, target in targets:
         if fmt == "text" and target is None:
             render.report(console(), report, verbose)
@@ -388,7 +389,7 @@ def check(
             except OSError as error:
                 raise UsageError(f"cannot write {target}: {error.strerror or error}.") from None
     if draw and on_screen == ["text"]:  # the verdict first; its picture after
-        path_saved = save_plot(graded, out, report.lesson)
+        path_saved = save_graded(graded, out, console(stderr=True))
         if path_saved is not None:
             console().print(f"saved plot: {path_saved}", highlight=False)
     if course.environ.get("GITHUB_ACTIONS") == "true":  # the runner reads commands on stdout and stderr
@@ -401,21 +402,6 @@ def check(
     warn_progress(course)
     code = report.exit_code
     raise typer.Exit(ExitCode.OK if exit_zero and code != ExitCode.LESSON_BROKEN else code)
-
-
-def save_plot(graded: Any, out: Path, number: int) -> Path | None:
-    """The check plot, saved; a picture that cannot be saved never costs the verdict."""
-    from calccourse.plotting import save_check_plot
-
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        path = save_check_plot(number, graded.tests, graded.values, out)
-    except OSError as error:
-        console(stderr=True).print(f"Could not save the plot in {out}: {error}", highlight=False)
-        return None
-    if path is not None:
-        graded.report.plots.append(path)
-    return path
 
 
 @app.command()

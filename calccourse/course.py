@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from calccourse.authoring import Finding
     from calccourse.batch import ClassResult, Submission
     from calccourse.demo import DemoRun
-    from calccourse.grading import Graded
+    from calccourse.grading import Graded, Report
 
 
 @dataclass
@@ -114,10 +114,15 @@ class Course:
                 cap=cap,
                 require_confinement=require_confinement,
             )
-        if record and not _inside(path, plugin.folder):
-            report = graded.report
-            self.progress.record_check(plugin.slug, report.status, report.score, report.max_score)
+        if record:
+            self.record(plugin, path, graded.report)
         return graded
+
+    def record(self, plugin: LessonPlugin, path: Path, report: Report) -> None:
+        """A check's result joins the learner's progress, unless ``path`` is one of the
+        lesson's own files (its solution, a known mistake)."""
+        if not _inside(path, plugin.folder):
+            self.progress.record_check(plugin.slug, report.status, report.score, report.max_score)
 
     def grade(
         self,
