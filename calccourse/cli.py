@@ -346,6 +346,9 @@ def check(
     verbose: bool = typer.Option(
         False, "--verbose", "-v", help="Also show passed tests' messages, and tracebacks."
     ),
+    watch: bool = typer.Option(
+        False, "--watch", help="Check again on every save of ANSWER, as `calccourse watch N ANSWER` does."
+    ),
 ) -> None:
     """Check an answer file: what went wrong, and why."""
     from calccourse import render, reports
@@ -354,6 +357,18 @@ def check(
     course = course_of(ctx)
     course.verbose = verbose
     plugin = course.lesson(key)
+    if watch:
+        if formats or outputs or exit_zero:
+            raise UsageError(
+                "--watch shows each verdict on screen; --format, --output and --exit-zero are for one check."
+            )
+        from calccourse.watch import watchable
+
+        path = watchable(answer)
+        run_watch(
+            course, plugin, path, seed, timeout, cap, bool(plot), out, verbose, record, require_confinement
+        )
+        return
     path = answer_file(course, answer, plugin)
     targets = reports.targets(formats or [], outputs or [])
     for _, target in targets:
@@ -402,6 +417,76 @@ def check(
     warn_progress(course)
     code = report.exit_code
     raise typer.Exit(ExitCode.OK if exit_zero and code != ExitCode.LESSON_BROKEN else code)
+
+
+@app.command(context_settings=LENIENT)
+def watch(
+    ctx: typer.Context,
+    key: str | None = typer.Argument(
+        None, metavar="[N]", help="Lesson number or slug (default: the lesson you saved last, or your next)."
+    ),
+    answer: Path | None = typer.Argument(
+        None, metavar="[FILE]", help="Your answer file (default: the lesson's, such as lesson03.py here)."
+    ),
+    seed: int | None = typer.Option(
+        None, "--seed", help="The same inputs at every save (default: fresh ones)."
+    ),
+    timeout: float = typer.Option(
+        DEFAULT_TIMEOUT, "--timeout", help="Seconds the answer may take to load, and for each call."
+    ),
+    cap: float = typer.Option(DEFAULT_CAP, "--cap", help="Seconds one check may take in all."),
+    plot: bool = typer.Option(
+        False,
+        "--plot/--no-plot",
+        help="After a failing verdict, save a plot of your answer against the reference.",
+    ),
+    out: Path = typer.Option(Path("calccourse-plots"), "--out", help="Folder for the plot."),
+    record: bool = typer.Option(
+        True, "--progress/--no-progress", help="Record each result in your progress."
+    ),
+    verbose: bool = typer.Option(
+        False, "--verbose", "-v", help="Also show passed tests' messages, and tracebacks."
+    ),
+) -> None:
+    """Check your answer file again each time you save it (Ctrl-C stops)."""
+    from calccourse.watch import choose
+
+    course = course_of(ctx)
+    course.verbose = verbose
+    plugin, path = choose(course, key, answer)
+    run_watch(course, plugin, path, seed, timeout, cap, plot, out, verbose, record)
+
+
+def run_watch(
+    course: Course,
+    plugin: LessonPlugin,
+    path: Path,
+    seed: int | None,
+    timeout: float,
+    cap: float,
+    plot: bool,
+    out: Path,
+    verbose: bool,
+    record: bool,
+    require_confinement: bool = False,
+) -> None:
+    """The loop of `watch` and `check --watch`, its options checked first; Ctrl-C ends it with exit 0."""
+    from calccourse.watch import Settings, watch_file
+
+    if plot:
+        writable_folder(out)
+    settings = Settings(
+        seed=seed_value(seed),
+        timeout=seconds(timeout, "--timeout"),
+        cap=seconds(cap, "--cap"),
+        plot=plot,
+        out=out,
+        verbose=verbose,
+        record=record,
+        require_confinement=require_confinement,
+    )
+    watch_file(course, plugin, path, settings)
+    warn_progress(course)
 
 
 @app.command()
