@@ -448,7 +448,10 @@ def watch(
         False, "--verbose", "-v", help="Also show passed tests' messages, and tracebacks."
     ),
 ) -> None:
-    """Check your answer file again each time you save it (Ctrl-C stops)."""
+    """Check your answer file again on every save.
+
+    On a terminal each verdict replaces the last; piped, each save prints one. Ctrl-C stops.
+    """
     from calccourse.watch import choose
 
     course = course_of(ctx)

@@ -5,7 +5,9 @@ and ran the lesson's solution once (its rehearsal), so a save costs a fork and t
 not a Python start. watchfiles watches the file's folder, not the file: editors save by
 writing a new file and renaming it over the old one. It groups the events of one save
 into one check, and polls instead of listening when ``WATCHFILES_FORCE_POLLING`` is set
-(network drives, some containers; it polls by itself on WSL).
+(network drives, some containers; it polls by itself on WSL): a save is then seen about
+0.3 s later (``WATCHFILES_POLL_DELAY_MS`` sets the pace). Once a second the file itself
+is looked at as well, for a save no event told of.
 
 On a terminal each verdict replaces the last one on a cleared screen. Elsewhere (a pipe,
 a CI log, ``NO_COLOR``) each is printed below the last as plain text, flushed at once.
