@@ -374,13 +374,30 @@ def check(
     verbose: bool = typer.Option(
         False, "--verbose", "-v", help="Also show passed tests' messages, and tracebacks."
     ),
+    watch: bool = typer.Option(
+        False, "--watch", help="Check again on every save of ANSWER, as `calccourse watch N ANSWER` does."
+    ),
 ) -> None:
     """Check an answer file: what went wrong, and why."""
     from calccourse import render, reports
+    from calccourse.plotting import save_graded
 
     course = course_of(ctx)
     course.verbose = verbose
     plugin = course.lesson(key)
+    if watch:
+        if formats or outputs or exit_zero:
+            raise UsageError(
+                "--watch shows each verdict on screen; --format, --output and --exit-zero are for one check."
+            )
+        from calccourse.watch import watchable
+        from calccourse.workspace import answer_path
+
+        path = watchable(answer if answer is not None else answer_path(plugin))
+        run_watch(
+            course, plugin, path, seed, timeout, cap, bool(plot), out, verbose, record, require_confinement
+        )
+        return
     path = answer_file(course, answer, plugin)
     targets = reports.targets(formats or [], outputs or [])
     for _, target in targets:
@@ -401,7 +418,7 @@ def check(
     draw = bool(report.tests) and (plot or (plot is None and report.status != "pass"))
     on_screen = [fmt for fmt, target in targets if target is None]
     if draw and on_screen != ["text"]:  # machine reports carry the plot's path: draw it first
-        save_plot(graded, out, report.lesson)
+        save_graded(graded, out, console(stderr=True))
     for fmt, target in targets:
         if fmt == "text" and target is None:
             render.report(console(), report, verbose)
@@ -416,7 +433,7 @@ def check(
             except OSError as error:
                 raise UsageError(f"cannot write {target}: {error.strerror or error}.") from None
     if draw and on_screen == ["text"]:  # the verdict first; its picture after
-        path_saved = save_plot(graded, out, report.lesson)
+        path_saved = save_graded(graded, out, console(stderr=True))
         if path_saved is not None:
             console().print(f"saved plot: {path_saved}", highlight=False)
         elif plot:
@@ -435,19 +452,77 @@ def check(
     raise typer.Exit(ExitCode.OK if exit_zero and code != ExitCode.LESSON_BROKEN else code)
 
 
-def save_plot(graded: Any, out: Path, number: int) -> Path | None:
-    """The check plot, saved; a picture that cannot be saved never costs the verdict."""
-    from calccourse.plotting import save_check_plot
+@app.command(context_settings=LENIENT)
+def watch(
+    ctx: typer.Context,
+    key: str | None = typer.Argument(
+        None, metavar="[N]", help="Lesson number or slug (default: the lesson you saved last, or your next)."
+    ),
+    answer: Path | None = typer.Argument(
+        None, metavar="[FILE]", help="Your answer file (default: the lesson's, such as lesson03.py here)."
+    ),
+    seed: int | None = typer.Option(
+        None, "--seed", help="The same inputs at every save (default: fresh ones)."
+    ),
+    timeout: float = typer.Option(
+        DEFAULT_TIMEOUT, "--timeout", help="Seconds the answer may take to load, and for each call."
+    ),
+    cap: float = typer.Option(DEFAULT_CAP, "--cap", help="Seconds one check may take in all."),
+    plot: bool = typer.Option(
+        False,
+        "--plot/--no-plot",
+        help="After a failing verdict, save a plot of your answer against the reference.",
+    ),
+    out: Path = typer.Option(Path("calccourse-plots"), "--out", help="Folder for the plot."),
+    record: bool = typer.Option(
+        True, "--progress/--no-progress", help="Record each result in your progress."
+    ),
+    verbose: bool = typer.Option(
+        False, "--verbose", "-v", help="Also show passed tests' messages, and tracebacks."
+    ),
+) -> None:
+    """Check your answer file again on every save.
 
-    failed = [test.status != "pass" for test in graded.report.tests]
-    try:
-        path = save_check_plot(number, graded.tests, graded.values, out, failed=failed)
-    except OSError as error:
-        console(stderr=True).print(f"Could not save the plot in {out}: {error}", highlight=False)
-        return None
-    if path is not None:
-        graded.report.plots.append(path)
-    return path
+    On a terminal each verdict replaces the last; piped, each save prints one. Ctrl-C stops.
+    """
+    from calccourse.watch import choose
+
+    course = course_of(ctx)
+    course.verbose = verbose
+    plugin, path = choose(course, key, answer)
+    run_watch(course, plugin, path, seed, timeout, cap, plot, out, verbose, record)
+
+
+def run_watch(
+    course: Course,
+    plugin: LessonPlugin,
+    path: Path,
+    seed: int | None,
+    timeout: float,
+    cap: float,
+    plot: bool,
+    out: Path,
+    verbose: bool,
+    record: bool,
+    require_confinement: bool = False,
+) -> None:
+    """The loop of `watch` and `check --watch`, its options checked first; Ctrl-C ends it with exit 0."""
+    from calccourse.watch import Settings, watch_file
+
+    if plot:
+        writable_folder(out)
+    settings = Settings(
+        seed=seed_value(seed),
+        timeout=seconds(timeout, "--timeout"),
+        cap=seconds(cap, "--cap"),
+        plot=plot,
+        out=out,
+        verbose=verbose,
+        record=record,
+        require_confinement=require_confinement,
+    )
+    watch_file(course, plugin, path, settings)
+    warn_progress(course)
 
 
 @app.command("next")

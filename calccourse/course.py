@@ -129,9 +129,15 @@ class Course:
         if other is not None:
             command = self.command("check", str(other.number), str(path))
             report.notes.insert(0, f"this looks like a lesson {other.number} answer: `{command}`")
-        if record and not _inside(path, plugin.folder):
-            self.progress.record_check(plugin.slug, report.status, report.score, report.max_score)
+        if record:
+            self.record(plugin, path, report)
         return graded
+
+    def record(self, plugin: LessonPlugin, path: Path, report: Report) -> None:
+        """A check's result joins the learner's progress, unless ``path`` is one of the
+        lesson's own files (its solution, a known mistake)."""
+        if not _inside(path, plugin.folder):
+            self.progress.record_check(plugin.slug, report.status, report.score, report.max_score)
 
     def lesson_of(self, names: frozenset[str], checked: LessonPlugin) -> LessonPlugin | None:
         """The lesson an answer defining ``names`` was written for, when it is not ``checked``:

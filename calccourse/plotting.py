@@ -7,7 +7,25 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from calccourse.author import Test
+    from calccourse.grading import Graded
+
+
+def save_graded(graded: Graded, out: Path, errors: Console) -> Path | None:
+    """The check plot of a graded answer, saved in ``out`` and listed in its report; a
+    picture that cannot be saved costs a message on ``errors``, never the verdict."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        failed = [test.status != "pass" for test in graded.report.tests]
+        path = save_check_plot(graded.report.lesson, graded.tests, graded.values, out, failed=failed)
+    except OSError as error:
+        errors.print(f"Could not save the plot in {out}: {error}", highlight=False)
+        return None
+    if path is not None:
+        graded.report.plots.append(path)
+    return path
 
 
 def drawable(

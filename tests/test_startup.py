@@ -1,4 +1,4 @@
-"""`calccourse --help` and `list` start fast: no numpy, scipy, sympy or matplotlib imported."""
+"""`calccourse --help` and `list` start fast: no numpy, scipy, sympy, matplotlib or watchfiles imported."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-HEAVY = ("numpy", "scipy", "sympy", "matplotlib")
+HEAVY = ("numpy", "scipy", "sympy", "matplotlib", "watchfiles")
 
 
 @pytest.mark.parametrize("argv", [["--help"], ["list"], ["exercise", "1"], ["hint", "1", "--all"]])

@@ -247,14 +247,18 @@ class Pool:
     def run_once(self, job: Job) -> RunResult:
         worker = self._idle.get()
         try:
-            return worker.run(job)
-        finally:
-            if not worker.alive and not self.closed:  # lost to an answer: a fresh one takes its place
-                with self._lock:
-                    process, (worker,) = self._start(1)
-                    self._processes.append(process)
-                    self._workers.append(worker)
+            result = worker.run(job)
+        except BaseException:  # interrupted (Ctrl-C) while the worker is still busy with the answer
+            worker.kill()
             self._idle.put(worker)
+            raise
+        if not worker.alive and not self.closed:  # lost to an answer: a fresh one takes its place
+            with self._lock:
+                process, (worker,) = self._start(1)
+                self._processes.append(process)
+                self._workers.append(worker)
+        self._idle.put(worker)
+        return result
 
     def close(self, deadline: float) -> None:
         """Let idle workers clean up and exit; kill any still busy (an interrupted run)."""
