@@ -126,9 +126,9 @@ class Saves:
         return self.stopping.is_set()
 
     def listen(self) -> None:
-        import watchfiles  # here: every other command starts without it
-
         try:
+            import watchfiles  # here: every other command starts without it
+
             for changes in watchfiles.watch(
                 self.folder,
                 watch_filter=lambda change, changed: changed == self.target,
@@ -141,6 +141,8 @@ class Saves:
                 raise_interrupt=False,
             ):
                 self.heard.put(bool(changes))
+            if not self.stopping.is_set():
+                raise RuntimeError("the watcher stopped listening")
         except Exception as error:  # noqa: BLE001 - told in the main thread
             self.heard.put(error)
             self.listening.set()

@@ -81,7 +81,7 @@ def test_one_verdict_per_save_through_a_mid_edit_and_a_pass(tmp_path):
     broken = text.split("Checking")[3]
     assert "line 1" in broken and "SyntaxError" in broken and "Traceback" not in broken
     passed = text.split("Checking")[4]
-    assert "Next: calccourse lesson 2" in passed
+    assert "Next: lesson 2 · Integration" in passed and "calccourse lesson 2" in passed
     assert "calccourse start 2" in passed and "calccourse watch 2" in passed
     assert "\x1b" not in text  # not a terminal: no clearing, no colour
     checks = Course().progress.load()["checks"]["derivatives"]  # recorded as check records it
@@ -258,7 +258,7 @@ def test_the_command_checks_each_save_and_ctrl_c_exits_0(tmp_path):
                 ("template.py", "Not started yet", "^Not yet"),
                 ("mistakes/divides_twice.py", "divided by dx twice", "^Not yet"),
                 (None, "SyntaxError", "^Fix the error above"),
-                ("solution.py", "^All tests passed", "^Next: calccourse lesson 2"),
+                ("solution.py", "^All tests passed", "^Next: lesson 2 · Integration"),
             ]
             for source, detail, verdict in steps:
                 if source is None:
