@@ -327,6 +327,9 @@ def check(
         None, "--format", help="text, json, junit, gradescope or exercism; repeat with --output for several."
     ),
     outputs: list[Path] | None = typer.Option(None, "--output", help="Write the matching --format here."),
+    html_file: Path | None = typer.Option(
+        None, "--html", help="Also write the check as a page: one self-contained HTML file."
+    ),
     plot: bool | None = typer.Option(
         None,
         "--plot/--no-plot",
@@ -358,6 +361,8 @@ def check(
     for _, target in targets:
         if target is not None:
             writable_file(target, "--output")
+    if html_file is not None:
+        writable_file(html_file, "--html")
     if plot:
         writable_folder(out)
     graded = course.check(
@@ -391,6 +396,15 @@ def check(
         path_saved = save_plot(graded, out, report.lesson)
         if path_saved is not None:
             console().print(f"saved plot: {path_saved}", highlight=False)
+    if html_file is not None:
+        from calccourse.reports.html import answer_page
+
+        try:
+            html_file.write_text(answer_page(graded), encoding="utf-8")
+        except OSError as error:
+            raise UsageError(f"cannot write {html_file}: {error.strerror or error}.") from None
+        if on_screen == ["text"]:
+            console().print(f"saved page: {html_file}", highlight=False)
     if course.environ.get("GITHUB_ACTIONS") == "true":  # the runner reads commands on stdout and stderr
         from calccourse.reports.github import github_annotations
 
@@ -465,6 +479,9 @@ def grade(
     jobs: int = typer.Option(os.cpu_count() or 2, "--jobs", "-j", min=1, help="Answers graded at once."),
     csv_file: Path | None = typer.Option(None, "--csv", help="Write the gradebook as CSV."),
     json_file: Path | None = typer.Option(None, "--json", help="Write the gradebook as JSON."),
+    html_file: Path | None = typer.Option(
+        None, "--html", help="Write the class page: charts, a sortable table, every report (one HTML file)."
+    ),
     seed: int | None = typer.Option(None, "--seed", help="Seed for the inputs (one for the whole class)."),
     timeout: float = typer.Option(
         DEFAULT_TIMEOUT, "--timeout", help="Seconds an answer may take to load, and for each call."
@@ -490,7 +507,11 @@ def grade(
     plugin = course.lesson(key)
     targets = [
         (writable_file(t, option), write)
-        for t, option, write in ((csv_file, "--csv", "csv"), (json_file, "--json", "json"))
+        for t, option, write in (
+            (csv_file, "--csv", "csv"),
+            (json_file, "--json", "json"),
+            (html_file, "--html", "html"),
+        )
         if t is not None
     ]
     found = batch.collect(paths)
@@ -532,11 +553,16 @@ def grade(
     render.class_summary(screen, summarize(results))
     render.class_verdict(screen, rows, seed, confinement)
     for target, kind in targets:
-        text = (
-            gradebook.to_csv(results)
-            if kind == "csv"
-            else gradebook.to_json(plugin, seed, results, confinement)
-        )
+        if kind == "html":
+            from calccourse.reports.html import class_page
+
+            text = class_page(plugin, seed, results, confinement)
+        else:
+            text = (
+                gradebook.to_csv(results)
+                if kind == "csv"
+                else gradebook.to_json(plugin, seed, results, confinement)
+            )
         try:
             target.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
         except OSError as error:
