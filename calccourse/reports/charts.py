@@ -34,7 +34,7 @@ def _figure(rows: int) -> tuple[Figure, Axes]:
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
-    figure = Figure(figsize=(5.2, 2.6 if rows == 0 else 0.9 + 0.45 * rows), layout="constrained")
+    figure = Figure(figsize=(4.6, 2.5 if rows == 0 else 0.9 + 0.45 * rows), layout="constrained")
     ax = figure.subplots()
     (ax.yaxis if rows == 0 else ax.xaxis).set_major_locator(MaxNLocator(integer=True))
     return figure, ax
@@ -63,18 +63,22 @@ def _pass_rates(summary: ClassSummary) -> Figure:
     figure, ax = _figure(len(stats))
     rows = range(len(stats))
     left = [0] * len(stats)
-    parts = (("passed", PASSED, ""), ("failed", FAILED, "//"), ("errored", ERRORED, "xx"))
-    for field, colour, hatch in (*parts, ("not_tried", GREY, "..")):
+    parts = (
+        ("passed", "passed", PASSED, ""),
+        ("failed", "failed", FAILED, "//"),
+        ("errored", "errored", ERRORED, "xx"),
+        ("not_tried", "bonus not tried", GREY, ".."),
+    )
+    for field, label, colour, hatch in parts:
         counts = [getattr(stat, field) for stat in stats]
-        if field == "not_tried" and not any(counts):
+        if field != "passed" and not any(counts):
             continue
-        label = "bonus not tried" if field == "not_tried" else field
         ax.barh(rows, counts, left=left, color=colour, hatch=hatch, edgecolor="white", label=label)
         left = [start + count for start, count in zip(left, counts)]
     for row, (stat, end) in enumerate(zip(stats, left)):
         ax.text(end, row, f"  {stat.pass_rate:.0%} passed", va="center")
     names = [stat.name + (" (bonus)" if stat.bonus else "") for stat in stats]
-    ax.set_yticks(list(rows), _labels(names, 34))
+    ax.set_yticks(list(rows), _labels(names, 30))
     ax.invert_yaxis()
     ax.set_xlim(0, max(left) * 1.3 or 1)
     ax.set_xlabel("answers")
@@ -96,7 +100,7 @@ def _mistakes(named: Sequence[MistakeStat]) -> Figure:
     bars = ax.barh(rows, [stat.count for stat in named], color=BARS)
     ax.bar_label(bars, padding=3)
     labels = [f"{index}. {stat.feedback}" for index, stat in enumerate(named, 1)]
-    ax.set_yticks(rows, _labels(labels, 40))
+    ax.set_yticks(rows, _labels(labels, 36))
     ax.invert_yaxis()
     ax.set_xlim(0, max(stat.count for stat in named) * 1.15)
     ax.set_xlabel("answers")

@@ -119,13 +119,17 @@ ul.counts li {
 }
 ul.counts li.none { opacity: .6; }
 ul.counts b { font-size: 1.2rem; margin-right: .35rem; }
-.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 30rem), 1fr)); gap: 1rem; }
+.charts {
+  display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 30rem), 1fr));
+  gap: 1rem; align-items: start;
+}
 figure { margin: 0; }
 figure.chart { background: var(--paper); border: 1px solid var(--line); border-radius: 8px; padding: .75rem; }
 figure.chart h3 { margin: 0 0 .25rem; }
 figcaption { color: var(--muted); font-size: .9rem; padding: .25rem .5rem 0; }
 svg { display: block; width: 100%; height: auto; }
-figure.plot { max-width: 56rem; margin: .75rem 0; background: var(--paper); }
+figure.plot { max-width: 56rem; margin: .75rem 0; background: var(--paper); overflow-x: auto; }
+figure.plot svg { min-width: 34rem; }
 ol.mistakes { padding-left: 1.75rem; margin: 0; }
 ol.mistakes li { margin: 0 0 .75rem; }
 ol.mistakes .count { font-weight: 700; }
@@ -162,6 +166,7 @@ ol.tests > li.error { border-color: var(--error); }
 .verdict { font-size: 1.2rem; font-weight: 600; }
 @media (max-width: 40rem) {
   main { padding: 1rem .6rem 3rem; }
+  .panel { padding: .75rem; }
   h1 { font-size: 1.4rem; }
   table, caption, thead, tbody, tr, th, td { display: block; }
   thead tr { display: flex; flex-wrap: wrap; gap: .25rem 1rem; padding: .4rem .65rem; }
@@ -284,7 +289,8 @@ def class_page(
     anchors: dict[str, str] = {}
     for index, result in enumerate(results, 1):
         anchors.setdefault(result.student, f"s-{index}")
-    drawn, wanted = _class_plots(plugin, seed, results, plots)
+    drawn = _class_plots(plugin, seed, results, plots)
+    shown = sum(1 for picture in drawn.values() if picture is not None)
     title = f"Lesson {plugin.number} · {_e(plugin.title)}"
     facts = [
         ("seed", str(seed)),
@@ -297,9 +303,9 @@ def class_page(
         f'<p class="lead">The class report: {summary.rows} entries. Repeat the run with '
         f"<code>calccourse grade {plugin.number} … --seed {seed}</code>.</p>\n{_meta(facts)}\n</header>"
     )
-    if wanted > len(drawn):
+    if shown < len(drawn):
         plot_note = (
-            f"<p>Check plots: for the first {len(drawn)} of the {wanted} failing answers that have one (in "
+            f"<p>Check plots: for the first {shown} of the {len(drawn)} failing answers that have one (in "
             f"the order below); <code>calccourse check {plugin.number} ANSWER --seed {seed} --plot</code> "
             "draws any other.</p>"
         )
@@ -320,22 +326,20 @@ def class_page(
 
 def _class_plots(
     plugin: LessonPlugin, seed: int, results: Sequence[ClassResult], limit: int
-) -> tuple[dict[int, str], int]:
-    """The check plots of the first ``limit`` failing answers (by row), and how many could have one."""
+) -> dict[int, str | None]:
+    """By row, every failing answer that has a check plot: drawn for the first ``limit``, None after."""
     failing = [(index, r.values) for index, r in enumerate(results, 1) if r.status == "fail" and r.values]
     if not failing:
-        return {}, 0
+        return {}
     from calccourse.grading import plan
     from calccourse.plotting import check_plot_svg, drawable
 
     tests = plan(plugin, seed)
-    wanted = [(index, values) for index, values in failing if values and drawable(tests, values)]
-    drawn = {}
-    for index, values in wanted[:limit]:
-        picture = check_plot_svg(plugin.number, tests, values, f"s{index}")
-        if picture is not None:
-            drawn[index] = picture
-    return drawn, len(wanted)
+    plottable = [(index, values) for index, values in failing if values and drawable(tests, values)]
+    return {
+        index: check_plot_svg(plugin.number, tests, values, f"s{index}") if count < limit else None
+        for count, (index, values) in enumerate(plottable)
+    }
 
 
 def _summary(summary: ClassSummary) -> str:
@@ -390,15 +394,15 @@ def _mistakes(summary: ClassSummary, anchors: dict[str, str]) -> str:
     return f'<section>\n<h2>Named mistakes</h2>\n<ol class="mistakes">{"".join(items)}</ol>\n</section>'
 
 
-def _table(plugin: LessonPlugin, seed: int, results: Sequence[ClassResult], drawn: dict[int, str]) -> str:
+def _table(
+    plugin: LessonPlugin, seed: int, results: Sequence[ClassResult], drawn: dict[int, str | None]
+) -> str:
     heads = (
         '<th scope="col" data-sort="student">student</th><th scope="col" data-sort="status">status</th>'
         '<th scope="col" data-sort="score" data-type="number">score</th>'
         '<th scope="col" data-sort="time" data-type="number">time</th><th scope="col">first failure</th>'
     )
-    bodies = [
-        _student(plugin, seed, index, result, drawn.get(index)) for index, result in enumerate(results, 1)
-    ]
+    bodies = [_student(plugin, seed, index, result, drawn) for index, result in enumerate(results, 1)]
     return (
         '<table id="students">\n<caption>One row per entry; a row’s details hold its full report. '
         "Sort by a column’s heading.</caption>\n"
@@ -406,9 +410,11 @@ def _table(plugin: LessonPlugin, seed: int, results: Sequence[ClassResult], draw
     )
 
 
-def _student(plugin: LessonPlugin, seed: int, index: int, result: ClassResult, plot: str | None) -> str:
+def _student(
+    plugin: LessonPlugin, seed: int, index: int, result: ClassResult, drawn: dict[int, str | None]
+) -> str:
     """One student's rows: the summary row, and under it the report behind a details element."""
-    report = result.report
+    report, plot = result.report, drawn.get(index)
     scored = report if report is not None and not report.checker_error else None
     score = "—" if scored is None else f"{num(scored.score)}/{num(result.max_score)}"
     if scored is not None and scored.bonus:
@@ -426,14 +432,15 @@ def _student(plugin: LessonPlugin, seed: int, index: int, result: ClassResult, p
         f'<td class="first">{_e(first_failure(result))}</td></tr>'
     )
     facts = [("path", f"<code>{_e(result.path)}</code>")]
-    if result.sha256:
-        facts.append(("sha256", f"<code>{_e(result.sha256[:12])}</code>"))
+    digest = result.sha256 or (report.sha256 if report is not None else "")  # a merged result has no answer
+    if digest:
+        facts.append(("sha256", f"<code>{_e(digest[:12])}</code>"))
     if report is None:
         inside = f"<p>{_status(result.status)} {_e(result.reason or 'not graded')}</p>"
         label = "why it was not graded"
     else:
         inside = _report(report, plot, OUTPUT_SHOWN)
-        if plot is None and result.status == "fail" and result.values:
+        if index in drawn and plot is None:
             command = f"calccourse check {plugin.number} {shlex.quote(result.path)} --seed {seed} --plot"
             inside += f'\n<p class="muted">Its check plot: <code>{_e(command)}</code></p>'
         label = _contents(report, plot is not None)
