@@ -355,6 +355,9 @@ def check(
         None, "--format", help="text, json, junit, gradescope or exercism; repeat with --output for several."
     ),
     outputs: list[Path] | None = typer.Option(None, "--output", help="Write the matching --format here."),
+    html_file: Path | None = typer.Option(
+        None, "--html", help="Also write the check as a page: one self-contained HTML file."
+    ),
     plot: bool | None = typer.Option(
         None,
         "--plot/--no-plot",
@@ -403,6 +406,8 @@ def check(
     for _, target in targets:
         if target is not None:
             writable_file(target, "--output")
+    if html_file is not None:
+        writable_file(html_file, "--html")
     if plot:
         writable_folder(out)
     graded = course.check(
@@ -440,6 +445,15 @@ def check(
             from calccourse.plotting import no_plot_reason
 
             console().print(no_plot_reason(report.lesson, graded.tests), highlight=False)
+    if html_file is not None:
+        from calccourse.reports.html import answer_page
+
+        try:
+            html_file.write_text(answer_page(graded), encoding="utf-8")
+        except OSError as error:
+            raise UsageError(f"cannot write {html_file}: {error.strerror or error}.") from None
+        if on_screen == ["text"]:
+            console().print(f"saved page: {html_file}", highlight=False)
     if course.environ.get("GITHUB_ACTIONS") == "true":  # the runner reads commands on stdout and stderr
         from calccourse.reports.github import github_annotations
 
@@ -582,6 +596,9 @@ def grade(
     jobs: int = typer.Option(os.cpu_count() or 2, "--jobs", "-j", min=1, help="Answers graded at once."),
     csv_file: Path | None = typer.Option(None, "--csv", help="Write the gradebook as CSV."),
     json_file: Path | None = typer.Option(None, "--json", help="Write the gradebook as JSON."),
+    html_file: Path | None = typer.Option(
+        None, "--html", help="Write the class page: charts, a sortable table, every report (one HTML file)."
+    ),
     seed: int | None = typer.Option(None, "--seed", help="Seed for the inputs (one for the whole class)."),
     timeout: float = typer.Option(
         DEFAULT_TIMEOUT, "--timeout", help="Seconds an answer may take to load, and for each call."
@@ -618,7 +635,7 @@ def grade(
 
     course = course_of(ctx)
     plugin = course.lesson(key)
-    targets = gradebook_targets(csv_file, json_file)
+    targets = gradebook_targets(csv_file, json_file, html_file)
     part = shard_of(shard, seed) if shard is not None else None
     before = None if previous is None else classbook.load(previous)
     if before is not None:
@@ -677,11 +694,17 @@ def grade(
         raise typer.Exit(ExitCode.LESSON_BROKEN)
 
 
-def gradebook_targets(csv_file: Path | None, json_file: Path | None) -> list[tuple[Path, str]]:
+def gradebook_targets(
+    csv_file: Path | None, json_file: Path | None, html_file: Path | None = None
+) -> list[tuple[Path, str]]:
     """The gradebook files asked for, each checked writable before any grading."""
     return [
         (writable_file(target, option), kind)
-        for target, option, kind in ((csv_file, "--csv", "csv"), (json_file, "--json", "json"))
+        for target, option, kind in (
+            (csv_file, "--csv", "csv"),
+            (json_file, "--json", "json"),
+            (html_file, "--html", "html"),
+        )
         if target is not None
     ]
 
@@ -746,10 +769,14 @@ def show_gradebook(
     screen, errors = console(), console(stderr=True)
     written = []  # the files first: a reader that stops reading the screen loses none of them
     for target, kind in targets:
-        text = (
-            gradebook.to_csv(results)
-            if kind == "csv"
-            else gradebook.to_json(
+        if kind == "html":
+            from calccourse.reports.html import class_page
+
+            text = class_page(plugin, seed, results, confinement)
+        elif kind == "csv":
+            text = gradebook.to_csv(results)
+        else:
+            text = gradebook.to_json(
                 plugin,
                 seed,
                 results,
@@ -757,7 +784,6 @@ def show_gradebook(
                 shard=shard,
                 changes=None if changed is None else [change.to_dict() for change in changed],
             )
-        )
         try:
             target.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
             written.append(target)
@@ -786,6 +812,9 @@ def gradebook_merge(
     parts: list[Path] = typer.Argument(..., metavar="PART.json...", help="Gradebooks of parts of one class."),
     csv_file: Path | None = typer.Option(None, "--csv", help="Write the merged gradebook as CSV."),
     json_file: Path | None = typer.Option(None, "--json", help="Write the merged gradebook as JSON."),
+    html_file: Path | None = typer.Option(
+        None, "--html", help="Write the class page of the whole class (one HTML file)."
+    ),
     table: bool | None = typer.Option(
         None,
         "--table/--no-table",
@@ -797,7 +826,7 @@ def gradebook_merge(
     from calccourse import classbook
 
     course = course_of(ctx)
-    targets = gradebook_targets(csv_file, json_file)
+    targets = gradebook_targets(csv_file, json_file, html_file)
     merged = classbook.merge([classbook.load(path) for path in parts])
     plugin = course.lesson(str(merged.lesson.get("slug")))
     show_gradebook(plugin, merged.seed, merged.results, merged.confinement, targets, table)

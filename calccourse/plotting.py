@@ -1,12 +1,19 @@
-"""The picture `check` saves: each plottable test, the answer against the reference."""
+"""The picture `check` saves: each plottable test, the answer against the reference.
+
+Figures are made without pyplot (no backend, no global figure list to close), so the same
+drawing is a file for `check` and an inline SVG for the HTML pages.
+"""
 
 from __future__ import annotations
 
+import io
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
     from rich.console import Console
 
     from calccourse.author import Test
@@ -62,13 +69,22 @@ def save_check_plot(
     figure = check_figure(number, tests, values, failed)
     if figure is None:
         return None
-    import matplotlib.pyplot as plt
-
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"lesson{number:02d}-check.{fmt}"
     figure.savefig(path, dpi=100)
-    plt.close(figure)
     return path
+
+
+def check_plot_svg(
+    number: int,
+    tests: Sequence[Test],
+    values: Sequence[list[Any] | None],
+    scope: str,
+    failed: Sequence[bool] = (),
+) -> str | None:
+    """The check plot as an inline ``<svg>`` element (see :func:`svg`); None when there is none."""
+    figure = check_figure(number, tests, values, failed)
+    return None if figure is None else svg(figure, scope)
 
 
 def check_figure(
@@ -78,14 +94,12 @@ def check_figure(
     chosen = drawable(tests, values, failed)
     if not chosen:
         return None
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     columns = min(2, len(chosen))
     rows = (len(chosen) + columns - 1) // columns
-    figure, axes = plt.subplots(rows, columns, figsize=(6 * columns, 4.2 * rows), squeeze=False)
+    figure = Figure(figsize=(6 * columns, 4.2 * rows))
+    axes = figure.subplots(rows, columns, squeeze=False)
     for (test, got), ax in zip(chosen, axes.flat):
         try:
             test.plot(got, ax)  # type: ignore[misc]
@@ -133,3 +147,26 @@ def say_what_is_not_a_number(ax: Any, values: list[Any]) -> None:
         bbox={"facecolor": "white", "edgecolor": "tab:red", "alpha": 0.9},
         zorder=10,
     )
+
+
+_PROLOGUE = re.compile(r"\A.*?(?=<svg\b)", re.S)  # the XML declaration and the DOCTYPE's DTD link
+_METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.S)
+_IDS = re.compile(r'(\bid="|href="#|url\(#)([^")]+)')
+
+
+def svg(figure: Figure, scope: str) -> str:
+    """The figure as an ``<svg>`` element to put inside an HTML page: text kept as text (small,
+    selectable), no prologue, no metadata, no reference outside itself, and every id prefixed
+    with ``scope`` so that many figures share one page without their ids clashing."""
+    import matplotlib
+
+    buffer = io.StringIO()
+    settings: dict[Any, Any] = {
+        "svg.fonttype": "none",
+        "svg.hashsalt": scope,
+        "font.sans-serif": ["DejaVu Sans"],
+    }
+    with matplotlib.rc_context(settings):
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
+    text = _METADATA.sub("", _PROLOGUE.sub("", buffer.getvalue(), count=1))
+    return _IDS.sub(lambda match: f"{match.group(1)}{scope}-{match.group(2)}", text).strip()

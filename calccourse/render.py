@@ -16,6 +16,7 @@ from rich.text import Text
 
 from calccourse.console import plain_output
 from calccourse.safe import visible
+from calccourse.status import MARK, NOT_TRIED
 
 if TYPE_CHECKING:
     from calccourse.authoring import Finding
@@ -26,8 +27,6 @@ if TYPE_CHECKING:
     from calccourse.lesson import LessonPlugin
     from calccourse.reports.analytics import ClassSummary
 
-MARK = {"pass": "✓", "fail": "✗", "error": "!"}
-NOT_TRIED = "○"  # an optional bonus the answer left out: neither earned nor failed
 STYLE = {"pass": "green", "fail": "red", "error": "yellow"}
 
 

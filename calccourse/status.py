@@ -6,6 +6,8 @@ from enum import IntEnum
 from typing import Literal
 
 Status = Literal["pass", "fail", "error"]
+MARK = {"pass": "✓", "fail": "✗", "error": "!"}  # so that no report is read by its colours alone
+NOT_TRIED = "○"  # an optional bonus the answer left out: neither earned nor failed
 
 
 class ExitCode(IntEnum):

@@ -684,3 +684,5 @@ def test_the_matrix_recipe_grades_a_class_in_four_parts_as_one_run_would(tmp_pat
     assert sum(sizes) == len(whole["results"]) == entries and all(sizes), sizes  # every part has work
     summary = (tmp_path / "merge" / "step_summary.md").read_text(encoding="utf-8")
     assert "graded answers passed (seed 20261201)" in summary
+    page = (merger / "class.html").read_text(encoding="utf-8")
+    assert page.count('<tr class="row">') == entries  # the class page of the merged class

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,12 @@ def results(path: Path) -> dict[str, dict]:
     return {row["student"]: row for row in json.loads(path.read_text())["results"]}
 
 
+def student_rows(page: Path) -> list[str]:
+    """The class page's student table, row by row (the times aside)."""
+    rows = re.findall(r'<tr class="row">.*?</tr>', page.read_text(encoding="utf-8"))
+    return [re.sub(r'<td class="num">[0-9.]+ s</td>', "", row) for row in rows]
+
+
 def test_parts_of_a_class_merge_into_the_whole(run, lessons, klass, tmp_path):
     for part in (1, 2, 3):
         done = grade(
@@ -53,12 +60,24 @@ def test_parts_of_a_class_merge_into_the_whole(run, lessons, klass, tmp_path):
     again = grade(run, lessons, str(klass), "--shard", "2/3", "--seed", "4", "--json", "again.json")
     assert again.exit_code == 0 and set(results(tmp_path / "again.json")) == set(parts[1])  # stable
     merged = run(
-        "--lessons-dir", lessons, "gradebook", "merge", "p1.json", "p2.json", "p3.json", "--json", "m.json"
+        "--lessons-dir",
+        lessons,
+        "gradebook",
+        "merge",
+        "p1.json",
+        "p2.json",
+        "p3.json",
+        "--json",
+        "m.json",
+        "--html",
+        "m.html",
     )
     assert merged.exit_code == 0, merged.output
     assert "13 entries: 8 pass, 4 fail" in " ".join(merged.output.split())
-    whole = grade(run, lessons, str(klass), "--seed", "4", "--json", "whole.json")
+    whole = grade(run, lessons, str(klass), "--seed", "4", "--json", "whole.json", "--html", "whole.html")
     assert whole.exit_code == 0
+    page_rows = student_rows(tmp_path / "m.html")
+    assert len(page_rows) == 13 and page_rows == student_rows(tmp_path / "whole.html")  # the same page
     mine, theirs = results(tmp_path / "m.json"), results(tmp_path / "whole.json")
     assert list(mine) == list(theirs)
     for student, row in mine.items():
