@@ -4,7 +4,8 @@ A notebook's code reaches the sandbox as chunks ``(filename, source)``, one per 
 named ``"<display>, cell N"`` so that Python's own traceback reads ``File "answer.ipynb,
 cell 4", line 2``. Cells are numbered as the learner sees them: every cell, Markdown
 included, from 1. IPython-only lines (magics, shell escapes, help) are skipped with a note,
-keeping every other line's number.
+keeping every other line's number; where IPython runs Python under a magic (``%time STMT``,
+a cell under ``%%time`` or ``%%capture``), that Python runs, as it defines names.
 
 nbformat is imported inside the functions: ``calccourse --help`` must not pay for it.
 """
@@ -190,6 +191,9 @@ _HELP_END = re.compile(rf"%{{0,2}}{_NAME}(?:\.{_NAME})*\?\??")  # IPython's `obj
 _ASSIGNED = re.compile(r"[\w.]+(?:\s*,\s*[\w.]+)*\s*=\s*([!%])")  # `files = !ls`, `t = %timeit -o f()`
 _PARSE_BUDGET = 2_000_000  # lines handed to the parser per cell while skipping IPython lines: seconds at most
 _WHAT = {"magic": "IPython magic", "shell": "shell command", "help": "help request"}
+# Magics that run their Python in the notebook's namespace, so that what it defines stays defined.
+_RUNS_CELL = ("time", "capture", "prun")  # `%%time` and the like: the rest of the cell is Python
+_TIMED = re.compile(r"%time[ \t]+(?=\S)")  # `%time STMT`: STMT is Python
 
 
 def _ipython_kind(line: str) -> str | None:
@@ -210,6 +214,10 @@ def _ipython_kind(line: str) -> str | None:
 def _python_of_cell(source: str, filename: str, number: int) -> tuple[str, list[str]]:
     """The cell's code with IPython-only lines blanked out, and a note for each of them.
 
+    ``%time STMT`` keeps STMT, and a cell under ``%%time``, ``%%capture`` or ``%%prun``
+    keeps its code: IPython runs them in the notebook's namespace. Other cell magics
+    (``%%timeit``, ``%%bash``, ``%%writefile``) make the whole cell something else.
+
     Only lines that Python itself rejects are considered, one at a time, where the parser
     stops: a valid line that merely contains `%` or `!` is never touched, nor is a line
     inside a string or brackets. A line that is not IPython syntax ends the search: the
@@ -217,12 +225,22 @@ def _python_of_cell(source: str, filename: str, number: int) -> tuple[str, list[
     """
     source = source.replace("\r\n", "\n").replace("\r", "\n")  # as Python reads a .py file
     lines = source.split("\n")
-    first = next((line.strip() for line in lines if line.strip()), "")
-    if first.startswith("%%"):  # a cell magic turns the whole cell into something other than Python
-        note = f"cell {number}: skipped the whole cell, which starts with the cell magic `{_short(first)}`"
-        return "", [note]
-
     notes: list[str] = []
+    first = next((index for index, line in enumerate(lines) if line.strip()), 0)
+    magic = lines[first].strip()
+    if magic.startswith("%%"):
+        words = magic[2:].split()
+        if not words or words[0] not in _RUNS_CELL:
+            # Any other cell magic turns the whole cell into something other than Python.
+            return "", [
+                f"cell {number}: skipped the whole cell, which starts with the cell magic `{_short(magic)}`"
+            ]
+        lines[first] = ""  # IPython runs the rest in the notebook's namespace: it defines names
+        shown = _short(magic)
+        notes.append(
+            f"cell {number}, line {first + 1}: skipped the cell magic `{shown}` and ran the cell's code"
+        )
+
     known_start = 1  # a line known to begin a statement: tokenizing starts there, not at line 1
     top = 1  # a line known to begin a top-level statement: parsing starts there, not at line 1
     budget = _PARSE_BUDGET
@@ -249,6 +267,17 @@ def _python_of_cell(source: str, filename: str, number: int) -> tuple[str, list[
             end += 1  # IPython joins backslash continuations into the magic's line
         indent = lines[start - 1][: len(lines[start - 1]) - len(lines[start - 1].lstrip())]
         shown = _short(lines[start - 1].strip().removesuffix("\\").rstrip())
+        timed = _TIMED.match(lines[start - 1].lstrip())
+        if timed:  # IPython runs the statement, continuation lines and all: only the magic goes
+            statement = lines[start - 1].lstrip()[timed.end() :]
+            lines[start - 1] = indent + statement
+            known_start = start
+            if not indent:
+                top = start
+            ran = _short(statement.removesuffix("\\").rstrip())
+            notes.append(f"cell {number}, line {start}: skipped the IPython magic `%time` and ran `{ran}`")
+            error = parse()
+            continue
         for index in range(start - 1, end):
             lines[index] = ""  # an empty line keeps every later line's number
         known_start = end + 1

@@ -85,7 +85,7 @@ def test_empty_code_cells_give_no_chunk_but_still_count():
 
 
 def test_windows_line_endings_in_a_cell():
-    code = read_notebook(notebook_bytes(new_code_cell("x = 1\r\n%time y = 2\r\nz = x")), "answer.ipynb")
+    code = read_notebook(notebook_bytes(new_code_cell("x = 1\r\n%timeit y = 2\r\nz = x")), "answer.ipynb")
     assert code.chunks[0][1] == "x = 1\n\nz = x"
     assert run(code)["z"] == 1
 
@@ -106,7 +106,7 @@ def test_a_traceback_names_the_cell_and_the_line_inside_it():
 
 
 def test_a_syntax_error_names_the_cell_and_line_and_nothing_runs():
-    data = notebook_bytes(new_code_cell("ran = True"), new_code_cell("%time x = 1\ndef f(:\n    pass"))
+    data = notebook_bytes(new_code_cell("ran = True"), new_code_cell("%timeit x = 1\ndef f(:\n    pass"))
     code = read_notebook(data, "answer.ipynb")
     namespace: dict[str, Any] = {}
     with pytest.raises(SyntaxError) as caught:
@@ -114,7 +114,7 @@ def test_a_syntax_error_names_the_cell_and_line_and_nothing_runs():
             exec(chunk, namespace)
     assert (caught.value.filename, caught.value.lineno) == ("answer.ipynb, cell 2", 2)
     assert "ran" not in namespace  # compiled first, as a .py file is: the first cell did not run
-    assert code.notes == ("cell 2, line 1: skipped the IPython magic `%time x = 1`",)
+    assert code.notes == ("cell 2, line 1: skipped the IPython magic `%timeit x = 1`",)
 
 
 # --- IPython syntax -------------------------------------------------------------------------------
@@ -148,11 +148,11 @@ def test_valid_python_with_percent_and_bang_is_untouched():
         'label = "%d items" % 3\n'
         "rest = 7 % 3\n"
         "text = '''\n%not a magic\n!not a shell\nhelp?\n'''\n"
-        "%time total = 1\n"
+        "%timeit total = 1\n"
         "flag = not (1 != 1)\n"
     )
     code = read_notebook(notebook_bytes(new_code_cell(source)), "answer.ipynb")
-    assert code.notes == ("cell 1, line 10: skipped the IPython magic `%time total = 1`",)
+    assert code.notes == ("cell 1, line 10: skipped the IPython magic `%timeit total = 1`",)
     expected = source.split("\n")
     expected[9] = ""
     assert code.chunks[0][1] == "\n".join(expected)
@@ -167,7 +167,7 @@ def test_a_valid_cell_is_passed_on_byte_for_byte():
 
 
 def test_an_indented_magic_alone_in_its_block_becomes_pass():
-    source = "def f():\n    %timeit g()\n\nfor i in range(2):\n    x = i\n    %time y = i\nz = 3"
+    source = "def f():\n    %timeit g()\n\nfor i in range(2):\n    x = i\n    %timeit y = i\nz = 3"
     code = read_notebook(notebook_bytes(new_code_cell(source)), "answer.ipynb")
     assert code.chunks[0][1] == "def f():\n    pass\n\nfor i in range(2):\n    x = i\n\nz = 3"
     assert [note.split(":")[0] for note in code.notes] == ["cell 1, line 2", "cell 1, line 6"]
@@ -194,6 +194,43 @@ def test_a_cell_magic_skips_the_whole_cell_with_one_note():
         "cell 1: skipped the whole cell, which starts with the cell magic `%%timeit`",
         "cell 2: skipped the whole cell, which starts with the cell magic `%%writefile helper.py`",
     )
+
+
+def test_time_runs_its_statement_as_ipython_does():
+    source = "%time x = 1\nfor i in range(2):\n    %time y = i\n%time z = x + \\\n    y\n%timeit w = 1"
+    code = read_notebook(notebook_bytes(new_code_cell(source)), "answer.ipynb")
+    assert code.chunks[0][1] == "x = 1\nfor i in range(2):\n    y = i\nz = x + \\\n    y\n"
+    assert code.notes == (
+        "cell 1, line 1: skipped the IPython magic `%time` and ran `x = 1`",
+        "cell 1, line 3: skipped the IPython magic `%time` and ran `y = i`",
+        "cell 1, line 4: skipped the IPython magic `%time` and ran `z = x +`",
+        "cell 1, line 6: skipped the IPython magic `%timeit w = 1`",  # timeit's names do not stay
+    )
+    assert [run(code)[name] for name in ("x", "y", "z")] == [1, 1, 2]
+
+
+def test_a_cell_under_time_capture_or_prun_runs_its_code():
+    data = notebook_bytes(
+        new_markdown_cell("timing"),
+        new_code_cell("\n%%time\ndef f(x):\n    return 2 * x\n%timeit f(1)"),
+        new_code_cell("%%capture output --no-stderr\nprint('hidden')\ny = f(2)"),
+        new_code_cell("%%prun -s cumulative\nz = f(y)\nbroken = 1 / 0"),
+    )
+    code = read_notebook(data, "answer.ipynb")
+    assert [source for _, source in code.chunks] == [
+        "\n\ndef f(x):\n    return 2 * x\n",
+        "\nprint('hidden')\ny = f(2)",
+        "\nz = f(y)\nbroken = 1 / 0",
+    ]
+    assert code.notes == (
+        "cell 2, line 2: skipped the cell magic `%%time` and ran the cell's code",
+        "cell 2, line 5: skipped the IPython magic `%timeit f(1)`",
+        "cell 3, line 1: skipped the cell magic `%%capture output --no-stderr` and ran the cell's code",
+        "cell 4, line 1: skipped the cell magic `%%prun -s cumulative` and ran the cell's code",
+    )
+    with pytest.raises(ZeroDivisionError) as caught:
+        run(code)
+    assert traceback.extract_tb(caught.tb)[-1][:2] == ("answer.ipynb, cell 4", 3)
 
 
 def test_a_shell_line_with_an_unbalanced_quote_does_not_swallow_the_cell():
