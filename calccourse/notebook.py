@@ -95,9 +95,23 @@ def _decode(data: bytes, display: str) -> str:
 
 
 def _parse(text: str, display: str) -> Any:
-    """The notebook as nbformat's v4 node; nbformat's validation never stops grading."""
+    """The notebook as nbformat's v4 node; nbformat's validation never stops grading.
+
+    The JSON is checked first: nbformat takes a JSON object without a format version for
+    a version 1 notebook, which no Jupyter has written, and then finds no code in it.
+    """
     if not text.strip():
         raise NotebookError(f"{display} is not a Jupyter notebook: the file is empty.")
+    try:
+        problem = _not_a_notebook(json.loads(text), display)
+    except json.JSONDecodeError as bad:
+        problem = _not_json(text, display, bad)
+    except RecursionError:
+        problem = f"{display} is not a Jupyter notebook: its JSON is nested too deeply."
+    except ValueError as bad:  # e.g. an integer too long to convert
+        problem = f"{display} is not a Jupyter notebook: it is not valid JSON ({bad})."
+    if problem is not None:
+        raise NotebookError(problem)
     import nbformat
 
     try:
@@ -110,31 +124,34 @@ def _parse(text: str, display: str) -> Any:
             return nbformat.reads(text, as_version=4, capture_validation_error={})
     except RecursionError:
         raise NotebookError(f"{display} is not a Jupyter notebook: its JSON is nested too deeply.") from None
-    except Exception as error:  # nbformat raises many kinds on odd JSON: explain from the JSON itself
-        raise NotebookError(_why_not_a_notebook(text, display, error)) from None
+    except Exception as error:  # nbformat raises many kinds on odd notebooks
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise NotebookError(
+            f"{display} is a damaged Jupyter notebook: nbformat could not read it ({reason[:160]})."
+        ) from None
 
 
-def _why_not_a_notebook(text: str, display: str, error: Exception) -> str:
-    """One sentence for the learner on why ``text`` could not be read as a notebook."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as bad:
-        rest = text[bad.pos :].strip()
-        # An unterminated string ran into the end of the text (strict JSON strings hold no newline),
-        # or the text ends inside a word such as `nul`.
-        if not rest or bad.msg.startswith("Unterminated string") or any(w.startswith(rest) for w in _WORDS):
-            end = text.rstrip()
-            line, column = end.count("\n") + 1, len(end) - end.rfind("\n")
-            return (
-                f"{display} is not a Jupyter notebook: its JSON stops before the end "
-                f"(line {line}, column {column}), as if the file were cut short."
-            )
-        if bad.pos == 0 and _is_python(text):
-            return f"{display} is not a Jupyter notebook: it holds Python code, so name it with .py instead."
-        where = f"line {bad.lineno}, column {bad.colno}"
-        return f"{display} is not a Jupyter notebook: it is not valid JSON ({where})."
-    except (ValueError, RecursionError) as bad:  # e.g. an integer too long to convert
-        return f"{display} is not a Jupyter notebook: it is not valid JSON ({bad})."
+def _not_json(text: str, display: str, bad: json.JSONDecodeError) -> str:
+    """One sentence for the learner on why ``text`` is not JSON."""
+    rest = text[bad.pos :].strip()
+    # An unterminated string ran into the end of the text (strict JSON strings hold no newline),
+    # or the text ends inside a word such as `nul`.
+    if not rest or bad.msg.startswith("Unterminated string") or any(w.startswith(rest) for w in _WORDS):
+        end = text.rstrip()
+        line, column = end.count("\n") + 1, len(end) - end.rfind("\n")
+        return (
+            f"{display} is not a Jupyter notebook: its JSON stops before the end "
+            f"(line {line}, column {column}), as if the file were cut short."
+        )
+    if bad.pos == 0 and _is_python(text):
+        return f"{display} is not a Jupyter notebook: it holds Python code, so name it with .py instead."
+    return (
+        f"{display} is not a Jupyter notebook: it is not valid JSON (line {bad.lineno}, column {bad.colno})."
+    )
+
+
+def _not_a_notebook(data: object, display: str) -> str | None:
+    """Why this JSON is no notebook calccourse reads, or None when nbformat should read it."""
     if not isinstance(data, dict):
         return f"{display} is not a Jupyter notebook: it is {_json_kind(data)}, not a notebook's JSON object."
     version = data.get("nbformat")
@@ -145,8 +162,7 @@ def _why_not_a_notebook(text: str, display: str, error: Exception) -> str:
             f"{display} uses notebook format {json.dumps(version)}, which calccourse cannot read: "
             "open and save it in Jupyter."
         )
-    reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    return f"{display} is a damaged Jupyter notebook: nbformat could not read it ({reason[:160]})."
+    return None
 
 
 _WORDS = ("null", "true", "false")

@@ -335,6 +335,11 @@ def test_a_byte_order_mark_is_fine():
             r"answer\.ipynb is not a Jupyter notebook: it is JSON, but without the notebook format version\.",
             id="empty-object",
         ),
+        pytest.param(  # nbformat would take it for a version 1 notebook and find no code in it
+            b'{"cells": [{"cell_type": "code", "source": "x = 1"}]}',
+            r"answer\.ipynb is not a Jupyter notebook: it is JSON, but without the notebook format version\.",
+            id="cells-without-a-version",
+        ),
         pytest.param(
             b"[]", r"answer\.ipynb is not a Jupyter notebook: it is a JSON list, not a notebook's", id="list"
         ),
