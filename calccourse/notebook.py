@@ -13,6 +13,7 @@ nbformat is imported inside the functions: ``calccourse --help`` must not pay fo
 from __future__ import annotations
 
 import ast
+import codecs
 import io
 import json
 import re
@@ -257,6 +258,7 @@ def _python_of_cell(source: str, filename: str, number: int) -> tuple[str, list[
             f"cell {number}, line {first + 1}: skipped the cell magic `{shown}` and ran the cell's code"
         )
 
+    notes += _drop_encoding_declaration(lines, number)
     known_start = 1  # a line known to begin a statement: tokenizing starts there, not at line 1
     top = 1  # a line known to begin a top-level statement: parsing starts there, not at line 1
     budget = _PARSE_BUDGET
@@ -316,6 +318,31 @@ def _python_of_cell(source: str, filename: str, number: int) -> tuple[str, list[
         where = f"line {start}" if end == start else f"lines {start}-{end}"
         notes.append(f"cell {number}, {where}: skipped the {_WHAT[kind]} `{shown}`")
     return "\n".join(lines), notes
+
+
+_CODING = re.compile(r"[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")  # PEP 263's encoding declaration
+
+
+def _drop_encoding_declaration(lines: list[str], number: int) -> list[str]:
+    """Blank out a declaration of an encoding other than UTF-8 on line 1 or 2 of the cell.
+
+    Python would decode the cell's UTF-8 text by it (``é`` turns into ``Ã©``, or fails
+    to compile); Jupyter ignores it, since a notebook is always UTF-8.
+    """
+    for index, line in enumerate(lines[:2]):
+        declared = _CODING.match(line)
+        if declared:
+            try:
+                if codecs.lookup(declared.group(1)).name == "utf-8":
+                    return []
+            except LookupError:
+                pass  # an unknown encoding: Python would refuse the cell
+            lines[index] = ""
+            where, shown = f"cell {number}, line {index + 1}", _short(line.strip())
+            return [f"{where}: ignored the encoding declaration `{shown}`: a notebook is UTF-8"]
+        if line.strip() and not line.lstrip().startswith("#"):
+            return []  # Python reads line 2's declaration only below a comment or a blank line
+    return []
 
 
 def _syntax_error(lines: list[str], filename: str, top: int = 1) -> SyntaxError | None:

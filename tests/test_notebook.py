@@ -313,6 +313,23 @@ def test_odd_metadata_does_not_stop_grading(change):
     assert run(code)["y"] == 2
 
 
+@pytest.mark.parametrize(
+    "declaration", ["# -*- coding: latin-1 -*-", "#!/usr/bin/env python\n# coding=ascii"]
+)
+def test_an_encoding_declaration_in_a_cell_is_ignored_as_jupyter_does(declaration):
+    cell = new_code_cell(f"{declaration}\nword = 'café ∂'")
+    code = read_notebook(notebook_bytes(new_code_cell("# coding: utf-8\nx = 'é'"), cell), "answer.ipynb")
+    namespace: dict[str, Any] = {}
+    for name, source in code.chunks:  # as the sandbox's child compiles them: bytes, read by Python's rules
+        exec(compile(source.encode("utf-8"), name, "exec", dont_inherit=True), namespace)
+    assert (namespace["x"], namespace["word"]) == ("é", "café ∂")
+    line = declaration.count("\n") + 1
+    assert code.notes == (
+        f"cell 2, line {line}: ignored the encoding declaration `{declaration.splitlines()[-1]}`: "
+        "a notebook is UTF-8",
+    )
+
+
 def test_a_byte_order_mark_is_fine():
     code = read_notebook(b"\xef\xbb\xbf" + notebook_bytes(new_code_cell("x = 'é'")), "answer.ipynb")
     assert run(code)["x"] == "é"
