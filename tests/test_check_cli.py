@@ -191,3 +191,12 @@ def test_a_submission_folder_without_an_answer_still_writes_its_report(run, tmp_
     assert result.exit_code == 3
     data = json.loads((tmp_path / "r.json").read_text())
     assert data["score"] == 0 and "Your submission holds no answer file" in data["tests"][0]["output"]
+
+
+def test_an_answer_runs_as_python_runs_it_annotations_and_all(run, tmp_path):
+    # The sandbox's own `from __future__ import annotations` is not the answer's.
+    code = "def derivative(x: undefined_type):\n    return 3 * x**2 - 4 * x\n"
+    (tmp_path / "answer.py").write_text(code)
+    result = run("check", "1", "answer.py", "--no-plot", "--no-progress")
+    assert result.exit_code == 3
+    assert "NameError: name 'undefined_type' is not defined" in result.output

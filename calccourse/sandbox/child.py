@@ -104,7 +104,8 @@ def run(job: dict[str, Any], code: Code, probes: Code | None, indices: list[int]
     sys.modules["answer"] = module
     sys.argv = [module.__file__]
     try:
-        compiled = [compile(data, name, "exec") for name, data in code.chunks]
+        # dont_inherit: this module's `from __future__ import annotations` is not the answer's.
+        compiled = [compile(data, name, "exec", dont_inherit=True) for name, data in code.chunks]
         for chunk in compiled:
             exec(chunk, module.__dict__)  # noqa: S102
     except BaseException as error:  # noqa: BLE001 - the answer may raise anything
