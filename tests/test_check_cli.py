@@ -200,3 +200,18 @@ def test_an_answer_runs_as_python_runs_it_annotations_and_all(run, tmp_path):
     result = run("check", "1", "answer.py", "--no-plot", "--no-progress")
     assert result.exit_code == 3
     assert "NameError: name 'undefined_type' is not defined" in result.output
+
+
+@pytest.mark.parametrize(
+    ("before", "end"), [("", ""), ("\f\n", "\n")], ids=["last-line-without-newline", "after-a-form-feed"]
+)
+def test_a_traceback_shows_the_line_that_raised_and_marks_what_raised(run, tmp_path, before, end):
+    # As a notebook cell's last line, a file's last line may have no newline; a form feed (a
+    # page break in old editors) ends no line.
+    raising = "    return math.log(-1.0) + x"
+    code = f"import math\n{before}\ndef derivative(x):\n{raising}{end}"
+    (tmp_path / "answer.py").write_text(code)
+    result = run("check", "1", "answer.py", "--format", "json", "--no-plot", "--no-progress")
+    failed = json.loads(result.output)["tests"][0]
+    assert failed["line"] == code.split("\n").index(raising) + 1
+    assert f"\n{raising}\n           ^^^^^^^^^^^^^^\n" in failed["message"]

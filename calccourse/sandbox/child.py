@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import collections.abc
 import decimal
+import io
 import json
 import linecache
 import numbers
@@ -94,7 +95,11 @@ def run(job: dict[str, Any], code: Code, probes: Code | None, indices: list[int]
     names = set(code.names)
     for name, data in code.chunks:
         text = data.decode("utf-8", errors="replace")
-        linecache.cache[name] = (len(text), None, text.splitlines(True), name)
+        # The lines as linecache reads a file (as Python reads source): split at \n, \r\n and \r
+        # only, not at a form feed, and each ending with \n (a cell's last line has none).
+        # Otherwise a traceback shows another line, or draws its ^^^ one column to the right.
+        lines = [line if line.endswith("\n") else line + "\n" for line in io.StringIO(text, newline=None)]
+        linecache.cache[name] = (len(text), None, lines, name)
     try:
         _keep_plots_headless(b"".join(data for _, data in code.chunks))
     except Exception:  # noqa: BLE001 - matplotlib missing or broken: the answer will say so itself
@@ -340,8 +345,6 @@ def _exception_line(error: BaseException) -> str:
     plain = "".join(traceback.format_exception_only(type(error), error)).strip()
     if sys.version_info >= (3, 12) or not isinstance(error, (NameError, AttributeError, ImportError)):
         return plain
-    import io
-
     shown, stderr = io.StringIO(), sys.stderr
     try:
         sys.stderr = shown
