@@ -13,6 +13,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output, new_raw_cell
 
+from calccourse.answers import Unreadable, read_answer
 from calccourse.notebook import NotebookCode, NotebookError, read_notebook, starter_notebook
 
 LESSONS = Path(__file__).resolve().parent.parent / "lessons"
@@ -418,6 +419,24 @@ def test_a_code_cell_whose_source_is_not_text():
     notebook["cells"][1]["source"] = 5
     with pytest.raises(NotebookError, match=r"damaged Jupyter notebook: cell 2 has no readable text\."):
         read_notebook(json.dumps(notebook).encode(), "answer.ipynb")
+
+
+def test_a_notebook_may_be_larger_than_a_py_file_its_outputs_are_not_graded(tmp_path):
+    cell = new_code_cell("x = 1")
+    picture = "A" * 10 * 2**20  # ten plots of a megabyte are a common notebook
+    cell.outputs = [new_output("display_data", data={"image/png": picture})]
+    (tmp_path / "plots.ipynb").write_bytes(notebook_bytes(cell))
+    answer = read_answer(tmp_path / "plots.ipynb")
+    assert answer.problem is None and answer.source == b"x = 1"
+    for name, size, limit in (
+        ("big.py", 4, "a Python answer file is at most 4 MiB"),
+        ("big.ipynb", 64, "a notebook is at most 64 MiB"),
+    ):
+        path = tmp_path / name
+        with path.open("wb") as handle:
+            handle.truncate(size * 2**20 + 1)  # sparse: nothing is written
+        with pytest.raises(Unreadable, match=f"{limit}\\.$"):
+            read_answer(path)
 
 
 # --- starter notebooks -----------------------------------------------------------------------------
