@@ -215,3 +215,15 @@ def test_a_traceback_shows_the_line_that_raised_and_marks_what_raised(run, tmp_p
     failed = json.loads(result.output)["tests"][0]
     assert failed["line"] == code.split("\n").index(raising) + 1
     assert f"\n{raising}\n           ^^^^^^^^^^^^^^\n" in failed["message"]
+
+
+def test_a_notebook_that_is_not_one_could_not_be_read(run, tmp_path):
+    (tmp_path / "answer.ipynb").write_text("[1, 2]")
+    result = run("check", "1", "answer.ipynb", "--no-plot", "--no-progress")
+    assert result.exit_code == 3
+    assert "Your answer could not be read:\nanswer.ipynb is not a Jupyter notebook: it is a JSON list" in (
+        result.output
+    )
+    result = run("grade", "1", "answer.ipynb", "--csv", "grades.csv", "--jobs", "1")
+    (row,) = csv.DictReader((tmp_path / "grades.csv").read_text().splitlines())
+    assert row["first_failure"].startswith("could not be read: answer.ipynb is not a Jupyter notebook")
