@@ -227,3 +227,30 @@ def test_a_notebook_that_is_not_one_could_not_be_read(run, tmp_path):
     result = run("grade", "1", "answer.ipynb", "--csv", "grades.csv", "--jobs", "1")
     (row,) = csv.DictReader((tmp_path / "grades.csv").read_text().splitlines())
     assert row["first_failure"].startswith("could not be read: answer.ipynb is not a Jupyter notebook")
+
+
+def test_a_future_import_holds_in_the_cells_after_it_as_in_jupyter(run, tmp_path):
+    cells = [
+        "from __future__ import annotations",
+        "def derivative(x: undefined_type) -> float:\n    return 3 * x**2 - 4 * x",
+        "def rate_of_change(f, x, dx):\n    return (f(x + dx) - f(x)) / dx",
+    ]
+    notebook = {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {},
+        "cells": [
+            {
+                "cell_type": "code",
+                "id": str(n),
+                "metadata": {},
+                "outputs": [],
+                "execution_count": None,
+                "source": c,
+            }
+            for n, c in enumerate(cells)
+        ],
+    }
+    (tmp_path / "answer.ipynb").write_text(json.dumps(notebook))
+    result = run("check", "1", "answer.ipynb", "--no-plot", "--no-progress")
+    assert result.exit_code == 0, result.output

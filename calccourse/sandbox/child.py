@@ -7,13 +7,16 @@ grading side trusts nothing it says after loading but plain values.
 """
 
 from __future__ import annotations
+import __future__
 
 import collections.abc
 import decimal
+import functools
 import io
 import json
 import linecache
 import numbers
+import operator
 import os
 import resource
 import signal
@@ -109,8 +112,7 @@ def run(job: dict[str, Any], code: Code, probes: Code | None, indices: list[int]
     sys.modules["answer"] = module
     sys.argv = [module.__file__]
     try:
-        # dont_inherit: this module's `from __future__ import annotations` is not the answer's.
-        compiled = [compile(data, name, "exec", dont_inherit=True) for name, data in code.chunks]
+        compiled = _compiled(code)
         for chunk in compiled:
             exec(chunk, module.__dict__)  # noqa: S102
     except BaseException as error:  # noqa: BLE001 - the answer may raise anything
@@ -137,6 +139,22 @@ def run(job: dict[str, Any], code: Code, probes: Code | None, indices: list[int]
         except (TypeError, ValueError) as error:
             channel.send({"i": index, **error_wire("unconvertible", f"{call['label']}: {error}")})
     _finish(channel, None)
+
+
+FUTURE_FLAGS = functools.reduce(
+    operator.or_, (getattr(__future__, name).compiler_flag for name in __future__.all_feature_names)
+)
+
+
+def _compiled(code: Code) -> list[types.CodeType]:
+    """Every chunk compiled, none run yet. A ``from __future__`` import holds in the chunks
+    after it, as in IPython (a notebook's cells); this module's own is not the answer's."""
+    flags, compiled = 0, []
+    for name, data in code.chunks:
+        chunk = compile(data, name, "exec", flags=flags, dont_inherit=True)
+        flags |= chunk.co_flags & FUTURE_FLAGS
+        compiled.append(chunk)
+    return compiled
 
 
 def _keep_plots_headless(source: bytes) -> None:
