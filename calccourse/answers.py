@@ -18,7 +18,9 @@ from calccourse.sandbox.runner import imports_of
 from calccourse.status import UsageError
 
 SUFFIXES = (".py", ".ipynb")
-MAX_BYTES = 4 * 1024 * 1024  # an answer file larger than this is not read
+MAX_BYTES = 4 * 1024 * 1024  # a .py file larger than this is not read
+# A notebook keeps its outputs, which are never graded: a few plots make megabytes.
+MAX_NOTEBOOK_BYTES = 64 * 1024 * 1024
 
 
 class Unreadable(UsageError):
@@ -70,10 +72,10 @@ def read_answer(path: Path) -> Answer:
         raise Unreadable(f"{display} is not a Python file or a notebook; an answer is a .py or .ipynb file.")
     try:
         size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise Unreadable(
-                f"{display} is {size // 1024} KiB; an answer file is at most {MAX_BYTES // 2**20} MiB."
-            )
+        limit = MAX_NOTEBOOK_BYTES if path.suffix.lower() == ".ipynb" else MAX_BYTES
+        if size > limit:
+            kind = "a notebook" if limit == MAX_NOTEBOOK_BYTES else "a Python answer file"
+            raise Unreadable(f"{display} is {size // 1024} KiB; {kind} is at most {limit // 2**20} MiB.")
         data = path.read_bytes()
     except IsADirectoryError:
         raise Unreadable(f"{display} is a folder, not an answer file.") from None

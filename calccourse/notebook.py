@@ -4,7 +4,8 @@ A notebook's code reaches the sandbox as chunks ``(filename, source)``, one per 
 named ``"<display>, cell N"`` so that Python's own traceback reads ``File "answer.ipynb,
 cell 4", line 2``. Cells are numbered as the learner sees them: every cell, Markdown
 included, from 1. IPython-only lines (magics, shell escapes, help) are skipped with a note,
-keeping every other line's number.
+keeping every other line's number; where IPython runs Python under a magic (``%time STMT``,
+a cell under ``%%time`` or ``%%capture``), that Python runs, as it defines names.
 
 nbformat is imported inside the functions: ``calccourse --help`` must not pay for it.
 """
@@ -12,6 +13,7 @@ nbformat is imported inside the functions: ``calccourse --help`` must not pay fo
 from __future__ import annotations
 
 import ast
+import codecs
 import io
 import json
 import re
@@ -94,9 +96,23 @@ def _decode(data: bytes, display: str) -> str:
 
 
 def _parse(text: str, display: str) -> Any:
-    """The notebook as nbformat's v4 node; nbformat's validation never stops grading."""
+    """The notebook as nbformat's v4 node; nbformat's validation never stops grading.
+
+    The JSON is checked first: nbformat takes a JSON object without a format version for
+    a version 1 notebook, which no Jupyter has written, and then finds no code in it.
+    """
     if not text.strip():
         raise NotebookError(f"{display} is not a Jupyter notebook: the file is empty.")
+    try:
+        problem = _not_a_notebook(json.loads(text), display)
+    except json.JSONDecodeError as bad:
+        problem = _not_json(text, display, bad)
+    except RecursionError:
+        problem = f"{display} is not a Jupyter notebook: its JSON is nested too deeply."
+    except ValueError as bad:  # e.g. an integer too long to convert
+        problem = f"{display} is not a Jupyter notebook: it is not valid JSON ({bad})."
+    if problem is not None:
+        raise NotebookError(problem)
     import nbformat
 
     try:
@@ -109,31 +125,34 @@ def _parse(text: str, display: str) -> Any:
             return nbformat.reads(text, as_version=4, capture_validation_error={})
     except RecursionError:
         raise NotebookError(f"{display} is not a Jupyter notebook: its JSON is nested too deeply.") from None
-    except Exception as error:  # nbformat raises many kinds on odd JSON: explain from the JSON itself
-        raise NotebookError(_why_not_a_notebook(text, display, error)) from None
+    except Exception as error:  # nbformat raises many kinds on odd notebooks
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise NotebookError(
+            f"{display} is a damaged Jupyter notebook: nbformat could not read it ({reason[:160]})."
+        ) from None
 
 
-def _why_not_a_notebook(text: str, display: str, error: Exception) -> str:
-    """One sentence for the learner on why ``text`` could not be read as a notebook."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as bad:
-        rest = text[bad.pos :].strip()
-        # An unterminated string ran into the end of the text (strict JSON strings hold no newline),
-        # or the text ends inside a word such as `nul`.
-        if not rest or bad.msg.startswith("Unterminated string") or any(w.startswith(rest) for w in _WORDS):
-            end = text.rstrip()
-            line, column = end.count("\n") + 1, len(end) - end.rfind("\n")
-            return (
-                f"{display} is not a Jupyter notebook: its JSON stops before the end "
-                f"(line {line}, column {column}), as if the file were cut short."
-            )
-        if bad.pos == 0 and _is_python(text):
-            return f"{display} is not a Jupyter notebook: it holds Python code, so name it with .py instead."
-        where = f"line {bad.lineno}, column {bad.colno}"
-        return f"{display} is not a Jupyter notebook: it is not valid JSON ({where})."
-    except (ValueError, RecursionError) as bad:  # e.g. an integer too long to convert
-        return f"{display} is not a Jupyter notebook: it is not valid JSON ({bad})."
+def _not_json(text: str, display: str, bad: json.JSONDecodeError) -> str:
+    """One sentence for the learner on why ``text`` is not JSON."""
+    rest = text[bad.pos :].strip()
+    # An unterminated string ran into the end of the text (strict JSON strings hold no newline),
+    # or the text ends inside a word such as `nul`.
+    if not rest or bad.msg.startswith("Unterminated string") or any(w.startswith(rest) for w in _WORDS):
+        end = text.rstrip()
+        line, column = end.count("\n") + 1, len(end) - end.rfind("\n")
+        return (
+            f"{display} is not a Jupyter notebook: its JSON stops before the end "
+            f"(line {line}, column {column}), as if the file were cut short."
+        )
+    if bad.pos == 0 and _is_python(text):
+        return f"{display} is not a Jupyter notebook: it holds Python code, so name it with .py instead."
+    return (
+        f"{display} is not a Jupyter notebook: it is not valid JSON (line {bad.lineno}, column {bad.colno})."
+    )
+
+
+def _not_a_notebook(data: object, display: str) -> str | None:
+    """Why this JSON is no notebook calccourse reads, or None when nbformat should read it."""
     if not isinstance(data, dict):
         return f"{display} is not a Jupyter notebook: it is {_json_kind(data)}, not a notebook's JSON object."
     version = data.get("nbformat")
@@ -144,8 +163,7 @@ def _why_not_a_notebook(text: str, display: str, error: Exception) -> str:
             f"{display} uses notebook format {json.dumps(version)}, which calccourse cannot read: "
             "open and save it in Jupyter."
         )
-    reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    return f"{display} is a damaged Jupyter notebook: nbformat could not read it ({reason[:160]})."
+    return None
 
 
 _WORDS = ("null", "true", "false")
@@ -190,6 +208,9 @@ _HELP_END = re.compile(rf"%{{0,2}}{_NAME}(?:\.{_NAME})*\?\??")  # IPython's `obj
 _ASSIGNED = re.compile(r"[\w.]+(?:\s*,\s*[\w.]+)*\s*=\s*([!%])")  # `files = !ls`, `t = %timeit -o f()`
 _PARSE_BUDGET = 2_000_000  # lines handed to the parser per cell while skipping IPython lines: seconds at most
 _WHAT = {"magic": "IPython magic", "shell": "shell command", "help": "help request"}
+# Magics that run their Python in the notebook's namespace, so that what it defines stays defined.
+_RUNS_CELL = ("time", "capture", "prun")  # `%%time` and the like: the rest of the cell is Python
+_TIMED = re.compile(r"%time[ \t]+(?=\S)")  # `%time STMT`: STMT is Python
 
 
 def _ipython_kind(line: str) -> str | None:
@@ -210,6 +231,10 @@ def _ipython_kind(line: str) -> str | None:
 def _python_of_cell(source: str, filename: str, number: int) -> tuple[str, list[str]]:
     """The cell's code with IPython-only lines blanked out, and a note for each of them.
 
+    ``%time STMT`` keeps STMT, and a cell under ``%%time``, ``%%capture`` or ``%%prun``
+    keeps its code: IPython runs them in the notebook's namespace. Other cell magics
+    (``%%timeit``, ``%%bash``, ``%%writefile``) make the whole cell something else.
+
     Only lines that Python itself rejects are considered, one at a time, where the parser
     stops: a valid line that merely contains `%` or `!` is never touched, nor is a line
     inside a string or brackets. A line that is not IPython syntax ends the search: the
@@ -217,12 +242,23 @@ def _python_of_cell(source: str, filename: str, number: int) -> tuple[str, list[
     """
     source = source.replace("\r\n", "\n").replace("\r", "\n")  # as Python reads a .py file
     lines = source.split("\n")
-    first = next((line.strip() for line in lines if line.strip()), "")
-    if first.startswith("%%"):  # a cell magic turns the whole cell into something other than Python
-        note = f"cell {number}: skipped the whole cell, which starts with the cell magic `{_short(first)}`"
-        return "", [note]
-
     notes: list[str] = []
+    first = next((index for index, line in enumerate(lines) if line.strip()), 0)
+    magic = lines[first].strip()
+    if magic.startswith("%%"):
+        words = magic[2:].split()
+        if not words or words[0] not in _RUNS_CELL:
+            # Any other cell magic turns the whole cell into something other than Python.
+            return "", [
+                f"cell {number}: skipped the whole cell, which starts with the cell magic `{_short(magic)}`"
+            ]
+        lines[first] = ""  # IPython runs the rest in the notebook's namespace: it defines names
+        shown = _short(magic)
+        notes.append(
+            f"cell {number}, line {first + 1}: skipped the cell magic `{shown}` and ran the cell's code"
+        )
+
+    notes += _drop_encoding_declaration(lines, number)
     known_start = 1  # a line known to begin a statement: tokenizing starts there, not at line 1
     top = 1  # a line known to begin a top-level statement: parsing starts there, not at line 1
     budget = _PARSE_BUDGET
@@ -249,6 +285,17 @@ def _python_of_cell(source: str, filename: str, number: int) -> tuple[str, list[
             end += 1  # IPython joins backslash continuations into the magic's line
         indent = lines[start - 1][: len(lines[start - 1]) - len(lines[start - 1].lstrip())]
         shown = _short(lines[start - 1].strip().removesuffix("\\").rstrip())
+        timed = _TIMED.match(lines[start - 1].lstrip())
+        if timed:  # IPython runs the statement, continuation lines and all: only the magic goes
+            statement = lines[start - 1].lstrip()[timed.end() :]
+            lines[start - 1] = indent + statement
+            known_start = start
+            if not indent:
+                top = start
+            ran = _short(statement.removesuffix("\\").rstrip())
+            notes.append(f"cell {number}, line {start}: skipped the IPython magic `%time` and ran `{ran}`")
+            error = parse()
+            continue
         for index in range(start - 1, end):
             lines[index] = ""  # an empty line keeps every later line's number
         known_start = end + 1
@@ -271,6 +318,31 @@ def _python_of_cell(source: str, filename: str, number: int) -> tuple[str, list[
         where = f"line {start}" if end == start else f"lines {start}-{end}"
         notes.append(f"cell {number}, {where}: skipped the {_WHAT[kind]} `{shown}`")
     return "\n".join(lines), notes
+
+
+_CODING = re.compile(r"[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")  # PEP 263's encoding declaration
+
+
+def _drop_encoding_declaration(lines: list[str], number: int) -> list[str]:
+    """Blank out a declaration of an encoding other than UTF-8 on line 1 or 2 of the cell.
+
+    Python would decode the cell's UTF-8 text by it (``é`` turns into ``Ã©``, or fails
+    to compile); Jupyter ignores it, since a notebook is always UTF-8.
+    """
+    for index, line in enumerate(lines[:2]):
+        declared = _CODING.match(line)
+        if declared:
+            try:
+                if codecs.lookup(declared.group(1)).name == "utf-8":
+                    return []
+            except LookupError:
+                pass  # an unknown encoding: Python would refuse the cell
+            lines[index] = ""
+            where, shown = f"cell {number}, line {index + 1}", _short(line.strip())
+            return [f"{where}: ignored the encoding declaration `{shown}`: a notebook is UTF-8"]
+        if line.strip() and not line.lstrip().startswith("#"):
+            return []  # Python reads line 2's declaration only below a comment or a blank line
+    return []
 
 
 def _syntax_error(lines: list[str], filename: str, top: int = 1) -> SyntaxError | None:

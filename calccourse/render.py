@@ -227,7 +227,8 @@ def report(console: Console, result: Report, verbose: bool = False) -> None:
     """The learner's report: one line a test, feedback under failures, then the verdict."""
     title_rule(console, visible(f"Checking {result.answer} · lesson {result.lesson} · {result.title}"))
     if result.load_error is not None:
-        console.print("[yellow]Your answer could not be run:[/yellow]")
+        what = "read" if result.load_error.kind == "unreadable" else "run"  # a notebook that is not one
+        console.print(f"[yellow]Your answer could not be {what}:[/yellow]")
         console.print(Text(visible(result.load_error.message)), soft_wrap=True)
     for test in result.tests:
         mark, style = (NOT_TRIED, "dim") if test.not_tried else (MARK[test.status], STYLE[test.status])

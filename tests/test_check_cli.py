@@ -212,3 +212,66 @@ def test_a_submission_folder_without_an_answer_still_writes_its_report(run, tmp_
     assert result.exit_code == 3
     data = json.loads((tmp_path / "r.json").read_text())
     assert data["score"] == 0 and "Your submission holds no answer file" in data["tests"][0]["output"]
+
+
+def test_an_answer_runs_as_python_runs_it_annotations_and_all(run, tmp_path):
+    # The sandbox's own `from __future__ import annotations` is not the answer's.
+    code = "def derivative(x: undefined_type):\n    return 3 * x**2 - 4 * x\n"
+    (tmp_path / "answer.py").write_text(code)
+    result = run("check", "1", "answer.py", "--no-plot", "--no-progress")
+    assert result.exit_code == 3
+    assert "NameError: name 'undefined_type' is not defined" in result.output
+
+
+@pytest.mark.parametrize(
+    ("before", "end"), [("", ""), ("\f\n", "\n")], ids=["last-line-without-newline", "after-a-form-feed"]
+)
+def test_a_traceback_shows_the_line_that_raised_and_marks_what_raised(run, tmp_path, before, end):
+    # As a notebook cell's last line, a file's last line may have no newline; a form feed (a
+    # page break in old editors) ends no line.
+    raising = "    return math.log(-1.0) + x"
+    code = f"import math\n{before}\ndef derivative(x):\n{raising}{end}"
+    (tmp_path / "answer.py").write_text(code)
+    result = run("check", "1", "answer.py", "--format", "json", "--no-plot", "--no-progress")
+    failed = json.loads(result.output)["tests"][0]
+    assert failed["line"] == code.split("\n").index(raising) + 1
+    assert f"\n{raising}\n           ^^^^^^^^^^^^^^\n" in failed["message"]
+
+
+def test_a_notebook_that_is_not_one_could_not_be_read(run, tmp_path):
+    (tmp_path / "answer.ipynb").write_text("[1, 2]")
+    result = run("check", "1", "answer.ipynb", "--no-plot", "--no-progress")
+    assert result.exit_code == 3
+    assert "Your answer could not be read:\nanswer.ipynb is not a Jupyter notebook: it is a JSON list" in (
+        result.output
+    )
+    result = run("grade", "1", "answer.ipynb", "--csv", "grades.csv", "--jobs", "1")
+    (row,) = csv.DictReader((tmp_path / "grades.csv").read_text().splitlines())
+    assert row["first_failure"].startswith("could not be read: answer.ipynb is not a Jupyter notebook")
+
+
+def test_a_future_import_holds_in_the_cells_after_it_as_in_jupyter(run, tmp_path):
+    cells = [
+        "from __future__ import annotations",
+        "def derivative(x: undefined_type) -> float:\n    return 3 * x**2 - 4 * x",
+        "def rate_of_change(f, x, dx):\n    return (f(x + dx) - f(x)) / dx",
+    ]
+    notebook = {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {},
+        "cells": [
+            {
+                "cell_type": "code",
+                "id": str(n),
+                "metadata": {},
+                "outputs": [],
+                "execution_count": None,
+                "source": c,
+            }
+            for n, c in enumerate(cells)
+        ],
+    }
+    (tmp_path / "answer.ipynb").write_text(json.dumps(notebook))
+    result = run("check", "1", "answer.ipynb", "--no-plot", "--no-progress")
+    assert result.exit_code == 0, result.output

@@ -13,6 +13,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output, new_raw_cell
 
+from calccourse.answers import Unreadable, read_answer
 from calccourse.notebook import NotebookCode, NotebookError, read_notebook, starter_notebook
 
 LESSONS = Path(__file__).resolve().parent.parent / "lessons"
@@ -85,7 +86,7 @@ def test_empty_code_cells_give_no_chunk_but_still_count():
 
 
 def test_windows_line_endings_in_a_cell():
-    code = read_notebook(notebook_bytes(new_code_cell("x = 1\r\n%time y = 2\r\nz = x")), "answer.ipynb")
+    code = read_notebook(notebook_bytes(new_code_cell("x = 1\r\n%timeit y = 2\r\nz = x")), "answer.ipynb")
     assert code.chunks[0][1] == "x = 1\n\nz = x"
     assert run(code)["z"] == 1
 
@@ -106,7 +107,7 @@ def test_a_traceback_names_the_cell_and_the_line_inside_it():
 
 
 def test_a_syntax_error_names_the_cell_and_line_and_nothing_runs():
-    data = notebook_bytes(new_code_cell("ran = True"), new_code_cell("%time x = 1\ndef f(:\n    pass"))
+    data = notebook_bytes(new_code_cell("ran = True"), new_code_cell("%timeit x = 1\ndef f(:\n    pass"))
     code = read_notebook(data, "answer.ipynb")
     namespace: dict[str, Any] = {}
     with pytest.raises(SyntaxError) as caught:
@@ -114,7 +115,7 @@ def test_a_syntax_error_names_the_cell_and_line_and_nothing_runs():
             exec(chunk, namespace)
     assert (caught.value.filename, caught.value.lineno) == ("answer.ipynb, cell 2", 2)
     assert "ran" not in namespace  # compiled first, as a .py file is: the first cell did not run
-    assert code.notes == ("cell 2, line 1: skipped the IPython magic `%time x = 1`",)
+    assert code.notes == ("cell 2, line 1: skipped the IPython magic `%timeit x = 1`",)
 
 
 # --- IPython syntax -------------------------------------------------------------------------------
@@ -148,11 +149,11 @@ def test_valid_python_with_percent_and_bang_is_untouched():
         'label = "%d items" % 3\n'
         "rest = 7 % 3\n"
         "text = '''\n%not a magic\n!not a shell\nhelp?\n'''\n"
-        "%time total = 1\n"
+        "%timeit total = 1\n"
         "flag = not (1 != 1)\n"
     )
     code = read_notebook(notebook_bytes(new_code_cell(source)), "answer.ipynb")
-    assert code.notes == ("cell 1, line 10: skipped the IPython magic `%time total = 1`",)
+    assert code.notes == ("cell 1, line 10: skipped the IPython magic `%timeit total = 1`",)
     expected = source.split("\n")
     expected[9] = ""
     assert code.chunks[0][1] == "\n".join(expected)
@@ -167,7 +168,7 @@ def test_a_valid_cell_is_passed_on_byte_for_byte():
 
 
 def test_an_indented_magic_alone_in_its_block_becomes_pass():
-    source = "def f():\n    %timeit g()\n\nfor i in range(2):\n    x = i\n    %time y = i\nz = 3"
+    source = "def f():\n    %timeit g()\n\nfor i in range(2):\n    x = i\n    %timeit y = i\nz = 3"
     code = read_notebook(notebook_bytes(new_code_cell(source)), "answer.ipynb")
     assert code.chunks[0][1] == "def f():\n    pass\n\nfor i in range(2):\n    x = i\n\nz = 3"
     assert [note.split(":")[0] for note in code.notes] == ["cell 1, line 2", "cell 1, line 6"]
@@ -194,6 +195,43 @@ def test_a_cell_magic_skips_the_whole_cell_with_one_note():
         "cell 1: skipped the whole cell, which starts with the cell magic `%%timeit`",
         "cell 2: skipped the whole cell, which starts with the cell magic `%%writefile helper.py`",
     )
+
+
+def test_time_runs_its_statement_as_ipython_does():
+    source = "%time x = 1\nfor i in range(2):\n    %time y = i\n%time z = x + \\\n    y\n%timeit w = 1"
+    code = read_notebook(notebook_bytes(new_code_cell(source)), "answer.ipynb")
+    assert code.chunks[0][1] == "x = 1\nfor i in range(2):\n    y = i\nz = x + \\\n    y\n"
+    assert code.notes == (
+        "cell 1, line 1: skipped the IPython magic `%time` and ran `x = 1`",
+        "cell 1, line 3: skipped the IPython magic `%time` and ran `y = i`",
+        "cell 1, line 4: skipped the IPython magic `%time` and ran `z = x +`",
+        "cell 1, line 6: skipped the IPython magic `%timeit w = 1`",  # timeit's names do not stay
+    )
+    assert [run(code)[name] for name in ("x", "y", "z")] == [1, 1, 2]
+
+
+def test_a_cell_under_time_capture_or_prun_runs_its_code():
+    data = notebook_bytes(
+        new_markdown_cell("timing"),
+        new_code_cell("\n%%time\ndef f(x):\n    return 2 * x\n%timeit f(1)"),
+        new_code_cell("%%capture output --no-stderr\nprint('hidden')\ny = f(2)"),
+        new_code_cell("%%prun -s cumulative\nz = f(y)\nbroken = 1 / 0"),
+    )
+    code = read_notebook(data, "answer.ipynb")
+    assert [source for _, source in code.chunks] == [
+        "\n\ndef f(x):\n    return 2 * x\n",
+        "\nprint('hidden')\ny = f(2)",
+        "\nz = f(y)\nbroken = 1 / 0",
+    ]
+    assert code.notes == (
+        "cell 2, line 2: skipped the cell magic `%%time` and ran the cell's code",
+        "cell 2, line 5: skipped the IPython magic `%timeit f(1)`",
+        "cell 3, line 1: skipped the cell magic `%%capture output --no-stderr` and ran the cell's code",
+        "cell 4, line 1: skipped the cell magic `%%prun -s cumulative` and ran the cell's code",
+    )
+    with pytest.raises(ZeroDivisionError) as caught:
+        run(code)
+    assert traceback.extract_tb(caught.tb)[-1][:2] == ("answer.ipynb, cell 4", 3)
 
 
 def test_a_shell_line_with_an_unbalanced_quote_does_not_swallow_the_cell():
@@ -276,6 +314,23 @@ def test_odd_metadata_does_not_stop_grading(change):
     assert run(code)["y"] == 2
 
 
+@pytest.mark.parametrize(
+    "declaration", ["# -*- coding: latin-1 -*-", "#!/usr/bin/env python\n# coding=ascii"]
+)
+def test_an_encoding_declaration_in_a_cell_is_ignored_as_jupyter_does(declaration):
+    cell = new_code_cell(f"{declaration}\nword = 'café ∂'")
+    code = read_notebook(notebook_bytes(new_code_cell("# coding: utf-8\nx = 'é'"), cell), "answer.ipynb")
+    namespace: dict[str, Any] = {}
+    for name, source in code.chunks:  # as the sandbox's child compiles them: bytes, read by Python's rules
+        exec(compile(source.encode("utf-8"), name, "exec", dont_inherit=True), namespace)
+    assert (namespace["x"], namespace["word"]) == ("é", "café ∂")
+    line = declaration.count("\n") + 1
+    assert code.notes == (
+        f"cell 2, line {line}: ignored the encoding declaration `{declaration.splitlines()[-1]}`: "
+        "a notebook is UTF-8",
+    )
+
+
 def test_a_byte_order_mark_is_fine():
     code = read_notebook(b"\xef\xbb\xbf" + notebook_bytes(new_code_cell("x = 'é'")), "answer.ipynb")
     assert run(code)["x"] == "é"
@@ -297,6 +352,11 @@ def test_a_byte_order_mark_is_fine():
             b"{}",
             r"answer\.ipynb is not a Jupyter notebook: it is JSON, but without the notebook format version\.",
             id="empty-object",
+        ),
+        pytest.param(  # nbformat would take it for a version 1 notebook and find no code in it
+            b'{"cells": [{"cell_type": "code", "source": "x = 1"}]}',
+            r"answer\.ipynb is not a Jupyter notebook: it is JSON, but without the notebook format version\.",
+            id="cells-without-a-version",
         ),
         pytest.param(
             b"[]", r"answer\.ipynb is not a Jupyter notebook: it is a JSON list, not a notebook's", id="list"
@@ -359,6 +419,24 @@ def test_a_code_cell_whose_source_is_not_text():
     notebook["cells"][1]["source"] = 5
     with pytest.raises(NotebookError, match=r"damaged Jupyter notebook: cell 2 has no readable text\."):
         read_notebook(json.dumps(notebook).encode(), "answer.ipynb")
+
+
+def test_a_notebook_may_be_larger_than_a_py_file_its_outputs_are_not_graded(tmp_path):
+    cell = new_code_cell("x = 1")
+    picture = "A" * 10 * 2**20  # ten plots of a megabyte are a common notebook
+    cell.outputs = [new_output("display_data", data={"image/png": picture})]
+    (tmp_path / "plots.ipynb").write_bytes(notebook_bytes(cell))
+    answer = read_answer(tmp_path / "plots.ipynb")
+    assert answer.problem is None and answer.source == b"x = 1"
+    for name, size, limit in (
+        ("big.py", 4, "a Python answer file is at most 4 MiB"),
+        ("big.ipynb", 64, "a notebook is at most 64 MiB"),
+    ):
+        path = tmp_path / name
+        with path.open("wb") as handle:
+            handle.truncate(size * 2**20 + 1)  # sparse: nothing is written
+        with pytest.raises(Unreadable, match=f"{limit}\\.$"):
+            read_answer(path)
 
 
 # --- starter notebooks -----------------------------------------------------------------------------

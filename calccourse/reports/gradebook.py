@@ -25,7 +25,8 @@ def first_failure(graded: ClassResult) -> str:
     if report is None:
         return graded.reason
     if report.load_error is not None:
-        return "could not run: " + (report.load_error.message.strip().splitlines() or [""])[-1]
+        what = "could not be read" if report.load_error.kind == "unreadable" else "could not run"
+        return f"{what}: " + (report.load_error.message.strip().splitlines() or [""])[-1]
     failed = next((t for t in report.tests if t.status != "pass" and t.required), None)
     return f"{failed.name}: {(failed.message.splitlines() or [''])[0]}" if failed else ""
 

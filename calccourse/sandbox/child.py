@@ -7,12 +7,16 @@ grading side trusts nothing it says after loading but plain values.
 """
 
 from __future__ import annotations
+import __future__
 
 import collections.abc
 import decimal
+import functools
+import io
 import json
 import linecache
 import numbers
+import operator
 import os
 import resource
 import signal
@@ -96,7 +100,11 @@ def run(job: dict[str, Any], code: Code, probes: Code | None, indices: list[int]
     names = set(code.names)
     for name, data in code.chunks:
         text = data.decode("utf-8", errors="replace")
-        linecache.cache[name] = (len(text), None, text.splitlines(True), name)
+        # The lines as linecache reads a file (as Python reads source): split at \n, \r\n and \r
+        # only, not at a form feed, and each ending with \n (a cell's last line has none).
+        # Otherwise a traceback shows another line, or draws its ^^^ one column to the right.
+        lines = [line if line.endswith("\n") else line + "\n" for line in io.StringIO(text, newline=None)]
+        linecache.cache[name] = (len(text), None, lines, name)
     try:
         _keep_plots_headless(b"".join(data for _, data in code.chunks))
     except Exception:  # noqa: BLE001 - matplotlib missing or broken: the answer will say so itself
@@ -106,7 +114,7 @@ def run(job: dict[str, Any], code: Code, probes: Code | None, indices: list[int]
     sys.modules["answer"] = module
     sys.argv = [module.__file__]
     try:
-        compiled = [compile(data, name, "exec") for name, data in code.chunks]
+        compiled = _compiled(code)
         for chunk in compiled:
             exec(chunk, module.__dict__)  # noqa: S102
     except BaseException as error:  # noqa: BLE001 - the answer may raise anything
@@ -133,6 +141,22 @@ def run(job: dict[str, Any], code: Code, probes: Code | None, indices: list[int]
         except (TypeError, ValueError) as error:
             channel.send({"i": index, **error_wire("unconvertible", f"{call['label']}: {error}")})
     _finish(channel, None)
+
+
+FUTURE_FLAGS = functools.reduce(
+    operator.or_, (getattr(__future__, name).compiler_flag for name in __future__.all_feature_names)
+)
+
+
+def _compiled(code: Code) -> list[types.CodeType]:
+    """Every chunk compiled, none run yet. A ``from __future__`` import holds in the chunks
+    after it, as in IPython (a notebook's cells); this module's own is not the answer's."""
+    flags, compiled = 0, []
+    for name, data in code.chunks:
+        chunk = compile(data, name, "exec", flags=flags, dont_inherit=True)
+        flags |= chunk.co_flags & FUTURE_FLAGS
+        compiled.append(chunk)
+    return compiled
 
 
 def _keep_plots_headless(source: bytes) -> None:
@@ -341,8 +365,6 @@ def _exception_line(error: BaseException) -> str:
     plain = "".join(traceback.format_exception_only(type(error), error)).strip()
     if sys.version_info >= (3, 12) or not isinstance(error, (NameError, AttributeError, ImportError)):
         return plain
-    import io
-
     shown, stderr = io.StringIO(), sys.stderr
     try:
         sys.stderr = shown
