@@ -252,8 +252,7 @@ def outcome(result: ClassResult, row: dict[str, Any]) -> dict[str, Any]:
             + (normal(t["message"], display), t["feedback"])
             for t in report["tests"]
         ],
-        "gradebook": (row["status"], row["score"], row["bonus"], normal(row["first_failure"], display))
-        + tuple((t["name"], t["status"], t["points"], t["error"], t["feedback"]) for t in row["tests"]),
+        "gradebook": (row["status"], row["score"], row["bonus"], normal(row["first_failure"], display)),
     }
 
 
