@@ -589,3 +589,49 @@ def test_require_confinement_refuses_where_landlock_is_missing(check, monkeypatc
 def test_require_confinement_grades_where_landlock_is_complete(check):
     result, _ = check(CORRECT, "--require-confinement")
     assert result.exit_code == 0, result.output
+
+
+def test_an_answer_reaches_no_unix_socket_and_sends_no_datagram(check, tmp_path):
+    """A server on a path (a Docker or systemd socket in a real container) and a UDP port
+    on this machine: the answer opens no socket to reach either."""
+    import socket
+
+    served = tmp_path / "served.sock"
+    with socket.socket(socket.AF_UNIX) as server, socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+        server.bind(str(served))
+        server.listen()
+        server.setblocking(False)
+        udp.bind(("127.0.0.1", 0))
+        udp.setblocking(False)
+        tries = f"""
+            import socket
+            for family, kind, where in [
+                (socket.AF_UNIX, socket.SOCK_STREAM, {str(served)!r}),
+                (socket.AF_INET, socket.SOCK_DGRAM, ("127.0.0.1", {udp.getsockname()[1]})),
+            ]:
+                try:
+                    with socket.socket(family, kind) as s:
+                        s.connect(where)
+                        s.send(b"graded by me")
+                    print("reached", where)
+                except OSError as error:
+                    print("refused:", type(error).__name__)
+            def double(x):
+                return 2 * x
+        """
+        result, _ = check(tries)
+        for reached in (lambda: server.accept(), lambda: udp.recv(100)):
+            with pytest.raises(BlockingIOError):
+                reached()
+    assert result.exit_code == 0, result.output
+    assert result.output.count("refused: PermissionError") == 2 and "reached" not in result.output
+
+
+def test_an_answer_may_still_use_asyncio(check):
+    """socketpair() stays open: asyncio's event loop wakes itself with one."""
+    result, _ = check(
+        "import asyncio\n" + "async def twice(x):\n    return 2 * x\n"
+        "def double(x):\n    return asyncio.run(twice(x))\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert "no sockets" in result.output  # the report says what confined it

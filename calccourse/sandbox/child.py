@@ -26,7 +26,7 @@ import types
 from pathlib import Path
 from typing import Any
 
-from calccourse.sandbox import landlock, privileges
+from calccourse.sandbox import landlock, privileges, seccomp
 from calccourse.sandbox.protocol import Code, decode, error_wire
 
 MAX_ITEMS = 100_000  # elements in one returned value
@@ -39,8 +39,8 @@ def confine(
 ) -> tuple[landlock.Confinement, str]:
     """Own process group, no stdin, output to the pipe, limits, a scratch folder; Landlock
     where the kernel has it (writes only in the scratch folder, no TCP, no signals or
-    ptrace outside); and, as root, no network and no capabilities. Returns the Landlock
-    confinement in force and how it reads in reports."""
+    ptrace outside); as root, no network and no capabilities; then no new sockets
+    (seccomp). Returns the Landlock confinement in force and how it reads in reports."""
     os.setpgid(0, 0)
     for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGPIPE, signal.SIGCHLD):
         signal.signal(signum, signal.SIG_DFL)
@@ -65,8 +65,10 @@ def confine(
     sys.stdout = open(1, "w", encoding="utf-8", errors="replace", buffering=1, closefd=False)  # noqa: SIM115
     sys.stderr = open(2, "w", encoding="utf-8", errors="replace", buffering=1, closefd=False)  # noqa: SIM115
     confinement = landlock.confine([workdir])
-    dropped = privileges.drop_root()
-    return confinement, confinement.describe() + (f"; {dropped}" if dropped else "")
+    beyond = [privileges.drop_root()]
+    if not os.environ.get("CALCCOURSE_SIMULATE_NO_LANDLOCK") and seccomp.forbid_sockets():
+        beyond.insert(0, "no sockets")  # last: the steps above need none, and nothing after them may
+    return confinement, "; ".join([confinement.describe(), *filter(None, beyond)])
 
 
 def _virtual_memory_bytes() -> int:
