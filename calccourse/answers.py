@@ -12,10 +12,12 @@ import hashlib
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from calccourse.sandbox.protocol import Code
-from calccourse.sandbox.runner import imports_of
 from calccourse.status import UsageError
+
+if TYPE_CHECKING:
+    from calccourse.sandbox.protocol import Code
 
 SUFFIXES = (".py", ".ipynb")
 MAX_BYTES = 4 * 1024 * 1024  # a .py file larger than this is not read
@@ -44,6 +46,8 @@ class Answer:
     @cached_property
     def imports(self) -> frozenset[str]:
         """The preloadable libraries it imports (read once, without running it)."""
+        from calccourse.sandbox.runner import imports_of
+
         return imports_of(self.source)
 
     @cached_property
@@ -86,6 +90,8 @@ def read_answer(path: Path) -> Answer:
 
 def answer_from_bytes(display: str, data: bytes) -> Answer:
     """The snapshot of an answer given as bytes (a notebook's are converted to cells)."""
+    from calccourse.sandbox.protocol import Code
+
     digest = hashlib.sha256(data).hexdigest()
     if display.lower().endswith(".ipynb"):
         from calccourse.notebook import NotebookError, read_notebook

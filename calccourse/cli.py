@@ -22,8 +22,8 @@ from typer.core import TyperGroup
 from calccourse import __version__
 from calccourse.course import Course
 from calccourse.demo import PLOT_FORMATS
-from calccourse.grading import DEFAULT_CAP, DEFAULT_TIMEOUT
 from calccourse.lesson import LessonPlugin
+from calccourse.limits import DEFAULT_CAP, DEFAULT_TIMEOUT
 from calccourse.status import CommandError, ExitCode, UsageError
 
 LENIENT = {"ignore_unknown_options": True}  # so that `lesson -1` reaches our own message

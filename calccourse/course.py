@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import os
 import shlex
+import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -215,7 +216,7 @@ class Course:
 
     def close(self) -> None:
         """End every answer process still there (as the `calccourse` command only)."""
-        if self.adopt_orphans:
+        if self.adopt_orphans and "calccourse.sandbox.reaper" in sys.modules:  # else none were adopted
             from calccourse.sandbox import reaper
 
             reaper.end_all_children()

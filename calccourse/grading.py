@@ -23,13 +23,12 @@ from calccourse import author
 from calccourse.answers import Answer
 from calccourse.author import WrongAnswer
 from calccourse.lesson import LessonPlugin, describe
+from calccourse.limits import DEFAULT_CAP, DEFAULT_TIMEOUT
 from calccourse.sandbox.protocol import Call, Code, Fn, Job, Outcome, encode
 from calccourse.sandbox.runner import Sandbox
 from calccourse.status import ExitCode, Status
 
 Blame = Literal["answer", "lesson"]
-DEFAULT_TIMEOUT = 5.0  # seconds for loading, and for each call
-DEFAULT_CAP = 120.0  # seconds for a whole check; calls not made by then are skipped
 
 
 @dataclass(frozen=True)

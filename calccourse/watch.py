@@ -29,8 +29,9 @@ from rich.text import Text
 from calccourse import render
 from calccourse.answers import SUFFIXES, Answer, Unreadable, read_answer
 from calccourse.console import make_console, plain_output
-from calccourse.grading import DEFAULT_CAP, DEFAULT_TIMEOUT, grade, new_seed, plan
+from calccourse.grading import grade, new_seed, plan
 from calccourse.lesson import LessonPlugin
+from calccourse.limits import DEFAULT_CAP, DEFAULT_TIMEOUT
 from calccourse.sandbox.runner import imports_of, preload_for
 from calccourse.status import CommandError, UsageError
 from calccourse.workspace import answer_path, start_command
