@@ -167,3 +167,67 @@ def changes(previous: Gradebook, results: Sequence[ClassResult], seed: int, vers
             why = "the same answer, graded again" + (f" ({', '.join(regraded)})" if regraded else "")
         found.append(Change(student, shown(old), shown(new), why))
     return found
+
+
+@dataclass
+class ClassPlan:
+    """What one `grade` run does, decided before any answer runs: the entries of the class
+    (or of its part), those to grade, those that keep a previous gradebook's result."""
+
+    seed: int
+    part: tuple[int, int] | None
+    submissions: list[Submission]
+    kept: dict[str, ClassResult]  # by student: unchanged since ``previous``
+    previous: Gradebook | None
+    warnings: list[str]
+
+    @property
+    def to_grade(self) -> list[Submission]:
+        return [s for s in self.submissions if s.student not in self.kept]
+
+    def finish(
+        self, graded: Sequence[ClassResult], version: str
+    ) -> tuple[list[ClassResult], list[Change] | None]:
+        """The whole class's results, by student, and what changed since ``previous``."""
+        results = sorted([*graded, *self.kept.values()], key=lambda r: r.student.casefold())
+        before = self.previous
+        return results, None if before is None else changes(before, results, self.seed, version)
+
+
+def plan(
+    lesson_slug: str,
+    lesson_number: int,
+    paths: Sequence[Path],
+    *,
+    strip_prefix: str = "",
+    part: tuple[int, int] | None = None,
+    seed: int | None = None,
+    previous: Path | None = None,
+    regrade_all: bool = False,
+) -> ClassPlan:
+    """Collect the class (its ``part``, when given) and decide what to grade: with a
+    ``previous`` gradebook of the same lesson, only what changed, with its seed (``regrade_all``:
+    everything, and the seed may differ). Wrong combinations are UsageErrors."""
+    from calccourse import batch
+    from calccourse.grading import new_seed
+
+    before = None if previous is None else load(previous)
+    if before is not None:
+        if before.lesson.get("slug") != lesson_slug:
+            raise UsageError(
+                f"{previous} is a gradebook of lesson {before.lesson.get('number')}, not {lesson_number}."
+            )
+        if seed not in (None, before.seed) and not regrade_all:
+            raise UsageError(
+                f"{previous} was graded with --seed {before.seed}: unchanged answers keep those results, "
+                "so give the same seed, or --all to re-grade every answer with the new one."
+            )
+        seed = before.seed if seed is None else seed
+    elif regrade_all:
+        raise UsageError("--all re-grades against a previous gradebook: give it with --previous OLD.json.")
+    found = batch.collect(paths, strip_prefix)
+    submissions = found.submissions if part is None else batch.shard(found.submissions, *part)
+    if before is not None and part is not None:  # compare this part with the same part before
+        before = replace(before, results=[r for r in before.results if batch.in_shard(r.student, *part)])
+    kept = {} if before is None or regrade_all else reuse(before, submissions)
+    return ClassPlan(new_seed() if seed is None else seed, part, submissions, kept, before, found.warnings)

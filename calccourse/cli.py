@@ -12,7 +12,6 @@ import math
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -630,61 +629,49 @@ def grade(
     ),
 ) -> None:
     """Grade a class's answers into a gradebook, and say what the class got wrong."""
-    from calccourse import batch, classbook
+    from calccourse import classbook
     from calccourse.reports import gradebook
 
     course = course_of(ctx)
     plugin = course.lesson(key)
     targets = gradebook_targets(csv_file, json_file, html_file)
-    part = shard_of(shard, seed) if shard is not None else None
-    before = None if previous is None else classbook.load(previous)
-    if before is not None:
-        if before.lesson.get("slug") != plugin.slug:
-            raise UsageError(
-                f"{previous} is a gradebook of lesson {before.lesson.get('number')}, not {plugin.number}."
-            )
-        if seed_value(seed) not in (None, before.seed) and not regrade_all:
-            raise UsageError(
-                f"{previous} was graded with --seed {before.seed}: unchanged answers keep those results, "
-                "so give the same seed, or --all to re-grade every answer with the new one."
-            )
-        seed = before.seed if seed is None else seed
-    elif regrade_all:
-        raise UsageError("--all re-grades against a previous gradebook: give it with --previous OLD.json.")
-    found = batch.collect(paths, strip_prefix)
+    todo = classbook.plan(
+        plugin.slug,
+        plugin.number,
+        paths,
+        strip_prefix=strip_prefix,
+        part=None if shard is None else shard_of(shard, seed),
+        seed=seed_value(seed),
+        previous=previous,
+        regrade_all=regrade_all,
+    )
     screen, errors = console(), console(stderr=True)
-    for warning in found.warnings:
+    for warning in todo.warnings:
         errors.print(f"warning: {warning}", highlight=False, markup=False, soft_wrap=True)
-    submissions = found.submissions if part is None else batch.shard(found.submissions, *part)
-    if before is not None and part is not None:  # compare this part with the same part before
-        before = replace(before, results=[r for r in before.results if batch.in_shard(r.student, *part)])
-    seed = new_seed_unless(seed)
-    kept = {} if before is None or regrade_all else classbook.reuse(before, submissions)
-    if before is not None and kept:
-        changed_answers = sum(1 for s in submissions if s.answer is not None and s.student not in kept)
+    if todo.previous is not None and todo.kept:
         screen.print(
-            f"{len(kept)} unchanged answers keep their results from {previous} "
-            f"(graded by calccourse {before.version}); {changed_answers} to grade.",
+            f"{len(todo.kept)} unchanged answers keep their results from {previous} "
+            f"(graded by calccourse {todo.previous.version}); "
+            f"{sum(1 for s in todo.to_grade if s.answer is not None)} to grade.",
             highlight=False,
             soft_wrap=True,
         )
-    results, interrupted = grade_class(
+    graded, interrupted = grade_class(
         course,
         plugin,
-        [s for s in submissions if s.student not in kept],
+        todo.to_grade,
         jobs=jobs,
-        seed=seed,
+        seed=todo.seed,
         timeout=seconds(timeout, "--timeout"),
         cap=seconds(cap, "--cap"),
         require_confinement=require_confinement,
     )
-    results = sorted([*results, *kept.values()], key=lambda r: r.student.casefold())
     from calccourse.reports._common import version
     from calccourse.sandbox import landlock
 
-    changed = None if before is None else classbook.changes(before, results, seed, version())
+    results, changed = todo.finish(graded, version())
     confinement = gradebook.confinement(results) or landlock.available().describe()
-    show_gradebook(plugin, seed, results, confinement, targets, table, part, changed)
+    show_gradebook(plugin, todo.seed, results, confinement, targets, table, todo.part, changed)
     if interrupted:
         errors.print(
             "Interrupted: the gradebook holds what was graded so far (the rest: not-run).", highlight=False
@@ -719,12 +706,6 @@ def shard_of(text: str, seed: int | None) -> tuple[int, int]:
     if seed_value(seed) is None:
         raise UsageError("--shard needs --seed: every part of the class must be graded with the same inputs.")
     return int(part), int(count)
-
-
-def new_seed_unless(seed: int | None) -> int:
-    from calccourse.grading import new_seed
-
-    return new_seed() if seed_value(seed) is None else int(seed)  # type: ignore[arg-type]
 
 
 def grade_class(
