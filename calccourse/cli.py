@@ -29,8 +29,9 @@ LENIENT = {"ignore_unknown_options": True}  # so that `lesson -1` reaches our ow
 
 
 class Commands(TyperGroup):
-    """calccourse's command group: ``--lessons-dir`` anywhere on the line, and one place
-    where errors become messages and exit codes."""
+    """calccourse's command groups: ``--lessons-dir`` anywhere on the line, one place where
+    errors become messages and exit codes, and each command's whole summary in ``--help``,
+    wrapped when the terminal is narrow (Click cuts it to one line ending in "...")."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         return super().parse_args(ctx, _lessons_dir_first(args))
@@ -42,6 +43,16 @@ class Commands(TyperGroup):
             course = ctx.obj if isinstance(ctx.obj, Course) else None
             show_error(error, verbose=bool(course and course.verbose))
             raise typer.Exit(error.code) from None
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=1000)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
 
 def _lessons_dir_first(args: list[str]) -> list[str]:
@@ -85,11 +96,10 @@ app = typer.Typer(
     cls=Commands,
     help="Calculus for machine learning in seven lessons: read, run, answer, check.",
     no_args_is_help=True,
-    add_completion=False,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
-dev_app = typer.Typer(help="Tools for lesson authors.", no_args_is_help=True)
+dev_app = typer.Typer(cls=Commands, help="Tools for lesson authors.", no_args_is_help=True)
 app.add_typer(dev_app, name="dev")
 
 
@@ -782,7 +792,9 @@ def show_gradebook(
 
 
 gradebook_app = typer.Typer(
-    help="Join the parts of a class's gradebook, or export it to an LMS.", no_args_is_help=True
+    cls=Commands,
+    help="Join the parts of a class's gradebook, or export it to an LMS.",
+    no_args_is_help=True,
 )
 app.add_typer(gradebook_app, name="gradebook")
 
