@@ -26,6 +26,7 @@ from calccourse.limits import DEFAULT_CAP, DEFAULT_TIMEOUT
 from calccourse.status import CommandError, ExitCode, UsageError
 
 LENIENT = {"ignore_unknown_options": True}  # so that `lesson -1` reaches our own message
+PAGER_HELP = "On a terminal, page long output with $CALCCOURSE_PAGER, $PAGER or less (default: on)."
 
 
 class Commands(TyperGroup):
@@ -245,24 +246,27 @@ def lesson(
     out: Path = typer.Option(Path("calccourse-plots"), "--out", help="Folder for the plots."),
     fmt: str = typer.Option("png", "--format", help="Plot format: png, svg or pdf."),
     show: bool = typer.Option(False, "--show", help="Also open the plots in windows."),
+    pager: bool = typer.Option(True, "--pager/--no-pager", help=PAGER_HELP, show_default=False),
 ) -> None:
     """Read a lesson: text, demo, plots, exercise."""
     from calccourse import render
+    from calccourse.console import paged
     from calccourse.demo import run_demo
 
     course = course_of(ctx)
     plugin = course.lesson(key)
     fmt = plot_format(fmt)
     writable_folder(out)
-    screen = console()
-    render.lesson_title(screen, plugin)
-    render.markdown(screen, plugin.explanation)
-    render.heading(screen, "The demo's code")
-    render.code(screen, plugin.demo_source)
-    render.heading(screen, "Running the demo")
-    run_demo(plugin, screen, out, fmt, show)
-    render.heading(screen, "Exercise")
-    render.exercise(screen, course, plugin)
+    with paged(pager):
+        screen = console()
+        render.lesson_title(screen, plugin)
+        render.markdown(screen, plugin.explanation)
+        render.heading(screen, "The demo's code")
+        render.code(screen, plugin.demo_source)
+        render.heading(screen, "Running the demo")
+        run_demo(plugin, screen, out, fmt, show)
+        render.heading(screen, "Exercise")
+        render.exercise(screen, course, plugin)
 
 
 @app.command(context_settings=LENIENT)
@@ -333,15 +337,19 @@ def hint(
 
 @app.command(context_settings=LENIENT)
 def solution(
-    ctx: typer.Context, key: str = typer.Argument(..., metavar="N", help="Lesson number or slug.")
+    ctx: typer.Context,
+    key: str = typer.Argument(..., metavar="N", help="Lesson number or slug."),
+    pager: bool = typer.Option(True, "--pager/--no-pager", help=PAGER_HELP, show_default=False),
 ) -> None:
     """Show the reference solution."""
     from calccourse import render
+    from calccourse.console import paged
 
     plugin = course_of(ctx).lesson(key)
-    screen = console()
-    render.lesson_title(screen, plugin)
-    render.code(screen, plugin.solution)
+    with paged(pager):
+        screen = console()
+        render.lesson_title(screen, plugin)
+        render.code(screen, plugin.solution)
 
 
 @app.command(context_settings=LENIENT)

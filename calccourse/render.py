@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from threading import Lock
 from typing import TYPE_CHECKING, Any
@@ -14,7 +15,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from calccourse.console import plain_output
+from calccourse.console import on_screen, plain_output
 from calccourse.safe import visible
 from calccourse.status import MARK, NOT_TRIED
 
@@ -45,21 +46,68 @@ def heading(console: Console, text: str) -> None:
 
 
 def lesson_title(console: Console, plugin: LessonPlugin) -> None:
-    console.print(Rule(Text(f"Lesson {plugin.number} · {plugin.title}", style="bold cyan")))
+    console.print(Rule(Text(f"Lesson {plugin.number} · {plugin.title}", style="bold")))
+
+
+CODE_THEME = "github-dark"  # a near-black background of its own: it reads on light terminals too
+CUT = "›"  # at the right edge of a code line cut to fit the screen
 
 
 def markdown(console: Console, text: str) -> None:
-    from rich.markdown import Markdown  # imported here: `list` and `--help` do without it
-
-    console.print(Markdown(text, code_theme="monokai", hyperlinks=False))
+    console.print(_markdown()(text, code_theme=CODE_THEME, hyperlinks=False), crop=on_screen(console))
 
 
 def code(console: Console, source: str) -> None:
-    from rich.syntax import Syntax
+    """Python as written: highlighted on its own background, never wrapped (see Code)."""
+    console.print(Code(source.rstrip()), crop=on_screen(console))
 
-    console.print(
-        Syntax(source.rstrip(), "python", theme="monokai", word_wrap=True, background_color="default")
-    )
+
+class Code:
+    """Code that keeps its shape. A wrapped line would go on at column 0, where Python's
+    indentation is lost: so on a screen narrower than a line, the line is cut at the edge
+    and ends in ›; in a file or a pipe every line stays whole."""
+
+    def __init__(self, source: str, lexer: str = "python") -> None:
+        self.source, self.lexer = source, lexer
+
+    def __rich_console__(self, console: Console, options: Any) -> Iterator[Any]:
+        from rich.cells import cell_len
+        from rich.segment import Segment
+        from rich.style import Style
+        from rich.syntax import Syntax
+
+        padding = 1 if console.color_system else 0  # plain text: the lines as in the file
+        lines = self.source.expandtabs(4).splitlines()
+        wide = max([options.max_width, *(cell_len(line) + 2 * padding for line in lines)])
+        width = options.max_width if on_screen(console) else wide
+        syntax = Syntax(self.source, self.lexer, theme=CODE_THEME, padding=(0, padding), tab_size=4)
+        for line in console.render_lines(syntax, options.update(width=wide, no_wrap=True), pad=False):
+            shown, beyond = Segment.divide(line, [width, wide])
+            if any(segment.text.strip() for segment in beyond):  # code past the edge
+                shown = Segment.adjust_line_length(shown, width - 1)
+                style = (shown[-1].style if shown else None) or Style()
+                shown.append(Segment(CUT, style + Style(reverse=True)))
+            elif not padding:
+                shown = list(Segment.strip_styles(shown))
+                shown = [Segment("".join(segment.text for segment in shown).rstrip())]
+            yield from shown
+            yield Segment.line()
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> Any:
+    """rich's Markdown, with code blocks as :class:`Code` (rich.markdown is imported here:
+    `list` and `--help` do without it)."""
+    from rich.markdown import CodeBlock, Markdown
+
+    class CodeInText(CodeBlock):
+        def __rich_console__(self, console: Console, options: Any) -> Iterator[Any]:
+            yield Code(str(self.text).rstrip(), self.lexer_name)
+
+    class LessonMarkdown(Markdown):
+        elements = {**Markdown.elements, "fence": CodeInText, "code_block": CodeInText}
+
+    return LessonMarkdown
 
 
 def exercise(console: Console, course: Course, plugin: LessonPlugin) -> None:
@@ -174,10 +222,10 @@ def lesson_list(console: Console, course: Course, data: dict[str, Any], verbose:
     from calccourse.state import status_of
 
     table = Table(title="calccourse: calculus for machine learning", title_justify="left", expand=False)
-    table.add_column("#", justify="right")
-    table.add_column("lesson")
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("lesson", min_width=longest_word(course.catalog.lessons))  # no word cut
     table.add_column("what it teaches", ratio=1)
-    table.add_column("status")
+    table.add_column("status", no_wrap=True)
     for plugin in course.catalog.lessons:
         origin = "" if plugin.origin == "bundled" else f"\n[dim]{plugin.folder}[/dim]"
         table.add_row(
@@ -377,31 +425,42 @@ def class_verdict(console: Console, rows: list[dict[str, Any]], seed: int, confi
     confinement(console, confined)
 
 
+def longest_word(lessons: Sequence[LessonPlugin]) -> int:
+    """The narrowest a column of lesson names may be: its longest word, never cut."""
+    return max((len(word) for p in lessons for word in (*p.title.split(), f"({p.slug})")), default=6)
+
+
 def progress_table(console: Console, lessons: list[LessonPlugin], data: dict[str, Any], where: str) -> None:
+    """Every lesson's status, scores and hints. Below 80 columns the date of the last check
+    goes under the lesson's name, so that neither is ever cut."""
     from calccourse.state import runs, status_of
 
-    narrow = console.width < 72
+    narrow = console.width < 80
     table = Table(title="Your progress", title_justify="left")
-    columns = (
-        ("#", "lesson", "status", "best", "last", "hints")
-        if narrow
-        else ("#", "lesson", "status", "best score", "last score", "when", "hints")
-    )
-    for column in columns:
-        table.add_column(column, overflow="fold")
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("lesson", min_width=longest_word(lessons))
+    for column in ("status", "best", "last"):
+        table.add_column(column, no_wrap=True)
+    if not narrow:
+        table.add_column("when", min_width=10)  # a date and a time; on two lines if need be
+    table.add_column("hints", no_wrap=True)
     for plugin in lessons:
         best, last = runs(data, plugin.slug)
         hints = data.get("hints", {}).get(plugin.slug, 0)
-        cells = [
+        name = Text(plugin.title)
+        if narrow and last:
+            name.append(f"\nlast checked {last.when}", style="dim")
+        elif not narrow:
+            name.append(f" ({plugin.slug})")
+        table.add_row(
             str(plugin.number),
-            plugin.title if narrow else f"{plugin.title} ({plugin.slug})",
+            name,
             status_of(plugin.slug, data),
             f"{best.score:g}/{best.max_score:g}" if best else "",
             f"{last.score:g}/{last.max_score:g}" if last else "",
             *([] if narrow else [last.when if last else ""]),
             f"{hints}/{len(plugin.hints)}" if hints else "",
-        ]
-        table.add_row(*cells)
+        )
     console.print(table)
     console.print(
         "[dim]status: new (not opened), started (hints seen), tried (checked, not passed yet), passed "
