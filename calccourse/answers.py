@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import os
+import stat
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -74,17 +76,26 @@ def read_answer(path: Path) -> Answer:
     display = str(path)
     if path.suffix.lower() not in SUFFIXES:
         raise Unreadable(f"{display} is not a Python file or a notebook; an answer is a .py or .ipynb file.")
+    limit = MAX_NOTEBOOK_BYTES if path.suffix.lower() == ".ipynb" else MAX_BYTES
     try:
-        size = path.stat().st_size
-        limit = MAX_NOTEBOOK_BYTES if path.suffix.lower() == ".ipynb" else MAX_BYTES
-        if size > limit:
-            kind = "a notebook" if limit == MAX_NOTEBOOK_BYTES else "a Python answer file"
-            raise Unreadable(f"{display} is {size // 1024} KiB; {kind} is at most {limit // 2**20} MiB.")
-        data = path.read_bytes()
+        # Non-blocking, so that a named pipe cannot make us wait; then only a regular file is read.
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(descriptor, "rb") as file:
+            mode = os.fstat(descriptor).st_mode
+            if stat.S_ISDIR(mode):
+                raise Unreadable(f"{display} is a folder, not an answer file.")
+            if not stat.S_ISREG(mode):
+                raise Unreadable(
+                    f"{display} is not a regular file (a pipe or a device); an answer is a file."
+                )
+            data = file.read(limit + 1)
     except IsADirectoryError:
         raise Unreadable(f"{display} is a folder, not an answer file.") from None
     except OSError as error:
         raise Unreadable(f"{display} cannot be read: {error.strerror or error}.") from None
+    if len(data) > limit:
+        kind = "a notebook" if limit == MAX_NOTEBOOK_BYTES else "a Python answer file"
+        raise Unreadable(f"{display} is over {limit // 2**20} MiB; {kind} is at most {limit // 2**20} MiB.")
     return answer_from_bytes(display, data)
 
 

@@ -38,6 +38,10 @@ RETYPE = {
         "number=lambda x: sympy.Integer(int(x)) if float(x).is_integer() else sympy.Float(float(x), 30)"
     ),
     "IntEnum indices": "number=lambda x: Index(int(x)) if float(x).is_integer() and 0 <= x < 50 else x",
+    "object array": (
+        "seq=lambda v: np.array(v, dtype=object) if numbers(v) else v, array=lambda a: a.astype(object)"
+    ),
+    "SymPy Tuple": "seq=lambda v: sympy.Tuple(*v) if numbers(v) else v",
 }
 
 WRAPPER = """
@@ -62,6 +66,9 @@ Index = enum.IntEnum("Index", [(f"i{{k}}", k) for k in range(50)])
 
 def keep(v):
     return v
+
+def numbers(v):
+    return bool(v) and all(type(x) in (int, float) for x in v)
 
 def retype(value, number=keep, seq=keep, array=keep, boolean=keep):
     if isinstance(value, (bool, np.bool_)):

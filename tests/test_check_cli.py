@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -275,3 +276,15 @@ def test_a_future_import_holds_in_the_cells_after_it_as_in_jupyter(run, tmp_path
     (tmp_path / "answer.ipynb").write_text(json.dumps(notebook))
     result = run("check", "1", "answer.ipynb", "--no-plot", "--no-progress")
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("kind", ["named pipe", "device"])
+def test_an_answer_that_is_not_a_regular_file_is_refused_at_once(run, tmp_path, kind):
+    """A pipe would make check wait forever, /dev/zero read forever: both are usage errors."""
+    answer = tmp_path / "answer.py"
+    if kind == "named pipe":
+        os.mkfifo(answer)
+    else:
+        answer.symlink_to("/dev/zero")
+    result = run("check", "1", str(answer), "--no-plot")
+    assert result.exit_code == 2 and "is not a regular file" in result.output

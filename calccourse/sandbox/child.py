@@ -18,11 +18,13 @@ import linecache
 import numbers
 import operator
 import os
+import re
 import resource
 import signal
 import sys
 import traceback
 import types
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -113,6 +115,9 @@ def run(job: dict[str, Any], code: Code, probes: Code | None, indices: list[int]
         pass
     module = types.ModuleType("answer")
     module.__file__ = code.chunks[0][0]
+    if NOTEBOOK_CELL.search(module.__file__):  # as Jupyter runs a notebook's cells
+        module.__dict__.update(__name__="__main__", display=_display, get_ipython=_NoIPython)
+        _stand_in_for_ipython()
     sys.modules["answer"] = module
     sys.argv = [module.__file__]
     try:
@@ -239,6 +244,47 @@ class Unconvertible(Exception):
     pass
 
 
+NOTEBOOK_CELL = re.compile(r"\.ipynb, cell \d+$")  # how calccourse.notebook names a cell
+
+
+def _display(*values: Any, **options: Any) -> None:
+    """IPython's ``display()`` in a graded notebook: each value printed as text."""
+    for value in values:
+        print(repr(value))
+
+
+class _NoIPython:
+    """What ``get_ipython()`` gives a graded notebook: no IPython; its calls do nothing."""
+
+    def __getattr__(self, name: str) -> Callable[..., None]:
+        return lambda *args, **kwargs: None
+
+
+class _Shown:
+    """One of IPython's display objects (Markdown, HTML, ...) without IPython: its text."""
+
+    def __init__(self, *args: Any, **options: Any) -> None:
+        self.args = args
+
+    def __repr__(self) -> str:
+        return " ".join(str(arg) for arg in self.args)
+
+
+def _stand_in_for_ipython() -> None:
+    """Where IPython is not installed, a notebook's ``from IPython.display import display``
+    gets :func:`_display`, and ``IPython.get_ipython`` :class:`_NoIPython`."""
+    import importlib.util
+
+    if importlib.util.find_spec("IPython") is not None:
+        return
+    ipython, display = types.ModuleType("IPython"), types.ModuleType("IPython.display")
+    display.display = _display  # type: ignore[attr-defined]
+    display.__getattr__ = lambda name: _Shown  # type: ignore[method-assign]  # Markdown, HTML, Image...
+    ipython.display = display  # type: ignore[attr-defined]
+    ipython.get_ipython = _NoIPython  # type: ignore[attr-defined]
+    sys.modules.update({"IPython": ipython, "IPython.display": display})
+
+
 class ProbeFailed(Exception):
     """The lesson's own probe code failed: a bug in the lesson, not in the answer."""
 
@@ -283,6 +329,8 @@ def _plain(value: Any, budget: list[int], depth: int) -> Any:
 
 def _plain_numpy(value: Any, budget: list[int], depth: int) -> Any:
     kind = getattr(getattr(value, "dtype", None), "kind", "")
+    if kind == "O":  # an array of Python or SymPy objects: each judged as itself
+        return _plain(value.tolist(), budget, depth + 1)
     if kind == "c":
         raise Unconvertible(f"complex numbers ({value!r:.80}); expected real numbers")
     if kind not in ("b", "i", "u", "f"):
@@ -298,7 +346,7 @@ def _plain_numpy(value: Any, budget: list[int], depth: int) -> Any:
 def _plain_sympy(value: Any, budget: list[int], depth: int) -> Any:
     if hasattr(value, "tolist") and hasattr(value, "shape"):  # a Matrix
         return [_plain(item, budget, depth + 1) for item in value.tolist()]
-    if type(value).__name__ in ("FiniteSet", "EmptySet"):  # what solveset returns
+    if type(value).__name__ in ("Tuple", "FiniteSet", "EmptySet"):  # a pair; what solveset returns
         return [_plain(item, budget, depth + 1) for item in value]
     if getattr(value, "is_Boolean", False) and value in (True, False):
         return bool(value)
