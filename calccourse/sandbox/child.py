@@ -60,6 +60,9 @@ def confine(
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024 * 1024,) * 2)
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    tasks = _tasks_on_the_machine() + MAX_NEW_TASKS  # a fork bomb stops there, with EAGAIN
+    resource.setrlimit(resource.RLIMIT_NPROC, (tasks, tasks))
+    os.nice(10)  # and what it forks yields the processor to the worker that must end it
     os.chdir(workdir)
     private = os.path.join(workdir, PRIVATE)  # the worker lists what else the answer writes
     os.environ.update(HOME=workdir, MPLCONFIGDIR=private, TMPDIR=private, MPLBACKEND="Agg")
@@ -71,6 +74,17 @@ def confine(
     if not os.environ.get("CALCCOURSE_SIMULATE_NO_LANDLOCK") and seccomp.forbid_sockets():
         beyond.insert(0, "no sockets")  # last: the steps above need none, and nothing after them may
     return confinement, "; ".join([confinement.describe(), *filter(None, beyond)])
+
+
+MAX_NEW_TASKS = 128  # processes and threads an answer may add: a pool of workers, not a bomb
+
+
+def _tasks_on_the_machine() -> int:
+    """Processes and threads on the machine now (RLIMIT_NPROC counts a user's, a part of them)."""
+    try:
+        return int(Path("/proc/loadavg").read_text().split()[3].split("/")[1])
+    except (OSError, IndexError, ValueError):
+        return 4096
 
 
 def _virtual_memory_bytes() -> int:
