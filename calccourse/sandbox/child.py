@@ -129,8 +129,8 @@ def run(job: dict[str, Any], code: Code, probes: Code | None, indices: list[int]
         pass
     module = types.ModuleType("answer")
     module.__file__ = code.chunks[0][0]
-    if NOTEBOOK_CELL.search(module.__file__):  # as Jupyter runs a notebook's cells
-        module.__dict__.update(__name__="__main__", display=_display, get_ipython=_NoIPython)
+    if NOTEBOOK_CELL.search(module.__file__):  # what Jupyter gives a notebook's cells
+        module.__dict__.update(display=_display, get_ipython=_NoIPython)
         _stand_in_for_ipython()
     sys.modules["answer"] = module
     sys.argv = [module.__file__]
