@@ -545,3 +545,18 @@ def test_a_notebook_has_ipythons_display_and_get_ipython(run, tmp_path):
     result = run("check", "1", str(answer), "--no-plot")
     assert result.exit_code == 0, result.output
     assert "**shown**" in result.output and "All tests passed" in result.output
+
+
+def test_a_name_defined_only_under_a_main_guard_is_explained(run, tmp_path):
+    """Python runs no `if __name__ == "__main__":` block of an answer; the message says so."""
+    answer = tmp_path / "answer.ipynb"
+    answer.write_bytes(
+        notebook_bytes(
+            new_code_cell('if __name__ == "__main__":\n    def derivative(x):\n        return 3 * x**2')
+        )
+    )
+    result = run("check", "1", str(answer), "--no-plot")
+    assert result.exit_code == 1
+    assert "does not run when your answer is checked: define `derivative` at the top level" in " ".join(
+        result.output.split()
+    )

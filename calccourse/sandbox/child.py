@@ -129,6 +129,8 @@ def run(job: dict[str, Any], code: Code, probes: Code | None, indices: list[int]
         pass
     module = types.ModuleType("answer")
     module.__file__ = code.chunks[0][0]
+    source = b"\n".join(data for _, data in code.chunks).decode("utf-8", errors="replace")
+    GUARDED[0] = source if MAIN_GUARD.search(source) else ""
     if NOTEBOOK_CELL.search(module.__file__):  # what Jupyter gives a notebook's cells
         module.__dict__.update(display=_display, get_ipython=_NoIPython)
         _stand_in_for_ipython()
@@ -238,7 +240,13 @@ def make_call(
     args = decode(call["args"])
     name = call.get("about", "") if call["kind"] == "probe" else target  # the answer's name it reads
     if name and name not in module.__dict__:
-        return error_wire("missing", f"Your answer does not define `{name}`.")
+        hint = (
+            ' Code under `if __name__ == "__main__":` does not run when your answer is checked:'
+            f" define `{name}` at the top level."
+            if re.search(rf"\b{re.escape(name)}\b", GUARDED[0])
+            else ""
+        )
+        return error_wire("missing", f"Your answer does not define `{name}`.{hint}")
     value = module.__dict__.get(name)
     if name and call["kind"] != "call" and value is None:
         return error_wire("not_started", f"`{name}` is still None.")
@@ -258,6 +266,8 @@ class Unconvertible(Exception):
     pass
 
 
+MAIN_GUARD = re.compile(r"""^\s*if\s+__name__\s*==\s*['"]__main__['"]""", re.M)
+GUARDED = [""]  # the answer's source when it has such a block (the hint below names it)
 NOTEBOOK_CELL = re.compile(r"\.ipynb, cell \d+$")  # how calccourse.notebook names a cell
 
 
