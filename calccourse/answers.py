@@ -7,8 +7,6 @@ on disk at some later moment, so no answer can change another's while a class is
 
 from __future__ import annotations
 
-import ast
-import hashlib
 import os
 import stat
 from dataclasses import dataclass
@@ -56,6 +54,8 @@ class Answer:
     def names(self) -> frozenset[str]:
         """The names it defines at the top level (read without running it; a chunk that
         does not parse defines none)."""
+        import ast
+
         found: set[str] = set()
         for _, data in self.code.chunks:
             try:
@@ -101,6 +101,8 @@ def read_answer(path: Path) -> Answer:
 
 def answer_from_bytes(display: str, data: bytes) -> Answer:
     """The snapshot of an answer given as bytes (a notebook's are converted to cells)."""
+    import hashlib
+
     from calccourse.sandbox.protocol import Code
 
     digest = hashlib.sha256(data).hexdigest()

@@ -21,11 +21,13 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from calccourse.demo import DemoContext, run_standalone
 from calccourse.lesson import Lesson
-from calccourse.sandbox.protocol import Call, Fn, call, probe, value
+
+if TYPE_CHECKING:
+    from calccourse.sandbox.protocol import Call, Fn, call, probe, value
 
 __all__ = [
     "Call",
@@ -53,6 +55,19 @@ __all__ = [
     "run_standalone",
     "value",
 ]
+
+# The names that make calls live with the sandbox's protocol, imported on first use: a
+# plugin's __init__.py imports this module, and `calccourse list` need not load the protocol.
+FROM_PROTOCOL = ("Call", "Fn", "call", "probe", "value")
+
+
+def __getattr__(name: str) -> Any:
+    if name in FROM_PROTOCOL:
+        from calccourse.sandbox import protocol
+
+        return getattr(protocol, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 Case = TypeVar("Case")
 Judge = Callable[[list[Any]], str]
@@ -428,6 +443,8 @@ def function_test(
         axes.set_title(name)
         axes.set_xlabel(arg_names[0])
         axes.legend()
+
+    from calccourse.sandbox.protocol import Call
 
     calls = [Call(target, tuple(arg)) for arg in inputs]
     plottable = all(len(arg) == 1 and isinstance(arg[0], (int, float)) for arg in inputs)
