@@ -31,6 +31,9 @@ RETYPE = {
     "Fraction": "number=lambda x: fractions.Fraction(float(x))",
     "longdouble": "number=np.longdouble, array=lambda a: a.astype(np.longdouble)",
     "0-d array": "number=lambda x: np.array(float(x))",
+    "float32": (
+        "number=lambda x: x if float(x).is_integer() else np.float32(x), array=lambda a: a.astype(np.float32)"
+    ),
     "NumPy scalars": (
         "number=lambda x: np.int64(x) if float(x).is_integer() else np.float64(x), boolean=np.bool_"
     ),

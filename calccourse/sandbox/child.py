@@ -364,6 +364,8 @@ def _plain_numpy(value: Any, budget: list[int], depth: int) -> Any:
     budget[0] -= getattr(value, "size", 1)
     if kind == "f" and value.dtype.itemsize > 8:  # longdouble: tolist() keeps NumPy scalars
         value = value.astype(float)
+    elif kind == "f" and value.dtype.itemsize < 8:  # float32, float16: the number as NumPy prints
+        value = value.astype(str).astype(float)  # it (0.37152), not its binary tail (0.3715200126)
     return value.tolist()
 
 
