@@ -192,33 +192,3 @@ def test_readme_documents_every_command():
         subcommands = getattr(command, "commands", {})
         for full in [f"{name} {sub}" for sub in subcommands] or [name]:
             assert f"calccourse {full}" in readme, f"README does not show `calccourse {full}`"
-
-
-@pytest.mark.parametrize(("no_color", "escapes"), [("1", False), (None, True)])
-def test_no_color_in_a_real_terminal(no_color, escapes):
-    import os
-    import pty
-
-    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
-    env["TERM"] = "xterm-256color"
-    if no_color:
-        env["NO_COLOR"] = no_color
-    leader, follower = pty.openpty()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "calccourse", "list"], stdout=follower, stderr=follower, env=env
-    )
-    os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # the terminal closes when the command ends
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    process.wait(timeout=60)
-    os.close(leader)
-    output = b"".join(chunks).decode()
-    assert "derivatives" in output
-    assert bool(ESCAPE.search(output)) is escapes

@@ -423,6 +423,13 @@ def test_force_color_draws_no_live_progress_into_a_pipe(tmp_path):
     assert b"\x1b[?25l" not in done.stdout and b"\r" not in done.stdout and b"\x1b[2K" not in done.stdout
 
 
+@pytest.mark.parametrize(("env", "colour"), [({}, True), ({"NO_COLOR": "1"}, False)])
+def test_list_in_a_terminal_has_colour_unless_no_color(tmp_path, env, colour):
+    shown = in_terminal(tmp_path, "list", **env)
+    assert shown.code == 0 and "derivatives" in shown.text
+    assert (b"\x1b[" in shown.raw) is colour
+
+
 def test_no_color_wins_in_a_terminal(tmp_path):
     shown = in_terminal(
         tmp_path, "lesson", "3", "--no-pager", "--out", "plots", NO_COLOR="1", FORCE_COLOR="1"
