@@ -60,8 +60,7 @@ def confine(
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024 * 1024,) * 2)
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    tasks = _tasks_on_the_machine() + MAX_NEW_TASKS  # a fork bomb stops there, with EAGAIN
-    resource.setrlimit(resource.RLIMIT_NPROC, (tasks, tasks))
+    _limit_tasks(_tasks_on_the_machine() + MAX_NEW_TASKS)  # a fork bomb stops there, with EAGAIN
     os.nice(10)  # and what it forks yields the processor to the worker that must end it
     os.chdir(workdir)
     private = os.path.join(workdir, PRIVATE)  # the worker lists what else the answer writes
@@ -77,6 +76,14 @@ def confine(
 
 
 MAX_NEW_TASKS = 128  # processes and threads an answer may add: a pool of workers, not a bomb
+
+
+def _limit_tasks(tasks: int) -> None:
+    """RLIMIT_NPROC at ``tasks``, or lower where the user's hard limit is lower."""
+    _, hard = resource.getrlimit(resource.RLIMIT_NPROC)
+    if hard != resource.RLIM_INFINITY:
+        tasks = min(tasks, hard)
+    resource.setrlimit(resource.RLIMIT_NPROC, (tasks, tasks))
 
 
 def _tasks_on_the_machine() -> int:
