@@ -57,10 +57,10 @@ def confine(
     os.closerange(previous + 1, os.sysconf("SC_OPEN_MAX"))
     size = _virtual_memory_bytes()
     limit = size + memory_mb * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024 * 1024,) * 2)
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    _limit_tasks(_tasks_on_the_machine() + MAX_NEW_TASKS)  # a fork bomb stops there, with EAGAIN
+    _limit(resource.RLIMIT_AS, limit)
+    _limit(resource.RLIMIT_FSIZE, 64 * 1024 * 1024)
+    _limit(resource.RLIMIT_CORE, 0)
+    _limit(resource.RLIMIT_NPROC, _tasks_on_the_machine() + MAX_NEW_TASKS)  # a fork bomb stops there
     os.nice(10)  # and what it forks yields the processor to the worker that must end it
     os.chdir(workdir)
     private = os.path.join(workdir, PRIVATE)  # the worker lists what else the answer writes
@@ -78,12 +78,13 @@ def confine(
 MAX_NEW_TASKS = 128  # processes and threads an answer may add: a pool of workers, not a bomb
 
 
-def _limit_tasks(tasks: int) -> None:
-    """RLIMIT_NPROC at ``tasks``, or lower where the user's hard limit is lower."""
-    _, hard = resource.getrlimit(resource.RLIMIT_NPROC)
+def _limit(kind: int, value: int) -> None:
+    """A resource limit at ``value``, or at the user's own hard limit where that is lower
+    (a shell's `ulimit`): asking for more would fail."""
+    _, hard = resource.getrlimit(kind)
     if hard != resource.RLIM_INFINITY:
-        tasks = min(tasks, hard)
-    resource.setrlimit(resource.RLIMIT_NPROC, (tasks, tasks))
+        value = min(value, hard)
+    resource.setrlimit(kind, (value, value))
 
 
 def _tasks_on_the_machine() -> int:
