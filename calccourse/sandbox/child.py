@@ -70,7 +70,7 @@ def confine(
     sys.stderr = open(2, "w", encoding="utf-8", errors="replace", buffering=1, closefd=False)  # noqa: SIM115
     confinement = landlock.confine([workdir])
     beyond = [privileges.drop_root()]
-    if not os.environ.get("CALCCOURSE_SIMULATE_NO_LANDLOCK") and seccomp.forbid_sockets():
+    if seccomp.forbid_sockets():
         beyond.insert(0, "no sockets")  # last: the steps above need none, and nothing after them may
     return confinement, "; ".join([confinement.describe(), *filter(None, beyond)])
 
@@ -131,14 +131,14 @@ def run(job: dict[str, Any], code: Code, probes: Code | None, indices: list[int]
         # Otherwise a traceback shows another line, or draws its ^^^ one column to the right.
         lines = [line if line.endswith("\n") else line + "\n" for line in io.StringIO(text, newline=None)]
         linecache.cache[name] = (len(text), None, lines, name)
+    source = b"\n".join(data for _, data in code.chunks)
+    ANSWER_SOURCE[0] = source.decode("utf-8", errors="replace")
     try:
-        _keep_plots_headless(b"".join(data for _, data in code.chunks))
+        _keep_plots_headless(source)
     except Exception:  # noqa: BLE001 - matplotlib missing or broken: the answer will say so itself
         pass
     module = types.ModuleType("answer")
     module.__file__ = code.chunks[0][0]
-    source = b"\n".join(data for _, data in code.chunks).decode("utf-8", errors="replace")
-    GUARDED[0] = source if MAIN_GUARD.search(source) else ""
     if NOTEBOOK_CELL.search(module.__file__):  # what Jupyter gives a notebook's cells
         module.__dict__.update(display=_display, get_ipython=_NoIPython)
         _stand_in_for_ipython()
@@ -248,13 +248,7 @@ def make_call(
     args = decode(call["args"])
     name = call.get("about", "") if call["kind"] == "probe" else target  # the answer's name it reads
     if name and name not in module.__dict__:
-        hint = (
-            ' Code under `if __name__ == "__main__":` does not run when your answer is checked:'
-            f" define `{name}` at the top level."
-            if re.search(rf"\b{re.escape(name)}\b", GUARDED[0])
-            else ""
-        )
-        return error_wire("missing", f"Your answer does not define `{name}`.{hint}")
+        return error_wire("missing", _not_defined(name))
     value = module.__dict__.get(name)
     if name and call["kind"] != "call" and value is None:
         return error_wire("not_started", f"`{name}` is still None.")
@@ -274,8 +268,21 @@ class Unconvertible(Exception):
     pass
 
 
+ANSWER_SOURCE = [""]  # the answer's code as text, all its chunks (set once it is read)
 MAIN_GUARD = re.compile(r"""^\s*if\s+__name__\s*==\s*['"]__main__['"]""", re.M)
-GUARDED = [""]  # the answer's source when it has such a block (the hint below names it)
+
+
+def _not_defined(name: str) -> str:
+    """Why the answer lacks ``name``; where a main block may hold it, that it never runs."""
+    source = ANSWER_SOURCE[0]
+    if MAIN_GUARD.search(source) and re.search(rf"\b{re.escape(name)}\b", source):
+        return (
+            f'Your answer does not define `{name}`. Code under `if __name__ == "__main__":`'
+            f" does not run when your answer is checked: define `{name}` at the top level."
+        )
+    return f"Your answer does not define `{name}`."
+
+
 NOTEBOOK_CELL = re.compile(r"\.ipynb, cell \d+$")  # how calccourse.notebook names a cell
 
 
@@ -302,6 +309,14 @@ class _Shown:
         return " ".join(str(arg) for arg in self.args)
 
 
+def _display_object(name: str) -> type[_Shown]:
+    """``IPython.display.Markdown``, ``HTML``, ``Image``...: each a :class:`_Shown`. A dunder
+    (``__all__``, ``__path__``) is no display object: the import system asks for those."""
+    if name.startswith("__"):
+        raise AttributeError(name)
+    return _Shown
+
+
 def _stand_in_for_ipython() -> None:
     """Where IPython is not installed, a notebook's ``from IPython.display import display``
     gets :func:`_display`, and ``IPython.get_ipython`` :class:`_NoIPython`."""
@@ -311,7 +326,7 @@ def _stand_in_for_ipython() -> None:
         return
     ipython, display = types.ModuleType("IPython"), types.ModuleType("IPython.display")
     display.display = _display  # type: ignore[attr-defined]
-    display.__getattr__ = lambda name: _Shown  # type: ignore[method-assign]  # Markdown, HTML, Image...
+    display.__getattr__ = _display_object  # type: ignore[method-assign]
     ipython.display = display  # type: ignore[attr-defined]
     ipython.get_ipython = _NoIPython  # type: ignore[attr-defined]
     sys.modules.update({"IPython": ipython, "IPython.display": display})
