@@ -7,12 +7,15 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from calccourse.batch import ClassResult, Submission
 from calccourse.reports.gradebook import SCHEMA, SCHEMA_VERSION
 from calccourse.reports.native import from_dict
 from calccourse.status import UsageError
+
+if TYPE_CHECKING:
+    from calccourse.lesson import LessonPlugin
 
 
 @dataclass(frozen=True)
@@ -195,8 +198,7 @@ class ClassPlan:
 
 
 def plan(
-    lesson_slug: str,
-    lesson_number: int,
+    plugin: LessonPlugin,
     paths: Sequence[Path],
     *,
     strip_prefix: str = "",
@@ -213,9 +215,9 @@ def plan(
 
     before = None if previous is None else load(previous)
     if before is not None:
-        if before.lesson.get("slug") != lesson_slug:
+        if before.lesson.get("slug") != plugin.slug:
             raise UsageError(
-                f"{previous} is a gradebook of lesson {before.lesson.get('number')}, not {lesson_number}."
+                f"{previous} is a gradebook of lesson {before.lesson.get('number')}, not {plugin.number}."
             )
         if seed not in (None, before.seed) and not regrade_all:
             raise UsageError(

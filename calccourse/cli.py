@@ -654,8 +654,7 @@ def grade(
     plugin = course.lesson(key)
     targets = gradebook_targets(csv_file, json_file, html_file)
     todo = classbook.plan(
-        plugin.slug,
-        plugin.number,
+        plugin,
         paths,
         strip_prefix=strip_prefix,
         part=None if shard is None else shard_of(shard, seed),

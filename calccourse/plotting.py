@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from calccourse.author import Test
-    from calccourse.grading import Graded
+    from calccourse.grading import Graded, Report
 
 
 def save_graded(graded: Graded, out: Path, errors: Console) -> Path | None:
@@ -25,7 +25,7 @@ def save_graded(graded: Graded, out: Path, errors: Console) -> Path | None:
     picture that cannot be saved costs a message on ``errors``, never the verdict."""
     try:
         out.mkdir(parents=True, exist_ok=True)
-        failed = [test.status != "pass" for test in graded.report.tests]
+        failed = failed_tests(graded.report)
         path = save_check_plot(graded.report.lesson, graded.tests, graded.values, out, failed=failed)
     except OSError as error:
         errors.print(f"Could not save the plot in {out}: {error}", highlight=False)
@@ -33,6 +33,11 @@ def save_graded(graded: Graded, out: Path, errors: Console) -> Path | None:
     if path is not None:
         graded.report.plots.append(path)
     return path
+
+
+def failed_tests(report: Report) -> list[bool]:
+    """Per test of ``report``, whether it failed: the check plot draws those."""
+    return [test.status != "pass" for test in report.tests]
 
 
 def drawable(

@@ -328,6 +328,8 @@ def _class_plots(
     plugin: LessonPlugin, seed: int, results: Sequence[ClassResult], limit: int
 ) -> dict[int, str | None]:
     """By row, every failing answer that has a check plot: drawn for the first ``limit``, None after."""
+    from calccourse.plotting import check_plot_svg, drawable, failed_tests
+
     failing = [
         (index, r.values, failed_tests(r.report))
         for index, r in enumerate(results, 1)
@@ -336,7 +338,6 @@ def _class_plots(
     if not failing:
         return {}
     from calccourse.grading import plan
-    from calccourse.plotting import check_plot_svg, drawable
 
     tests = plan(plugin, seed)
     plottable = [(index, got, failed) for index, got, failed in failing if drawable(tests, got, failed)]
@@ -344,11 +345,6 @@ def _class_plots(
         index: check_plot_svg(plugin.number, tests, values, f"s{index}", failed) if count < limit else None
         for count, (index, values, failed) in enumerate(plottable)
     }
-
-
-def failed_tests(report: Report) -> list[bool]:
-    """Per test, whether it failed: the check plot draws those."""
-    return [test.status != "pass" for test in report.tests]
 
 
 def _summary(summary: ClassSummary) -> str:
@@ -478,7 +474,7 @@ def _contents(report: Report, plotted: bool) -> str:
 
 def answer_page(graded: Graded, checked_at: str | None = None) -> str:
     """The learner's page for one answer: the verdict, every test, the output, the check plot."""
-    from calccourse.plotting import check_plot_svg
+    from calccourse.plotting import check_plot_svg, failed_tests
 
     report = graded.report
     plot = (
