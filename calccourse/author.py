@@ -192,9 +192,12 @@ def as_number(value: Any, where: str) -> float:
     if isinstance(value, str):
         raise returned_text(value, where, "a single number")
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        if isinstance(value, list) and len(value) == 1:
-            return as_number(value[0], where)
         shown = fmt(value) if not isinstance(value, list) or len(value) <= 8 else _preview(value)
+        if isinstance(value, list) and len(value) == 1:  # the contract's "a number" is not a list of one
+            raise WrongAnswer(
+                f"{where} returned the list {shown}; expected a single number: return the number "
+                "itself, not a list (or array) holding it."
+            )
         raise WrongAnswer(f"{where} returned {shown}; expected a single number.")
     try:
         number = float(value)

@@ -19,13 +19,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from calccourse.answers import read_answer
 from calccourse.author import Test
-from calccourse.grading import Graded, Report, grade, plan
+from calccourse.grading import Graded, Report, plan
 from calccourse.lesson import LessonError, LessonPlugin
 from calccourse.sandbox.protocol import encode
-from calccourse.sandbox.runner import Sandbox
 from calccourse.status import UsageError
+
+# How dev check grades one of a lesson's files: Course.check, with a seed and maybe its tests.
+CheckFile = Callable[[LessonPlugin, Path, int, Sequence[Test] | None], Graded]
 
 MIN_HINTS = 3
 HEAVY = ("numpy", "scipy", "sympy", "matplotlib")
@@ -45,7 +46,7 @@ class Finding:
 
 def self_check(
     plugins: Sequence[LessonPlugin],
-    sandbox: Sandbox,
+    check: CheckFile,
     seeds: Sequence[int] = (0,),
     run_demos: bool = True,
     progress: Callable[[Finding], None] = lambda finding: None,
@@ -54,14 +55,14 @@ def self_check(
     findings: list[Finding] = []
     with tempfile.TemporaryDirectory(prefix="calccourse-dev-") as scratch:
         for plugin in plugins:
-            for finding in check_lesson(plugin, sandbox, Path(scratch), seeds, run_demos):
+            for finding in check_lesson(plugin, check, Path(scratch), seeds, run_demos):
                 progress(finding)
                 findings.append(finding)
     return findings
 
 
 def check_lesson(
-    plugin: LessonPlugin, sandbox: Sandbox, scratch: Path, seeds: Sequence[int] = (0,), run_demos: bool = True
+    plugin: LessonPlugin, check: CheckFile, scratch: Path, seeds: Sequence[int] = (0,), run_demos: bool = True
 ) -> list[Finding]:
     """The findings for one lesson, each part in isolation."""
     lesson = plugin.name
@@ -70,8 +71,8 @@ def check_lesson(
     runs = _checker(plugin, seeds)
     found += runs.findings
     if runs.ok:
-        found += _answers(plugin, sandbox, seeds)
-        found += _plots(plugin, sandbox, seeds[0])
+        found += _answers(plugin, check, seeds)
+        found += _plots(plugin, check, seeds[0])
     if run_demos:
         found.append(_demo(plugin, scratch))
     return [f if f.lesson else Finding(lesson, f.what, f.ok, f.detail, f.path, f.details) for f in found]
@@ -168,7 +169,7 @@ def _checker(plugin: LessonPlugin, seeds: Sequence[int]) -> _CheckerRuns:
     return _CheckerRuns(found, not different)
 
 
-def _answers(plugin: LessonPlugin, sandbox: Sandbox, seeds: Sequence[int]) -> list[Finding]:
+def _answers(plugin: LessonPlugin, check: CheckFile, seeds: Sequence[int]) -> list[Finding]:
     """The solution, the template and every mistake, under every seed."""
     files: list[tuple[str, Path, Callable[[Report], str | None]]] = [
         ("solution passes", plugin.folder / "solution.py", _solution_problem),
@@ -184,7 +185,7 @@ def _answers(plugin: LessonPlugin, sandbox: Sandbox, seeds: Sequence[int]) -> li
         lesson_bug: Report | None = None
         for seed in seeds:
             try:
-                report = _run(plugin, path, sandbox, seed, plans[seed]).report
+                report = _run(plugin, path, check, seed, plans[seed]).report
             except LessonError as error:
                 problems.setdefault(error.reason, []).append(seed)
                 continue
@@ -229,10 +230,10 @@ def _passed_detail(what: str, seeds: int) -> str:
 
 
 def _run(
-    plugin: LessonPlugin, path: Path, sandbox: Sandbox, seed: int, tests: list[Test] | None = None
+    plugin: LessonPlugin, path: Path, check: CheckFile, seed: int, tests: list[Test] | None = None
 ) -> Graded:
     try:
-        return grade(plugin, read_answer(path), sandbox, seed=seed, tests=tests)
+        return check(plugin, path, seed, tests)
     except UsageError as error:
         raise plugin.broken(path.name, path.name, error.message) from None
 
@@ -275,7 +276,7 @@ def _mistake_problem(expect: str) -> Callable[[Report], str | None]:
     return problem
 
 
-def _plots(plugin: LessonPlugin, sandbox: Sandbox, seed: int) -> list[Finding]:
+def _plots(plugin: LessonPlugin, check: CheckFile, seed: int) -> list[Finding]:
     """Each test's plot draws the solution and the first mistake without raising."""
     import matplotlib
 
@@ -288,7 +289,7 @@ def _plots(plugin: LessonPlugin, sandbox: Sandbox, seed: int) -> list[Finding]:
     drawn = 0
     for path in paths:
         try:
-            graded = _run(plugin, path, sandbox, seed)
+            graded = _run(plugin, path, check, seed)
         except LessonError:
             continue  # reported by the answers' findings
         for test, values in zip(graded.tests, graded.values):

@@ -14,17 +14,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import threading
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from calccourse.answers import SUFFIXES, Answer, Unreadable, read_answer
-from calccourse.grading import DEFAULT_CAP, DEFAULT_TIMEOUT, Report, grade, plan
-from calccourse.lesson import LessonPlugin
-from calccourse.sandbox.runner import Sandbox, light, preload_for
+from calccourse.grading import Report
 from calccourse.status import UsageError
 
 ANSWER_NAMES = tuple(f"answer{suffix}" for suffix in SUFFIXES)
@@ -270,62 +266,3 @@ def in_shard(student: str, index: int, count: int) -> bool:
 def shard(submissions: list[Submission], index: int, count: int) -> list[Submission]:
     """Part ``index`` (1-based) of ``count``: chosen by a hash of each stable id."""
     return [s for s in submissions if in_shard(s.student, index, count)]
-
-
-def grade_all(
-    plugin: LessonPlugin,
-    submissions: list[Submission],
-    *,
-    jobs: int,
-    seed: int,
-    timeout: float = DEFAULT_TIMEOUT,
-    cap: float = DEFAULT_CAP,
-    require_confinement: bool = False,
-    done: Callable[[ClassResult], None] = lambda result: None,
-) -> Iterator[ClassResult]:
-    """Grade every submission, ``jobs`` at a time, yielding each result as it finishes;
-    entries with nothing to grade come first. Stopping the iteration stops the grading."""
-    tests = plan(plugin, seed)
-    max_score = round(sum(test.points for test in tests if not test.bonus), 6)
-    runnable = [s for s in submissions if s.answer is not None]
-    for submission in submissions:
-        if submission.answer is None:
-            yield (result := ClassResult(submission, None, max_score))
-            done(result)
-    if not runnable:
-        return
-    preload = preload_for([s.answer.imports for s in runnable if s.answer is not None])
-    stop = threading.Event()
-    rehearsal = str(plugin.folder / "solution.py")
-    with Sandbox(workers=jobs, preload=preload, warm=True, rehearsal=rehearsal, split=True) as sandbox:
-
-        def one(submission: Submission) -> ClassResult:
-            if stop.is_set():
-                return ClassResult(submission, None, max_score)
-            assert submission.answer is not None
-            graded = grade(
-                plugin,
-                submission.answer,
-                sandbox,
-                seed=seed,
-                timeout=timeout,
-                cap=cap,
-                tests=tests,
-                require_confinement=require_confinement,
-            )
-            return ClassResult(submission, graded.report, max_score, graded.values)
-
-        pool = ThreadPoolExecutor(max_workers=jobs)
-        try:
-            # Answers that need no library but NumPy first: their workers are ready at once.
-            ordered = sorted(runnable, key=lambda s: not light(s.answer.imports))  # type: ignore[union-attr]
-            pending: set[Future[ClassResult]] = {pool.submit(one, s) for s in ordered}
-            while pending:
-                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    result = future.result()
-                    done(result)
-                    yield result
-        finally:  # also when the caller stops early (Ctrl-C): no answer is left running
-            stop.set()
-            pool.shutdown(wait=False, cancel_futures=True)

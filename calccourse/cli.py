@@ -22,8 +22,9 @@ from calccourse import __version__
 from calccourse.course import Course
 from calccourse.demo import PLOT_FORMATS
 from calccourse.lesson import LessonPlugin
-from calccourse.limits import DEFAULT_CAP, DEFAULT_TIMEOUT
-from calccourse.status import CommandError, ExitCode, UsageError
+from calccourse.limits import DEFAULT_CAP, DEFAULT_TIMEOUT, Limits
+from calccourse.outputs import TABLE_ROWS, writable_file, writable_folder
+from calccourse.status import CommandError, ExitCode, UsageError, internal_error
 
 LENIENT = {"ignore_unknown_options": True}  # so that `lesson -1` reaches our own message
 PAGER_HELP = "On a terminal, page long output with $CALCCOURSE_PAGER, $PAGER or less (default: on)."
@@ -44,6 +45,17 @@ class Commands(TyperGroup):
             course = ctx.obj if isinstance(ctx.obj, Course) else None
             show_error(error, verbose=bool(course and course.verbose))
             raise typer.Exit(error.code) from None
+        except Exception as error:  # noqa: BLE001 - calccourse's own bug: never read as a failing answer
+            if isinstance(error, typer.Abort) or hasattr(error, "exit_code") or ctx.parent is not None:
+                raise  # Typer's and Click's own ways out; and the outermost group says it once
+            course = ctx.obj if isinstance(ctx.obj, Course) else None
+            failure = internal_error(error)
+            show_error(failure, verbose=bool(course and course.verbose))
+            if course is not None:
+                from calccourse.outputs import internal_error_reports
+
+                internal_error_reports(course.reports_due, failure.message)
+            raise typer.Exit(ExitCode.LESSON_BROKEN) from None
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         rows = []
@@ -151,32 +163,6 @@ def warn_progress(course: Course) -> None:
 # ---------------------------------------------------------------- option checks
 
 
-def writable_folder(folder: Path) -> Path:
-    """Create ``folder`` if needed; a file or an unwritable folder is a usage error."""
-    if folder.exists() and not folder.is_dir():
-        raise UsageError(f"--out {folder} is a file, not a folder. Give a folder for the plots.")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        probe = folder / f".calccourse-write-test-{os.getpid()}"
-        probe.touch()
-        probe.unlink()
-    except OSError as error:
-        raise UsageError(f"cannot write plots into {folder}: {error.strerror or error}.") from None
-    return folder
-
-
-def writable_file(target: Path, option: str) -> Path:
-    """A file that can be written: its folder exists and it is not a folder itself."""
-    if target.is_dir():
-        raise UsageError(f"{option} {target} is a folder; give a file name.")
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise UsageError(f"cannot write {option} {target}: the folder {folder} does not exist.")
-    if not os.access(folder, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
-        raise UsageError(f"cannot write {option} {target}: permission denied.")
-    return target
-
-
 def plot_format(fmt: str) -> str:
     fmt = fmt.lower().lstrip(".")
     if fmt not in PLOT_FORMATS:
@@ -194,6 +180,16 @@ def seed_value(seed: int | None) -> int | None:
     if seed is not None and not 0 <= seed < 2**32:
         raise UsageError(f"--seed {seed} is not a seed; give a whole number from 0 to {2**32 - 1}.")
     return seed
+
+
+def limits_of(timeout: float, cap: float, seed: int | None, require_confinement: bool = False) -> Limits:
+    """The options every grading command shares, checked, as the one value the core takes."""
+    return Limits(
+        timeout=seconds(timeout, "--timeout"),
+        cap=seconds(cap, "--cap"),
+        seed=seed_value(seed),
+        require_confinement=require_confinement,
+    )
 
 
 def answer_file(course: Course, path: Path | None, plugin: LessonPlugin) -> Path:
@@ -371,7 +367,7 @@ def check(
     formats: list[str] | None = typer.Option(
         None, "--format", help="text, json, junit, gradescope or exercism; repeat with --output for several."
     ),
-    outputs: list[Path] | None = typer.Option(None, "--output", help="Write the matching --format here."),
+    outputs_: list[Path] | None = typer.Option(None, "--output", help="Write the matching --format here."),
     html_file: Path | None = typer.Option(
         None, "--html", help="Also write the check as a page: one self-contained HTML file."
     ),
@@ -399,88 +395,26 @@ def check(
     ),
 ) -> None:
     """Check an answer file: what went wrong, and why."""
-    from calccourse import render, reports
-    from calccourse.plotting import save_graded
+    from calccourse import outputs
 
     course = course_of(ctx)
     course.verbose = verbose
     plugin = course.lesson(key)
+    limits = limits_of(timeout, cap, seed, require_confinement)
     if watch:
-        if formats or outputs or exit_zero:
+        if formats or outputs_ or exit_zero:
             raise UsageError(
                 "--watch shows each verdict on screen; --format, --output and --exit-zero are for one check."
             )
-        from calccourse.watch import watchable
-        from calccourse.workspace import answer_path
-
-        path = watchable(answer if answer is not None else answer_path(plugin))
-        run_watch(
-            course, plugin, path, seed, timeout, cap, bool(plot), out, verbose, record, require_confinement
-        )
+        run_watch(course, plugin, answer, limits, bool(plot), out, verbose, record)
         return
     path = answer_file(course, answer, plugin)
-    targets = reports.targets(formats or [], outputs or [])
-    for _, target in targets:
-        if target is not None:
-            writable_file(target, "--output")
-    if html_file is not None:
-        writable_file(html_file, "--html")
-    if plot:
-        writable_folder(out)
-    graded = course.check(
-        plugin,
-        path,
-        seed=seed_value(seed),
-        timeout=seconds(timeout, "--timeout"),
-        cap=seconds(cap, "--cap"),
-        require_confinement=require_confinement,
-        record=record,
-    )
-    report = graded.report
-    draw = bool(report.tests) and (plot or (plot is None and report.status != "pass"))
-    on_screen = [fmt for fmt, target in targets if target is None]
-    if draw and on_screen != ["text"]:  # machine reports carry the plot's path: draw it first
-        save_graded(graded, out, console(stderr=True))
-    for fmt, target in targets:
-        if fmt == "text" and target is None:
-            render.report(console(), report, verbose)
-            render.next_step(console(), course, plugin, report)
-            continue
-        text = reports.render(report, fmt, **({"verbose": verbose} if fmt == "text" else {}))
-        if target is None:
-            typer.echo(text)
-        else:
-            try:
-                target.write_text(text + "\n", encoding="utf-8")
-            except OSError as error:
-                raise UsageError(f"cannot write {target}: {error.strerror or error}.") from None
-    if draw and on_screen == ["text"]:  # the verdict first; its picture after
-        path_saved = save_graded(graded, out, console(stderr=True))
-        if path_saved is not None:
-            console().print(f"saved plot: {path_saved}", highlight=False)
-        elif plot:
-            from calccourse.plotting import no_plot_reason
-
-            console().print(no_plot_reason(report.lesson, graded.tests), highlight=False)
-    if html_file is not None:
-        from calccourse.reports.html import answer_page
-
-        try:
-            html_file.write_text(answer_page(graded), encoding="utf-8")
-        except OSError as error:
-            raise UsageError(f"cannot write {html_file}: {error.strerror or error}.") from None
-        if on_screen == ["text"]:
-            console().print(f"saved page: {html_file}", highlight=False)
-    if course.environ.get("GITHUB_ACTIONS") == "true":  # the runner reads commands on stdout and stderr
-        from calccourse.reports.github import github_annotations
-
-        report_on_stdout = bool(on_screen) and on_screen != ["text"]
-        workspace = course.environ.get("GITHUB_WORKSPACE")
-        for line in github_annotations(report, report.answer, workspace=workspace):  # the file checked
-            typer.echo(line, err=report_on_stdout)  # never inside a JSON or XML report
+    targets = outputs.check_targets(formats or [], outputs_ or [], html_file, plot, out, verbose)
+    course.reports_due = targets.reports
+    graded = course.check(plugin, path, limits, record=record)
+    outputs.show_check(console(), console(stderr=True), course, plugin, graded, targets, course.environ)
     warn_progress(course)
-    code = report.exit_code
-    raise typer.Exit(ExitCode.OK if exit_zero and code != ExitCode.LESSON_BROKEN else code)
+    raise typer.Exit(outputs.check_exit(graded, exit_zero))
 
 
 @app.command(context_settings=LENIENT)
@@ -521,38 +455,28 @@ def watch(
     course = course_of(ctx)
     course.verbose = verbose
     plugin, path = choose(course, key, answer)
-    run_watch(course, plugin, path, seed, timeout, cap, plot, out, verbose, record)
+    run_watch(course, plugin, path, limits_of(timeout, cap, seed), plot, out, verbose, record)
 
 
 def run_watch(
     course: Course,
     plugin: LessonPlugin,
-    path: Path,
-    seed: int | None,
-    timeout: float,
-    cap: float,
+    path: Path | None,
+    limits: Limits,
     plot: bool,
     out: Path,
     verbose: bool,
     record: bool,
-    require_confinement: bool = False,
 ) -> None:
-    """The loop of `watch` and `check --watch`, its options checked first; Ctrl-C ends it with exit 0."""
-    from calccourse.watch import Settings, watch_file
+    """The loop of `watch` and `check --watch`; Ctrl-C ends it with exit 0."""
+    from calccourse.outputs import writable_folder
+    from calccourse.watch import Settings, watch_file, watchable
+    from calccourse.workspace import answer_path
 
     if plot:
         writable_folder(out)
-    settings = Settings(
-        seed=seed_value(seed),
-        timeout=seconds(timeout, "--timeout"),
-        cap=seconds(cap, "--cap"),
-        plot=plot,
-        out=out,
-        verbose=verbose,
-        record=record,
-        require_confinement=require_confinement,
-    )
-    watch_file(course, plugin, path, settings)
+    path = watchable(path if path is not None else answer_path(plugin))
+    watch_file(course, plugin, path, Settings(limits, plot, out, verbose, record))
     warn_progress(course)
 
 
@@ -600,9 +524,6 @@ def reset(
 # ---------------------------------------------------------------- commands for the instructor
 
 
-TABLE_ROWS = 30  # beyond this, the class summary alone: the rows are in --csv, --json and --html
-
-
 @app.command(context_settings=LENIENT)
 def grade(
     ctx: typer.Context,
@@ -647,70 +568,44 @@ def grade(
     ),
 ) -> None:
     """Grade a class's answers into a gradebook, and say what the class got wrong."""
-    from calccourse import classbook
-    from calccourse.reports import gradebook
+    from calccourse import outputs, render
 
     course = course_of(ctx)
     plugin = course.lesson(key)
-    targets = gradebook_targets(csv_file, json_file, html_file)
-    todo = classbook.plan(
-        plugin,
-        paths,
-        strip_prefix=strip_prefix,
-        part=None if shard is None else shard_of(shard, seed),
-        seed=seed_value(seed),
-        previous=previous,
-        regrade_all=regrade_all,
-    )
+    targets = outputs.class_targets(csv_file, json_file, html_file)
+    limits = limits_of(timeout, cap, seed, require_confinement)
     screen, errors = console(), console(stderr=True)
-    for warning in todo.warnings:
-        errors.print(f"warning: {warning}", highlight=False, markup=False, soft_wrap=True)
-    if todo.previous is not None and todo.kept:
-        screen.print(
-            f"{len(todo.kept)} unchanged answers keep their results from {previous} "
-            f"(graded by calccourse {todo.previous.version}); "
-            f"{sum(1 for s in todo.to_grade if s.answer is not None)} to grade.",
-            highlight=False,
-            soft_wrap=True,
+    with render.class_progress(screen, errors, plugin, previous) as (planned, advance):
+        run = course.grade(
+            plugin,
+            paths,
+            limits,
+            jobs=jobs,
+            strip_prefix=strip_prefix,
+            part=None if shard is None else shard_of(shard, seed),
+            previous=previous,
+            regrade_all=regrade_all,
+            planned=planned,
+            done=advance,
         )
-    graded, interrupted = grade_class(
-        course,
+    todo = run.plan
+    written = outputs.show_class(
+        screen,
+        errors,
         plugin,
-        todo.to_grade,
-        jobs=jobs,
-        seed=todo.seed,
-        timeout=seconds(timeout, "--timeout"),
-        cap=seconds(cap, "--cap"),
-        require_confinement=require_confinement,
+        todo.seed,
+        run.results,
+        run.confinement,
+        targets,
+        table,
+        todo.part,
+        run.changed,
     )
-    from calccourse.reports._common import version
-    from calccourse.sandbox import landlock
-
-    results, changed = todo.finish(graded, version())
-    confinement = gradebook.confinement(results) or landlock.available().describe()
-    show_gradebook(plugin, todo.seed, results, confinement, targets, table, todo.part, changed)
-    if interrupted:
+    if run.interrupted:
         errors.print(
             "Interrupted: the gradebook holds what was graded so far (the rest: not-run).", highlight=False
         )
-        raise typer.Exit(ExitCode.INTERRUPTED)
-    if any(r.status == "checker-error" for r in results):
-        raise typer.Exit(ExitCode.LESSON_BROKEN)
-
-
-def gradebook_targets(
-    csv_file: Path | None, json_file: Path | None, html_file: Path | None = None
-) -> list[tuple[Path, str]]:
-    """The gradebook files asked for, each checked writable before any grading."""
-    return [
-        (writable_file(target, option), kind)
-        for target, option, kind in (
-            (csv_file, "--csv", "csv"),
-            (json_file, "--json", "json"),
-            (html_file, "--html", "html"),
-        )
-        if target is not None
-    ]
+    raise typer.Exit(outputs.class_exit(run.results, run.interrupted, written))
 
 
 def shard_of(text: str, seed: int | None) -> tuple[int, int]:
@@ -723,79 +618,6 @@ def shard_of(text: str, seed: int | None) -> tuple[int, int]:
     if seed_value(seed) is None:
         raise UsageError("--shard needs --seed: every part of the class must be graded with the same inputs.")
     return int(part), int(count)
-
-
-def grade_class(
-    course: Course, plugin: LessonPlugin, submissions: list[Any], **options: Any
-) -> tuple[list[Any], bool]:
-    """Grade with a progress display; Ctrl-C keeps what was graded (the rest: not-run)."""
-    from calccourse import batch, render
-
-    results: list[batch.ClassResult] = []
-    interrupted = False
-    with render.progress(
-        console(stderr=True), len(submissions), f"grading lesson {plugin.number}"
-    ) as advance:
-        try:
-            for result in course.grade(plugin, submissions, **options):
-                results.append(result)
-                advance()
-        except KeyboardInterrupt:
-            interrupted = True
-    graded = {id(r.submission) for r in results}
-    max_score = results[0].max_score if results else 0.0
-    results += [batch.ClassResult(s, None, max_score) for s in submissions if id(s) not in graded]
-    return results, interrupted
-
-
-def show_gradebook(
-    plugin: LessonPlugin,
-    seed: int,
-    results: list[Any],
-    confinement: str,
-    targets: list[tuple[Path, str]],
-    table: bool | None,
-    shard: tuple[int, int] | None = None,
-    changed: list[Any] | None = None,
-) -> None:
-    """The class on screen (the table when asked or short, the summary, the changes) and
-    the gradebook files; a file that cannot be written is an error line, not lost grading."""
-    from calccourse import render
-    from calccourse.reports import gradebook
-    from calccourse.reports.analytics import summarize
-
-    screen, errors = console(), console(stderr=True)
-    written = []  # the files first: a reader that stops reading the screen loses none of them
-    for target, kind in targets:
-        if kind == "html":
-            from calccourse.reports.html import class_page
-
-            text = class_page(plugin, seed, results, confinement)
-        elif kind == "csv":
-            text = gradebook.to_csv(results)
-        else:
-            text = gradebook.to_json(
-                plugin,
-                seed,
-                results,
-                confinement,
-                shard=shard,
-                changes=None if changed is None else [change.to_dict() for change in changed],
-            )
-        try:
-            target.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
-            written.append(target)
-        except OSError as error:
-            errors.print(f"Error: cannot write {target}: {error.strerror or error}.", highlight=False)
-    rows = gradebook.rows(results)
-    if table or (table is None and len(rows) <= TABLE_ROWS):
-        render.gradebook(screen, rows, seed)
-    render.class_summary(screen, summarize(results))
-    if changed is not None:
-        render.changes(screen, changed)
-    render.class_verdict(screen, rows, seed, confinement)
-    for target in written:
-        screen.print(f"wrote {target}", highlight=False)
 
 
 gradebook_app = typer.Typer(
@@ -823,15 +645,23 @@ def gradebook_merge(
     ),
 ) -> None:
     """Join gradebooks of parts of a class (grade --shard) into one, and show it."""
-    from calccourse import classbook
+    from calccourse import classbook, outputs
 
     course = course_of(ctx)
-    targets = gradebook_targets(csv_file, json_file, html_file)
+    targets = outputs.class_targets(csv_file, json_file, html_file)
     merged = classbook.merge([classbook.load(path) for path in parts])
     plugin = course.lesson(str(merged.lesson.get("slug")))
-    show_gradebook(plugin, merged.seed, merged.results, merged.confinement, targets, table)
-    if any(r.status == "checker-error" for r in merged.results):
-        raise typer.Exit(ExitCode.LESSON_BROKEN)
+    written = outputs.show_class(
+        console(),
+        console(stderr=True),
+        plugin,
+        merged.seed,
+        merged.results,
+        merged.confinement,
+        targets,
+        table,
+    )
+    raise typer.Exit(outputs.class_exit(merged.results, False, written))
 
 
 @gradebook_app.command("export", context_settings=LENIENT)

@@ -11,23 +11,41 @@ import difflib
 import os
 import shlex
 import sys
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from calccourse.discovery import Catalog, discover
 from calccourse.lesson import LessonError, LessonPlugin
+from calccourse.limits import DEFAULT_LIMITS, Limits
 from calccourse.state import Progress, default_home
 from calccourse.status import CommandError, UsageError
 
 if TYPE_CHECKING:
     from calccourse.answers import Answer
+    from calccourse.author import Test
     from calccourse.authoring import Finding
     from calccourse.batch import ClassResult, Submission
+    from calccourse.classbook import Change, ClassPlan
     from calccourse.demo import DemoRun
     from calccourse.grading import Graded, Report
+    from calccourse.sandbox.runner import Sandbox
+
+
+@dataclass
+class ClassRun:
+    """What one `grade` run did: its plan, every student's result (graded, kept from a
+    previous gradebook, or not run after Ctrl-C), what changed, and the confinement."""
+
+    plan: ClassPlan
+    results: list[ClassResult]
+    changed: list[Change] | None
+    confinement: str
+    interrupted: bool
 
 
 @dataclass
@@ -40,6 +58,7 @@ class Course:
     entry_points: bool = True
     adopt_orphans: bool = False  # True for the `calccourse` command: end what answers leave behind
     verbose: bool = False  # errors show their traceback
+    reports_due: list[tuple[str, Path | None]] = field(default_factory=list)  # what a command will write
 
     @cached_property
     def catalog(self) -> Catalog:
@@ -85,52 +104,55 @@ class Course:
         dirs = [f"--lessons-dir {shlex.quote(str(d))}" for d in self.lesson_dirs]
         return " ".join(["calccourse", *dirs, *(shlex.quote(w) if w and " " in w else w for w in words)])
 
-    def sandbox(self, **options: object):  # type: ignore[no-untyped-def]
+    def open_sandbox(self, workers: int = 1, *, warm: bool = False) -> Sandbox:
         """A sandbox for answers; as the `calccourse` command, its strays become ours first."""
-        from calccourse.sandbox.runner import Sandbox
+        from calccourse.sandbox import open_sandbox
 
         if self.adopt_orphans:
             from calccourse.sandbox import reaper
 
             reaper.become_subreaper()
-        return Sandbox(**options)  # type: ignore[arg-type]
+        return open_sandbox(workers, warm=warm)
 
     def check(
         self,
         plugin: LessonPlugin,
-        path: Path,
+        answer: Path | Answer,
+        limits: Limits = DEFAULT_LIMITS,
         *,
-        seed: int | None = None,
-        timeout: float,
-        cap: float,
-        require_confinement: bool = False,
         record: bool = True,
+        sandbox: Sandbox | None = None,
+        tests: Sequence[Test] | None = None,
     ) -> Graded:
-        """Grade one answer file (or the one a submission folder holds); its result joins the
-        learner's progress (``record``), unless it is one of the lesson's own files."""
+        """Grade one answer: the one path from an answer to its verdict, under every command.
+
+        ``answer`` is a file (or a submission's folder) read now, or a snapshot read before
+        (a class, a watched save). ``sandbox`` is one kept open across checks (``watch``,
+        ``grade``, ``dev check``), else one is opened for this answer alone; ``tests`` are the
+        lesson's tests for ``limits.seed`` planned ahead. The result joins the learner's
+        progress when ``record`` is set and the file is not one of the lesson's own.
+        """
         from calccourse.answers import read_answer
         from calccourse.grading import grade
-        from calccourse.sandbox.runner import preload_for
 
-        answer = read_answer(path) if not path.is_dir() else _answer_in(path)
-        if require_confinement:
+        if isinstance(answer, Path):
+            path: Path | None = answer
+            answer = read_answer(answer) if not answer.is_dir() else _answer_in(answer)
+        else:
+            path = None
+        if limits.require_confinement:
             require_landlock()
-        with self.sandbox(preload=preload_for([answer.imports])) as sandbox:
-            graded = grade(
-                plugin,
-                answer,
-                sandbox,
-                seed=seed,
-                timeout=timeout,
-                cap=cap,
-                require_confinement=require_confinement,
-            )
+        if sandbox is None:
+            with self.open_sandbox(warm=True) as own:
+                graded = grade(plugin, answer, own, limits, tests=tests)
+        else:
+            graded = grade(plugin, answer, sandbox, limits, tests=tests)
         report = graded.report
         other = self.lesson_of(answer.names, plugin) if _missing_names(report) else None
         if other is not None:
-            command = self.command("check", str(other.number), str(path))
+            command = self.command("check", str(other.number), answer.display)
             report.notes.insert(0, f"this looks like a lesson {other.number} answer: `{command}`")
-        if record:
+        if record and path is not None:
             self.record(plugin, path, report)
         return graded
 
@@ -155,34 +177,96 @@ class Course:
     def grade(
         self,
         plugin: LessonPlugin,
-        submissions: list[Submission],
+        paths: Sequence[Path],
+        limits: Limits = DEFAULT_LIMITS,
         *,
-        jobs: int,
-        seed: int,
-        timeout: float,
-        cap: float,
-        require_confinement: bool = False,
+        jobs: int = 1,
+        strip_prefix: str = "",
+        part: tuple[int, int] | None = None,
+        previous: Path | None = None,
+        regrade_all: bool = False,
+        planned: Callable[[ClassPlan], None] = lambda plan: None,
         done: Callable[[ClassResult], None] = lambda result: None,
-    ) -> Iterator[ClassResult]:
-        """Grade a class, yielding each result as it comes."""
-        from calccourse.batch import grade_all
+    ) -> ClassRun:
+        """Grade a class: collect it (its ``part``), keep what a ``previous`` gradebook says of
+        unchanged answers, check every other answer as :meth:`check` does, ``jobs`` at a
+        time, with one seed for all. ``planned`` hears what will be graded before any answer
+        runs, ``done`` each result as it comes; Ctrl-C ends the grading, keeping what was
+        graded (the rest: not-run)."""
+        from calccourse import classbook
+        from calccourse.batch import ClassResult
+        from calccourse.reports._common import version
 
-        if require_confinement:
-            require_landlock()
-        if self.adopt_orphans:
-            from calccourse.sandbox import reaper
-
-            reaper.become_subreaper()
-        return grade_all(
+        todo = classbook.plan(
             plugin,
-            submissions,
-            jobs=jobs,
-            seed=seed,
-            timeout=timeout,
-            cap=cap,
-            require_confinement=require_confinement,
-            done=done,
+            paths,
+            strip_prefix=strip_prefix,
+            part=part,
+            seed=limits.seed,
+            previous=previous,
+            regrade_all=regrade_all,
         )
+        planned(todo)
+        results: list[ClassResult] = []
+        interrupted = False
+        try:
+            for result in self.each_graded(plugin, todo.to_grade, replace(limits, seed=todo.seed), jobs):
+                results.append(result)
+                done(result)
+        except KeyboardInterrupt:
+            interrupted = True
+        graded = {id(r.submission) for r in results}
+        max_score = results[0].max_score if results else 0.0
+        results += [ClassResult(s, None, max_score) for s in todo.to_grade if id(s) not in graded]
+        everyone, changed = todo.finish(results, version())
+        return ClassRun(todo, everyone, changed, _confinement(everyone), interrupted)
+
+    def each_graded(
+        self, plugin: LessonPlugin, submissions: Sequence[Submission], limits: Limits, jobs: int
+    ) -> Iterator[ClassResult]:
+        """Check every submission (``limits.seed`` set: one seed for all), ``jobs`` at a time,
+        yielding each result as it finishes; entries with nothing to grade come first.
+        Stopping the iteration stops the grading: no answer is left running."""
+        from calccourse.batch import ClassResult
+        from calccourse.grading import plan
+        from calccourse.sandbox.runner import preload_of
+
+        assert limits.seed is not None, "a class is graded with one seed"
+        if limits.require_confinement:
+            require_landlock()
+        tests = plan(plugin, limits.seed)
+        max_score = round(sum(test.points for test in tests if not test.bonus), 6)
+        runnable = [s for s in submissions if s.answer is not None]
+        for submission in submissions:
+            if submission.answer is None:
+                yield ClassResult(submission, None, max_score)
+        if not runnable:
+            return
+        stop = threading.Event()
+        with self.open_sandbox(jobs, warm=True) as sandbox:
+            for imports in {s.answer.imports for s in runnable if s.answer is not None}:
+                sandbox.prepare(imports)  # every library set the class needs starts loading now
+
+            def one(submission: Submission) -> ClassResult:
+                if stop.is_set() or submission.answer is None:
+                    return ClassResult(submission, None, max_score)
+                graded = self.check(
+                    plugin, submission.answer, limits, record=False, sandbox=sandbox, tests=tests
+                )
+                return ClassResult(submission, graded.report, max_score, graded.values)
+
+            pool = ThreadPoolExecutor(max_workers=jobs)
+            try:
+                # Answers that need no library but NumPy first: their workers are ready soonest.
+                ordered = sorted(runnable, key=lambda s: len(preload_of(s.answer.imports)))  # type: ignore[union-attr]
+                pending: set[Future[ClassResult]] = {pool.submit(one, s) for s in ordered}
+                while pending:
+                    finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        yield future.result()
+            finally:  # also when the caller stops early (Ctrl-C): no answer is left running
+                stop.set()
+                pool.shutdown(wait=False, cancel_futures=True)
 
     def run_demos(self, out: Path, fmt: str, done: Callable[[DemoRun], None]) -> list[DemoRun]:
         from calccourse.demo import run_quietly
@@ -202,8 +286,12 @@ class Course:
     ) -> list[Finding]:
         from calccourse.authoring import Finding, self_check
 
-        with self.sandbox() as sandbox:
-            findings = self_check(plugins, sandbox, seeds, demos, done)
+        with self.open_sandbox(warm=True) as sandbox:
+
+            def check(plugin: LessonPlugin, path: Path, seed: int, tests: Sequence[Test] | None) -> Graded:
+                return self.check(plugin, path, Limits(seed=seed), record=False, sandbox=sandbox, tests=tests)
+
+            findings = self_check(plugins, check, seeds, demos, done)
         if len(plugins) == len(self.catalog.lessons):  # the whole catalog: its broken plugins too
             for item in self.catalog.broken:
                 if not item.shadowed:
@@ -237,6 +325,14 @@ def _answer_in(folder: Path) -> Answer:
 def _missing_names(report: Report) -> bool:
     """Whether the answer lacks a name the lesson requires."""
     return any(test.error == "missing" and test.required for test in report.tests)
+
+
+def _confinement(results: Sequence[ClassResult]) -> str:
+    """What confined a class's answers, as its reports say; where none ran, what would have."""
+    from calccourse.reports.gradebook import confinement
+    from calccourse.sandbox import landlock
+
+    return confinement(results) or landlock.available().describe()
 
 
 def require_landlock() -> None:

@@ -23,7 +23,7 @@ from calccourse import author
 from calccourse.answers import Answer
 from calccourse.author import WrongAnswer
 from calccourse.lesson import LessonPlugin, describe
-from calccourse.limits import DEFAULT_CAP, DEFAULT_TIMEOUT
+from calccourse.limits import DEFAULT_LIMITS, Limits
 from calccourse.sandbox.protocol import Call, Code, Fn, Job, Outcome, encode
 from calccourse.sandbox.runner import Sandbox
 from calccourse.status import ExitCode, Status
@@ -217,16 +217,17 @@ def grade(
     plugin: LessonPlugin,
     answer: Answer,
     sandbox: Sandbox,
+    limits: Limits = DEFAULT_LIMITS,
     *,
-    seed: int | None = None,
-    timeout: float = DEFAULT_TIMEOUT,
-    cap: float = DEFAULT_CAP,
     tests: Sequence[author.Test] | None = None,
-    require_confinement: bool = False,
 ) -> Graded:
-    """Run the answer in the sandbox, judge every test, and build the report."""
+    """Run the answer in the sandbox, judge every test, and build the report (the engine
+    under :meth:`calccourse.course.Course.check`, which every command goes through).
+    ``tests``, when given, are the lesson's tests for ``limits.seed``, planned ahead."""
     started = time.perf_counter()
-    seed = new_seed() if seed is None else seed
+    if tests is not None and limits.seed is None:
+        raise ValueError("tests planned ahead need the seed they were planned with")
+    seed = new_seed() if limits.seed is None else limits.seed
     tests = list(tests) if tests is not None else plan(plugin, seed)
     report = Report(
         lesson=plugin.number,
@@ -248,9 +249,10 @@ def grade(
         code=answer.code,
         calls=tuple(call for test in tests for call in test.calls),
         probes=probes_code(plugin),
-        timeout=timeout,
-        cap=cap,
-        require_confinement=require_confinement,
+        timeout=limits.timeout,
+        cap=limits.cap,
+        memory_mb=limits.memory_mb,
+        require_confinement=limits.require_confinement,
         imports=answer.imports,
     )
     run = sandbox.run(job)

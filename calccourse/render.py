@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -21,6 +22,7 @@ from calccourse.status import MARK, NOT_TRIED
 
 if TYPE_CHECKING:
     from calccourse.authoring import Finding
+    from calccourse.classbook import ClassPlan
     from calccourse.course import Course
     from calccourse.demo import DemoRun
     from calccourse.discovery import BrokenLesson
@@ -428,6 +430,33 @@ def class_verdict(console: Console, rows: list[dict[str, Any]], seed: int, confi
 def longest_word(lessons: Sequence[LessonPlugin]) -> int:
     """The narrowest a column of lesson names may be: its longest word, never cut."""
     return max((len(word) for p in lessons for word in (*p.title.split(), f"({p.slug})")), default=6)
+
+
+@contextmanager
+def class_progress(
+    screen: Console, errors: Console, plugin: LessonPlugin, previous: Path | None
+) -> Iterator[tuple[Callable[[ClassPlan], None], Callable[[object], None]]]:
+    """What `grade` shows while it works: once the class is planned, its warnings and what a
+    previous gradebook keeps; then a progress bar (a line now and then in a CI log).
+    Yields the two callbacks ``Course.grade`` takes: ``planned`` and ``done``."""
+    with contextlib.ExitStack() as stack:
+        advance: list[Callable[[], None]] = []
+
+        def planned(todo: ClassPlan) -> None:
+            for warning in todo.warnings:
+                errors.print(f"warning: {warning}", highlight=False, markup=False, soft_wrap=True)
+            if todo.previous is not None and todo.kept:
+                fresh = sum(1 for s in todo.to_grade if s.answer is not None)
+                screen.print(
+                    f"{len(todo.kept)} unchanged answers keep their results from {previous} "
+                    f"(graded by calccourse {todo.previous.version}); {fresh} to grade.",
+                    highlight=False,
+                    soft_wrap=True,
+                )
+            label = f"grading lesson {plugin.number}"
+            advance.append(stack.enter_context(progress(errors, len(todo.to_grade), label)))
+
+        yield planned, lambda result: advance[0]()
 
 
 def progress_table(console: Console, lessons: list[LessonPlugin], data: dict[str, Any], where: str) -> None:

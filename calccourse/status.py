@@ -35,3 +35,16 @@ class UsageError(CommandError):
     """The command was asked for something it cannot do: exit 2."""
 
     code = ExitCode.USAGE
+
+
+def internal_error(error: BaseException) -> CommandError:
+    """calccourse's own failure as one paragraph, distinct from the answer's and the lesson's;
+    its traceback in the details (``--verbose``)."""
+    import traceback
+
+    return CommandError(
+        f"calccourse itself failed ({type(error).__name__}: {error}). This is a bug in calccourse, "
+        "not in your answer or in the lesson: please report it, with what the same command prints "
+        "with --verbose (the traceback).",
+        "".join(traceback.format_exception(type(error), error, error.__traceback__)),
+    )

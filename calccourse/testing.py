@@ -96,11 +96,10 @@ def assert_lesson_proves_itself(
     lesson: LessonPlugin | str | Path, seeds: int = 1, demos: bool = True
 ) -> None:
     """Fail (AssertionError) unless ``dev check`` finds nothing wrong with the lesson."""
-    from calccourse.authoring import self_check
-    from calccourse.sandbox.runner import Sandbox
+    from calccourse.course import Course
 
     plugin = load_lesson(lesson)
-    with Sandbox() as sandbox:
-        findings = self_check([plugin], sandbox, list(range(seeds)), demos)
+    course = Course(bundled=False, entry_points=False, environ={})
+    findings = course.dev_check([plugin], list(range(seeds)), demos, done=lambda finding: None)
     failed = [f"{f.what}: {f.detail}" for f in findings if not f.ok]
     assert not failed, f"{plugin.name} does not prove itself:\n" + "\n".join(failed)

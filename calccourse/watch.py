@@ -1,9 +1,10 @@
 """``calccourse watch``: check an answer file again each time it is saved.
 
-One sandbox stays open for the whole session. Its worker imported the lesson's libraries
-and ran the lesson's solution once (its rehearsal), so a save costs a fork and the calls,
-not a Python start. watchfiles watches the file's folder, not the file: editors save by
-writing a new file and renaming it over the old one. It groups the events of one save
+One sandbox stays open for the whole session, and each save is checked through
+``Course.check``, as ``check`` would. Its workers imported what the file (and the lesson's
+solution) import, so a save costs a fork and the calls, not a Python start. watchfiles
+watches the file's folder, not the file: editors save by writing a new file and renaming
+it over the old one. It groups the events of one save
 into one check, and polls instead of listening when ``WATCHFILES_FORCE_POLLING`` is set
 (network drives, some containers; it polls by itself on WSL): a save is then seen about
 0.3 s later (``WATCHFILES_POLL_DELAY_MS`` sets the pace). Once a second the file itself
@@ -19,7 +20,7 @@ import queue
 import threading
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,10 +30,10 @@ from rich.text import Text
 from calccourse import render
 from calccourse.answers import SUFFIXES, Answer, Unreadable, read_answer
 from calccourse.console import make_console, plain_output
-from calccourse.grading import grade, new_seed, plan
+from calccourse.grading import new_seed, plan
 from calccourse.lesson import LessonPlugin
-from calccourse.limits import DEFAULT_CAP, DEFAULT_TIMEOUT
-from calccourse.sandbox.runner import imports_of, preload_for
+from calccourse.limits import Limits
+from calccourse.sandbox.runner import imports_of
 from calccourse.status import CommandError, UsageError
 from calccourse.workspace import answer_path, start_command
 
@@ -178,22 +179,14 @@ def fingerprint(path: Path) -> Fingerprint | None:
 
 @dataclass(frozen=True)
 class Settings:
-    """How each save is checked: as ``check`` would, with the check plot off by default."""
+    """How each save is checked: as ``check`` would (its ``limits``: a seed there draws the
+    same inputs at every save), with the check plot off by default."""
 
-    seed: int | None = None
-    timeout: float = DEFAULT_TIMEOUT
-    cap: float = DEFAULT_CAP
+    limits: Limits = Limits()
     plot: bool = False
     out: Path = Path("calccourse-plots")
     verbose: bool = False
     record: bool = True
-    require_confinement: bool = False
-
-
-def _covered(name: str, preloaded: frozenset[str]) -> bool:
-    """Whether a worker that preloaded ``preloaded`` has ``name``: as a module it imported,
-    or as a name in one (``numpy.sqrt``, ``scipy.optimize.minimize``)."""
-    return name in preloaded or name.rpartition(".")[0] in preloaded
 
 
 class Watch:
@@ -205,8 +198,6 @@ class Watch:
         self.course, self.plugin, self.path = course, plugin, path
         self.settings, self.screen = settings, screen
         self.clearing = not plain_output(screen.file) and screen.is_terminal
-        self.solution = plugin.folder / "solution.py"
-        self.preloaded = frozenset(preload_for([imports_of(plugin.solution.encode())]))
         self.sandbox: Sandbox | None = None
         self.seen: Fingerprint | None = None  # the file as last looked at
         self.checked: tuple[str, float] | None = None  # sha256 of the last version checked, and when
@@ -217,13 +208,16 @@ class Watch:
     # ------------------------------------------------------------------ the loop
 
     def start(self) -> None:
-        """Start the worker (it gets ready while the first inputs are drawn and the watcher
-        starts) with the libraries of the lesson's solution and of the file as it is."""
+        """Start the workers (they get ready while the first inputs are drawn and the watcher
+        starts) for the libraries of the file as it is and of the lesson's solution, which
+        the file will likely import once it is done."""
         try:
             answer = read_answer(self.path) if self.path.is_file() else None
         except Unreadable:
             answer = None
-        self.warm(answer.imports if answer else frozenset())
+        self.sandbox = self.course.open_sandbox(warm=True)
+        self.sandbox.prepare(answer.imports if answer else frozenset())
+        self.sandbox.prepare(imports_of(self.plugin.solution.encode()))
         self.plan_next()
         if not self.clearing:
             self.header()
@@ -264,32 +258,15 @@ class Watch:
 
     # ------------------------------------------------------------------ checking
 
-    def warm(self, imports: frozenset[str]) -> Sandbox:
-        """The sandbox, its worker warm with the lesson's libraries; opened again with more
-        when an answer imports a library the worker has not loaded (once per library)."""
-        if self.sandbox is None or not all(_covered(name, self.preloaded) for name in imports):
-            self.close()
-            self.preloaded |= imports
-            self.sandbox = self.course.sandbox(
-                preload=preload_for([self.preloaded]), warm=True, rehearsal=str(self.solution)
-            )
-        return self.sandbox
-
     def check(self, answer: Answer) -> None:
         """Grade one version of the file, show the verdict, then record it (and draw it)."""
         if self.clearing:
             self.screen.print(Text(f"checking {self.path} …", style="dim"))
         settings = self.settings
         seed, tests = self.upcoming or self.plan_next()
-        graded = grade(
-            self.plugin,
-            answer,
-            self.warm(answer.imports),
-            seed=seed,
-            tests=tests,
-            timeout=settings.timeout,
-            cap=settings.cap,
-            require_confinement=settings.require_confinement,
+        limits = replace(settings.limits, seed=seed)
+        graded = self.course.check(
+            self.plugin, answer, limits, record=False, sandbox=self.sandbox, tests=tests
         )
         self.show(graded)
         self.checked = (answer.sha256, time.monotonic())
@@ -303,13 +280,13 @@ class Watch:
             if saved is not None:
                 self.screen.print(Text(f"saved plot: {saved}"))
                 self.flush()
-        if settings.seed is None:
+        if settings.limits.seed is None:
             self.plan_next()
 
     def plan_next(self) -> tuple[int, list[Test]]:
         """The next check's inputs, drawn now: while the learner edits, not after the save
         (some lessons take 50 ms to compute their references). A fixed --seed draws once."""
-        seed = new_seed() if self.settings.seed is None else self.settings.seed
+        seed = new_seed() if self.settings.limits.seed is None else self.settings.limits.seed
         self.upcoming = (seed, plan(self.plugin, seed))
         return self.upcoming
 

@@ -79,12 +79,13 @@ def judged(plugin, answer, tests=None, seed: int = 0) -> dict:
     return {result.name: result for result in report.tests}
 
 
-def grade_file(plugin, path, sandbox, **options):
-    """Grade an answer file in a real sandbox, as `check` does; returns the Graded."""
-    from calccourse.answers import read_answer
-    from calccourse.grading import grade
+def grade_file(plugin, path, sandbox, **limits):
+    """Grade an answer file in a real sandbox through the one grading path (``Course.check``),
+    as `check` does; ``limits`` are :class:`~calccourse.limits.Limits` fields. Returns the Graded."""
+    from calccourse.course import Course
+    from calccourse.limits import Limits
 
-    return grade(plugin, read_answer(path), sandbox, **options)
+    return Course().check(plugin, Path(path), Limits(**limits), record=False, sandbox=sandbox)
 
 
 @pytest.fixture(scope="session")

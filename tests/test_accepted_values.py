@@ -100,7 +100,7 @@ for name in {names!r}:
 
 @pytest.fixture(scope="module")
 def sandbox():
-    with Sandbox(preload=("numpy", "sympy")) as pool:
+    with Sandbox() as pool:
         yield pool
 
 

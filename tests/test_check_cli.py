@@ -288,3 +288,50 @@ def test_an_answer_that_is_not_a_regular_file_is_refused_at_once(run, tmp_path, 
         answer.symlink_to("/dev/zero")
     result = run("check", "1", str(answer), "--no-plot")
     assert result.exit_code == 2 and "is not a regular file" in result.output
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "exercism", "junit"])
+def test_a_bug_in_calccourse_itself_exits_4_and_says_so_never_reads_as_a_failing_answer(
+    run, monkeypatch, solution, fmt
+):
+    from calccourse import grading
+
+    def broken_judge(*args, **kwargs):
+        raise KeyError("an internal bug")
+
+    monkeypatch.setattr(grading, "judge", broken_judge)
+    result = run("check", "1", str(solution), "--format", fmt, "--no-progress")
+    assert result.exit_code == 4
+    assert "calccourse itself failed (KeyError: 'an internal bug')" in result.stderr
+    assert "not in your answer or in the lesson" in result.stderr and "--verbose" in result.stderr
+    if fmt == "json":
+        assert json.loads(result.stdout)["status"] == "internal-error"
+    elif fmt == "exercism":
+        assert json.loads(result.stdout)["status"] == "error"
+    elif fmt == "junit":
+        assert 'type="internal-error"' in result.stdout
+    verbose = run("check", "1", str(solution), "--verbose", "--no-progress")
+    assert verbose.exit_code == 4 and "Traceback" in verbose.stderr and "broken_judge" in verbose.stderr
+
+
+def test_a_latin_1_file_is_refused_as_python_refuses_it_and_one_that_declares_it_runs(run, tmp_path):
+    body = "def derivative(x):\n    return 3 * x**2 - 4 * x\n"
+    (tmp_path / "undeclared.py").write_bytes("# Déjà vu\n".encode("latin-1") + body.encode())
+    (tmp_path / "declared.py").write_bytes(
+        "# -*- coding: latin-1 -*-\n# Déjà vu\n".encode("latin-1") + body.encode()
+    )
+    (tmp_path / "bom.py").write_bytes(b"\xef\xbb\xbf" + "# Déjà vu\n".encode() + body.encode())
+    refused = run("check", "1", "undeclared.py", "--no-progress")
+    assert refused.exit_code == 3
+    assert "Non-UTF-8 code starting with '\\xe9' in file undeclared.py on line 1" in refused.stdout
+    for name in ("declared.py", "bom.py"):
+        ran = run("check", "1", name, "--no-progress", "--format", "json")
+        report = json.loads(ran.stdout)
+        assert ran.exit_code == 1 and report["tests"][0]["status"] == "pass", name  # derivative passes
+
+
+def test_a_list_holding_the_number_is_not_the_number(run, tmp_path):
+    (tmp_path / "listed.py").write_text("def derivative(x):\n    return [3 * x**2 - 4 * x]\n")
+    result = run("check", "1", "listed.py", "--no-progress", "--no-plot")
+    assert result.exit_code == 1
+    assert "expected a single number: return the number itself, not a list" in " ".join(result.stdout.split())

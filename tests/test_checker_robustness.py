@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from calccourse.answers import read_answer
 from calccourse.discovery import discover
-from calccourse.grading import grade
 from calccourse.lesson import name_of
 from calccourse.sandbox.runner import Sandbox
+from tests.conftest import grade_file
 
 LESSONS = discover(use_entry_points=False).lessons
 STRANGE = [
@@ -50,7 +49,7 @@ def test_strange_values_are_judged_not_crashed_on(plugin, value, sandbox, tmp_pa
         lines.append(f"def {name}(*args):\n    return {value}\n" if is_function else f"{name} = {value}\n")
     answer = tmp_path / "answer.py"
     answer.write_text("\n".join(lines))
-    report = grade(plugin, read_answer(answer), sandbox, seed=1, timeout=10).report
+    report = grade_file(plugin, answer, sandbox, seed=1, timeout=10).report
     crashed = [f"{t.name}: {t.message} ({t.location})" for t in report.tests if t.blame == "lesson"]
     assert not crashed, "\n".join(crashed)
     assert report.status == "fail"

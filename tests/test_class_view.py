@@ -81,7 +81,7 @@ def test_a_large_class_gets_the_summary_without_the_table(run, tmp_path):
 
 
 def render_rows() -> int:
-    from calccourse.cli import TABLE_ROWS
+    from calccourse.outputs import TABLE_ROWS
 
     return TABLE_ROWS
 

@@ -19,11 +19,12 @@ from pathlib import Path
 
 import pytest
 
-from calccourse import batch
 from calccourse.answers import read_answer
 from calccourse.batch import ClassResult, Submission
+from calccourse.course import Course
 from calccourse.discovery import discover
 from calccourse.grading import Graded, LoadError, Report, TestResult
+from calccourse.limits import Limits
 from calccourse.reports import html
 
 LESSON1 = discover(use_entry_points=False).find("1")
@@ -132,7 +133,8 @@ def failing_results() -> list[ClassResult]:
     """Four failing answers of lesson 1, graded, then stripped of their answers as a merged
     gradebook rebuilds them (report and values kept)."""
     found = [Submission(m.name, str(m.path), read_answer(m.path)) for m in LESSON1.mistakes[:4]]
-    results = sorted(batch.grade_all(LESSON1, found, jobs=2, seed=7), key=lambda r: r.student)
+    graded = Course().each_graded(LESSON1, found, Limits(seed=7), jobs=2)
+    results = sorted(graded, key=lambda r: r.student)
     return [replace(r, submission=replace(r.submission, answer=None)) for r in results]
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import make_lesson
+from tests.conftest import grade_file, make_lesson
 
 CORRECT = "def double(x):\n    return 2 * x\n"
 
@@ -264,18 +264,18 @@ def test_answer_process_runs_in_its_own_process_group(check):
     assert pid == group != os.getpgid(0)
 
 
-def test_workers_preload_only_the_course_libraries_the_class_imports(tmp_path):
-    from calccourse.sandbox.runner import imports_of, preload_for
+def test_an_answers_worker_preloads_only_the_course_libraries_it_imports_itself(tmp_path):
+    from calccourse.sandbox.runner import imports_of, preload_of
 
-    answers = [
-        (header + "\n").encode()
-        for header in ["import sympy as sp", "from scipy.optimize import brentq", "import os, json", "x = ("]
-    ]
-    answers = [imports_of(source) for source in answers]
-    modules = preload_for(answers)
-    assert {"numpy", "sympy", "scipy.optimize"} <= set(modules)
-    assert not {"os", "json"} & set(modules)
-    assert preload_for(answers, share=0.5) == ("numpy",)
+    def preload(header: str) -> tuple[str, ...]:
+        return preload_of(imports_of((header + "\n").encode()))
+
+    assert preload("import sympy as sp\nfrom scipy.optimize import brentq") == (
+        "numpy",
+        "scipy.optimize",
+        "sympy",
+    )
+    assert preload("import os, json") == preload("x = (") == ("numpy",)
 
 
 @pytest.mark.parametrize(
@@ -334,8 +334,6 @@ def test_an_answer_cannot_signal_its_worker(check):
 
 
 def test_without_landlock_a_stopped_worker_is_given_up_on_in_bounded_time(lessons_dir, tmp_path, monkeypatch):
-    from calccourse.answers import read_answer
-    from calccourse.grading import grade
     from calccourse.sandbox.runner import Sandbox
     from calccourse.testing import load_lesson
 
@@ -344,7 +342,7 @@ def test_without_landlock_a_stopped_worker_is_given_up_on_in_bounded_time(lesson
     answer.write_text(STOPS_ITS_WORKER)
     started = time.monotonic()
     with Sandbox(margin=0.5) as sandbox:
-        report = grade(load_lesson(lessons_dir / "tiny"), read_answer(answer), sandbox, timeout=1).report
+        report = grade_file(load_lesson(lessons_dir / "tiny"), answer, sandbox, timeout=1).report
     assert report.load_error is not None and "could not finish" in report.load_error.message
     assert report.retried  # a second chance on a fresh worker: stopped again, so it is this answer's doing
     assert time.monotonic() - started < 2 * (1 + 0.5) + 3  # two tries of the timeout and margin, and slack

@@ -9,9 +9,11 @@ import pytest
 from rich.console import Console
 
 from calccourse.authoring import check_lesson
+from calccourse.course import Course
 from calccourse.demo import run_demo
 from calccourse.discovery import discover
 from calccourse.grading import plan
+from calccourse.limits import Limits
 from calccourse.plotting import save_check_plot
 from calccourse.sandbox.runner import Sandbox
 from tests.conftest import grade_file
@@ -29,7 +31,10 @@ def sandbox():
 @pytest.mark.parametrize("plugin", LESSONS, ids=lambda p: p.slug)
 @pytest.mark.parametrize("seed", [0, 20261126])
 def test_lesson_proves_itself(plugin, seed, sandbox, tmp_path):
-    findings = check_lesson(plugin, sandbox, tmp_path, [seed], run_demos=False)
+    def check(plugin, path, seed, tests):
+        return Course().check(plugin, path, Limits(seed=seed), record=False, sandbox=sandbox, tests=tests)
+
+    findings = check_lesson(plugin, check, tmp_path, [seed], run_demos=False)
     failed = [f"{f.what}: {f.detail}" for f in findings if not f.ok]
     assert not failed, "\n".join(failed)
     assert any(f.what.startswith("mistake ") for f in findings)

@@ -19,7 +19,6 @@ import functools
 import json
 import re
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,7 @@ from typer.testing import CliRunner
 from calccourse.answers import read_answer
 from calccourse.batch import ClassResult
 from calccourse.cli import app
-from calccourse.course import Course
+from calccourse.course import ClassRun, Course
 from calccourse.grading import Report
 from calccourse.reports.native import to_dict
 from tests.notebook_corpus import (
@@ -131,10 +130,10 @@ class Recording(Course):
         super().__init__()
         self.results: list[ClassResult] = []
 
-    def grade(self, *args: Any, **kwargs: Any) -> Iterator[ClassResult]:
-        for result in super().grade(*args, **kwargs):
-            self.results.append(result)
-            yield result
+    def grade(self, *args: Any, **kwargs: Any) -> ClassRun:
+        run = super().grade(*args, **kwargs)
+        self.results.extend(run.results)
+        return run
 
 
 def plan(name: str, index: int) -> tuple[str, ...]:

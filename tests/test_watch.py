@@ -26,6 +26,7 @@ from rich.console import Console
 
 from calccourse.course import Course
 from calccourse.discovery import discover
+from calccourse.limits import Limits
 from calccourse.watch import Saves, Settings, Watch, choose
 from calccourse.workspace import answer_path
 
@@ -42,7 +43,8 @@ VERDICT = re.compile(r"^(Not yet\.|All tests passed\.|Fix the error above)", re.
 def session(path: Path, **settings: object) -> tuple[Watch, io.StringIO]:
     out = io.StringIO()
     screen = Console(file=out, width=100, color_system=None, highlight=False)
-    return Watch(Course(), LESSON1, path, Settings(**settings), screen), out  # type: ignore[arg-type]
+    limits = Limits(**{k: settings.pop(k) for k in ("timeout", "seed") if k in settings})  # type: ignore[arg-type]
+    return Watch(Course(), LESSON1, path, Settings(limits, **settings), screen), out  # type: ignore[arg-type]
 
 
 def drive(watch: Watch, *edits: Callable[[], object]) -> None:
@@ -124,21 +126,18 @@ def test_a_hang_is_stopped_and_the_watch_goes_on_with_a_fixed_seed_and_no_progre
     assert "checks" not in Course().progress.load()
 
 
-def test_a_library_the_worker_lacks_starts_a_worker_that_has_it(tmp_path):
+def test_what_an_answer_finds_imported_depends_on_the_answer_alone_not_on_earlier_saves(tmp_path):
     answer = tmp_path / "lesson01.py"
+    probe = "import sys\nprint('MODULES', [m for m in ('scipy', 'sympy') if m in sys.modules])\n" + SOLUTION
     watch, out = session(answer)
-    sandboxes = []
     drive(
         watch,
-        lambda: sandboxes.append(watch.sandbox),
-        lambda: answer.write_text("from numpy import sqrt\n" + SOLUTION),  # in numpy: the same worker
-        lambda: sandboxes.append(watch.sandbox),
-        lambda: answer.write_text("import scipy\n" + SOLUTION),
-        lambda: sandboxes.append(watch.sandbox),
+        lambda: answer.write_text(probe),
+        lambda: answer.write_text("import scipy\n" + probe),  # a library the first save had not
+        lambda: answer.write_text(probe),  # and back: scipy is not left behind
     )
-    assert sandboxes[0] is sandboxes[1] is not sandboxes[2]
-    assert "scipy" in watch.preloaded
-    assert verdicts(out) == ["All tests passed."] * 2
+    assert re.findall(r"MODULES \[.*?\]", out.getvalue()) == ["MODULES []", "MODULES ['scipy']", "MODULES []"]
+    assert verdicts(out) == ["All tests passed."] * 3
 
 
 # ---------------------------------------------------------------- which lesson, which file

@@ -38,6 +38,41 @@ def render(report: Report, fmt: str, **options: Any) -> str:
     return writers[fmt](report, **options)
 
 
+def internal_error(fmt: str, message: str) -> str | None:
+    """What a machine report says when calccourse itself failed before it could judge:
+    status ``internal-error`` (JSON), an error (Exercism, JUnit). None for the formats that
+    have no such word (text: the error paragraph says it; Gradescope: a missing
+    results.json is Gradescope's own "the autograder failed", never a score of 0)."""
+    import json
+
+    from calccourse.reports._common import clean, version
+
+    text = clean(message)
+    if fmt == "json":
+        from calccourse.reports.native import SCHEMA, SCHEMA_VERSION
+
+        data = {
+            "schema": SCHEMA,
+            "version": SCHEMA_VERSION,
+            "tool": {"name": "calccourse", "version": version()},
+        }
+        return json.dumps(
+            {**data, "status": "internal-error", "verdict": "internal-error", "message": text}, indent=2
+        )
+    if fmt == "exercism":
+        return json.dumps({"version": 3, "status": "error", "message": text, "tests": []}, indent=2)
+    if fmt == "junit":
+        from xml.sax.saxutils import quoteattr
+
+        return (
+            '<?xml version="1.0" encoding="utf-8"?>\n<testsuites errors="1" tests="1">'
+            '<testsuite name="calccourse" errors="1" tests="1">'
+            '<testcase name="calccourse" classname="calccourse">'
+            f'<error message={quoteattr(text)} type="internal-error"/></testcase></testsuite></testsuites>'
+        )
+    return None
+
+
 def targets(formats: Sequence[str], outputs: Sequence[Path]) -> list[tuple[str, Path | None]]:
     """Pair ``--format`` with ``--output`` in order; one format may go to the screen.
 

@@ -22,9 +22,9 @@ import re
 import resource
 import signal
 import sys
+import tokenize
 import traceback
 import types
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -124,15 +124,20 @@ def run(job: dict[str, Any], code: Code, probes: Code | None, indices: list[int]
     file or Jupyter a notebook top to bottom.
     """
     names = set(code.names)
-    for name, data in code.chunks:
-        text = data.decode("utf-8", errors="replace")
-        # The lines as linecache reads a file (as Python reads source): split at \n, \r\n and \r
-        # only, not at a form feed, and each ending with \n (a cell's last line has none).
-        # Otherwise a traceback shows another line, or draws its ^^^ one column to the right.
-        lines = [line if line.endswith("\n") else line + "\n" for line in io.StringIO(text, newline=None)]
-        linecache.cache[name] = (len(text), None, lines, name)
+    texts: list[tuple[str, str]] = []
+    try:
+        for name, data in code.chunks:
+            text = source_text(data, name)
+            texts.append((name, text))
+            # The lines as linecache reads a file (as Python reads source): split at \n, \r\n and
+            # \r only, not at a form feed, and each ending with \n (a cell's last line has none).
+            # Otherwise a traceback shows another line, or draws its ^^^ one column to the right.
+            lines = [line if line.endswith("\n") else line + "\n" for line in io.StringIO(text, newline=None)]
+            linecache.cache[name] = (len(text), None, lines, name)
+    except SyntaxError as error:
+        _finish(channel, {"load_error": _described(error, names, "while loading")})
     source = b"\n".join(data for _, data in code.chunks)
-    ANSWER_SOURCE[0] = source.decode("utf-8", errors="replace")
+    ANSWER_SOURCE[0] = "\n".join(text for _, text in texts)
     try:
         _keep_plots_headless(source)
     except Exception:  # noqa: BLE001 - matplotlib missing or broken: the answer will say so itself
@@ -140,12 +145,12 @@ def run(job: dict[str, Any], code: Code, probes: Code | None, indices: list[int]
     module = types.ModuleType("answer")
     module.__file__ = code.chunks[0][0]
     if NOTEBOOK_CELL.search(module.__file__):  # what Jupyter gives a notebook's cells
-        module.__dict__.update(display=_display, get_ipython=_NoIPython)
+        module.__dict__.update(display=_display, get_ipython=_get_ipython)
         _stand_in_for_ipython()
     sys.modules["answer"] = module
     sys.argv = [module.__file__]
     try:
-        compiled = _compiled(code)
+        compiled = _compiled(texts)
         for chunk in compiled:
             exec(chunk, module.__dict__)  # noqa: S102
     except BaseException as error:  # noqa: BLE001 - the answer may raise anything
@@ -179,12 +184,37 @@ FUTURE_FLAGS = functools.reduce(
 )
 
 
-def _compiled(code: Code) -> list[types.CodeType]:
+def source_text(data: bytes, name: str) -> str:
+    """A file's bytes as Python reads source (PEP 263): UTF-8 unless a coding line declares
+    another encoding, a UTF-8 BOM allowed. Bytes that do not decode are a SyntaxError, as
+    for ``python answer.py`` (``compile`` of bytes lets them pass in comments)."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as error:
+        if "invalid or missing" not in str(error):  # an unknown encoding named, or a BOM that lies
+            raise SyntaxError(f"{error} in file {name}", (name, 1, None, None)) from None
+        encoding = "utf-8"  # no declaration: Python reads UTF-8, and says where it fails
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        byte = data[error.start : error.start + 1].hex()
+        if encoding in ("utf-8", "utf-8-sig"):
+            message = (
+                f"Non-UTF-8 code starting with '\\x{byte}' in file {name} on line {line}, but no "
+                "encoding declared; see https://peps.python.org/pep-0263/ for details"
+            )
+        else:
+            message = f"'{encoding}' codec can't decode byte 0x{byte} in file {name} on line {line}"
+        raise SyntaxError(message, (name, line, None, None)) from None
+
+
+def _compiled(texts: list[tuple[str, str]]) -> list[types.CodeType]:
     """Every chunk compiled, none run yet. A ``from __future__`` import holds in the chunks
     after it, as in IPython (a notebook's cells); this module's own is not the answer's."""
     flags, compiled = 0, []
-    for name, data in code.chunks:
-        chunk = compile(data, name, "exec", flags=flags, dont_inherit=True)
+    for name, text in texts:
+        chunk = compile(text, name, "exec", flags=flags, dont_inherit=True)
         flags |= chunk.co_flags & FUTURE_FLAGS
         compiled.append(chunk)
     return compiled
@@ -287,16 +317,29 @@ NOTEBOOK_CELL = re.compile(r"\.ipynb, cell \d+$")  # how calccourse.notebook nam
 
 
 def _display(*values: Any, **options: Any) -> None:
-    """IPython's ``display()`` in a graded notebook: each value printed as text."""
-    for value in values:
-        print(repr(value))
+    """IPython's ``display()`` in a graded notebook: what IPython's own does outside a
+    running shell (it prints the values)."""
+    print(*values)
 
 
-class _NoIPython:
-    """What ``get_ipython()`` gives a graded notebook: no IPython; its calls do nothing."""
+class _NoShell:
+    """What ``get_ipython()`` gives a graded notebook's cells: there is no shell, and
+    whatever is asked of one (``get_ipython().run_line_magic(...)``, ``.events.register``)
+    does nothing. Only the notebook's own name returns it: ``IPython.get_ipython()`` is
+    None, as outside Jupyter, so libraries that look for a shell (matplotlib, tqdm) find
+    none, whichever order things were imported in and whether IPython is installed."""
 
-    def __getattr__(self, name: str) -> Callable[..., None]:
-        return lambda *args, **kwargs: None
+    def __call__(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+    def __getattr__(self, name: str) -> _NoShell:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return _NoShell()
+
+
+def _get_ipython() -> _NoShell:
+    return _NoShell()
 
 
 class _Shown:
@@ -319,7 +362,8 @@ def _display_object(name: str) -> type[_Shown]:
 
 def _stand_in_for_ipython() -> None:
     """Where IPython is not installed, a notebook's ``from IPython.display import display``
-    gets :func:`_display`, and ``IPython.get_ipython`` :class:`_NoIPython`."""
+    gets :func:`_display`, and ``IPython.get_ipython()`` None (no shell), as IPython itself
+    gives outside Jupyter; where it is installed, the real one serves."""
     import importlib.util
 
     if importlib.util.find_spec("IPython") is not None:
@@ -328,7 +372,7 @@ def _stand_in_for_ipython() -> None:
     display.display = _display  # type: ignore[attr-defined]
     display.__getattr__ = _display_object  # type: ignore[method-assign]
     ipython.display = display  # type: ignore[attr-defined]
-    ipython.get_ipython = _NoIPython  # type: ignore[attr-defined]
+    ipython.get_ipython = lambda: None  # type: ignore[attr-defined]
     sys.modules.update({"IPython": ipython, "IPython.display": display})
 
 

@@ -68,22 +68,15 @@ def imports_of(source: bytes) -> frozenset[str]:
     return frozenset(name for name in names if name.split(".")[0] in PRELOADABLE)
 
 
-def preload_for(imports: list[frozenset[str]], share: float = 0.05) -> tuple[str, ...]:
-    """The libraries worth importing once in the worker: NumPy (checkers pass NumPy
-    functions), and each preloadable module that at least ``share`` of the answers import.
+def preload_of(imports: frozenset[str]) -> tuple[str, ...]:
+    """The libraries a worker imports before it runs an answer that imports ``imports``:
+    NumPy (checkers pass NumPy functions) and each of the answer's own, cut to two dotted
+    parts (``scipy.optimize.minimize`` names no module; ``scipy.optimize`` does).
 
-    A child inherits what its worker imported; a module few answers use is cheaper
-    imported by those answers alone than carried by every child.
+    A pure function of the answer itself: what an answer finds already imported never
+    depends on its classmates, on the command, or on what ran before it.
     """
-    counts: dict[str, int] = {}
-    for names in imports:
-        for name in names:
-            counts[name] = counts.get(name, 0) + 1
-    wanted = [name for name, count in counts.items() if count >= max(1, share * len(imports))]
-    # Names from `from scipy.optimize import minimize` include `scipy.optimize.minimize`,
-    # which is no module: the worker skips what does not import (finding out here would
-    # import SciPy into the grading process).
-    return tuple(sorted({"numpy", *wanted}))
+    return tuple(sorted({"numpy", *(".".join(name.split(".")[:2]) for name in imports)}))
 
 
 def lost_worker(problem: str) -> RunResult:
@@ -199,7 +192,6 @@ def start_workers(
     startup: float,
     margin: float,
     home: str,
-    rehearsal: str | None = None,
 ) -> tuple[subprocess.Popen[bytes], list[Worker]]:
     """One process imports ``preload`` once (``warm``: and exercises it), then forks ``count`` workers.
 
@@ -214,7 +206,6 @@ def start_workers(
             "calccourse.sandbox.worker",
             ",".join(map(str, theirs)),
             "warm" if warm else "cold",
-            rehearsal or "-",
             *preload,
         ],
         pass_fds=theirs,
@@ -280,61 +271,56 @@ class Pool:
             process.wait()
 
 
-LIGHT = ("numpy",)
-
-
-def light(imports: frozenset[str]) -> bool:
-    """Whether an answer needs no preloaded library but NumPy."""
-    return all(name.split(".")[0] in LIGHT for name in imports)
-
-
 class Sandbox:
     """Workers that run answers; ``run`` may be called from several threads at once.
+
+    Each answer runs in a worker that preloaded exactly :func:`preload_of` its imports:
+    one pool per such set, started on first need, so that the answer's world is the same
+    whichever command grades it and whoever else is graded beside it. At most ``workers``
+    answers run at once across the pools.
 
     A job whose worker was lost (killed, stopped, or replying nonsense) runs once more on
     a fresh worker: an answer that kills its own worker does so again and is the only
     one blamed, while one that lost its worker to a neighbour gets its result.
-
-    With ``split``, an answer that imports no library but NumPy runs in a light pool of
-    workers that preloaded NumPy only: forking a process that carries SymPy and
-    matplotlib costs ten times more than forking one that does not, and most answers
-    need neither. At most ``workers`` answers run at once across the pools.
     """
 
     def __init__(
         self,
         workers: int = 1,
-        preload: tuple[str, ...] = (),
-        warm: bool = False,
         *,
-        rehearsal: str | None = None,
-        split: bool = False,
+        warm: bool = False,
         startup: float = 120.0,
         margin: float = 5.0,
     ) -> None:
-        """``warm`` pays once at start-up for what many answers would each pay (a batch),
-        and ``rehearsal`` (a trusted answer's path, the lesson's solution) warms what answers
-        like it compute; ``startup`` is how long a worker may take to get ready, and
-        ``margin`` how long beyond the answer's time limit a silent worker has before it is
-        stuck."""
+        """``warm`` pays once per pool for the lazy parts of its libraries that many answers
+        would each pay for (their caches only: nothing an answer can tell); ``startup`` is how
+        long a worker may take to get ready, and ``margin`` how long beyond the answer's time
+        limit a silent worker has before it is stuck."""
         self._home = tempfile.mkdtemp(prefix="calccourse-workers-")
-        self._slots = threading.BoundedSemaphore(max(1, workers))
+        self._workers = max(1, workers)
+        self._slots = threading.BoundedSemaphore(self._workers)
         self._closed = False
-        start = functools.partial(start_workers, startup=startup, margin=margin, home=self._home)
-        starts = {"full": functools.partial(start, preload=preload, warm=warm, rehearsal=rehearsal)}
-        if split and set(preload) - set(LIGHT):
-            starts["light"] = functools.partial(start, preload=LIGHT, warm=False)
-        # Both start now: the light one is ready in a fraction of a second, and its answers
-        # are graded while the full one is still importing its libraries.
-        self._pools = {kind: Pool(workers, start) for kind, start in starts.items()}
+        self._start = functools.partial(
+            start_workers, warm=warm, startup=startup, margin=margin, home=self._home
+        )
+        self._pools: dict[tuple[str, ...], Pool] = {}
+        self._lock = threading.Lock()
 
-    def _pool(self, job: Job) -> Pool:
-        return self._pools["light" if "light" in self._pools and light(job.imports) else "full"]
+    def prepare(self, imports: frozenset[str]) -> None:
+        """Start the pool that answers importing ``imports`` will need (it gets ready meanwhile)."""
+        self._pool(imports)
+
+    def _pool(self, imports: frozenset[str]) -> Pool:
+        preload = preload_of(imports)
+        with self._lock:
+            if preload not in self._pools:
+                self._pools[preload] = Pool(self._workers, functools.partial(self._start, preload=preload))
+            return self._pools[preload]
 
     def run(self, job: Job) -> RunResult:
         """Run one job; a second try on a fresh worker when the first lost its worker."""
         with self._slots:
-            pool = self._pool(job)
+            pool = self._pool(job.imports)
             result = pool.run_once(job)
             if result.worker_lost and not self._closed:
                 result = replace(pool.run_once(job), retried=True)
