@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from calccourse.demo import DemoContext, run_standalone
-from calccourse.lesson import Lesson
+from calccourse.lesson import Lesson, Limits
 
 if TYPE_CHECKING:
     from calccourse.sandbox.protocol import Call, Fn, call, probe, value
@@ -35,6 +35,7 @@ __all__ = [
     "Fn",
     "KnownMistake",
     "Lesson",
+    "Limits",
     "Test",
     "WrongAnswer",
     "agrees",

@@ -16,13 +16,14 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from calccourse.answers import read_answer
 from calccourse.author import Test
 from calccourse.grading import Graded, Report, grade, plan
 from calccourse.lesson import LessonError, LessonPlugin
+from calccourse.limits import DEFAULT_TIMEOUT
 from calccourse.sandbox.protocol import encode
 from calccourse.sandbox.runner import Sandbox
 from calccourse.status import UsageError
@@ -41,6 +42,7 @@ class Finding:
     detail: str
     path: str = ""
     details: str = ""  # a traceback, shown with --verbose
+    broken: bool = False  # a part of the lesson could not run (exit 4), not a proof that failed (exit 1)
 
 
 def self_check(
@@ -74,11 +76,11 @@ def check_lesson(
         found += _plots(plugin, sandbox, seeds[0])
     if run_demos:
         found.append(_demo(plugin, scratch))
-    return [f if f.lesson else Finding(lesson, f.what, f.ok, f.detail, f.path, f.details) for f in found]
+    return [f if f.lesson else replace(f, lesson=lesson) for f in found]
 
 
 def _failed(what: str, error: LessonError) -> Finding:
-    return Finding("", what, False, error.reason, error.path, error.details)
+    return Finding("", what, False, error.reason, error.path, error.details, broken=True)
 
 
 def _hints(plugin: LessonPlugin) -> Finding:
@@ -203,6 +205,7 @@ def _answers(plugin: LessonPlugin, sandbox: Sandbox, seeds: Sequence[int]) -> li
                     f"{test.message} (in {test.location})",
                     test.location or "",
                     test.details or "",
+                    broken=True,
                 )
             )
         elif problems:
@@ -231,8 +234,17 @@ def _passed_detail(what: str, seeds: int) -> str:
 def _run(
     plugin: LessonPlugin, path: Path, sandbox: Sandbox, seed: int, tests: list[Test] | None = None
 ) -> Graded:
+    limit = plugin.lesson.limits.answer
     try:
-        return grade(plugin, read_answer(path), sandbox, seed=seed, tests=tests)
+        return grade(
+            plugin,
+            read_answer(path),
+            sandbox,
+            seed=seed,
+            tests=tests,
+            timeout=min(DEFAULT_TIMEOUT, limit),
+            cap=limit,
+        )
     except UsageError as error:
         raise plugin.broken(path.name, path.name, error.message) from None
 
@@ -320,5 +332,6 @@ def _demo(plugin: LessonPlugin, scratch: Path) -> Finding:
     out = scratch / plugin.slug
     out.mkdir(exist_ok=True)
     run = run_quietly(plugin, out)
-    detail = f"{len(run.files)} plots" if run.status == "pass" else run.error
-    return Finding("", "demo runs", run.status == "pass", detail, str(plugin.folder / "demo.py"))
+    ok = run.status == "pass"
+    detail = f"{len(run.files)} plots" if ok else run.error
+    return Finding("", "demo runs", ok, detail, str(plugin.folder / "demo.py"), broken=not ok)

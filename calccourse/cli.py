@@ -230,13 +230,15 @@ def list_lessons(
     ctx: typer.Context,
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show tracebacks of broken lessons."),
 ) -> None:
-    """List the lessons and your progress."""
+    """List the lessons and your progress (exit 4 when a lesson plugin is broken)."""
     from calccourse import render
 
     course = course_of(ctx)
     data = course.progress.load()
     render.lesson_list(console(), course, data, verbose)
     warn_progress(course)
+    if any(not item.shadowed for item in course.catalog.broken):  # CI sees a broken pack
+        raise typer.Exit(ExitCode.LESSON_BROKEN)
 
 
 @app.command(context_settings=LENIENT)
@@ -247,13 +249,16 @@ def lesson(
     fmt: str = typer.Option("png", "--format", help="Plot format: png, svg or pdf."),
     show: bool = typer.Option(False, "--show", help="Also open the plots in windows."),
     pager: bool = typer.Option(True, "--pager/--no-pager", help=PAGER_HELP, show_default=False),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show the traceback of a broken lesson."),
 ) -> None:
     """Read a lesson: text, demo, plots, exercise."""
     from calccourse import render
     from calccourse.console import paged
     from calccourse.demo import run_demo
+    from calccourse.lesson import LessonError
 
     course = course_of(ctx)
+    course.verbose = verbose
     plugin = course.lesson(key)
     fmt = plot_format(fmt)
     writable_folder(out)
@@ -264,9 +269,15 @@ def lesson(
         render.heading(screen, "The demo's code")
         render.code(screen, plugin.demo_source)
         render.heading(screen, "Running the demo")
-        run_demo(plugin, screen, out, fmt, show)
+        broken: LessonError | None = None
+        try:
+            run_demo(plugin, screen, out, fmt, show)
+        except LessonError as error:  # the exercise can still be done: show it, then the error
+            broken = error
         render.heading(screen, "Exercise")
         render.exercise(screen, course, plugin)
+    if broken is not None:
+        raise broken
 
 
 @app.command(context_settings=LENIENT)
@@ -918,7 +929,8 @@ def dev_check(
     )
     bad = [f for f in findings if not f.ok]
     screen.print(f"\n{len(findings) - len(bad)} passed, {len(bad)} failed", highlight=False)
-    raise typer.Exit(ExitCode.FAILED if bad else ExitCode.OK)
+    broken = any(f.broken for f in bad)  # a part that cannot run, as `check` says it: 4
+    raise typer.Exit(ExitCode.LESSON_BROKEN if broken else ExitCode.FAILED if bad else ExitCode.OK)
 
 
 @dev_app.command("new")
@@ -954,6 +966,19 @@ def main(argv: Sequence[str] | None = None) -> None:
     except KeyboardInterrupt:
         course.close()
         sys.exit(ExitCode.INTERRUPTED)
+    except SystemExit as done:
+        end_stuck_parts(course, done)
+        raise
+
+
+def end_stuck_parts(course: Course, done: SystemExit) -> None:
+    """A lesson's part that hung and could not be stopped (see calccourse.timelimit) is a
+    thread still running: end the process with the command's exit code, without waiting."""
+    limited = sys.modules.get("calccourse.timelimit")
+    if limited is not None and limited.abandoned():
+        course.close()
+        code = done.code if isinstance(done.code, int) else ExitCode.LESSON_BROKEN
+        limited.exit_now(code)
 
 
 def fail(message: str, code: int = ExitCode.USAGE) -> NoReturn:

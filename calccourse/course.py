@@ -54,12 +54,22 @@ class Course:
     def lesson(self, key: str) -> LessonPlugin:
         """The lesson named by number or slug; UsageError (unknown) or LessonError (broken)."""
         catalog = self.catalog
+        clash = catalog.clash_for(key)
+        if clash is not None:
+            raise LessonError(f"lesson {key}", "number", clash.path, clash.reason)
         plugin = catalog.find(key)
         if plugin is not None:
             return plugin
-        broken = catalog.broken_for(key)
-        if broken is not None and not broken.shadowed:
-            raise LessonError(f"lesson '{key}'", "plugin", broken.path, broken.reason, broken.details)
+        found = catalog.broken_for(key)
+        if found is not None:
+            broken, sure = found
+            if sure:
+                raise LessonError(f"lesson {key}", "plugin", broken.path, broken.reason, broken.details)
+            raise CommandError(  # exit 4: a broken plugin, not the learner's typo, is the likely cause
+                f"there is no lesson '{key}', and a lesson plugin that may be it is broken: {broken.path}: "
+                f"{broken.reason} (`{self.command('list')}` shows every broken plugin).",
+                broken.details,
+            )
         valid = ", ".join(f"{p.number} ({p.slug})" for p in catalog.lessons)
         close = difflib.get_close_matches(key.lower(), [p.slug for p in catalog.lessons], n=1, cutoff=0.6)
         suggestion = f" Did you mean {close[0]}?" if close else ""
@@ -208,7 +218,13 @@ class Course:
             for item in self.catalog.broken:
                 if not item.shadowed:
                     finding = Finding(
-                        Path(item.path).name, "plugin loads", False, item.reason, item.path, item.details
+                        Path(item.path).name,
+                        "plugin loads",
+                        False,
+                        item.reason,
+                        item.path,
+                        item.details,
+                        True,
                     )
                     done(finding)
                     findings.append(finding)

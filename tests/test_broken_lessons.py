@@ -137,7 +137,7 @@ def test_a_demo_that_raises_names_its_line(run, lessons, tmp_path):
     assert "ZeroDivisionError: division by zero (demo.py, line 3)" in one_paragraph(result.output)
 
 
-def test_dev_check_isolates_every_broken_part_and_exits_non_zero(run, lessons):
+def test_dev_check_isolates_every_broken_part_and_exits_4(run, lessons):
     broken = {
         42: {"checker.py": BROKEN_CHECKERS["syntax error"][0]},
         43: {"checker.py": JUDGE_RAISES},
@@ -153,7 +153,7 @@ def test_dev_check_isolates_every_broken_part_and_exits_non_zero(run, lessons):
     course = Course(lesson_dirs=[lessons], bundled=False, entry_points=False)
     result = CliRunner().invoke(app, ["dev", "check"], obj=course, catch_exceptions=False)
     out = " ".join(result.output.split())
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 4, result.output  # broken parts, as `check` says: 4
     assert "Traceback" not in result.output
     assert "✗ lesson 42 (b42) checker loads: SyntaxError" in out
     assert "✗ lesson 43 (b43) solution passes: judge of 'double(x)'" in out and "ZeroDivisionError" in out
@@ -172,7 +172,7 @@ def test_dev_check_of_the_whole_catalog_fails_on_a_plugin_that_does_not_load(les
     (lessons / "b47" / "__init__.py").write_text("import nowhere_to_be_found\n")
     course = Course(lesson_dirs=[lessons], bundled=False, entry_points=False)
     result = CliRunner().invoke(app, ["dev", "check", "--no-demos"], obj=course, catch_exceptions=False)
-    assert result.exit_code == 1
+    assert result.exit_code == 4
     assert "✗ b47 plugin loads: ModuleNotFoundError" in " ".join(result.output.split())
 
 
