@@ -12,6 +12,7 @@ demo runs; and ``__init__.py`` imports nothing heavy.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -101,16 +102,24 @@ def _hints(plugin: LessonPlugin) -> Finding:
 
 
 def _light_init(plugin: LessonPlugin) -> Finding:
-    """``__init__.py`` is read by ``list``: it must not import a heavy library."""
+    """``__init__.py`` is read by ``list``: it must not import a heavy library. An installed
+    pack's lesson is imported as its entry point does, its parent packages with it."""
     path = plugin.folder / "__init__.py"
-    script = (
-        "import importlib.util, sys\n"
-        f"spec = importlib.util.spec_from_file_location('lesson_init', {str(path)!r})\n"
-        "module = importlib.util.module_from_spec(spec); spec.loader.exec_module(module)\n"
-        f"print([m for m in {HEAVY!r} if m in sys.modules])"
-    )
+    parents, env = "", None
+    if plugin.origin == "entry point":
+        load = f"import importlib, sys\nimportlib.import_module({plugin.module_name!r})\n"
+        parents, env = " (with its parent packages)", {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    else:
+        load = (
+            "import importlib.util, sys\n"
+            f"spec = importlib.util.spec_from_file_location('lesson_init', {str(path)!r})\n"
+            "module = importlib.util.module_from_spec(spec); spec.loader.exec_module(module)\n"
+        )
+    script = load + f"print([m for m in {HEAVY!r} if m in sys.modules])"
     try:
-        run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+        run = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, env=env
+        )
         heavy = json.loads(run.stdout.strip().splitlines()[-1].replace("'", '"'))
     except (subprocess.SubprocessError, ValueError, IndexError):
         return Finding("", "__init__.py is light", False, "it could not be imported on its own", str(path))
@@ -119,8 +128,8 @@ def _light_init(plugin: LessonPlugin) -> Finding:
             "",
             "__init__.py is light",
             False,
-            f"it imports {', '.join(heavy)}: `calccourse list` pays for it; import them in demo.py "
-            "or checker.py",
+            f"it imports {', '.join(heavy)}{parents}: `calccourse list` pays for it; import them in "
+            "demo.py or checker.py",
             str(path),
         )
     return Finding("", "__init__.py is light", True, "imports no heavy library", str(path))
@@ -249,9 +258,19 @@ def _run(
         raise plugin.broken(path.name, path.name, error.message) from None
 
 
+def _not_run(report: Report) -> str | None:
+    """Why the file could not be run at all, with its line when known."""
+    error = report.load_error
+    if error is None:
+        return None
+    line = f" (line {error.line})" if error.line else ""
+    return f"could not be run: {error.message.splitlines()[-1]}{line}"
+
+
 def _failing(report: Report) -> list[str]:
-    if report.load_error is not None:
-        return [f"could not be run: {report.load_error.message.splitlines()[-1]}"]
+    not_run = _not_run(report)
+    if not_run is not None:
+        return [not_run]
     return [f"{t.name}: {t.message}" for t in report.tests if t.status != "pass" and t.required]
 
 
@@ -262,7 +281,7 @@ def _solution_problem(report: Report) -> str | None:
 
 def _template_problem(report: Report) -> str | None:
     if report.load_error is not None:
-        return f"could not be run: {report.load_error.message.splitlines()[-1]}"
+        return _not_run(report)
     required = [t for t in report.tests if t.required]
     missing = [t.name for t in required if t.error == "missing"]
     if missing:

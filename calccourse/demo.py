@@ -107,11 +107,8 @@ def run_demo(
     except LessonError:
         raise
     except Exception as error:
-        frames = [
-            f for f in traceback.extract_tb(error.__traceback__) if f.filename.startswith(str(plugin.folder))
-        ]
-        where = f" ({Path(frames[-1].filename).name}, line {frames[-1].lineno})" if frames else ""
-        raise plugin.broken("demo", "demo.py", f"{describe(error)}{where}", traceback.format_exc()) from error
+        why = describe(error, plugin.folder)
+        raise plugin.broken("demo", "demo.py", why, traceback.format_exc()) from error
     if show and ctx.saved:
         import matplotlib.pyplot as plt
 

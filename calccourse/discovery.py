@@ -250,7 +250,7 @@ def _import_folder(folder: Path) -> ModuleType:
     except BaseException as error:  # a plugin may raise anything, SystemExit included
         del sys.modules[name]
         raise LessonError(
-            folder.name, "__init__.py", folder, describe(error), traceback.format_exc()
+            folder.name, "__init__.py", folder, describe(error, folder), traceback.format_exc()
         ) from None
     return module
 

@@ -170,12 +170,14 @@ def plan(plugin: LessonPlugin, seed: int) -> list[author.Test]:
         raise
     except Exception as error:
         raise plugin.broken(
-            "checker", "checker.py", f"tests(rng) raised {describe(error)}", traceback.format_exc()
+            "checker",
+            "checker.py",
+            f"tests(rng) raised {describe(error, plugin.folder)}",
+            traceback.format_exc(),
         ) from None
     if not isinstance(tests, (list, tuple)) or not tests:
-        raise plugin.broken(
-            "checker", "checker.py", f"tests(rng) returned {type(tests).__name__}, not a list of Test"
-        )
+        what = "an empty list" if isinstance(tests, (list, tuple)) else type(tests).__name__
+        raise plugin.broken("checker", "checker.py", f"tests(rng) returned {what}, not a list of Test")
     for test in tests:
         if not isinstance(test, author.Test):
             raise plugin.broken(
@@ -201,16 +203,18 @@ def _check_probes(plugin: LessonPlugin, tests: list[author.Test]) -> None:
     path = plugin.probes_path
     if path is None:
         raise plugin.broken(
-            "probes", "probes.py", f"the checker runs probes ({', '.join(wanted)}) but the file is missing"
+            "probes.py",
+            "probes.py",
+            f"the checker runs probes ({', '.join(wanted)}) but there is no probes.py",
         )
     try:
         tree = ast.parse(path.read_bytes(), str(path))
     except (OSError, SyntaxError, ValueError) as error:
-        raise plugin.broken("probes", "probes.py", describe(error)) from None
+        raise plugin.broken("probes.py", "probes.py", describe(error)) from None
     defined = {node.name for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
     missing = [name for name in wanted if name not in defined]
     if missing:
-        raise plugin.broken("probes", "probes.py", f"it defines no function {', '.join(missing)}")
+        raise plugin.broken("probes.py", "probes.py", f"it defines no function {', '.join(missing)}")
 
 
 def probes_code(plugin: LessonPlugin) -> Code | None:

@@ -247,16 +247,25 @@ class LessonPlugin:
                 del sys.modules[name]
                 if isinstance(error, KeyboardInterrupt):
                     raise
-                raise self.broken(part, path.name, describe(error), traceback.format_exc()) from None
+                why = describe(error, self.folder)
+                raise self.broken(part, path.name, why, traceback.format_exc()) from None
             self._modules[part] = module
         return self._modules[part]
 
 
-def describe(error: BaseException) -> str:
-    """An exception in one line, with the file and line of a SyntaxError."""
+def describe(error: BaseException, folder: Path | None = None) -> str:
+    """An exception in one line, with the file and line of a SyntaxError, or, given the
+    lesson's ``folder``, of the last line in that folder the exception passed through."""
     if isinstance(error, SyntaxError):
         return f"SyntaxError: {error.msg} ({Path(error.filename or '?').name}, line {error.lineno})"
-    return f"{type(error).__name__}: {error}"
+    text = f"{type(error).__name__}: {error}"
+    inside = str(folder.resolve()) if folder is not None else None
+    frames = [
+        frame
+        for frame in traceback.extract_tb(error.__traceback__)
+        if inside and str(Path(frame.filename).resolve()).startswith(inside)
+    ]
+    return f"{text} ({Path(frames[-1].filename).name}, line {frames[-1].lineno})" if frames else text
 
 
 Mistake = MistakeFile  # the 0.1 name, kept for one release

@@ -109,8 +109,8 @@ def test_a_checker_with_probes_but_no_probes_file(run, lessons):
     assert result.exit_code == 4
     message = one_paragraph(result.output)
     assert (
-        "probes is broken" in message
-        and "the checker runs probes (evaluate) but the file is missing" in message
+        "probes.py is broken" in message
+        and "the checker runs probes (evaluate) but there is no probes.py" in message
     )
 
 
@@ -158,7 +158,7 @@ def test_dev_check_isolates_every_broken_part_and_exits_4(run, lessons):
     assert "✗ lesson 42 (b42) checker loads: SyntaxError" in out
     assert "✗ lesson 43 (b43) solution passes: judge of 'double(x)'" in out and "ZeroDivisionError" in out
     assert (
-        "✗ lesson 44 (b44) checker loads: the checker runs probes (evaluate) but the file is missing" in out
+        "✗ lesson 44 (b44) checker loads: the checker runs probes (evaluate) but there is no probes.py" in out
     )
     assert "✗ lesson 45 (b45) hints: 1 step(s); a ladder needs at least 3" in out
     assert "✗ lesson 46 (b46) demo runs: ValueError: no demo (demo.py, line 2)" in out
