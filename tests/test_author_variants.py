@@ -112,9 +112,7 @@ def set_init(**changes: str) -> Callable[[Path], None]:
 
 HANGING_LOOP = "k = 0\n    while k >= 0:  # HERE\n        k += 1"
 VARIANTS: dict[str, Variant] = {
-    "01 checker syntax error": broken_checker(
-        checker(tests="if rng  # HERE"), "SyntaxError"
-    ),
+    "01 checker syntax error": broken_checker(checker(tests="if rng  # HERE"), "SyntaxError"),
     "02 judge raises": broken_checker(
         checker(judge="1 / 0  # HERE"), "ZeroDivisionError", "{path}/checker.py, line {line}"
     ),
@@ -263,7 +261,6 @@ VARIANTS: dict[str, Variant] = {
         checker(call='probe("unchanged", 1.5, reads="double")').replace(
             "call, function", "call, probe, function"
         ),
-        "probes.py is broken",
         "there is no probes.py",
         line=False,
         part="probes.py",
@@ -388,3 +385,57 @@ def test_a_broken_lesson_is_named_exactly_and_the_others_still_work(name, scaffo
     other = Course(lesson_dirs=[lessons], entry_points=False)
     assert CliRunner().invoke(app, ["exercise", "1"], obj=other).exit_code == 0
     assert CliRunner().invoke(app, ["exercise", "good"], obj=other).exit_code == 0
+
+
+@dataclass(frozen=True)
+class Pack:
+    """An installed pack broken in its packaging: the entry point's value, what to break."""
+
+    entry_point: str
+    says: str
+    runs: tuple[tuple[str, ...], ...] = (("lesson", "8", "--no-pager"), ("lesson", SLUG), ("list",))
+    code: int = 4
+    no_text: bool = False  # a wheel built without the .md files
+    heavy_parent: bool = False
+
+
+PACKS: dict[str, Pack] = {
+    "33 entry point with a typo": Pack("{pkg}.softmx", "ModuleNotFoundError"),
+    "34 entry point at the parent package": Pack("{pkg}", "__init__.py does not set LESSON"),
+    "35 entry point attribute typo": Pack("{pkg}.softmax:LESSONS", "has no attribute 'LESSONS'"),
+    "36 a wheel without the .md files": Pack(
+        "{pkg}.softmax", "missing explanation.md, exercise.md, hints.md", no_text=True
+    ),
+    "37 heavy imports in the pack's own __init__": Pack(
+        "{pkg}.softmax",
+        "__init__.py is light: it imports numpy (with its parent packages)",
+        runs=(DEV,),
+        code=1,
+        heavy_parent=True,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", PACKS)
+def test_a_broken_installed_pack_is_named_by_every_command(name, scaffold, tmp_path, monkeypatch):
+    pack = PACKS[name]
+    monkeypatch.chdir(tmp_path)
+    package = f"calccourse_softmax_{name.split()[0]}"  # a module name of its own in this process
+    site = tmp_path / "site"
+    copy_lesson(scaffold, site / package / SLUG)
+    (site / package / "__init__.py").write_text("import numpy\n" if pack.heavy_parent else "")
+    if pack.no_text:
+        for text in ("explanation.md", "exercise.md", "hints.md"):
+            (site / package / SLUG / text).unlink()
+    dist = site / f"{package}-0.1.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {package}\nVersion: 0.1\n")
+    value = pack.entry_point.format(pkg=package)
+    (dist / "entry_points.txt").write_text(f"[calccourse.lessons]\n{SLUG} = {value}\n")
+    monkeypatch.syspath_prepend(str(site))
+    for args in pack.runs:
+        result = CliRunner().invoke(app, list(args), obj=Course(), catch_exceptions=False)
+        assert result.exit_code == pack.code, f"{args}: {result.output}"
+        assert flat(pack.says) in flat(result.output), f"{args}: {result.output}"
+        assert "--lessons-dir" not in result.output  # the hint for folders, wrong for a wheel
+    assert CliRunner().invoke(app, ["exercise", "1"], obj=Course()).exit_code == 0
