@@ -439,3 +439,71 @@ def test_a_broken_installed_pack_is_named_by_every_command(name, scaffold, tmp_p
         assert flat(pack.says) in flat(result.output), f"{args}: {result.output}"
         assert "--lessons-dir" not in result.output  # the hint for folders, wrong for a wheel
     assert CliRunner().invoke(app, ["exercise", "1"], obj=Course()).exit_code == 0
+
+
+# ---------------------------------------------------------------- what the author's code prints and explains
+
+
+def test_a_demo_records_and_tables_print_values_literally(tmp_path):
+    from rich.console import Console
+
+    from calccourse.demo import DemoContext
+
+    console = Console(record=True, width=100, color_system=None)
+    ctx = DemoContext(console=console, number=8, out_dir=tmp_path)
+    ctx.record("naive", [float("nan")] * 3, "naive softmax(z + 1000)", shown="[nan nan nan]")
+    ctx.record("big", [float("inf")] * 2, "no shown")
+    ctx.table("rows", ["z", "p"], [["[inf inf]", "[nan nan]"], ["[bold]x[/bold]", 1]])
+    text = console.export_text()
+    assert "naive softmax(z + 1000): [nan nan nan]" in text
+    assert "no shown: [inf, inf]" in text
+    assert "[inf inf]" in text and "[nan nan]" in text and "[bold]x[/bold]" in text
+
+
+PROBED = """\
+from calccourse.author import Test, probe
+
+
+def tests(rng):
+    return [Test("double keeps its input", [probe("unchanged", 1.5, reads="double")], lambda values: "ok")]
+"""
+
+
+def test_a_probe_on_a_function_not_started_names_the_learners_function(tmp_path, run):
+    folder = make_lesson(
+        tmp_path / "lessons" / "probed",
+        42,
+        "probed",
+        {"checker.py": PROBED, "probes.py": "def unchanged(answer, x):\n    return answer.double(x)\n"},
+    )
+    result = run("--lessons-dir", str(tmp_path / "lessons"), "check", "42", str(folder / "template.py"))
+    assert result.exit_code == 1, result.output
+    assert "Not started yet: `double` still raises NotImplementedError." in result.output
+    assert "`unchanged`" not in result.output
+
+
+EXPLAINED = """\
+from calccourse.author import function_test
+
+
+def explain(values):
+    if not all(abs(v) < float("inf") for v in values):
+        return "takes the log of a probability that rounded to 0"
+    return None
+
+
+def tests(rng):
+    return [function_test("double(x)", "double", [(1.0,), (-900.0,)], lambda x: 2 * x, explain=explain)]
+"""
+
+
+def test_function_tests_explain_sees_inf_and_nan(tmp_path):
+    from calccourse.testing import judge_in_process
+
+    folder = make_lesson(tmp_path / "explained", 42, "explained", {"checker.py": EXPLAINED})
+    for bad in (float("inf"), float("nan")):
+        report = judge_in_process(folder, {"double": lambda x, bad=bad: 2 * x if x > 0 else bad})
+        (test,) = report.tests
+        assert test.status == "fail"
+        assert "double(-900) returned" in test.message and "expected a finite number" in test.message
+        assert test.feedback == "takes the log of a probability that rounded to 0"
