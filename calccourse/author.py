@@ -426,7 +426,9 @@ def function_test(
 
         got, not_finite = _finite_or_explained(values, [where(arg) for arg in inputs], explain is not None)
         if not_finite is not None and explain is not None:  # inf or nan: explain may name the slip
-            raise WrongAnswer(not_finite.message, explain(np.asarray(got, float)) or not_finite.feedback)
+            with np.errstate(all="ignore"):  # arithmetic on inf and nan is expected here
+                feedback = explain(np.asarray(got, float))
+            raise WrongAnswer(not_finite.message, feedback or not_finite.feedback)
         want = [float(expected(*arg)) for arg in inputs]
         if close(shift(got), shift(want), rtol, atol):
             extra = " (up to a constant)" if up_to_constant else ""

@@ -69,7 +69,7 @@ def check_lesson(
     """The findings for one lesson, each part in isolation."""
     lesson = plugin.name
     loads = Finding("", "loads", True, f"from {plugin.folder} ({plugin.origin})", str(plugin.folder))
-    found = [loads, _hints(plugin), _light_init(plugin)]
+    found = [loads, _hints(plugin), _light_init(plugin), *_template_agrees(plugin)]
     runs = _checker(plugin, seeds)
     found += runs.findings
     if runs.ok:
@@ -133,6 +133,37 @@ def _light_init(plugin: LessonPlugin) -> Finding:
             str(path),
         )
     return Finding("", "__init__.py is light", True, "imports no heavy library", str(path))
+
+
+def _template_agrees(plugin: LessonPlugin) -> list[Finding]:
+    """A solution with ``# BEGIN SOLUTION`` markers: template.py is what they make."""
+    from calccourse.markers import MarkerError, disagreement, has_markers
+
+    try:
+        solution, template = plugin.solution, plugin.template
+    except LessonError as error:
+        return [_failed("template matches the solution's markers", error)]
+    if not has_markers(solution):
+        return []
+    what, path = "template matches the solution's markers", str(plugin.folder / "template.py")
+    try:
+        differs = disagreement(solution, template)
+    except MarkerError as error:
+        return [
+            Finding("", what, False, f"solution.py: {error}", str(plugin.folder / "solution.py"), broken=True)
+        ]
+    if differs is not None:
+        fix = f"`calccourse dev template {plugin.number}` writes it"
+        return [
+            Finding(
+                "",
+                what,
+                False,
+                f"template.py is not what solution.py's markers make: {differs} ({fix})",
+                path,
+            )
+        ]
+    return [Finding("", what, True, "template.py is what solution.py's markers make", path)]
 
 
 @dataclass

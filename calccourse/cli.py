@@ -933,6 +933,18 @@ def dev_check(
     raise typer.Exit(ExitCode.LESSON_BROKEN if broken else ExitCode.FAILED if bad else ExitCode.OK)
 
 
+@dev_app.command("template", context_settings=LENIENT)
+def dev_template(
+    ctx: typer.Context,
+    key: str = typer.Argument(..., metavar="N", help="The lesson's number or slug."),
+) -> None:
+    """Write template.py from solution.py's # BEGIN SOLUTION / # END SOLUTION regions."""
+    from calccourse.markers import write_template
+
+    plugin = course_of(ctx).lesson(key)
+    console().print(write_template(plugin.folder), highlight=False, soft_wrap=True)
+
+
 @dev_app.command("new")
 def dev_new(
     ctx: typer.Context,

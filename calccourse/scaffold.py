@@ -11,7 +11,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from calccourse.lesson import SLUG_PATTERN
+from calccourse.markers import template_from
 from calccourse.status import UsageError
+
+SOLUTION = '''"""Lesson {number} answer file. Fill it in, then check it with:
+
+    calccourse check {number} lesson{number:02d}.py
+"""
+
+
+def double(x):
+    """Return twice x."""
+    # BEGIN SOLUTION
+    return 2 * x
+    # END SOLUTION
+'''
 
 
 def files(number: int, slug: str) -> dict[str, str]:
@@ -93,22 +107,9 @@ def tests(rng):
                       rtol=1e-9, atol=1e-9, mistakes=MISTAKES, what="2x"),
     ]
 ''',
-        "solution.py": f'''"""Lesson {number}, reference answer."""
-
-
-def double(x):
-    return 2 * x
-''',
-        "template.py": f'''"""Lesson {number} answer file. Fill it in, then check it with:
-
-    calccourse check {number} lesson{number:02d}.py
-"""
-
-
-def double(x):
-    """Return twice x."""
-    raise NotImplementedError
-''',
+        # One source: `calccourse dev template N` writes template.py from the marked regions.
+        "solution.py": SOLUTION.format(number=number),
+        "template.py": template_from(SOLUTION.format(number=number)),
         "mistakes/squares.py": """# expect: this is x squared
 def double(x):
     return x * x
