@@ -951,18 +951,21 @@ def dev_new(
     number: int = typer.Argument(..., metavar="N", help="The new lesson's number."),
     slug: str = typer.Argument(..., metavar="SLUG", help="Its slug: lower-case letters, digits and -."),
     folder: Path = typer.Option(Path("."), "--dir", help="Where to create the lesson's folder."),
+    pack: bool = typer.Option(
+        False, "--pack", help="Make a whole installable pack: pyproject.toml, entry point, tests, CI."
+    ),
 ) -> None:
     """Scaffold a new lesson that passes dev check."""
-    from calccourse.scaffold import new_lesson
+    from calccourse.scaffold import new_lesson, new_pack
 
     course = course_of(ctx)
-    created = new_lesson(folder, number, slug)
+    created = new_pack(folder, number, slug) if pack else new_lesson(folder, number, slug)
+    package = slug.replace("-", "_")
+    lessons = created / "src" / f"calccourse_{package}" / package if pack else folder
     screen = console()
-    screen.print(
-        f"Created {created} ({len(list(created.rglob('*.*')))} files). Prove it right, then make it yours:",
-        highlight=False,
-    )
-    dirs = Course(lesson_dirs=[*course.lesson_dirs, folder])
+    count = len([path for path in created.rglob("*") if path.is_file()])
+    screen.print(f"Created {created} ({count} files). Prove it right, then make it yours:", highlight=False)
+    dirs = Course(lesson_dirs=[*course.lesson_dirs, lessons])
     screen.print(f"  {dirs.command('dev', 'check', str(number))}", highlight=False, soft_wrap=True)
     screen.print(f"  {dirs.command('lesson', str(number))}", highlight=False, soft_wrap=True)
 

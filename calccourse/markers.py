@@ -83,7 +83,8 @@ def _top_level(region: list[str], first_line: int) -> list[str]:
                 (node.decorator_list[0].lineno if node.decorator_list else node.lineno) - 1 : keep_to
             ]
             inner = " " * node.body[0].col_offset
-            out += [*head, inner + NOT_STARTED, "", ""]
+            gap = ["", ""] if out and out[-1] else []  # two blank lines around a def, as PEP 8
+            out += [*gap, *head, inner + NOT_STARTED, "", ""]
         elif isinstance(node, (ast.Assign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             out.append(" = ".join(ast.unparse(target) for target in targets) + " = None")
