@@ -355,12 +355,13 @@ def solution(
     """Show the reference solution."""
     from calccourse import render
     from calccourse.console import paged
+    from calccourse.markers import without_markers
 
     plugin = course_of(ctx).lesson(key)
     with paged(pager):
         screen = console()
         render.lesson_title(screen, plugin)
-        render.code(screen, plugin.solution)
+        render.code(screen, without_markers(plugin.solution))
 
 
 @app.command(context_settings=LENIENT)

@@ -34,6 +34,13 @@ class MarkerError(ValueError):
     """The markers do not pair up, or a region is not Python: the message says where."""
 
 
+def without_markers(source: str) -> str:
+    """The solution as a learner reads it (``calccourse solution``): the marker lines gone."""
+    lines = [line for line in source.splitlines() if not (BEGIN.match(line) or END.match(line))]
+    kept = [re.sub(r"\s*#\s*SOLUTION\s*$", "", line) if LINE.match(line) else line for line in lines]
+    return "\n".join(kept) + ("\n" if source.endswith("\n") else "")
+
+
 def has_markers(source: str) -> bool:
     return any(BEGIN.match(line) or LINE.match(line) for line in source.splitlines())
 

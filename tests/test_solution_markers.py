@@ -87,6 +87,14 @@ def test_dev_check_proves_the_template_agrees_with_the_solution(tmp_path, run):
     assert "✓ lesson 8 (softmax) template matches the solution's markers" in again.output
 
 
+def test_the_solution_command_shows_the_solution_without_its_markers(tmp_path, run):
+    lesson_with(tmp_path, MARKED)
+    result = run("--lessons-dir", str(tmp_path / "lessons"), "solution", "8", "--no-pager")
+    assert result.exit_code == 0, result.output
+    assert "SOLUTION" not in result.output
+    assert "return helper(x)" in result.output and "rate = 0.5\n" in result.output
+
+
 def test_markers_that_do_not_pair_up_are_named_with_their_line(tmp_path, run):
     lesson_with(tmp_path, "def double(x):\n    # BEGIN SOLUTION\n    return 2 * x\n")
     result = run("--lessons-dir", str(tmp_path / "lessons"), "dev", "template", "8")
