@@ -42,7 +42,9 @@ class Commands(TyperGroup):
             return super().invoke(ctx)
         except CommandError as error:
             course = ctx.obj if isinstance(ctx.obj, Course) else None
-            show_error(error, verbose=bool(course and course.verbose))
+            command = self.get_command(ctx, ctx.invoked_subcommand or "")
+            has_verbose = command is not None and any(p.name == "verbose" for p in command.params)
+            show_error(error, verbose=bool(course and course.verbose), offer=has_verbose)
             raise typer.Exit(error.code) from None
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
@@ -76,7 +78,9 @@ def _lessons_dir_first(args: list[str]) -> list[str]:
     return moved + rest
 
 
-def show_error(error: CommandError, verbose: bool = False) -> None:
+def show_error(error: CommandError, verbose: bool = False, offer: bool = True) -> None:
+    """One ``Error:`` paragraph; its traceback with --verbose, or where to get it: this
+    command's --verbose (``offer``) or, for a command without one, ``list --verbose``."""
     from calccourse.console import make_console
 
     console = make_console(stderr=True)
@@ -84,7 +88,8 @@ def show_error(error: CommandError, verbose: bool = False) -> None:
     if verbose and error.details:
         console.print(error.details.rstrip(), markup=False, highlight=False)
     elif error.details:
-        console.print("(--verbose shows the traceback)", style="dim", highlight=False)
+        where = "--verbose shows" if offer else "`calccourse list --verbose` shows"
+        console.print(f"({where} the traceback)", style="dim", highlight=False)
 
 
 def escape(text: str) -> str:

@@ -154,6 +154,7 @@ VARIANTS: dict[str, Variant] = {
                 for args in (LESSON, CHECK, DEV)
             ),
             Run((*LESSON, "--verbose"), 4, ("Traceback",)),
+            Run(("hint", "8"), 4, ("(`calccourse list --verbose` shows the traceback)",)),
         ),
         change=set_init(**{"import Lesson, Limits": "import Lessons, Limits  # HERE"}),
     ),
