@@ -508,3 +508,37 @@ def test_function_tests_explain_sees_inf_and_nan(tmp_path):
         assert test.status == "fail"
         assert "double(-900) returned" in test.message and "expected a finite number" in test.message
         assert test.feedback == "takes the log of a probability that rounded to 0"
+
+
+def test_a_demo_blocked_in_c_code_ends_the_command_with_its_exit_code(scaffold, tmp_path):
+    """A thread waiting on a lock cannot be stopped: the command still reports, and the
+    process ends (os._exit) with the command's exit code instead of waiting for it."""
+    import os
+    import subprocess
+    import sys
+
+    lessons = tmp_path / "lessons"
+    make_lesson(lessons / "good", 41, "good")
+    folder = copy_lesson(scaffold, lessons / "08-softmax")
+    (folder / "demo.py").write_text(
+        "import threading\n\n\ndef run(ctx):\n    threading.Event().wait()  # HERE\n"
+    )
+    env = {**os.environ, "MPLBACKEND": "Agg", "NO_COLOR": "1"}
+    for args, says in (
+        (["lesson", "8", "--no-pager", "--out", str(tmp_path / "plots")], "must define"),
+        (["dev", "check", "8"], "passed, 1 failed"),
+    ):
+        started = time.monotonic()
+        done = subprocess.run(
+            [sys.executable, "-m", "calccourse", "--lessons-dir", str(lessons), *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+            timeout=120,
+        )
+        output = done.stdout + done.stderr
+        assert done.returncode == 4, output
+        assert flat(f"did not finish within 2 s; it was at {folder}/demo.py, line 5") in flat(output)
+        assert says in output
+        assert time.monotonic() - started < HANG_BOUND + 10
