@@ -328,8 +328,13 @@ def _mistake_problem(expect: str) -> Callable[[Report], str | None]:
         if not expect:
             return "its first line must be '# expect: <feedback text>' (a part of the feedback it must get)"
         if report.status != "fail":
-            return f"status {report.status}, expected fail"
-        said = " ".join(f"{t.message} {t.feedback or ''}" for t in report.tests if t.status != "pass")
+            bonus = report.status == "pass" and any(t.bonus and t.status != "pass" for t in report.tests)
+            why = " (only a bonus test failed, and a bonus never fails an answer)" if bonus else ""
+            return f"status {report.status}, expected fail{why}"
+        # what the failing tests said: a bonus the mistake leaves out says nothing about it
+        said = " ".join(
+            f"{t.message} {t.feedback or ''}" for t in report.tests if t.status != "pass" and not t.not_tried
+        )
         if expect not in said:
             return f"the feedback lacks {expect!r}; got: {said[:300]}"
         return None

@@ -224,7 +224,7 @@ VARIANTS: dict[str, Variant] = {
             ),
             "mistakes/bonus_only.py": "# expect: triple\ndef double(x):\n    return 2 * x\n",
         },
-        (Run(DEV, 1, ("mistake bonus_only: status pass, expected fail",)),),
+        (Run(DEV, 1, ("mistake bonus_only: status pass, expected fail (only a bonus test failed",)),),
         change=set_init(**{'answer=("double(x)",),': 'answer=("double(x)",), optional=("triple(x)",),'}),
     ),
     "18 a mistake without # expect": proof_fails(
