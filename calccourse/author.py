@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from calccourse.demo import DemoContext, run_standalone
-from calccourse.lesson import Lesson
+from calccourse.lesson import Lesson, TimeLimits
 
 if TYPE_CHECKING:
     from calccourse.sandbox.protocol import Call, Fn, call, probe, value
@@ -35,6 +35,7 @@ __all__ = [
     "Fn",
     "KnownMistake",
     "Lesson",
+    "TimeLimits",
     "Test",
     "WrongAnswer",
     "agrees",
@@ -209,6 +210,24 @@ def as_number(value: Any, where: str) -> float:
     if not math.isfinite(number):
         raise WrongAnswer(f"{where} returned {value}; expected a finite number.")
     return number
+
+
+def _finite_or_explained(
+    values: Sequence[Any], wheres: Sequence[str], keep_non_finite: bool
+) -> tuple[list[float], WrongAnswer | None]:
+    """Each value as a number (as_number); with ``keep_non_finite``, an inf or nan is kept
+    (for ``explain`` to see) and the first one's WrongAnswer returned, not raised."""
+    got: list[float] = []
+    first: WrongAnswer | None = None
+    for value, where in zip(values, wheres):
+        try:
+            got.append(as_number(value, where))
+        except WrongAnswer as wrong:
+            if not keep_non_finite or isinstance(value, bool) or not isinstance(value, float):
+                raise
+            got.append(value)  # a float as_number refused: inf or nan
+            first = first or wrong
+    return got, first
 
 
 def _preview(values: list[Any]) -> str:
@@ -392,7 +411,8 @@ def function_test(
     With ``up_to_constant`` the answer may differ from ``expected`` by one constant
     (an antiderivative). ``what`` names the expected quantity in messages. When the
     answer fails and matches no known mistake, ``explain`` gets its values (a NumPy
-    array, in the order of ``inputs``) and may return feedback for a looser pattern.
+    array, in the order of ``inputs``, inf and nan included) and may return feedback for
+    a looser pattern.
     """
 
     def shift(values: list[Any]) -> Any:
@@ -407,7 +427,11 @@ def function_test(
     def judge(values: list[Any]) -> str:
         import numpy as np
 
-        got = [as_number(v, where(arg)) for v, arg in zip(values, inputs)]
+        got, not_finite = _finite_or_explained(values, [where(arg) for arg in inputs], explain is not None)
+        if not_finite is not None and explain is not None:  # inf or nan: explain may name the slip
+            with np.errstate(all="ignore"):  # arithmetic on inf and nan is expected here
+                feedback = explain(np.asarray(got, float))
+            raise WrongAnswer(not_finite.message, feedback or not_finite.feedback)
         want = [float(expected(*arg)) for arg in inputs]
         if close(shift(got), shift(want), rtol, atol):
             extra = " (up to a constant)" if up_to_constant else ""

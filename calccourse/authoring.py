@@ -12,21 +12,23 @@ demo runs; and ``__init__.py`` imports nothing heavy.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from calccourse.author import Test
 from calccourse.grading import Graded, Report, plan
 from calccourse.lesson import LessonError, LessonPlugin
+from calccourse.limits import DEFAULT_TIMEOUT, Limits
 from calccourse.sandbox.protocol import encode
 from calccourse.status import UsageError
 
-# How dev check grades one of a lesson's files: Course.check, with a seed and maybe its tests.
-CheckFile = Callable[[LessonPlugin, Path, int, Sequence[Test] | None], Graded]
+# How dev check grades one of a lesson's files: Course.check, with its limits and maybe its tests.
+CheckFile = Callable[[LessonPlugin, Path, Limits, Sequence[Test] | None], Graded]
 
 MIN_HINTS = 3
 HEAVY = ("numpy", "scipy", "sympy", "matplotlib")
@@ -42,6 +44,7 @@ class Finding:
     detail: str
     path: str = ""
     details: str = ""  # a traceback, shown with --verbose
+    broken: bool = False  # a part of the lesson could not run (exit 4), not a proof that failed (exit 1)
 
 
 def self_check(
@@ -67,7 +70,7 @@ def check_lesson(
     """The findings for one lesson, each part in isolation."""
     lesson = plugin.name
     loads = Finding("", "loads", True, f"from {plugin.folder} ({plugin.origin})", str(plugin.folder))
-    found = [loads, _hints(plugin), _light_init(plugin)]
+    found = [loads, _hints(plugin), _light_init(plugin), *_template_agrees(plugin)]
     runs = _checker(plugin, seeds)
     found += runs.findings
     if runs.ok:
@@ -75,11 +78,11 @@ def check_lesson(
         found += _plots(plugin, check, seeds[0])
     if run_demos:
         found.append(_demo(plugin, scratch))
-    return [f if f.lesson else Finding(lesson, f.what, f.ok, f.detail, f.path, f.details) for f in found]
+    return [f if f.lesson else replace(f, lesson=lesson) for f in found]
 
 
 def _failed(what: str, error: LessonError) -> Finding:
-    return Finding("", what, False, error.reason, error.path, error.details)
+    return Finding("", what, False, error.reason, error.path, error.details, broken=True)
 
 
 def _hints(plugin: LessonPlugin) -> Finding:
@@ -100,16 +103,24 @@ def _hints(plugin: LessonPlugin) -> Finding:
 
 
 def _light_init(plugin: LessonPlugin) -> Finding:
-    """``__init__.py`` is read by ``list``: it must not import a heavy library."""
+    """``__init__.py`` is read by ``list``: it must not import a heavy library. An installed
+    pack's lesson is imported as its entry point does, its parent packages with it."""
     path = plugin.folder / "__init__.py"
-    script = (
-        "import importlib.util, sys\n"
-        f"spec = importlib.util.spec_from_file_location('lesson_init', {str(path)!r})\n"
-        "module = importlib.util.module_from_spec(spec); spec.loader.exec_module(module)\n"
-        f"print([m for m in {HEAVY!r} if m in sys.modules])"
-    )
+    parents, env = "", None
+    if plugin.origin == "entry point":
+        load = f"import importlib, sys\nimportlib.import_module({plugin.module_name!r})\n"
+        parents, env = " (with its parent packages)", {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    else:
+        load = (
+            "import importlib.util, sys\n"
+            f"spec = importlib.util.spec_from_file_location('lesson_init', {str(path)!r})\n"
+            "module = importlib.util.module_from_spec(spec); spec.loader.exec_module(module)\n"
+        )
+    script = load + f"print([m for m in {HEAVY!r} if m in sys.modules])"
     try:
-        run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+        run = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, env=env
+        )
         heavy = json.loads(run.stdout.strip().splitlines()[-1].replace("'", '"'))
     except (subprocess.SubprocessError, ValueError, IndexError):
         return Finding("", "__init__.py is light", False, "it could not be imported on its own", str(path))
@@ -118,11 +129,42 @@ def _light_init(plugin: LessonPlugin) -> Finding:
             "",
             "__init__.py is light",
             False,
-            f"it imports {', '.join(heavy)}: `calccourse list` pays for it; import them in demo.py "
-            "or checker.py",
+            f"it imports {', '.join(heavy)}{parents}: `calccourse list` pays for it; import them in "
+            "demo.py or checker.py",
             str(path),
         )
     return Finding("", "__init__.py is light", True, "imports no heavy library", str(path))
+
+
+def _template_agrees(plugin: LessonPlugin) -> list[Finding]:
+    """A solution with ``# BEGIN SOLUTION`` markers: template.py is what they make."""
+    from calccourse.markers import MarkerError, disagreement, has_markers
+
+    try:
+        solution, template = plugin.solution, plugin.template
+    except LessonError as error:
+        return [_failed("template matches the solution's markers", error)]
+    if not has_markers(solution):
+        return []
+    what, path = "template matches the solution's markers", str(plugin.folder / "template.py")
+    try:
+        differs = disagreement(solution, template)
+    except MarkerError as error:
+        return [
+            Finding("", what, False, f"solution.py: {error}", str(plugin.folder / "solution.py"), broken=True)
+        ]
+    if differs is not None:
+        fix = f"`calccourse dev template {plugin.number}` writes it"
+        return [
+            Finding(
+                "",
+                what,
+                False,
+                f"template.py is not what solution.py's markers make: {differs} ({fix})",
+                path,
+            )
+        ]
+    return [Finding("", what, True, "template.py is what solution.py's markers make", path)]
 
 
 @dataclass
@@ -204,6 +246,7 @@ def _answers(plugin: LessonPlugin, check: CheckFile, seeds: Sequence[int]) -> li
                     f"{test.message} (in {test.location})",
                     test.location or "",
                     test.details or "",
+                    broken=True,
                 )
             )
         elif problems:
@@ -232,15 +275,27 @@ def _passed_detail(what: str, seeds: int) -> str:
 def _run(
     plugin: LessonPlugin, path: Path, check: CheckFile, seed: int, tests: list[Test] | None = None
 ) -> Graded:
+    limit = plugin.lesson.limits.answer
     try:
-        return check(plugin, path, seed, tests)
+        limits = Limits(seed=seed, timeout=min(DEFAULT_TIMEOUT, limit), cap=limit)
+        return check(plugin, path, limits, tests)
     except UsageError as error:
         raise plugin.broken(path.name, path.name, error.message) from None
 
 
+def _not_run(report: Report) -> str | None:
+    """Why the file could not be run at all, with its line when known."""
+    error = report.load_error
+    if error is None:
+        return None
+    line = f" (line {error.line})" if error.line else ""
+    return f"could not be run: {error.message.splitlines()[-1]}{line}"
+
+
 def _failing(report: Report) -> list[str]:
-    if report.load_error is not None:
-        return [f"could not be run: {report.load_error.message.splitlines()[-1]}"]
+    not_run = _not_run(report)
+    if not_run is not None:
+        return [not_run]
     return [f"{t.name}: {t.message}" for t in report.tests if t.status != "pass" and t.required]
 
 
@@ -251,7 +306,7 @@ def _solution_problem(report: Report) -> str | None:
 
 def _template_problem(report: Report) -> str | None:
     if report.load_error is not None:
-        return f"could not be run: {report.load_error.message.splitlines()[-1]}"
+        return _not_run(report)
     required = [t for t in report.tests if t.required]
     missing = [t.name for t in required if t.error == "missing"]
     if missing:
@@ -267,8 +322,13 @@ def _mistake_problem(expect: str) -> Callable[[Report], str | None]:
         if not expect:
             return "its first line must be '# expect: <feedback text>' (a part of the feedback it must get)"
         if report.status != "fail":
-            return f"status {report.status}, expected fail"
-        said = " ".join(f"{t.message} {t.feedback or ''}" for t in report.tests if t.status != "pass")
+            bonus = report.status == "pass" and any(t.bonus and t.status != "pass" for t in report.tests)
+            why = " (only a bonus test failed, and a bonus never fails an answer)" if bonus else ""
+            return f"status {report.status}, expected fail{why}"
+        # what the failing tests said: a bonus the mistake leaves out says nothing about it
+        said = " ".join(
+            f"{t.message} {t.feedback or ''}" for t in report.tests if t.status != "pass" and not t.not_tried
+        )
         if expect not in said:
             return f"the feedback lacks {expect!r}; got: {said[:300]}"
         return None
@@ -321,5 +381,6 @@ def _demo(plugin: LessonPlugin, scratch: Path) -> Finding:
     out = scratch / plugin.slug
     out.mkdir(exist_ok=True)
     run = run_quietly(plugin, out)
-    detail = f"{len(run.files)} plots" if run.status == "pass" else run.error
-    return Finding("", "demo runs", run.status == "pass", detail, str(plugin.folder / "demo.py"))
+    ok = run.status == "pass"
+    detail = f"{len(run.files)} plots" if ok else run.error
+    return Finding("", "demo runs", ok, detail, str(plugin.folder / "demo.py"), broken=not ok)

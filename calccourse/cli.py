@@ -43,7 +43,9 @@ class Commands(TyperGroup):
             return super().invoke(ctx)
         except CommandError as error:
             course = ctx.obj if isinstance(ctx.obj, Course) else None
-            show_error(error, verbose=bool(course and course.verbose))
+            command = self.get_command(ctx, ctx.invoked_subcommand or "")
+            has_verbose = command is not None and any(p.name == "verbose" for p in command.params)
+            show_error(error, verbose=bool(course and course.verbose), offer=has_verbose)
             raise typer.Exit(error.code) from None
         except Exception as error:  # noqa: BLE001 - calccourse's own bug: never read as a failing answer
             if isinstance(error, typer.Abort) or hasattr(error, "exit_code") or ctx.parent is not None:
@@ -88,7 +90,9 @@ def _lessons_dir_first(args: list[str]) -> list[str]:
     return moved + rest
 
 
-def show_error(error: CommandError, verbose: bool = False) -> None:
+def show_error(error: CommandError, verbose: bool = False, offer: bool = True) -> None:
+    """One ``Error:`` paragraph; its traceback with --verbose, or where to get it: this
+    command's --verbose (``offer``) or, for a command without one, ``list --verbose``."""
     from calccourse.console import make_console
 
     console = make_console(stderr=True)
@@ -96,7 +100,8 @@ def show_error(error: CommandError, verbose: bool = False) -> None:
     if verbose and error.details:
         console.print(error.details.rstrip(), markup=False, highlight=False)
     elif error.details:
-        console.print("(--verbose shows the traceback)", style="dim", highlight=False)
+        where = "--verbose shows" if offer else "`calccourse list --verbose` shows"
+        console.print(f"({where} the traceback)", style="dim", highlight=False)
 
 
 def escape(text: str) -> str:
@@ -226,13 +231,15 @@ def list_lessons(
     ctx: typer.Context,
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show tracebacks of broken lessons."),
 ) -> None:
-    """List the lessons and your progress."""
+    """List the lessons and your progress (exit 4 when a lesson plugin is broken)."""
     from calccourse import render
 
     course = course_of(ctx)
     data = course.progress.load()
     render.lesson_list(console(), course, data, verbose)
     warn_progress(course)
+    if any(not item.shadowed for item in course.catalog.broken):  # CI sees a broken pack
+        raise typer.Exit(ExitCode.LESSON_BROKEN)
 
 
 @app.command(context_settings=LENIENT)
@@ -243,13 +250,16 @@ def lesson(
     fmt: str = typer.Option("png", "--format", help="Plot format: png, svg or pdf."),
     show: bool = typer.Option(False, "--show", help="Also open the plots in windows."),
     pager: bool = typer.Option(True, "--pager/--no-pager", help=PAGER_HELP, show_default=False),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show the traceback of a broken lesson."),
 ) -> None:
     """Read a lesson: text, demo, plots, exercise."""
     from calccourse import render
     from calccourse.console import paged
     from calccourse.demo import run_demo
+    from calccourse.lesson import LessonError
 
     course = course_of(ctx)
+    course.verbose = verbose
     plugin = course.lesson(key)
     fmt = plot_format(fmt)
     writable_folder(out)
@@ -260,9 +270,15 @@ def lesson(
         render.heading(screen, "The demo's code")
         render.code(screen, plugin.demo_source)
         render.heading(screen, "Running the demo")
-        run_demo(plugin, screen, out, fmt, show)
+        broken: LessonError | None = None
+        try:
+            run_demo(plugin, screen, out, fmt, show)
+        except LessonError as error:  # the exercise can still be done: show it, then the error
+            broken = error
         render.heading(screen, "Exercise")
         render.exercise(screen, course, plugin)
+    if broken is not None:
+        raise broken
 
 
 @app.command(context_settings=LENIENT)
@@ -340,12 +356,13 @@ def solution(
     """Show the reference solution."""
     from calccourse import render
     from calccourse.console import paged
+    from calccourse.markers import without_markers
 
     plugin = course_of(ctx).lesson(key)
     with paged(pager):
         screen = console()
         render.lesson_title(screen, plugin)
-        render.code(screen, plugin.solution)
+        render.code(screen, without_markers(plugin.solution))
 
 
 @app.command(context_settings=LENIENT)
@@ -748,7 +765,20 @@ def dev_check(
     )
     bad = [f for f in findings if not f.ok]
     screen.print(f"\n{len(findings) - len(bad)} passed, {len(bad)} failed", highlight=False)
-    raise typer.Exit(ExitCode.FAILED if bad else ExitCode.OK)
+    broken = any(f.broken for f in bad)  # a part that cannot run, as `check` says it: 4
+    raise typer.Exit(ExitCode.LESSON_BROKEN if broken else ExitCode.FAILED if bad else ExitCode.OK)
+
+
+@dev_app.command("template", context_settings=LENIENT)
+def dev_template(
+    ctx: typer.Context,
+    key: str = typer.Argument(..., metavar="N", help="The lesson's number or slug."),
+) -> None:
+    """Write template.py from solution.py's # BEGIN SOLUTION / # END SOLUTION regions."""
+    from calccourse.markers import write_template
+
+    plugin = course_of(ctx).lesson(key)
+    console().print(write_template(plugin.folder), highlight=False, soft_wrap=True)
 
 
 @dev_app.command("new")
@@ -757,18 +787,21 @@ def dev_new(
     number: int = typer.Argument(..., metavar="N", help="The new lesson's number."),
     slug: str = typer.Argument(..., metavar="SLUG", help="Its slug: lower-case letters, digits and -."),
     folder: Path = typer.Option(Path("."), "--dir", help="Where to create the lesson's folder."),
+    pack: bool = typer.Option(
+        False, "--pack", help="Make a whole installable pack: pyproject.toml, entry point, tests, CI."
+    ),
 ) -> None:
     """Scaffold a new lesson that passes dev check."""
-    from calccourse.scaffold import new_lesson
+    from calccourse.scaffold import new_lesson, new_pack
 
     course = course_of(ctx)
-    created = new_lesson(folder, number, slug)
+    created = new_pack(folder, number, slug) if pack else new_lesson(folder, number, slug)
+    package = slug.replace("-", "_")
+    lessons = created / "src" / f"calccourse_{package}" / package if pack else folder
     screen = console()
-    screen.print(
-        f"Created {created} ({len(list(created.rglob('*.*')))} files). Prove it right, then make it yours:",
-        highlight=False,
-    )
-    dirs = Course(lesson_dirs=[*course.lesson_dirs, folder])
+    count = len([path for path in created.rglob("*") if path.is_file()])
+    screen.print(f"Created {created} ({count} files). Prove it right, then make it yours:", highlight=False)
+    dirs = Course(lesson_dirs=[*course.lesson_dirs, lessons])
     screen.print(f"  {dirs.command('dev', 'check', str(number))}", highlight=False, soft_wrap=True)
     screen.print(f"  {dirs.command('lesson', str(number))}", highlight=False, soft_wrap=True)
 
@@ -784,6 +817,19 @@ def main(argv: Sequence[str] | None = None) -> None:
     except KeyboardInterrupt:
         course.close()
         sys.exit(ExitCode.INTERRUPTED)
+    except SystemExit as done:
+        end_stuck_parts(course, done)
+        raise
+
+
+def end_stuck_parts(course: Course, done: SystemExit) -> None:
+    """A lesson's part that hung and could not be stopped (see calccourse.timelimit) is a
+    thread still running: end the process with the command's exit code, without waiting."""
+    limited = sys.modules.get("calccourse.timelimit")
+    if limited is not None and limited.abandoned():
+        course.close()
+        code = done.code if isinstance(done.code, int) else ExitCode.LESSON_BROKEN
+        limited.exit_now(code)
 
 
 def fail(message: str, code: int = ExitCode.USAGE) -> NoReturn:

@@ -73,12 +73,22 @@ class Course:
     def lesson(self, key: str) -> LessonPlugin:
         """The lesson named by number or slug; UsageError (unknown) or LessonError (broken)."""
         catalog = self.catalog
+        clash = catalog.clash_for(key)
+        if clash is not None:
+            raise LessonError(f"lesson {key}", "number", clash.path, clash.reason)
         plugin = catalog.find(key)
         if plugin is not None:
             return plugin
-        broken = catalog.broken_for(key)
-        if broken is not None and not broken.shadowed:
-            raise LessonError(f"lesson '{key}'", "plugin", broken.path, broken.reason, broken.details)
+        found = catalog.broken_for(key)
+        if found is not None:
+            broken, sure = found
+            if sure:
+                raise LessonError(f"lesson {key}", "plugin", broken.path, broken.reason, broken.details)
+            raise CommandError(  # exit 4: a broken plugin, not the learner's typo, is the likely cause
+                f"there is no lesson '{key}', and a lesson plugin that may be it is broken: {broken.path}: "
+                f"{broken.reason} (`{self.command('list')}` shows every broken plugin).",
+                broken.details,
+            )
         valid = ", ".join(f"{p.number} ({p.slug})" for p in catalog.lessons)
         close = difflib.get_close_matches(key.lower(), [p.slug for p in catalog.lessons], n=1, cutoff=0.6)
         suggestion = f" Did you mean {close[0]}?" if close else ""
@@ -288,15 +298,23 @@ class Course:
 
         with self.open_sandbox(warm=True) as sandbox:
 
-            def check(plugin: LessonPlugin, path: Path, seed: int, tests: Sequence[Test] | None) -> Graded:
-                return self.check(plugin, path, Limits(seed=seed), record=False, sandbox=sandbox, tests=tests)
+            def check(
+                plugin: LessonPlugin, path: Path, limits: Limits, tests: Sequence[Test] | None
+            ) -> Graded:
+                return self.check(plugin, path, limits, record=False, sandbox=sandbox, tests=tests)
 
             findings = self_check(plugins, check, seeds, demos, done)
         if len(plugins) == len(self.catalog.lessons):  # the whole catalog: its broken plugins too
             for item in self.catalog.broken:
                 if not item.shadowed:
                     finding = Finding(
-                        Path(item.path).name, "plugin loads", False, item.reason, item.path, item.details
+                        Path(item.path).name,
+                        "plugin loads",
+                        False,
+                        item.reason,
+                        item.path,
+                        item.details,
+                        True,
                     )
                     done(finding)
                     findings.append(finding)

@@ -36,19 +36,24 @@ class DemoContext:
     _rows: list[tuple[str, str]] = field(default_factory=list)
 
     def record(self, key: str, value: Any, label: str, shown: str | None = None) -> None:
-        """Keep ``value`` under ``key`` and print ``label: shown`` (``shown`` defaults to str(value))."""
+        """Keep ``value`` under ``key`` and print ``label: shown`` (``shown`` defaults to str(value)),
+        literally: text in square brackets, as NumPy prints ``[nan nan]``, is no markup."""
+        from rich.text import Text
+
         self.results[key] = value
-        self.console.print(f"  {label}: [bold]{shown if shown is not None else value}[/bold]")
+        shown = str(shown if shown is not None else value)
+        self.console.print(Text.assemble(f"  {label}: ", (shown, "bold")))
 
     def table(self, title: str, columns: list[str], rows: Iterable[Iterable[Any]]) -> None:
-        """Print a small table of results."""
+        """Print a small table of results; each cell as ``str(cell)``, literally (no markup)."""
         from rich.table import Table
+        from rich.text import Text
 
         table = Table(title=title, title_justify="left")
         for column in columns:
             table.add_column(column, justify="right")
         for row in rows:
-            table.add_row(*(str(cell) for cell in row))
+            table.add_row(*(Text(str(cell)) for cell in row))  # literally: "[nan nan]" is no markup
         self.console.print(table)
 
     def save(self, figure: Any, what: str) -> Path:
@@ -84,24 +89,26 @@ def prepare_matplotlib(show: bool) -> None:
 def run_demo(
     plugin: LessonPlugin, console: Console, out_dir: Path, fmt: str = "png", show: bool = False
 ) -> DemoContext:
-    """Run a lesson's demo, saving its plots in ``out_dir``; a demo that raises is a
-    LessonError naming its file and line (the traceback in its details)."""
+    """Run a lesson's demo, saving its plots in ``out_dir``; a demo that raises, or does not
+    end within the lesson's ``limits.demo``, is a LessonError naming its file and line."""
     import traceback
+
+    from calccourse.timelimit import run_limited
 
     prepare_matplotlib(show)
     ctx = DemoContext(console=console, number=plugin.number, out_dir=out_dir, fmt=fmt, show=show)
-    module = plugin.module("demo")
+    limit = plugin.lesson.limits.demo
+    module = run_limited(plugin, "demo", "demo.py", limit, plugin.module, "demo")
     run = getattr(module, "run", None)
     if not callable(run):
         raise plugin.broken("demo", "demo.py", "it defines no function run(ctx)")
     try:
-        run(ctx)
+        run_limited(plugin, "demo", "demo.py", limit, run, ctx)
+    except LessonError:
+        raise
     except Exception as error:
-        frames = [
-            f for f in traceback.extract_tb(error.__traceback__) if f.filename.startswith(str(plugin.folder))
-        ]
-        where = f" ({Path(frames[-1].filename).name}, line {frames[-1].lineno})" if frames else ""
-        raise plugin.broken("demo", "demo.py", f"{describe(error)}{where}", traceback.format_exc()) from error
+        why = describe(error, plugin.folder)
+        raise plugin.broken("demo", "demo.py", why, traceback.format_exc()) from error
     if show and ctx.saved:
         import matplotlib.pyplot as plt
 

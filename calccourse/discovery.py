@@ -25,13 +25,22 @@ PATH_VARIABLE = "CALCCOURSE_LESSONS_PATH"
 
 @dataclass(frozen=True)
 class BrokenLesson:
-    """A plugin that could not be used: where it is and why (``shadowed``: another lesson
-    with its number or slug came first, so it is not broken, only hidden)."""
+    """A plugin that could not be used: where it is and why.
+
+    ``shadowed``: another copy of the same lesson (its number and slug) came first, so it
+    is not broken, only hidden. ``clash``: the number of another lesson, the plugin
+    itself loaded (reached by its slug, never by the number). ``number`` and ``slug`` are
+    what the plugin declared, when it got that far; ``name`` is an entry point's name.
+    """
 
     path: str
     reason: str
     details: str = ""
     shadowed: bool = False
+    number: int | None = None
+    slug: str | None = None
+    name: str | None = None
+    clash: LessonPlugin | None = None
 
 
 @dataclass
@@ -42,26 +51,37 @@ class Catalog:
     broken: list[BrokenLesson] = field(default_factory=list)
 
     def find(self, key: str) -> LessonPlugin | None:
-        """Return the lesson whose number or slug is ``key``."""
+        """Return the lesson whose number or slug is ``key`` (a clashing plugin by its slug)."""
         key = key.strip().lower()
         for plugin in self.lessons:
             if key == plugin.slug or (key.isdigit() and int(key) == plugin.number):
                 return plugin
-        return None
+        return next((item.clash for item in self.broken if item.clash and item.clash.slug == key), None)
 
-    def broken_for(self, key: str) -> BrokenLesson | None:
-        """Return the broken plugin that ``key`` most likely names (by folder name)."""
+    def clash_for(self, key: str) -> BrokenLesson | None:
+        """The clash when ``key`` is a number two lessons declare."""
+        key = key.strip()
+        return next(
+            (item for item in self.broken if item.clash and key.isdigit() and int(key) == item.number), None
+        )
+
+    def broken_for(self, key: str) -> tuple[BrokenLesson, bool] | None:
+        """The broken plugin that ``key`` names (by its declared number or slug, an entry
+        point's name or the folder's name) and True; else, when some broken plugin's number
+        is unknown, the first such and False (it may be the one asked for)."""
         key = key.strip().lower()
-        for item in self.broken:
+        broken = [item for item in self.broken if not item.shadowed and item.clash is None]
+        for item in broken:
             folder = Path(item.path).name.lower()
             digits = re.match(r"\d+", folder)
-            if (
-                key == folder
-                or key in folder.split("-", 1)[-1:]
-                or (digits and key.isdigit() and int(digits.group()) == int(key))
-            ):
-                return item
-        return None
+            number = item.number if item.number is not None else int(digits.group()) if digits else None
+            if key in (folder, item.slug, item.name) or key in folder.split("-", 1)[-1:]:
+                return item, True
+            if key.isdigit() and number == int(key):
+                return item, True
+        # an entry point or a folder that did not import: its number is unknown
+        unknown = [item for item in broken if item.number is None and (item.name or item.details)]
+        return (unknown[0], False) if unknown else None
 
 
 def bundled_lessons_dir() -> Path:
@@ -113,29 +133,52 @@ def discover(
     numbers: dict[int, LessonPlugin] = {}
     slugs: dict[str, LessonPlugin] = {}
     for where, origin, source in candidates:
+        name = getattr(source, "name", None) if origin == "entry point" else None
         try:
             plugin = _load(source, origin)
         except LessonError as error:
-            catalog.broken.append(BrokenLesson(error.path or where, error.reason, error.details))
+            declared = error.declared
+            catalog.broken.append(
+                BrokenLesson(
+                    error.path or where,
+                    error.reason,
+                    error.details,
+                    number=getattr(declared, "number", None),
+                    slug=getattr(declared, "slug", None),
+                    name=name,
+                )
+            )
             continue
-        path = str(plugin.folder)
         first = numbers.get(plugin.number) or slugs.get(plugin.slug)
         if first is not None:
-            same = "number" if plugin.number in numbers else "slug"
-            shown = plugin.number if same == "number" else f"'{plugin.slug}'"
-            shadowed = first.origin != origin
-            reason = (
-                f"shadowed by {first.folder} ({first.origin}), which also has lesson {same} {shown} "
-                "and comes first"
-                if shadowed
-                else f"lesson {same} {shown} is already used by {first.folder}"
-            )
-            catalog.broken.append(BrokenLesson(path, reason, shadowed=shadowed))
+            catalog.broken.append(_conflict(plugin, first, origin))
         else:
             numbers[plugin.number] = slugs[plugin.slug] = plugin
             catalog.lessons.append(plugin)
     catalog.lessons.sort(key=lambda plugin: plugin.number)
     return catalog
+
+
+def _conflict(plugin: LessonPlugin, first: LessonPlugin, origin: str) -> BrokenLesson:
+    """Why ``plugin`` is not in the catalog, ``first`` having come first. Another copy of the
+    same lesson (its number and slug) from another source is shadowed, not broken (a
+    working copy beside the installed pack); another lesson with the same number is a clash,
+    an error (which lesson would `check 3` mean?); the same slug twice is an error."""
+    path = str(plugin.folder)
+    if plugin.number == first.number and plugin.slug == first.slug and first.origin != origin:
+        reason = (
+            f"shadowed by {first.folder} ({first.origin}), which also has lesson number {plugin.number} "
+            "and comes first"
+        )
+        return BrokenLesson(path, reason, shadowed=True, number=plugin.number, slug=plugin.slug)
+    if plugin.number == first.number:
+        reason = (
+            f"lesson number {plugin.number} is already {first.name}'s, in {first.folder} ({first.origin}): "
+            f"give one of them another number (until then `{plugin.slug}` and `{first.slug}` reach each)"
+        )
+        return BrokenLesson(path, reason, number=plugin.number, slug=plugin.slug, clash=plugin)
+    reason = f"lesson slug '{plugin.slug}' is already used by {first.folder} ({first.origin})"
+    return BrokenLesson(path, reason, number=plugin.number, slug=plugin.slug)
 
 
 def _declared_anywhere(group: str) -> bool:
@@ -187,7 +230,7 @@ def _load(source: object, origin: str) -> LessonPlugin:
     if missing:
         problems.append("missing " + ", ".join(missing))
     if problems:
-        raise LessonError(folder.name, "declaration", folder, "; ".join(problems))
+        raise LessonError(folder.name, "declaration", folder, "; ".join(problems), declared=declared)
     return LessonPlugin(declared, folder, module.__name__, origin)
 
 
@@ -207,7 +250,7 @@ def _import_folder(folder: Path) -> ModuleType:
     except BaseException as error:  # a plugin may raise anything, SystemExit included
         del sys.modules[name]
         raise LessonError(
-            folder.name, "__init__.py", folder, describe(error), traceback.format_exc()
+            folder.name, "__init__.py", folder, describe(error, folder), traceback.format_exc()
         ) from None
     return module
 

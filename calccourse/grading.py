@@ -22,7 +22,7 @@ from typing import Any, Literal
 from calccourse import author
 from calccourse.answers import Answer
 from calccourse.author import WrongAnswer
-from calccourse.lesson import LessonPlugin, describe
+from calccourse.lesson import LessonError, LessonPlugin, describe
 from calccourse.limits import DEFAULT_LIMITS, Limits
 from calccourse.sandbox.protocol import Call, Code, Fn, Job, Outcome, encode
 from calccourse.sandbox.runner import Sandbox
@@ -157,20 +157,27 @@ def plan(plugin: LessonPlugin, seed: int) -> list[author.Test]:
     """
     import numpy as np
 
-    checker = plugin.module("checker")
+    from calccourse.timelimit import run_limited
+
+    limit = plugin.lesson.limits.checker
+    checker = run_limited(plugin, "checker", "checker.py", limit, plugin.module, "checker")
     make = getattr(checker, "tests", None)
     if not callable(make):
         raise plugin.broken("checker", "checker.py", "it defines no function tests(rng)")
     try:
-        tests = make(np.random.default_rng(seed))
+        tests = run_limited(plugin, "checker", "checker.py", limit, make, np.random.default_rng(seed))
+    except LessonError:
+        raise
     except Exception as error:
         raise plugin.broken(
-            "checker", "checker.py", f"tests(rng) raised {describe(error)}", traceback.format_exc()
+            "checker",
+            "checker.py",
+            f"tests(rng) raised {describe(error, plugin.folder)}",
+            traceback.format_exc(),
         ) from None
     if not isinstance(tests, (list, tuple)) or not tests:
-        raise plugin.broken(
-            "checker", "checker.py", f"tests(rng) returned {type(tests).__name__}, not a list of Test"
-        )
+        what = "an empty list" if isinstance(tests, (list, tuple)) else type(tests).__name__
+        raise plugin.broken("checker", "checker.py", f"tests(rng) returned {what}, not a list of Test")
     for test in tests:
         if not isinstance(test, author.Test):
             raise plugin.broken(
@@ -196,16 +203,18 @@ def _check_probes(plugin: LessonPlugin, tests: list[author.Test]) -> None:
     path = plugin.probes_path
     if path is None:
         raise plugin.broken(
-            "probes", "probes.py", f"the checker runs probes ({', '.join(wanted)}) but the file is missing"
+            "probes.py",
+            "probes.py",
+            f"the checker runs probes ({', '.join(wanted)}) but there is no probes.py",
         )
     try:
         tree = ast.parse(path.read_bytes(), str(path))
     except (OSError, SyntaxError, ValueError) as error:
-        raise plugin.broken("probes", "probes.py", describe(error)) from None
+        raise plugin.broken("probes.py", "probes.py", describe(error)) from None
     defined = {node.name for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
     missing = [name for name in wanted if name not in defined]
     if missing:
-        raise plugin.broken("probes", "probes.py", f"it defines no function {', '.join(missing)}")
+        raise plugin.broken("probes.py", "probes.py", f"it defines no function {', '.join(missing)}")
 
 
 def probes_code(plugin: LessonPlugin) -> Code | None:
@@ -306,7 +315,7 @@ def judge(test: author.Test, outcomes: list[Outcome], plugin: LessonPlugin) -> T
         result = TestResult(**base, **_error_fields(failed, test, plugin))
     else:
         try:
-            message = _run_judge(test, outcomes)
+            message = _run_judge(test, outcomes, plugin)
         except WrongAnswer as wrong:
             result = TestResult(
                 **base,
@@ -328,26 +337,44 @@ def _timed(result: TestResult, seconds: float) -> TestResult:
 
 
 class JudgeContractError(Exception):
-    """A judge broke its contract (it returned something other than its pass message)."""
+    """A judge broke its contract (it returned something other than its pass message);
+    ``location`` is where the judge is defined."""
+
+    def __init__(self, message: str, location: str | None = None) -> None:
+        super().__init__(message)
+        self.location = location
 
 
-def _run_judge(test: author.Test, outcomes: list[Outcome]) -> str:
+def _run_judge(test: author.Test, outcomes: list[Outcome], plugin: LessonPlugin) -> str:
+    from calccourse.timelimit import run_limited
+
+    def run(argument: Any) -> Any:
+        return run_limited(plugin, "judge", "checker.py", plugin.lesson.limits.judge, test.judge, argument)
+
     if test.legacy:  # a 0.1 judge: Outcomes in, a Verdict out (or WrongAnswer raised)
-        verdict = test.judge(outcomes)  # type: ignore[arg-type]
+        verdict = run(outcomes)
         if not isinstance(verdict, Verdict):
             raise JudgeContractError(
-                f"the judge of {test.name!r} returned {type(verdict).__name__}, not a Verdict"
+                f"the judge of {test.name!r} returned {type(verdict).__name__}, not a Verdict",
+                defined_at(test.judge),
             )
         if verdict.status != "pass":
             raise WrongAnswer(verdict.message, verdict.feedback)
         return verdict.message
-    message = test.judge([outcome.value for outcome in outcomes])
+    message = run([outcome.value for outcome in outcomes])
     if not isinstance(message, str):
         raise JudgeContractError(
             f"the judge of {test.name!r} returned {type(message).__name__}: a judge returns its pass "
-            "message (a str) or raises WrongAnswer"
+            "message (a str) or raises WrongAnswer",
+            defined_at(test.judge),
         )
     return message
+
+
+def defined_at(function: Any) -> str | None:
+    """Where a function is defined (``file, line N``), to locate a judge that broke its contract."""
+    code = getattr(function, "__code__", None)
+    return f"{code.co_filename}, line {code.co_firstlineno}" if code is not None else None
 
 
 NUMBER = re.compile(r"[-−]?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
@@ -365,7 +392,14 @@ def checker_bug(error: Exception, plugin: LessonPlugin) -> dict[str, Any]:
     folder = str(plugin.folder)
     inside = [frame for frame in frames if frame.filename.startswith(folder)] or frames[-1:]
     location = f"{inside[-1].filename}, line {inside[-1].lineno}" if inside else None
-    reason = str(error) if isinstance(error, JudgeContractError) else describe(error)
+    location = getattr(error, "location", None) or location  # a time limit's or a contract's
+    reason = (
+        error.reason
+        if isinstance(error, LessonError)
+        else str(error)
+        if isinstance(error, JudgeContractError)
+        else describe(error)
+    )
     return {
         "status": "error",
         "message": f"The lesson's checker failed (a bug in the lesson, not in your answer): {reason}",

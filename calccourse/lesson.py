@@ -48,12 +48,34 @@ HINT_SEPARATOR = re.compile(r"^---\s*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
+class TimeLimits:
+    """Seconds each part of a lesson may run before it counts as broken (a LessonError
+    naming the part and the line it was at, exit 4): ``demo`` for ``run(ctx)``,
+    ``checker`` for importing checker.py and for each ``tests(rng)``, ``judge`` for each
+    judge, ``answer`` for each run of the solution, the template or a mistake in
+    ``dev check`` (the answer's whole check; each call also has the usual per-call limit)."""
+
+    demo: float = 120.0
+    checker: float = 30.0
+    judge: float = 10.0
+    answer: float = 120.0
+
+    def problems(self) -> list[str]:
+        return [
+            f"limits.{name} must be a positive number of seconds, not {value!r}"
+            for name, value in vars(self).items()
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0
+        ]
+
+
+@dataclass(frozen=True)
 class Lesson:
     """What a plugin declares: metadata and the names an answer file must define.
 
     ``answer`` lists the required names as they read in the exercise, e.g.
     ``"derivative(x)"`` or ``"critical_points"``; ``optional`` likewise for names
-    that earn bonus points but never change the verdict.
+    that earn bonus points but never change the verdict; ``limits`` the seconds the
+    lesson's own code may take (:class:`TimeLimits`).
     """
 
     number: int
@@ -62,6 +84,7 @@ class Lesson:
     summary: str
     answer: tuple[str, ...]
     optional: tuple[str, ...] = ()
+    limits: TimeLimits = TimeLimits()
 
     def problems(self) -> list[str]:
         """Return what is wrong with this declaration (empty when it is valid)."""
@@ -75,6 +98,10 @@ class Lesson:
                 found.append(f"{name} must be a non-empty string")
         if not self.answer:
             found.append("answer must list at least one name the answer file defines")
+        if not isinstance(self.limits, TimeLimits):
+            found.append(f"limits must be a TimeLimits(...), not {self.limits!r}")
+        else:
+            found += self.limits.problems()
         return found
 
     @property
@@ -91,11 +118,22 @@ def name_of(signature: str) -> str:
 class LessonError(CommandError):
     """A part of a lesson plugin is broken: the lesson, the part, its file and the reason.
 
-    ``details`` keeps the traceback (shown on ``--verbose``). Commands end with exit 4.
+    ``details`` keeps the traceback (shown on ``--verbose``); ``declared`` the plugin's
+    declaration when it was read (so that a broken plugin is found by its number).
+    Commands end with exit 4.
     """
 
-    def __init__(self, lesson: str, part: str, path: Path | str, reason: str, details: str = "") -> None:
+    def __init__(
+        self,
+        lesson: str,
+        part: str,
+        path: Path | str,
+        reason: str,
+        details: str = "",
+        declared: Lesson | None = None,
+    ) -> None:
         self.lesson, self.part, self.path, self.reason = lesson, part, str(path), reason
+        self.declared = declared
         super().__init__(f"{lesson}'s {part} is broken ({self.path}): {reason}", details)
 
 
@@ -209,16 +247,25 @@ class LessonPlugin:
                 del sys.modules[name]
                 if isinstance(error, KeyboardInterrupt):
                     raise
-                raise self.broken(part, path.name, describe(error), traceback.format_exc()) from None
+                why = describe(error, self.folder)
+                raise self.broken(part, path.name, why, traceback.format_exc()) from None
             self._modules[part] = module
         return self._modules[part]
 
 
-def describe(error: BaseException) -> str:
-    """An exception in one line, with the file and line of a SyntaxError."""
+def describe(error: BaseException, folder: Path | None = None) -> str:
+    """An exception in one line, with the file and line of a SyntaxError, or, given the
+    lesson's ``folder``, of the last line in that folder the exception passed through."""
     if isinstance(error, SyntaxError):
         return f"SyntaxError: {error.msg} ({Path(error.filename or '?').name}, line {error.lineno})"
-    return f"{type(error).__name__}: {error}"
+    text = f"{type(error).__name__}: {error}"
+    inside = str(folder.resolve()) if folder is not None else None
+    frames = [
+        frame
+        for frame in traceback.extract_tb(error.__traceback__)
+        if inside and str(Path(frame.filename).resolve()).startswith(inside)
+    ]
+    return f"{text} ({Path(frames[-1].filename).name}, line {frames[-1].lineno})" if frames else text
 
 
 Mistake = MistakeFile  # the 0.1 name, kept for one release

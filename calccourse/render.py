@@ -291,10 +291,10 @@ def report(console: Console, result: Report, verbose: bool = False) -> None:
         if test.feedback:
             feedback = visible(test.feedback)
             console.print(indented(feedback, "    → ", "      ", console.width, "bold"), soft_wrap=True)
+        if test.blame == "lesson" and test.location:  # the lesson's bug: where, always
+            console.print(Text(visible(f"    in {test.location}"), style="dim"), soft_wrap=True)
         if verbose and test.blame == "lesson" and test.details:
-            console.print(
-                Text(visible(f"    in {test.location}\n{test.details}"), style="dim"), soft_wrap=True
-            )
+            console.print(Text(visible(test.details), style="dim"), soft_wrap=True)
     for note in result.notes:
         console.print(Text(visible(f"note: {note}"), style="dim"), soft_wrap=True)
     if result.output.strip():

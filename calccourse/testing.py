@@ -88,7 +88,8 @@ def _call(module: types.ModuleType, probes: types.ModuleType | None, wire: dict[
     try:
         reply = child.make_call(module, probes, wire)
     except BaseException as error:  # noqa: BLE001 - as in the sandbox: the answer may raise anything
-        reply = child.describe_error(error, {"<in process>"}, f"in {wire['label']}", wire["target"])
+        reads = wire.get("about") if wire["kind"] == "probe" else None  # a probe: the learner's name
+        reply = child.describe_error(error, {"<in process>"}, f"in {wire['label']}", reads or wire["target"])
     return outcome_from_wire(reply)
 
 

@@ -109,8 +109,8 @@ def test_a_checker_with_probes_but_no_probes_file(run, lessons):
     assert result.exit_code == 4
     message = one_paragraph(result.output)
     assert (
-        "probes is broken" in message
-        and "the checker runs probes (evaluate) but the file is missing" in message
+        "probes.py is broken" in message
+        and "the checker runs probes (evaluate) but there is no probes.py" in message
     )
 
 
@@ -137,7 +137,7 @@ def test_a_demo_that_raises_names_its_line(run, lessons, tmp_path):
     assert "ZeroDivisionError: division by zero (demo.py, line 3)" in one_paragraph(result.output)
 
 
-def test_dev_check_isolates_every_broken_part_and_exits_non_zero(run, lessons):
+def test_dev_check_isolates_every_broken_part_and_exits_4(run, lessons):
     broken = {
         42: {"checker.py": BROKEN_CHECKERS["syntax error"][0]},
         43: {"checker.py": JUDGE_RAISES},
@@ -153,12 +153,12 @@ def test_dev_check_isolates_every_broken_part_and_exits_non_zero(run, lessons):
     course = Course(lesson_dirs=[lessons], bundled=False, entry_points=False)
     result = CliRunner().invoke(app, ["dev", "check"], obj=course, catch_exceptions=False)
     out = " ".join(result.output.split())
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 4, result.output  # broken parts, as `check` says: 4
     assert "Traceback" not in result.output
     assert "✗ lesson 42 (b42) checker loads: SyntaxError" in out
     assert "✗ lesson 43 (b43) solution passes: judge of 'double(x)'" in out and "ZeroDivisionError" in out
     assert (
-        "✗ lesson 44 (b44) checker loads: the checker runs probes (evaluate) but the file is missing" in out
+        "✗ lesson 44 (b44) checker loads: the checker runs probes (evaluate) but there is no probes.py" in out
     )
     assert "✗ lesson 45 (b45) hints: 1 step(s); a ladder needs at least 3" in out
     assert "✗ lesson 46 (b46) demo runs: ValueError: no demo (demo.py, line 2)" in out
@@ -172,7 +172,7 @@ def test_dev_check_of_the_whole_catalog_fails_on_a_plugin_that_does_not_load(les
     (lessons / "b47" / "__init__.py").write_text("import nowhere_to_be_found\n")
     course = Course(lesson_dirs=[lessons], bundled=False, entry_points=False)
     result = CliRunner().invoke(app, ["dev", "check", "--no-demos"], obj=course, catch_exceptions=False)
-    assert result.exit_code == 1
+    assert result.exit_code == 4
     assert "✗ b47 plugin loads: ModuleNotFoundError" in " ".join(result.output.split())
 
 

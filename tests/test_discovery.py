@@ -55,7 +55,7 @@ def test_broken_plugin_is_reported_and_others_keep_working(tmp_path, run, files,
     if init is not None:
         (folder / "__init__.py").write_text(init)
     result = run("--lessons-dir", str(tmp_path), "list")
-    assert result.exit_code == 0
+    assert result.exit_code == 4  # so that CI sees a broken pack
     assert f"broken lesson {folder}" in result.output.replace("\n", "")
     assert reason in result.output
     assert "(derivatives)" in result.output and "(svm)" in result.output
@@ -70,22 +70,39 @@ def test_asking_for_a_broken_lesson_exits_4_with_the_reason(tmp_path, run):
     assert "half-written lesson" in result.output and str(folder) in result.output.replace("\n", "")
 
 
-def test_a_lesson_another_source_already_has_is_shadowed_not_broken(tmp_path, run):
-    make_lesson(tmp_path / "copy", 3, "copycat")
+def test_a_copy_of_a_lesson_another_source_already_has_is_shadowed_not_broken(tmp_path, run):
+    make_lesson(tmp_path / "copy", 3, "gradient")
     result = run("--lessons-dir", str(tmp_path), "list")
     assert result.exit_code == 0
     flat = " ".join(result.output.split())
     assert "shadowed lesson" in flat and "which also has lesson number 3 and comes first" in flat
-    assert "broken lesson" not in flat and "(copycat)" not in result.output
+    assert "broken lesson" not in flat
+
+
+def test_another_lesson_with_a_bundled_lessons_number_is_an_error_each_slug_still_works(tmp_path, run):
+    folder = make_lesson(tmp_path / "copy", 3, "copycat")
+    result = run("--lessons-dir", str(tmp_path), "list")
+    assert result.exit_code == 4
+    flat = "".join(result.output.split())
+    assert (
+        "".join(f"broken lesson {folder}: lesson number 3 is already lesson 3 (gradient)'s".split()) in flat
+    )
+    assert "lessons/03-gradient" in flat
+    for command in (["lesson", "3", "--out", "plots"], ["dev", "check", "3"], ["exercise", "3"]):
+        named = run("--lessons-dir", str(tmp_path), *command)
+        assert named.exit_code == 4, named.output
+        assert "lesson 3's number is broken" in named.output and str(folder) in named.output.replace("\n", "")
+    assert run("--lessons-dir", str(tmp_path), "exercise", "copycat").exit_code == 0
+    assert run("--lessons-dir", str(tmp_path), "exercise", "gradient").exit_code == 0
 
 
 def test_duplicate_number_in_one_source_is_reported_not_loaded(tmp_path, run):
     make_lesson(tmp_path / "a", 42, "first")
     make_lesson(tmp_path / "b", 42, "second")
     result = run("--lessons-dir", str(tmp_path), "list")
-    assert result.exit_code == 0
-    assert "lesson number 42 is already used by" in " ".join(result.output.split())
-    assert "(first)" in result.output and "(second)" not in result.output
+    assert result.exit_code == 4
+    assert "lesson number 42 is already lesson 42 (first)'s" in " ".join(result.output.split())
+    assert "(first)" in result.output
 
 
 def test_duplicate_slug_is_reported(tmp_path):

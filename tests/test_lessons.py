@@ -13,7 +13,6 @@ from calccourse.course import Course
 from calccourse.demo import run_demo
 from calccourse.discovery import discover
 from calccourse.grading import plan
-from calccourse.limits import Limits
 from calccourse.plotting import save_check_plot
 from calccourse.sandbox.runner import Sandbox
 from tests.conftest import grade_file
@@ -31,8 +30,8 @@ def sandbox():
 @pytest.mark.parametrize("plugin", LESSONS, ids=lambda p: p.slug)
 @pytest.mark.parametrize("seed", [0, 20261126])
 def test_lesson_proves_itself(plugin, seed, sandbox, tmp_path):
-    def check(plugin, path, seed, tests):
-        return Course().check(plugin, path, Limits(seed=seed), record=False, sandbox=sandbox, tests=tests)
+    def check(plugin, path, limits, tests):
+        return Course().check(plugin, path, limits, record=False, sandbox=sandbox, tests=tests)
 
     findings = check_lesson(plugin, check, tmp_path, [seed], run_demos=False)
     failed = [f"{f.what}: {f.detail}" for f in findings if not f.ok]

@@ -170,7 +170,8 @@ def run(job: dict[str, Any], code: Code, probes: Code | None, indices: list[int]
                 raise ProbeFailed(f"probes.py could not be loaded: {_exception_line(broken)}")
             reply = make_call(module, helpers, call)
         except BaseException as error:  # noqa: BLE001
-            reply = _described(error, names, f"in {call['label']}", call["target"])
+            reads = call.get("about") if call["kind"] == "probe" else None  # a probe: the learner's name
+            reply = _described(error, names, f"in {call['label']}", reads or call["target"])
         reply["i"] = index
         try:
             channel.send(reply)
