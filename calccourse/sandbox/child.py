@@ -19,7 +19,6 @@ import numbers
 import operator
 import os
 import re
-import resource
 import signal
 import sys
 import traceback
@@ -39,10 +38,10 @@ PROBES_FILE = [""]  # the lesson's probes.py, once loaded: errors raised in it a
 def confine(
     workdir: str, memory_mb: int, keep_fds: tuple[int, ...], output_fd: int
 ) -> tuple[landlock.Confinement, str]:
-    """Own process group, no stdin, output to the pipe, limits, a scratch folder; Landlock
-    where the kernel has it (writes only in the scratch folder, no TCP, no signals or
-    ptrace outside); as root, no network and no capabilities; then no new sockets
-    (seccomp). Returns the Landlock confinement in force and how it reads in reports."""
+    """Linux's fork path: own process group, no stdin, output to the pipe, limits, a scratch
+    folder; Landlock where the kernel has it (writes only in the scratch folder, no TCP, no
+    signals or ptrace outside); as root, no network and no capabilities; then no new
+    sockets (seccomp). Returns the Landlock confinement in force and how it reads in reports."""
     os.setpgid(0, 0)
     for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGPIPE, signal.SIGCHLD):
         signal.signal(signum, signal.SIG_DFL)
@@ -55,19 +54,9 @@ def confine(
         os.closerange(previous + 1, fd)
         previous = fd
     os.closerange(previous + 1, os.sysconf("SC_OPEN_MAX"))
-    size = _virtual_memory_bytes()
-    limit = size + memory_mb * 1024 * 1024
-    _limit(resource.RLIMIT_AS, limit)
-    _limit(resource.RLIMIT_FSIZE, 64 * 1024 * 1024)
-    _limit(resource.RLIMIT_CORE, 0)
-    _limit(resource.RLIMIT_NPROC, _tasks_on_the_machine() + MAX_NEW_TASKS)  # a fork bomb stops there
+    limit_resources(memory_mb)
     os.nice(10)  # and what it forks yields the processor to the worker that must end it
-    os.chdir(workdir)
-    private = os.path.join(workdir, PRIVATE)  # the worker lists what else the answer writes
-    os.environ.update(HOME=workdir, MPLCONFIGDIR=private, TMPDIR=private, MPLBACKEND="Agg")
-    sys.stdin = open(0, encoding="utf-8", closefd=False)  # noqa: SIM115
-    sys.stdout = open(1, "w", encoding="utf-8", errors="replace", buffering=1, closefd=False)  # noqa: SIM115
-    sys.stderr = open(2, "w", encoding="utf-8", errors="replace", buffering=1, closefd=False)  # noqa: SIM115
+    prepare(workdir)
     confinement = landlock.confine([workdir])
     beyond = [privileges.drop_root()]
     if seccomp.forbid_sockets():
@@ -75,12 +64,44 @@ def confine(
     return confinement, "; ".join([confinement.describe(), *filter(None, beyond)])
 
 
+def prepare(workdir: str) -> None:
+    """What every platform gives an answer: the scratch folder as its working folder and
+    home, matplotlib's cache and temporary files in a subfolder of it (the worker lists
+    what else the answer writes), and text streams on file descriptors 0 to 2."""
+    os.chdir(workdir)
+    private = os.path.join(workdir, PRIVATE)
+    os.environ.update(
+        HOME=workdir, USERPROFILE=workdir, MPLCONFIGDIR=private, MPLBACKEND="Agg",
+        TMPDIR=private, TEMP=private, TMP=private,
+    )  # fmt: skip
+    sys.stdin = open(0, encoding="utf-8", closefd=False)  # noqa: SIM115
+    sys.stdout = open(1, "w", encoding="utf-8", errors="replace", buffering=1, closefd=False)  # noqa: SIM115
+    sys.stderr = open(2, "w", encoding="utf-8", errors="replace", buffering=1, closefd=False)  # noqa: SIM115
+
+
+# Whether the kernel enforces RLIMIT_AS: macOS refuses to set it (ValueError, CPython issues
+# 78783 and 84698), Windows has no `resource` module: there the grading side watches memory.
+ADDRESS_SPACE_LIMIT = sys.platform.startswith("linux")
 MAX_NEW_TASKS = 128  # processes and threads an answer may add: a pool of workers, not a bomb
+
+
+def limit_resources(memory_mb: int) -> None:
+    """POSIX limits: file size, no core dumps, a task cap (a fork bomb stops there), and
+    where the kernel enforces it the address space (``memory_mb`` beyond what is mapped now)."""
+    import resource
+
+    if ADDRESS_SPACE_LIMIT:
+        _limit(resource.RLIMIT_AS, _virtual_memory_bytes() + memory_mb * 1024 * 1024)
+    _limit(resource.RLIMIT_FSIZE, 64 * 1024 * 1024)
+    _limit(resource.RLIMIT_CORE, 0)
+    _limit(resource.RLIMIT_NPROC, _tasks_on_the_machine() + MAX_NEW_TASKS)
 
 
 def _limit(kind: int, value: int) -> None:
     """A resource limit at ``value``, or at the user's own hard limit where that is lower
     (a shell's `ulimit`): asking for more would fail."""
+    import resource
+
     _, hard = resource.getrlimit(kind)
     if hard != resource.RLIM_INFINITY:
         value = min(value, hard)
@@ -96,6 +117,7 @@ def _tasks_on_the_machine() -> int:
 
 
 def _virtual_memory_bytes() -> int:
+    """The process's mapped size (Linux's /proc: only read where ADDRESS_SPACE_LIMIT holds)."""
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmSize:"):
             return int(line.split()[1]) * 1024

@@ -86,6 +86,14 @@ def preload_for(imports: list[frozenset[str]], share: float = 0.05) -> tuple[str
     return tuple(sorted({"numpy", *wanted}))
 
 
+def preload_of(imports: frozenset[str]) -> tuple[str, ...]:
+    """The libraries an interpreter imports ahead of one answer: NumPy (checkers pass NumPy
+    functions), and each module the answer itself imports, cut to two dotted parts
+    (``scipy.optimize.minimize`` is no module). A pure function of the answer's own imports:
+    what other answers import never changes how this one runs."""
+    return tuple(sorted({"numpy", *(".".join(name.split(".")[:2]) for name in imports)}))
+
+
 def lost_worker(problem: str) -> RunResult:
     """The result of a job whose worker misbehaved: the answer was not run to the end."""
     message = (
