@@ -482,9 +482,10 @@ def describe_error(error: BaseException, files: set[str], when: str, target: str
 
 def _exception_line(error: BaseException) -> str:
     """``NameError: name 'dz' is not defined. Did you mean: 'dx'?``: Python's own last line,
-    with the suggestion that only its display adds before 3.12."""
+    with the suggestion that only its display adds (``format_exception_only`` leaves it out
+    on 3.10 to 3.13 alike: it searches the traceback's frames, which it is not given)."""
     plain = "".join(traceback.format_exception_only(type(error), error)).strip()
-    if sys.version_info >= (3, 12) or not isinstance(error, (NameError, AttributeError, ImportError)):
+    if not isinstance(error, (NameError, AttributeError, ImportError)):
         return plain
     shown, stderr = io.StringIO(), sys.stderr
     try:
