@@ -11,6 +11,7 @@ import __future__
 
 import collections.abc
 import decimal
+import errno
 import functools
 import io
 import json
@@ -463,6 +464,8 @@ def describe_error(error: BaseException, files: set[str], when: str, target: str
     if isinstance(error, SystemExit):
         message = f"Your answer called sys.exit({error.code!r}) {when}; an answer file must not exit."
         return error_wire("exited", message, kind)
+    if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+        return error_wire("refused", DISK_FULL.format(when=when, folder=os.getcwd()), kind)
     if isinstance(error, MemoryError):
         return error_wire("memory", f"Your answer ran out of memory {when} (memory limit).", kind)
     if isinstance(error, SyntaxError):
@@ -478,6 +481,13 @@ def describe_error(error: BaseException, files: set[str], when: str, target: str
     message = f"{kind} {when}:\n{listing}{reason}" if listing else f"{reason} ({when})"
     line = frames[-1].lineno if frames else None
     return error_wire("exception", message.rstrip(), kind, line)
+
+
+DISK_FULL = (
+    "Not checked: the disk is full (no space left on device {when}, in {folder}). This is the"
+    " machine's problem, not your answer's: free some space, or set TMPDIR to a folder on a disk"
+    " with room, then check again."
+)
 
 
 def _exception_line(error: BaseException) -> str:

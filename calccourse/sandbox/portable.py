@@ -221,7 +221,11 @@ class PortableJobRun(JobRun):
         self.scratch = Scratch()
 
     def supervise(self, pending: list[int]) -> tuple[bool, dict[str, Any] | None]:
-        workdir = self.scratch.fresh()
+        try:
+            workdir = self.scratch.fresh()
+        except OSError as error:  # a full or unwritable temporary folder: the machine's problem
+            reason = error.strerror or str(error)
+            raise InterpreterLost(f"its scratch folder could not be made ({reason})") from None
         interpreter = self.take()
         watch = PortableWatch(self, pending)
         memory_limit = None  # the kernel's RLIMIT_AS where it enforces one, else watched from here

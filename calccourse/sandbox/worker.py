@@ -235,6 +235,9 @@ class JobRun:
                 break
             self.load_error = load_error
             loaded_once = loaded_once or loaded
+        refused = [outcome for outcome in self.outcomes if outcome and outcome.get("error") == "refused"]
+        if self.load_error is None and refused:  # the machine failed a call (a full disk): none counts
+            self.load_error = refused[0]
         return result_wire(
             self.load_error,
             self.outcomes,
