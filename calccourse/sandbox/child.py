@@ -26,12 +26,15 @@ import traceback
 import types
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from calccourse.sandbox import landlock, privileges, seccomp
 from calccourse.sandbox.protocol import Code, decode, error_wire
 
+if TYPE_CHECKING:
+    from calccourse.sandbox import landlock
+
 MAX_ITEMS = 100_000  # elements in one returned value
+CHILD_BROKEN = 70  # the exit code of a child whose own code failed (the answer broke it): EX_SOFTWARE
 PRIVATE = ".calccourse"  # the scratch folder's subfolder for matplotlib's cache and temporary files
 PROBES_FILE = [""]  # the lesson's probes.py, once loaded: errors raised in it are the probe's
 
@@ -43,6 +46,8 @@ def confine(
     folder; Landlock where the kernel has it (writes only in the scratch folder, no TCP, no
     signals or ptrace outside); as root, no network and no capabilities; then no new
     sockets (seccomp). Returns the Landlock confinement in force and how it reads in reports."""
+    from calccourse.sandbox import landlock, privileges, seccomp  # Linux's: imported there alone
+
     os.setpgid(0, 0)
     for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGPIPE, signal.SIGCHLD):
         signal.signal(signum, signal.SIG_DFL)

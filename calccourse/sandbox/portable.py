@@ -66,10 +66,10 @@ def _detached() -> dict[str, Any]:
 class Interpreter:
     """One single-use Python that imported ``preload``; two threads read its pipes."""
 
-    def __init__(self, preload: tuple[str, ...], warm: bool, home: str) -> None:
+    def __init__(self, preload: tuple[str, ...], home: str) -> None:
         environment = {**worker_environment(), "MPLCONFIGDIR": f"{home}/matplotlib"}  # one font cache
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "calccourse.sandbox.portable_child", "warm" if warm else "cold", *preload],
+            [sys.executable, "-m", "calccourse.sandbox.portable_child", *preload],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -103,7 +103,7 @@ class Interpreter:
             while data := stream.read1(65536):  # type: ignore[attr-defined]
                 self.output.add(data)
 
-    def wait_ready(self, deadline: float) -> None:
+    def wait_ready(self, deadline: float, measure: bool) -> None:
         """Block until the interpreter has imported its libraries; InterpreterLost if it cannot."""
         if self.ready:
             return
@@ -117,7 +117,8 @@ class Interpreter:
             self.ready = False
         if not self.ready:
             raise InterpreterLost("a fresh Python interpreter did not start")
-        self.baseline = self.memory()
+        if measure:  # where the memory is watched from here: what the answer adds counts
+            self.baseline = self.memory()
 
     def send(self, request: dict[str, Any]) -> None:
         assert self.process.stdin is not None
@@ -251,7 +252,10 @@ class PortableSandbox:
     """
 
     def __init__(self, workers: int = 1, *, warm: bool = False) -> None:
-        self._workers, self._warm = max(1, workers), warm
+        """``warm`` is accepted for the same interface as ``runner.Sandbox`` and changes
+        nothing: single-use interpreters share nothing, so no warming is paid once for many
+        answers (each interpreter would pay it, whether its answer needs it or not)."""
+        self._workers = max(1, workers)
         self._home = tempfile.mkdtemp(prefix="calccourse-interpreters-")
         self._slots = threading.BoundedSemaphore(self._workers)
         self._lock = threading.Lock()
@@ -263,15 +267,15 @@ class PortableSandbox:
         with self._lock:
             spares = self._spares.setdefault(preload, [])
             while not self._closed and len(spares) < self._workers:
-                spares.append(Interpreter(preload, self._warm, self._home))
+                spares.append(Interpreter(preload, self._home))
 
     def _take(self, preload: tuple[str, ...]) -> Interpreter:
         with self._lock:
             spares = self._spares.setdefault(preload, [])
-            interpreter = spares.pop(0) if spares else Interpreter(preload, self._warm, self._home)
+            interpreter = spares.pop(0) if spares else Interpreter(preload, self._home)
         self._stock(preload)  # the next one starts importing while this one works
         try:
-            interpreter.wait_ready(time.monotonic() + STARTUP)
+            interpreter.wait_ready(time.monotonic() + STARTUP, measure=not ADDRESS_SPACE_LIMIT)
         except InterpreterLost:
             interpreter.end()
             raise

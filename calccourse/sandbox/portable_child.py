@@ -1,12 +1,12 @@
 """A single-use interpreter of the portable sandbox: preload, wait for one answer, run it, exit.
 
-``python -m calccourse.sandbox.portable_child warm|cold MODULE...`` imports the modules
-(and with ``warm`` exercises them), says ``{"ready": true}`` on its stdout, then reads
-one request line on its stdin: ``{"job": ..., "pending": [...], "workdir": ...}``. From
-then on it is :mod:`calccourse.sandbox.child`'s protocol on the same stdout (the
-original file descriptor, kept aside), while the answer's own stdout and stderr go to
-this process's stderr pipe. Standard library and portable calls only: it runs on
-Windows and macOS as on Linux.
+``python -m calccourse.sandbox.portable_child MODULE...`` imports the modules, says
+``{"ready": true}`` on its stdout, then reads one request line on its stdin:
+``{"job": ..., "pending": [...], "workdir": ...}``. From then on it is
+:mod:`calccourse.sandbox.child`'s protocol on the same stdout (the original file
+descriptor, kept aside), while the answer's own stdout and stderr go to this process's
+stderr pipe. Standard library and portable calls only: it runs on Windows and macOS as
+on Linux.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ import sys
 
 from calccourse.sandbox import child
 from calccourse.sandbox.protocol import Code, error_wire
-from calccourse.sandbox.worker import CHILD_BROKEN, warm_up
 
 PLATFORM_NAMES = {"win32": "Windows", "darwin": "macOS", "linux": "Linux, portable sandbox"}
 
@@ -31,7 +30,7 @@ def confinement() -> str:
 
 
 def main() -> None:
-    warm, preload = sys.argv[1] == "warm", sys.argv[2:]
+    preload = sys.argv[1:]
     channel_fd, output_fd = os.dup(1), os.dup(2)
     nowhere = os.open(os.devnull, os.O_RDWR)
     os.dup2(nowhere, 1)  # what the libraries print while they load is nobody's output
@@ -39,9 +38,6 @@ def main() -> None:
     for name in preload:
         with contextlib.suppress(Exception):
             importlib.import_module(name)
-    if warm:
-        with contextlib.suppress(Exception):
-            warm_up(preload)
     channel = child.Channel(channel_fd)
     channel.send({"ready": True})
     request = json.loads(sys.stdin.buffer.readline())
@@ -66,4 +62,4 @@ if __name__ == "__main__":
     try:
         main()
     finally:
-        os._exit(CHILD_BROKEN)
+        os._exit(child.CHILD_BROKEN)

@@ -37,7 +37,7 @@ from calccourse.sandbox.protocol import (
     result_wire,
 )
 
-CHILD_BROKEN = 70  # the child's own code failed (the answer broke it): EX_SOFTWARE
+CHILD_BROKEN = child.CHILD_BROKEN
 MAX_REPLY = 4 * 1024 * 1024  # bytes of one reply line
 PROGRESS_EVERY = 0.25  # seconds between signs of life sent to the grading side
 
