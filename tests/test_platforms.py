@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -31,31 +32,35 @@ SEED = "1"
 pytestmark = pytest.mark.slow
 
 
-def calccourse(
-    platform: str, *args: str, cwd: Path, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess:
-    """``calccourse ARGS`` in a fresh interpreter on ``platform`` ("linux": no simulation)."""
+def environment(platform: str, env: dict[str, str] | None = None) -> dict[str, str]:
+    """This process's environment, with ``platform`` simulated ("linux": no simulation) and
+    the sandbox each platform chooses itself unless ``env`` says otherwise."""
     paths = [os.environ.get("PYTHONPATH", "")]
     if platform != "linux":
         paths.insert(0, str(SIMULATIONS / platform))
-    environment = {
+    result = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join(filter(None, paths)),
         "COLUMNS": "100",
         "NO_COLOR": "1",
     }
-    environment.pop("CALCCOURSE_SANDBOX", None)  # each platform's own choice, unless env says
-    environment.update(env or {})
+    result.pop("CALCCOURSE_SANDBOX", None)
+    return {**result, **(env or {})}
+
+
+def calccourse(
+    platform: str, *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """``calccourse ARGS`` in a fresh interpreter on ``platform``."""
     command = [sys.executable, "-m", "calccourse", *args]
-    return subprocess.run(command, cwd=cwd, env=environment, capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        command, cwd=cwd, env=environment(platform, env), capture_output=True, text=True, timeout=600
+    )
 
 
 def python(platform: str, code: str, cwd: Path) -> subprocess.CompletedProcess:
-    paths = [str(SIMULATIONS / platform), os.environ.get("PYTHONPATH", "")]
-    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, paths))}
-    environment.pop("CALCCOURSE_SANDBOX", None)
     return subprocess.run(
-        [sys.executable, "-c", code], cwd=cwd, env=environment, capture_output=True, text=True
+        [sys.executable, "-c", code], cwd=cwd, env=environment(platform), capture_output=True, text=True
     )
 
 
@@ -205,3 +210,40 @@ def test_a_full_disk_is_the_machines_problem_not_the_answers(sandbox, tmp_path):
     text = " ".join(done.stdout.split())
     assert "the disk is full" in text and "This is the machine's problem, not your answer's" in text
     assert "score" not in text
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_require_confinement_refuses_where_there_is_no_landlock(platform, tmp_path):
+    answer = str(LESSON / "solution.py")
+    done = calccourse(platform, "check", "1", answer, "--require-confinement", cwd=tmp_path)
+    assert done.returncode == 4, done.stdout + done.stderr
+    assert "Landlock is Linux-only" in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_watch_checks_a_save_and_ctrl_c_exits_0(platform, tmp_path):
+    from tests.test_watch import Lines
+
+    command = [sys.executable, "-m", "calccourse", "watch", "1", "lesson01.py"]
+    with subprocess.Popen(
+        command,
+        cwd=tmp_path,
+        env=environment(platform),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as process:
+        assert process.stdout is not None
+        out = Lines(process.stdout)
+        try:
+            out.wait_for("Watching for it to appear", within=60)
+            shutil.copy(LESSON / "template.py", tmp_path / "lesson01.py")
+            out.wait_for("Not started yet", within=120)
+            shutil.copy(LESSON / "solution.py", tmp_path / "lesson01.py")
+            out.wait_for("^All tests passed", within=120)
+            out.wait_for(CONFINEMENT[platform].split(":")[0] + ": none")
+            process.send_signal(signal.SIGINT)
+            out.wait_for("^Stopped watching lesson01.py.")
+            assert process.wait(timeout=30) == 0
+        finally:
+            process.kill()
