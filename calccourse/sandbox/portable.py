@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import queue
 import shutil
 import subprocess
@@ -67,7 +68,8 @@ class Interpreter:
     """One single-use Python that imported ``preload``; two threads read its pipes."""
 
     def __init__(self, preload: tuple[str, ...], home: str) -> None:
-        environment = {**worker_environment(), "MPLCONFIGDIR": f"{home}/matplotlib"}  # one font cache
+        # One matplotlib cache for all the interpreters: its font list is built once, not per answer.
+        environment = {**worker_environment(), "MPLCONFIGDIR": os.path.join(home, "matplotlib")}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "calccourse.sandbox.portable_child", *preload],
             stdin=subprocess.PIPE,
