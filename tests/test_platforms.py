@@ -247,3 +247,17 @@ def test_watch_checks_a_save_and_ctrl_c_exits_0(platform, tmp_path):
             assert process.wait(timeout=30) == 0
         finally:
             process.kill()
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_an_answer_that_eats_memory_fails_as_on_linux(platform, tmp_path):
+    # Linux stops it with RLIMIT_AS (a MemoryError); macOS and Windows by watching its memory.
+    (tmp_path / "hog.py").write_text(
+        (LESSON / "solution.py").read_text()
+        + "\n\ndef derivative(x):\n    hoard = []\n    while True:\n        hoard.append(bytearray(10**7))\n"
+    )
+    linux = calccourse("linux", "check", "1", "hog.py", "--seed", SEED, "--no-plot", cwd=tmp_path)
+    there = calccourse(platform, "check", "1", "hog.py", "--seed", SEED, "--no-plot", cwd=tmp_path)
+    assert (there.returncode, linux.returncode) == (1, 1), there.stdout + there.stderr
+    assert verdict_lines(there.stdout) == verdict_lines(linux.stdout)
+    assert "ran out of memory in derivative" in there.stdout
