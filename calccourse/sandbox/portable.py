@@ -262,20 +262,24 @@ class PortableSandbox:
         self._slots = threading.BoundedSemaphore(self._workers)
         self._lock = threading.Lock()
         self._spares: dict[tuple[str, ...], list[Interpreter]] = {}
+        self._taken: dict[tuple[str, ...], int] = {}  # interpreters each preload set has used
         self._closed = False
-        self._stock(preload_of(frozenset()))  # NumPy's: what most answers need
+        self._stock(preload_of(frozenset()), self._workers)  # NumPy's: what most answers need
 
-    def _stock(self, preload: tuple[str, ...]) -> None:
+    def _stock(self, preload: tuple[str, ...], wanted: int) -> None:
         with self._lock:
             spares = self._spares.setdefault(preload, [])
-            while not self._closed and len(spares) < self._workers:
+            while not self._closed and len(spares) < wanted:
                 spares.append(Interpreter(preload, self._home))
 
     def _take(self, preload: tuple[str, ...]) -> Interpreter:
         with self._lock:
             spares = self._spares.setdefault(preload, [])
             interpreter = spares.pop(0) if spares else Interpreter(preload, self._home)
-        self._stock(preload)  # the next one starts importing while this one works
+            self._taken[preload] = taken = self._taken.get(preload, 0) + 1
+        # The next ones start importing while this one works: as many as answers run at once,
+        # once the set has been asked for again (a set one answer of a class needs wastes one).
+        self._stock(preload, min(self._workers, taken))
         try:
             interpreter.wait_ready(time.monotonic() + STARTUP, measure=not ADDRESS_SPACE_LIMIT)
         except InterpreterLost:
