@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from calccourse.classbook import Change, ClassPlan
     from calccourse.demo import DemoRun
     from calccourse.grading import Graded, Report
-    from calccourse.sandbox.runner import Sandbox
+    from calccourse.sandbox import AnswerSandbox
 
 
 @dataclass
@@ -114,7 +114,7 @@ class Course:
         dirs = [f"--lessons-dir {shlex.quote(str(d))}" for d in self.lesson_dirs]
         return " ".join(["calccourse", *dirs, *(shlex.quote(w) if w and " " in w else w for w in words)])
 
-    def open_sandbox(self, workers: int = 1, *, warm: bool = False) -> Sandbox:
+    def open_sandbox(self, workers: int = 1, *, warm: bool = False) -> AnswerSandbox:
         """A sandbox for answers; as the `calccourse` command, its strays become ours first."""
         from calccourse.sandbox import open_sandbox
 
@@ -131,7 +131,7 @@ class Course:
         limits: Limits = DEFAULT_LIMITS,
         *,
         record: bool = True,
-        sandbox: Sandbox | None = None,
+        sandbox: AnswerSandbox | None = None,
         tests: Sequence[Test] | None = None,
     ) -> Graded:
         """Grade one answer: the one path from an answer to its verdict, under every command.

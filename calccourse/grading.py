@@ -24,8 +24,8 @@ from calccourse.answers import Answer
 from calccourse.author import WrongAnswer
 from calccourse.lesson import LessonError, LessonPlugin, describe
 from calccourse.limits import DEFAULT_LIMITS, Limits
+from calccourse.sandbox import AnswerSandbox
 from calccourse.sandbox.protocol import Call, Code, Fn, Job, Outcome, encode
-from calccourse.sandbox.runner import Sandbox
 from calccourse.status import ExitCode, Status
 
 Blame = Literal["answer", "lesson"]
@@ -225,7 +225,7 @@ def probes_code(plugin: LessonPlugin) -> Code | None:
 def grade(
     plugin: LessonPlugin,
     answer: Answer,
-    sandbox: Sandbox,
+    sandbox: AnswerSandbox,
     limits: Limits = DEFAULT_LIMITS,
     *,
     tests: Sequence[author.Test] | None = None,

@@ -107,10 +107,9 @@ class Progress:
             self._warn(f"cannot save your progress in {self.home} ({error.strerror or error})")
             yield
             return
-        with handle:
-            import fcntl
+        from filelock import FileLock  # fcntl's flock where there is one, msvcrt's locking on Windows
 
-            fcntl.flock(handle, fcntl.LOCK_EX)
+        with handle, FileLock(self.home / LOCK_FILE):
             yield
 
     def update(self, change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:

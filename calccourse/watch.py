@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from calccourse.author import Test
     from calccourse.course import Course
     from calccourse.grading import Graded
-    from calccourse.sandbox.runner import Sandbox
+    from calccourse.sandbox import AnswerSandbox
 
 DEBOUNCE_MS = 400  # the longest one save's events are gathered into one check
 STEP_MS = 50  # a save is over once its folder has been quiet this long
@@ -198,7 +198,7 @@ class Watch:
         self.course, self.plugin, self.path = course, plugin, path
         self.settings, self.screen = settings, screen
         self.clearing = not plain_output(screen.file) and screen.is_terminal
-        self.sandbox: Sandbox | None = None
+        self.sandbox: AnswerSandbox | None = None
         self.seen: Fingerprint | None = None  # the file as last looked at
         self.checked: tuple[str, float] | None = None  # sha256 of the last version checked, and when
         self.upcoming: tuple[int, list[Test]] | None = None  # the next check's seed and tests

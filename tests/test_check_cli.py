@@ -236,7 +236,8 @@ def test_a_traceback_shows_the_line_that_raised_and_marks_what_raised(run, tmp_p
     result = run("check", "1", "answer.py", "--format", "json", "--no-plot", "--no-progress")
     failed = json.loads(result.output)["tests"][0]
     assert failed["line"] == code.split("\n").index(raising) + 1
-    assert f"\n{raising}\n           ^^^^^^^^^^^^^^\n" in failed["message"]
+    # Under `math.log(-1.0)`: ^^^ up to 3.12; 3.13 marks the callee ~~~ and the call ^^^.
+    assert re.search(rf"\n{re.escape(raising)}\n {{11}}(?=[~^]{{14}}\n)~*\^+\n", failed["message"])
 
 
 def test_a_notebook_that_is_not_one_could_not_be_read(run, tmp_path):

@@ -4,7 +4,8 @@ A mixed corpus (answers that import nothing, NumPy only, SymPy, matplotlib; note
 plot, with their .py twins; right and wrong answers; one that does not load) is graded by
 ``check``, by ``grade`` with the answer alone, by ``grade`` of the whole class in two
 orders and with one and two jobs, by the two parts of ``grade --shard``, and by ``watch``.
-Every answer gets the same status and score from each, and a notebook the same as its twin.
+Every answer gets the same status and score from each, and a notebook the same as its twin,
+in the fork sandbox and in the portable one.
 CI runs this file twice: in the project's venv (no IPython) and in one with IPython.
 """
 
@@ -139,7 +140,19 @@ def by_watch(corpus: Path, tmp_path: Path) -> dict[str, tuple[str, float]]:
     return found
 
 
-def test_every_command_and_every_classmate_give_an_answer_the_same_verdict(run, corpus, tmp_path):
+@pytest.fixture(params=["fork", "portable"])
+def sandbox_kind(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Linux's fork path, and the portable one that Windows and macOS use."""
+    if request.param == "portable":
+        monkeypatch.setenv("CALCCOURSE_SANDBOX", "portable")
+    else:
+        monkeypatch.delenv("CALCCOURSE_SANDBOX", raising=False)
+    return request.param
+
+
+def test_every_command_and_every_classmate_give_an_answer_the_same_verdict(
+    run, corpus, tmp_path, sandbox_kind
+):
     checked = by_check(run, corpus)
     expected = {
         "solution": ("pass", 3),

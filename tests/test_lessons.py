@@ -14,6 +14,7 @@ from calccourse.demo import run_demo
 from calccourse.discovery import discover
 from calccourse.grading import plan
 from calccourse.plotting import save_check_plot
+from calccourse.sandbox.portable import PortableSandbox
 from calccourse.sandbox.runner import Sandbox
 from tests.conftest import grade_file
 
@@ -21,9 +22,11 @@ LESSONS = discover(use_entry_points=False).lessons
 PLOTTED = [p for p in LESSONS if any(test.plot for test in plan(p, 0))]  # a check draws the answer
 
 
-@pytest.fixture(scope="module")
-def sandbox():
-    with Sandbox() as pool:
+@pytest.fixture(scope="module", params=["fork", "portable"])
+def sandbox(request):
+    """Both ways of running answers, to the same verdicts: Linux's fork from a warm worker,
+    and the single-use interpreters that Windows and macOS use."""
+    with Sandbox() if request.param == "fork" else PortableSandbox() as pool:
         yield pool
 
 

@@ -11,6 +11,7 @@ import __future__
 
 import collections.abc
 import decimal
+import errno
 import functools
 import io
 import json
@@ -19,19 +20,21 @@ import numbers
 import operator
 import os
 import re
-import resource
 import signal
 import sys
 import tokenize
 import traceback
 import types
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from calccourse.sandbox import landlock, privileges, seccomp
 from calccourse.sandbox.protocol import Code, decode, error_wire
 
+if TYPE_CHECKING:
+    from calccourse.sandbox import landlock
+
 MAX_ITEMS = 100_000  # elements in one returned value
+CHILD_BROKEN = 70  # the exit code of a child whose own code failed (the answer broke it): EX_SOFTWARE
 PRIVATE = ".calccourse"  # the scratch folder's subfolder for matplotlib's cache and temporary files
 PROBES_FILE = [""]  # the lesson's probes.py, once loaded: errors raised in it are the probe's
 
@@ -39,10 +42,12 @@ PROBES_FILE = [""]  # the lesson's probes.py, once loaded: errors raised in it a
 def confine(
     workdir: str, memory_mb: int, keep_fds: tuple[int, ...], output_fd: int
 ) -> tuple[landlock.Confinement, str]:
-    """Own process group, no stdin, output to the pipe, limits, a scratch folder; Landlock
-    where the kernel has it (writes only in the scratch folder, no TCP, no signals or
-    ptrace outside); as root, no network and no capabilities; then no new sockets
-    (seccomp). Returns the Landlock confinement in force and how it reads in reports."""
+    """Linux's fork path: own process group, no stdin, output to the pipe, limits, a scratch
+    folder; Landlock where the kernel has it (writes only in the scratch folder, no TCP, no
+    signals or ptrace outside); as root, no network and no capabilities; then no new
+    sockets (seccomp). Returns the Landlock confinement in force and how it reads in reports."""
+    from calccourse.sandbox import landlock, privileges, seccomp  # Linux's: imported there alone
+
     os.setpgid(0, 0)
     for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGPIPE, signal.SIGCHLD):
         signal.signal(signum, signal.SIG_DFL)
@@ -55,19 +60,9 @@ def confine(
         os.closerange(previous + 1, fd)
         previous = fd
     os.closerange(previous + 1, os.sysconf("SC_OPEN_MAX"))
-    size = _virtual_memory_bytes()
-    limit = size + memory_mb * 1024 * 1024
-    _limit(resource.RLIMIT_AS, limit)
-    _limit(resource.RLIMIT_FSIZE, 64 * 1024 * 1024)
-    _limit(resource.RLIMIT_CORE, 0)
-    _limit(resource.RLIMIT_NPROC, _tasks_on_the_machine() + MAX_NEW_TASKS)  # a fork bomb stops there
+    limit_resources(memory_mb)
     os.nice(10)  # and what it forks yields the processor to the worker that must end it
-    os.chdir(workdir)
-    private = os.path.join(workdir, PRIVATE)  # the worker lists what else the answer writes
-    os.environ.update(HOME=workdir, MPLCONFIGDIR=private, TMPDIR=private, MPLBACKEND="Agg")
-    sys.stdin = open(0, encoding="utf-8", closefd=False)  # noqa: SIM115
-    sys.stdout = open(1, "w", encoding="utf-8", errors="replace", buffering=1, closefd=False)  # noqa: SIM115
-    sys.stderr = open(2, "w", encoding="utf-8", errors="replace", buffering=1, closefd=False)  # noqa: SIM115
+    prepare(workdir)
     confinement = landlock.confine([workdir])
     beyond = [privileges.drop_root()]
     if seccomp.forbid_sockets():
@@ -75,12 +70,44 @@ def confine(
     return confinement, "; ".join([confinement.describe(), *filter(None, beyond)])
 
 
+def prepare(workdir: str) -> None:
+    """What every platform gives an answer: the scratch folder as its working folder and
+    home, matplotlib's cache and temporary files in a subfolder of it (the worker lists
+    what else the answer writes), and text streams on file descriptors 0 to 2."""
+    os.chdir(workdir)
+    private = os.path.join(workdir, PRIVATE)
+    os.environ.update(
+        HOME=workdir, USERPROFILE=workdir, MPLCONFIGDIR=private, MPLBACKEND="Agg",
+        TMPDIR=private, TEMP=private, TMP=private,
+    )  # fmt: skip
+    sys.stdin = open(0, encoding="utf-8", closefd=False)  # noqa: SIM115
+    sys.stdout = open(1, "w", encoding="utf-8", errors="replace", buffering=1, closefd=False)  # noqa: SIM115
+    sys.stderr = open(2, "w", encoding="utf-8", errors="replace", buffering=1, closefd=False)  # noqa: SIM115
+
+
+# Whether the kernel enforces RLIMIT_AS: macOS refuses to set it (ValueError, CPython issues
+# 78783 and 84698), Windows has no `resource` module: there the grading side watches memory.
+ADDRESS_SPACE_LIMIT = sys.platform.startswith("linux")
 MAX_NEW_TASKS = 128  # processes and threads an answer may add: a pool of workers, not a bomb
+
+
+def limit_resources(memory_mb: int) -> None:
+    """POSIX limits: file size, no core dumps, a task cap (a fork bomb stops there), and
+    where the kernel enforces it the address space (``memory_mb`` beyond what is mapped now)."""
+    import resource
+
+    if ADDRESS_SPACE_LIMIT:
+        _limit(resource.RLIMIT_AS, _virtual_memory_bytes() + memory_mb * 1024 * 1024)
+    _limit(resource.RLIMIT_FSIZE, 64 * 1024 * 1024)
+    _limit(resource.RLIMIT_CORE, 0)
+    _limit(resource.RLIMIT_NPROC, _tasks_on_the_machine() + MAX_NEW_TASKS)
 
 
 def _limit(kind: int, value: int) -> None:
     """A resource limit at ``value``, or at the user's own hard limit where that is lower
     (a shell's `ulimit`): asking for more would fail."""
+    import resource
+
     _, hard = resource.getrlimit(kind)
     if hard != resource.RLIM_INFINITY:
         value = min(value, hard)
@@ -96,6 +123,7 @@ def _tasks_on_the_machine() -> int:
 
 
 def _virtual_memory_bytes() -> int:
+    """The process's mapped size (Linux's /proc: only read where ADDRESS_SPACE_LIMIT holds)."""
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmSize:"):
             return int(line.split()[1]) * 1024
@@ -364,7 +392,9 @@ def _display_object(name: str) -> type[_Shown]:
 def _stand_in_for_ipython() -> None:
     """Where IPython is not installed, a notebook's ``from IPython.display import display``
     gets :func:`_display`, and ``IPython.get_ipython()`` None (no shell), as IPython itself
-    gives outside Jupyter; where it is installed, the real one serves."""
+    gives outside Jupyter; where it is installed, the real one serves. Whatever was
+    imported or drawn before (a warm worker, or a single-use interpreter), matplotlib
+    finds the same: no shell, a version that needs nothing more."""
     import importlib.util
 
     if importlib.util.find_spec("IPython") is not None:
@@ -374,6 +404,10 @@ def _stand_in_for_ipython() -> None:
     display.__getattr__ = _display_object  # type: ignore[method-assign]
     ipython.display = display  # type: ignore[attr-defined]
     ipython.get_ipython = lambda: None  # type: ignore[attr-defined]
+    # A current IPython's version: libraries that branch on it (matplotlib's first canvas
+    # reads it) take the path that needs no shell and no IPython internals.
+    ipython.version_info = (8, 24, 0, "")  # type: ignore[attr-defined]
+    ipython.__version__ = "8.24.0"
     sys.modules.update({"IPython": ipython, "IPython.display": display})
 
 
@@ -486,6 +520,8 @@ def describe_error(error: BaseException, files: set[str], when: str, target: str
     if isinstance(error, SystemExit):
         message = f"Your answer called sys.exit({error.code!r}) {when}; an answer file must not exit."
         return error_wire("exited", message, kind)
+    if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+        return error_wire("refused", DISK_FULL.format(when=when, folder=os.getcwd()), kind)
     if isinstance(error, MemoryError):
         return error_wire("memory", f"Your answer ran out of memory {when} (memory limit).", kind)
     if isinstance(error, SyntaxError):
@@ -503,11 +539,19 @@ def describe_error(error: BaseException, files: set[str], when: str, target: str
     return error_wire("exception", message.rstrip(), kind, line)
 
 
+DISK_FULL = (
+    "Not checked: the disk is full (no space left on device {when}, in {folder}). This is the"
+    " machine's problem, not your answer's: free some space, or set TMPDIR to a folder on a disk"
+    " with room, then check again."
+)
+
+
 def _exception_line(error: BaseException) -> str:
     """``NameError: name 'dz' is not defined. Did you mean: 'dx'?``: Python's own last line,
-    with the suggestion that only its display adds before 3.12."""
+    with the suggestion that only its display adds (``format_exception_only`` leaves it out
+    on 3.10 to 3.13 alike: it searches the traceback's frames, which it is not given)."""
     plain = "".join(traceback.format_exception_only(type(error), error)).strip()
-    if sys.version_info >= (3, 12) or not isinstance(error, (NameError, AttributeError, ImportError)):
+    if not isinstance(error, (NameError, AttributeError, ImportError)):
         return plain
     shown, stderr = io.StringIO(), sys.stderr
     try:

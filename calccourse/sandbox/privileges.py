@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import sys
 
 _CLONE_NEWNET = 0x40000000
 _PR_CAPBSET_DROP = 24
@@ -25,12 +26,13 @@ _SECBIT_NOROOT, _SECBIT_NOROOT_LOCKED = 1 << 0, 1 << 1
 _CAPABILITY_VERSION_3 = 0x20080522
 _LAST_CAP = 63
 
-_libc: ctypes.CDLL | None
-try:
-    _libc = ctypes.CDLL(None, use_errno=True)
-    _unshare, _prctl, _capset = _libc.unshare, _libc.prctl, _libc.capset
-except (OSError, AttributeError):  # not Linux, or no such functions: nothing to drop here
-    _libc = None
+_libc: ctypes.CDLL | None = None
+if sys.platform.startswith("linux"):  # elsewhere (Windows: no CDLL(None) at all) nothing to drop
+    try:
+        _libc = ctypes.CDLL(None, use_errno=True)
+        _unshare, _prctl, _capset = _libc.unshare, _libc.prctl, _libc.capset
+    except (OSError, AttributeError):  # no such functions: nothing to drop here
+        _libc = None
 
 
 class _Header(ctypes.Structure):

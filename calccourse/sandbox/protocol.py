@@ -29,7 +29,7 @@ ErrorKind = Literal[
     "memory",  # MemoryError or the memory limit
     "unconvertible",  # a value that is no number, list, bool or string
     "skipped",  # not tried: an earlier call of the same name hung or ended the process
-    "refused",  # not run at all: the confinement asked for is not available
+    "refused",  # not run at all: the confinement asked for is not available, or the disk is full
     "probe",  # the lesson's probes.py failed (a bug in the lesson, not in the answer)
 ]
 ERROR_KINDS: frozenset[str] = frozenset(get_args(ErrorKind))

@@ -1,4 +1,7 @@
-"""Processes an answer leaves behind: adopt them (as a subreaper), kill them, collect them."""
+"""Processes an answer leaves behind: adopt them (as a subreaper), kill them, collect them.
+
+Linux only (prctl, /proc): elsewhere nothing is adopted, and the portable sandbox ends
+the process trees it started itself."""
 
 from __future__ import annotations
 
@@ -6,13 +9,17 @@ import contextlib
 import ctypes
 import os
 import signal
+import sys
 import time
 
 PR_SET_CHILD_SUBREAPER = 36
+LINUX = sys.platform.startswith("linux")
 
 
 def become_subreaper() -> None:
     """Orphans of our descendants become our children (not init's), so we can end them."""
+    if not LINUX:
+        return
     with contextlib.suppress(Exception):
         ctypes.CDLL(None).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
 
@@ -54,6 +61,8 @@ def reap(wait: float = 0.0) -> None:
 
 def children() -> list[int]:
     found: list[int] = []
+    if not LINUX:
+        return found
     for task in os.listdir("/proc/self/task"):
         with contextlib.suppress(OSError):
             with open(f"/proc/self/task/{task}/children") as handle:
@@ -63,6 +72,8 @@ def children() -> list[int]:
 
 def end_all_children(wait: float = 2.0) -> None:
     """Kill and collect every child process still there (for a command that has finished)."""
+    if not LINUX:
+        return  # none was adopted
     for pid in children():
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(pid, signal.SIGKILL)

@@ -38,6 +38,15 @@ KEPT = (
     "PYTHONHOME",
     "VIRTUAL_ENV",
     "CALCCOURSE_SIMULATE_NO_LANDLOCK",
+    # Windows' own: Python and the libraries need them there (the system folder, the shell).
+    "SYSTEMROOT",
+    "WINDIR",
+    "COMSPEC",
+    "PATHEXT",
+    "TEMP",
+    "TMP",
+    "NUMBER_OF_PROCESSORS",
+    "PROCESSOR_ARCHITECTURE",
 )
 ENVIRONMENT = {
     "MPLBACKEND": "Agg",

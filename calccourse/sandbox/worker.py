@@ -37,7 +37,7 @@ from calccourse.sandbox.protocol import (
     result_wire,
 )
 
-CHILD_BROKEN = 70  # the child's own code failed (the answer broke it): EX_SOFTWARE
+CHILD_BROKEN = child.CHILD_BROKEN
 MAX_REPLY = 4 * 1024 * 1024  # bytes of one reply line
 PROGRESS_EVERY = 0.25  # seconds between signs of life sent to the grading side
 
@@ -197,6 +197,7 @@ class JobRun:
         self.load_error: dict[str, Any] | None = None
         self.confinement = ""
         self.written: set[str] = set()  # what its children left in the scratch folder
+        self.scratch = SCRATCH  # the answer's working folder (one per worker process)
 
     def pending(self) -> list[int]:
         return [i for i, outcome in enumerate(self.outcomes) if outcome is None]
@@ -214,6 +215,9 @@ class JobRun:
                 break
             self.load_error = load_error
             loaded_once = loaded_once or loaded
+        refused = [outcome for outcome in self.outcomes if outcome and outcome.get("error") == "refused"]
+        if self.load_error is None and refused:  # the machine failed a call (a full disk): none counts
+            self.load_error = refused[0]
         return result_wire(
             self.load_error,
             self.outcomes,
@@ -238,7 +242,7 @@ class JobRun:
 
     def supervise(self, pending: list[int]) -> tuple[bool, dict[str, Any] | None]:
         """Fork one child for the ``pending`` calls and watch it; returns (loaded, load_error)."""
-        workdir = SCRATCH.fresh()
+        workdir = self.scratch.fresh()
         result_r, result_w = os.pipe()
         out_r, out_w = os.pipe()
         pid = os.fork()
@@ -278,7 +282,7 @@ class JobRun:
                 self.output.add(data)
             os.close(result_r)
             os.close(out_r)
-            self.written.update(SCRATCH.left_behind())
+            self.written.update(self.scratch.left_behind())
         return watch.loaded, watch.load_error
 
 
@@ -331,11 +335,18 @@ class ChildWatch:
                     return  # all said (its output came first); strays may hold the pipes open
             self.ended(_wait(pid, deadline=time.monotonic() + 1.0))
         except ProtocolError as garbled:
-            failure = error_wire("crashed", f"Your answer's process sent {garbled} and was stopped.")
-            if not self.loaded:
-                self.load_error = failure
-            elif self.current is not None:
-                run.settle(self.current, failure)
+            self.garbled(garbled)
+
+    def garbled(self, problem: ProtocolError) -> None:
+        """The child sent what the protocol does not allow: it fails where it stands."""
+        self.fail(error_wire("crashed", f"Your answer's process sent {problem} and was stopped."))
+
+    def fail(self, failure: dict[str, Any]) -> None:
+        """Loading, or the call under way, ends with ``failure``; the call's name is not tried again."""
+        if not self.loaded:
+            self.load_error = failure
+        elif self.current is not None:
+            self.run.settle(self.current, failure)
 
     def deadline(self) -> float:
         """The time limit for loading or for the call under way, within the job's cap."""
@@ -381,8 +392,15 @@ class ChildWatch:
 
     def ended(self, status: int | None) -> None:
         """The child closed its reply channel without saying everything: find out why."""
-        reason = _exit_reason(status) if status is not None else "closed its reply channel"
-        kind: ErrorKind = _exit_kind(status) if status is not None else "crashed"
+        if status is None:
+            self.ended_as("crashed", "closed its reply channel")
+        elif os.WIFSIGNALED(status):
+            self.ended_as("crashed", signal_reason(os.WTERMSIG(status)))
+        else:
+            self.ended_as("exited", exit_reason(os.WEXITSTATUS(status)))
+
+    def ended_as(self, kind: ErrorKind, reason: str) -> None:
+        """The child ended early (``reason``: "crashed (SIGSEGV...)", "ended its own process...")."""
         if self.load_error is not None:
             return
         if not self.loaded:
@@ -478,23 +496,21 @@ def _wait(pid: int, deadline: float) -> int | None:
     return None
 
 
-def _exit_reason(status: int) -> str:
-    if os.WIFSIGNALED(status):
-        number = os.WTERMSIG(status)
-        name = signal.Signals(number).name if number in signal.Signals._value2member_map_ else str(number)
-        if number == signal.SIGSEGV:
-            return "crashed (SIGSEGV: very deep recursion, or a crash in compiled code)"
-        if number == signal.SIGKILL:
-            return "was killed (SIGKILL: out of memory, or it killed itself)"
-        return f"was stopped by signal {name}"
-    code = os.WEXITSTATUS(status)
+def signal_reason(number: int) -> str:
+    """How a child ended by signal ``number`` reads in its report."""
+    name = signal.Signals(number).name if number in signal.Signals._value2member_map_ else str(number)
+    if name == "SIGSEGV":
+        return "crashed (SIGSEGV: very deep recursion, or a crash in compiled code)"
+    if name == "SIGKILL":
+        return "was killed (SIGKILL: out of memory, or it killed itself)"
+    return f"was stopped by signal {name}"
+
+
+def exit_reason(code: int) -> str:
+    """How a child that exited with ``code`` reads in its report."""
     if code == CHILD_BROKEN:
         return "broke the checking code beside it (did it replace sys.stdout, or raise from __repr__?)"
     return f"ended its own process (os._exit({code}) or similar)"
-
-
-def _exit_kind(status: int) -> ErrorKind:
-    return "crashed" if os.WIFSIGNALED(status) else "exited"
 
 
 if __name__ == "__main__":
