@@ -407,7 +407,7 @@ def _stand_in_for_ipython() -> None:
     # A current IPython's version: libraries that branch on it (matplotlib's first canvas
     # reads it) take the path that needs no shell and no IPython internals.
     ipython.version_info = (8, 24, 0, "")  # type: ignore[attr-defined]
-    ipython.__version__ = "8.24.0"
+    ipython.__version__ = "8.24.0"  # type: ignore[attr-defined]
     sys.modules.update({"IPython": ipython, "IPython.display": display})
 
 
