@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,6 +39,7 @@ class Answer:
     code: Code
     notes: tuple[str, ...] = ()  # what was left out of a notebook (magics, shell escapes)
     problem: str | None = None  # why it cannot be run at all (a notebook that is not one)
+    modules: tuple[tuple[str, bytes], ...] = ()  # the student's other .py files beside it, by name
 
     @property
     def source(self) -> bytes:
@@ -71,12 +73,47 @@ class Answer:
         return frozenset(found)
 
 
-def read_answer(path: Path) -> Answer:
-    """Read and snapshot ``path``; Unreadable says why it cannot be graded."""
+MAX_MODULES = 32  # the student's other files shipped with the answer, at most
+
+
+def read_answer(path: Path, modules: Sequence[Path] = ()) -> Answer:
+    """Read and snapshot ``path`` and the student's ``modules`` beside it (``helper.py``, at
+    most MAX_MODULES files and MAX_BYTES in all); Unreadable says why it cannot be graded."""
+    answer = _read(path)
+    if not modules:
+        return answer
+    if len(modules) > MAX_MODULES:
+        raise Unreadable(
+            f"{path.parent} holds over {MAX_MODULES} Python files beside the answer: too many to grade."
+        )
+    shipped = []
+    for module in modules:
+        data = _bytes_of(module, MAX_BYTES)
+        shipped.append((module.name, data))
+        if sum(len(data) for _, data in shipped) > MAX_BYTES:
+            raise Unreadable(f"the Python files beside {path} are over {MAX_BYTES // 2**20} MiB in all.")
+    import hashlib
+
+    digest = hashlib.sha256(
+        answer.sha256.encode()
+    )  # the answer and its modules: one changes, it is re-graded
+    for name, data in shipped:
+        digest.update(f"\0{name}\0{len(data)}\0".encode() + data)
+    return replace(answer, sha256=digest.hexdigest(), modules=tuple(shipped))
+
+
+def _read(path: Path) -> Answer:
     display = str(path)
     if path.suffix.lower() not in SUFFIXES:
         raise Unreadable(f"{display} is not a Python file or a notebook; an answer is a .py or .ipynb file.")
     limit = MAX_NOTEBOOK_BYTES if path.suffix.lower() == ".ipynb" else MAX_BYTES
+    data = _bytes_of(path, limit)
+    return answer_from_bytes(display, data)
+
+
+def _bytes_of(path: Path, limit: int) -> bytes:
+    """A regular file's bytes (at most ``limit``), or Unreadable saying why not."""
+    display = str(path)
     try:
         # Non-blocking, so that a named pipe cannot make us wait; then only a regular file is read.
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
@@ -96,7 +133,7 @@ def read_answer(path: Path) -> Answer:
     if len(data) > limit:
         kind = "a notebook" if limit == MAX_NOTEBOOK_BYTES else "a Python answer file"
         raise Unreadable(f"{display} is over {limit // 2**20} MiB; {kind} is at most {limit // 2**20} MiB.")
-    return answer_from_bytes(display, data)
+    return data
 
 
 def answer_from_bytes(display: str, data: bytes) -> Answer:

@@ -252,6 +252,7 @@ def grade(
         cap=cap,
         require_confinement=require_confinement,
         imports=answer.imports,
+        modules=Code(answer.modules) if answer.modules else None,
     )
     run = sandbox.run(job)
     judged = time.perf_counter()
