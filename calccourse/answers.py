@@ -30,6 +30,10 @@ class Unreadable(UsageError):
     """The answer file cannot be read or is not an answer (a usage error for ``check``)."""
 
 
+class Denied(Unreadable):
+    """The answer file is there, but its permissions forbid reading it (``chmod 000``)."""
+
+
 @dataclass(frozen=True)
 class Answer:
     """One answer file's snapshot: what it was called, its bytes and the code to run."""
@@ -128,6 +132,8 @@ def _bytes_of(path: Path, limit: int) -> bytes:
             data = file.read(limit + 1)
     except IsADirectoryError:
         raise Unreadable(f"{display} is a folder, not an answer file.") from None
+    except PermissionError as error:
+        raise Denied(f"{display} cannot be read: {error.strerror or error}.") from None
     except OSError as error:
         raise Unreadable(f"{display} cannot be read: {error.strerror or error}.") from None
     if len(data) > limit:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from calccourse.answers import MAX_BYTES, SUFFIXES, Answer, Unreadable, read_answer
+from calccourse.answers import MAX_BYTES, SUFFIXES, Answer, Denied, Unreadable, read_answer
 from calccourse.grading import DEFAULT_CAP, DEFAULT_TIMEOUT, Report, grade, plan
 from calccourse.identity import METADATA, CanvasFile, Person, canvas_file, gradescope_people, key
 from calccourse.lesson import LessonPlugin
@@ -50,6 +50,7 @@ class Submission:
     identified: str = "file name"  # how the row's id was found: "Canvas user id 53676", "roster SID 12"
     matched: bool | None = None  # on the roster (True), not on it (False); None: no roster given
     notes: tuple[str, ...] = ()  # what the instructor should know: late, older uploads left out
+    denied: bool = False  # missing because its permissions forbid reading it (``chmod 000``)
 
     @property
     def sha256(self) -> str:
@@ -398,7 +399,8 @@ def _unique(entries: list[Entry], warnings: list[str]) -> list[Submission]:
         try:
             submissions.append(replace(row, answer=read_answer(file, modules)))
         except Unreadable as error:
-            submissions.append(replace(row, status="missing", reason=error.message))
+            denied = isinstance(error, Denied)
+            submissions.append(replace(row, status="missing", reason=error.message, denied=denied))
     cased: dict[str, list[str]] = {}
     for student in used:
         cased.setdefault(key(student), []).append(student)

@@ -645,6 +645,12 @@ def grade(
         metavar="PREFIX",
         help="Drop this prefix from ids (GitHub Classroom: 'lesson-3-').",
     ),
+    roster: Path | None = typer.Option(
+        None,
+        "--roster",
+        metavar="FILE.csv",
+        help="The class list (Canvas's or Moodle's export): rows named by it, a missing row per absentee.",
+    ),
 ) -> None:
     """Grade a class's answers into a gradebook, and say what the class got wrong."""
     from calccourse import classbook
@@ -661,6 +667,7 @@ def grade(
         seed=seed_value(seed),
         previous=previous,
         regrade_all=regrade_all,
+        roster=roster,
     )
     screen, errors = console(), console(stderr=True)
     for warning in todo.warnings:
@@ -850,7 +857,12 @@ def gradebook_export(
     from calccourse.reports.lms import lms_csv
 
     target = None if output is None else writable_file(output, "--output")
-    text = lms_csv([classbook.load(path) for path in books], lms.lower(), id_column)
+    exported = lms_csv([classbook.load(path) for path in books], lms.lower(), id_column)
+    text = exported.text
+    for student, why in exported.left_out:  # on stderr: never inside the CSV on stdout
+        console(stderr=True).print(
+            f"left out: {student}: {why}", highlight=False, markup=False, soft_wrap=True
+        )
     if target is None:
         typer.echo(text, nl=False)
         return

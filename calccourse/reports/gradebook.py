@@ -41,6 +41,7 @@ def rows(results: Sequence[ClassResult]) -> list[dict[str, Any]]:
         table.append(
             {
                 "student": clean(graded.student),
+                "name": clean(graded.submission.name),
                 "path": clean(graded.path),
                 "status": graded.status,
                 "score": scored.score if scored else None,
@@ -50,6 +51,8 @@ def rows(results: Sequence[ClassResult]) -> list[dict[str, Any]]:
                 "sha256": graded.sha256,
                 "confinement": "" if report is None else report.confinement,
                 "first_failure": clean(first_failure(graded)),
+                "identified": clean(graded.submission.identified),
+                "notes": clean("; ".join(graded.submission.notes)),
             }
         )
     return table
@@ -95,11 +98,14 @@ def to_json(
 ) -> str:
     """The ``calccourse-gradebook`` (docs/report-schema.md): rows, each answer's full report
     and values, the class summary. Enough to merge parts and re-grade against it."""
+    from calccourse.reports.lms import apart
     from calccourse.reports.native import to_dict
 
     table = rows(results)
     for row, graded in zip(table, results):
         row["reason"] = clean(graded.reason)
+        row["ids"] = {kind: clean(value) for kind, value in graded.submission.ids}
+        row["on_roster"] = graded.submission.matched
         row["report"] = None if graded.report is None else to_dict(graded.report)
         row["values"] = _kept(graded.values)
     data: dict[str, Any] = {
@@ -113,6 +119,7 @@ def to_json(
         "graded_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "summary": summarize(results).to_dict(),
         "results": table,
+        "not_students": apart(results),  # rows an LMS file leaves out, and why
     }
     if changes is not None:
         data["changes"] = list(changes)
