@@ -329,3 +329,26 @@ def test_a_folder_with_an_answer_and_a_nested_one_says_what_was_not_graded(run, 
     result = grade(run, lessons, "class")
     assert result.exit_code == 0
     assert "graded kim.py; not graded: deep/answer.py" in result.stderr
+
+
+def test_a_file_made_unreadable_since_the_last_run_keeps_its_result(run, lessons, tmp_path, monkeypatch):
+    """An answer of the last run `chmod 000`-ed a classmate's file (as an unprivileged grader):
+    the next `--previous` run keeps the snapshot's result, and says so; never `missing`."""
+    from calccourse import answers
+
+    write(tmp_path / "class" / "bob.py", CORRECT)
+    write(tmp_path / "class" / "mallory.py", WRONG)
+    assert grade(run, lessons, "class", "--json", "g1.json").exit_code == 0
+    readable = answers._bytes_of
+
+    def denied(path, limit):
+        if path.name == "bob.py":  # what mode 000 gives a user other than root
+            raise answers.Denied(f"{path} cannot be read: Permission denied.")
+        return readable(path, limit)
+
+    monkeypatch.setattr(answers, "_bytes_of", denied)
+    again = grade(run, lessons, "class", "--previous", "g1.json", "--json", "g2.json")
+    assert again.exit_code == 0, again.output
+    assert "class/bob.py cannot be read now (its permissions); its previous result is kept" in again.stderr
+    bob = results(tmp_path / "g2.json")["bob"]
+    assert bob["status"] == "pass" and "restore its permissions" in bob["notes"]
