@@ -57,6 +57,7 @@ class TestResult:
     location: str | None = None
     details: str | None = None
     mistake: str | None = None  # which named mistake it was: the feedback, its numbers left out
+    label: str | None = None  # the mistake's short name, as the lesson names it ("scaled line")
     code: str = ""  # the calls the test made, as they read (the first few)
     duration: float = 0.0
 
@@ -314,6 +315,7 @@ def judge(test: author.Test, outcomes: list[Outcome], plugin: LessonPlugin) -> T
                 feedback=wrong.feedback,
                 blame="answer",
                 mistake=mistake_key(wrong.feedback),
+                label=wrong.label,
             )
         except Exception as error:  # noqa: BLE001 - a bug in the lesson must not look like the learner's
             result = TestResult(**base, **checker_bug(error, plugin))

@@ -501,7 +501,9 @@ def class_summary(console: Console, summary: ClassSummary) -> None:
         console.print(Text("Named mistakes, most common first:", style="bold"))
         for named in summary.mistakes[:8]:
             console.print(
-                indented(visible(f"{named.count} × {named.feedback}"), "  ", "      ", console.width),
+                indented(
+                    visible(f"{named.count} × {named.label}: {named.feedback}"), "  ", "      ", console.width
+                ),
                 soft_wrap=True,
             )
         if len(summary.mistakes) > 8:

@@ -352,3 +352,33 @@ def test_a_file_made_unreadable_since_the_last_run_keeps_its_result(run, lessons
     assert "class/bob.py cannot be read now (its permissions); its previous result is kept" in again.stderr
     bob = results(tmp_path / "g2.json")["bob"]
     assert bob["status"] == "pass" and "restore its permissions" in bob["notes"]
+
+
+# ---------------------------------------------------------------- mistakes by their short names
+
+
+def test_named_mistakes_are_counted_under_their_short_names(run, tmp_path):
+    constant = "def derivative(x):\n    return 3 * x**2 - 4 * x + 1\n"
+    constant += "def rate_of_change(f, x, dx):\n    return (f(x + dx) - f(x)) / dx\n"
+    write(tmp_path / "class" / "ann.py", constant)
+    write(tmp_path / "class" / "bob.py", constant.replace("+ 1\n", "+ 1.0\n"))
+    result = run("grade", "1", "class", "--seed", "2", "--json", "g.json", "--html", "class.html")
+    assert result.exit_code == 0, result.output
+    assert "2 × constant kept: the derivative of the constant 1 is 0" in " ".join(result.stdout.split())
+    (named,) = json.loads((tmp_path / "g.json").read_text())["summary"]["mistakes"]
+    assert named["label"] == "constant kept" and named["students"] == ["ann", "bob"]
+    assert (
+        "<strong>constant kept</strong>: the derivative of the constant 1 is 0"
+        in (tmp_path / "class.html").read_text()
+    )
+
+
+def test_a_mistake_its_lesson_did_not_name_gets_its_feedbacks_first_words():
+    from calccourse.grading import mistake_key
+    from calccourse.reports.analytics import short_label
+
+    feedback = "This is the right line, but scaled by 1.06066 (a² + b² = 1: a unit normal)."
+    assert short_label(mistake_key(feedback) or "") == "This is the right line, but scaled by"
+    assert short_label(mistake_key("Indices start at 0 in Python: subtract 1.") or "") == (
+        "Indices start at … in Python"
+    )

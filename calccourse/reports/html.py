@@ -393,7 +393,8 @@ def _mistakes(summary: ClassSummary, anchors: dict[str, str]) -> str:
             for student in named.students
         )
         items.append(
-            f'<li><span class="count">{named.count} ×</span> {_e(named.feedback)}'
+            f'<li><span class="count">{named.count} ×</span> <strong>{_e(named.label)}</strong>: '
+            f"{_e(named.feedback)}"
             f'<div class="who">in {_e(" and ".join(f"“{test}”" for test in named.tests))}: {who}</div></li>'
         )
     return f'<section>\n<h2>Named mistakes</h2>\n<ol class="mistakes">{"".join(items)}</ol>\n</section>'
@@ -436,7 +437,10 @@ def _student(
         f'<td class="num">{score}</td><td class="num">{seconds}</td>'
         f'<td class="first">{_e(first_failure(result))}</td></tr>'
     )
-    facts = [("path", f"<code>{_e(result.path)}</code>")]
+    who = result.submission
+    facts = [("name", _e(who.name))] if who.name else []
+    facts += [("identified by", _e(who.identified)), ("path", f"<code>{_e(result.path)}</code>")]
+    facts += [("note", _e(note)) for note in who.notes]
     digest = result.sha256 or (report.sha256 if report is not None else "")  # a merged result has no answer
     if digest:
         facts.append(("sha256", f"<code>{_e(digest[:12])}</code>"))
