@@ -390,7 +390,12 @@ def check(
     require_confinement: bool = typer.Option(
         False, "--require-confinement", help="Refuse to run the answer without full Landlock confinement."
     ),
-    record: bool = typer.Option(True, "--progress/--no-progress", help="Record the result in your progress."),
+    record: bool | None = typer.Option(
+        None,
+        "--progress/--no-progress",
+        help="Record the result in your progress (default: for a file in this folder's tree, not a class's).",
+        show_default=False,
+    ),
     verbose: bool = typer.Option(
         False, "--verbose", "-v", help="Also show passed tests' messages, and tracebacks."
     ),
@@ -415,10 +420,23 @@ def check(
 
         path = watchable(answer if answer is not None else answer_path(plugin))
         run_watch(
-            course, plugin, path, seed, timeout, cap, bool(plot), out, verbose, record, require_confinement
+            course,
+            plugin,
+            path,
+            seed,
+            timeout,
+            cap,
+            bool(plot),
+            out,
+            verbose,
+            record is not False,
+            require_confinement,
         )
         return
     path = answer_file(course, answer, plugin)
+    from calccourse.workspace import learners_own
+
+    record = learners_own(path, record)  # an instructor's check: no progress, no plot unless asked
     targets = reports.targets(formats or [], outputs or [])
     for _, target in targets:
         if target is not None:
@@ -437,7 +455,7 @@ def check(
         record=record,
     )
     report = graded.report
-    draw = bool(report.tests) and (plot or (plot is None and report.status != "pass"))
+    draw = bool(report.tests) and (plot or (plot is None and record and report.status != "pass"))
     on_screen = [fmt for fmt, target in targets if target is None]
     if draw and on_screen != ["text"]:  # machine reports carry the plot's path: draw it first
         save_graded(graded, out, console(stderr=True))
