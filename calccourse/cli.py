@@ -151,17 +151,17 @@ def warn_progress(course: Course) -> None:
 # ---------------------------------------------------------------- option checks
 
 
-def writable_folder(folder: Path) -> Path:
+def writable_folder(folder: Path, option: str = "--out") -> Path:
     """Create ``folder`` if needed; a file or an unwritable folder is a usage error."""
     if folder.exists() and not folder.is_dir():
-        raise UsageError(f"--out {folder} is a file, not a folder. Give a folder for the plots.")
+        raise UsageError(f"{option} {folder} is a file, not a folder. Give a folder.")
     try:
         folder.mkdir(parents=True, exist_ok=True)
         probe = folder / f".calccourse-write-test-{os.getpid()}"
         probe.touch()
         probe.unlink()
     except OSError as error:
-        raise UsageError(f"cannot write plots into {folder}: {error.strerror or error}.") from None
+        raise UsageError(f"cannot write into {folder} ({option}): {error.strerror or error}.") from None
     return folder
 
 
@@ -669,6 +669,14 @@ def grade(
         metavar="FILE.csv",
         help="The class list (Canvas's or Moodle's export): rows named by it, a missing row per absentee.",
     ),
+    feedback: Path | None = typer.Option(
+        None, "--feedback", metavar="DIR", help="Write each student's page and text report into DIR, by id."
+    ),
+    similar: bool = typer.Option(
+        False,
+        "--similar",
+        help="List pairs of near-identical answers (a pointer for a human, never a grade).",
+    ),
 ) -> None:
     """Grade a class's answers into a gradebook, and say what the class got wrong."""
     from calccourse import classbook
@@ -677,6 +685,7 @@ def grade(
     course = course_of(ctx)
     plugin = course.lesson(key)
     targets = gradebook_targets(csv_file, json_file, html_file)
+    feedback = None if feedback is None else writable_folder(feedback, "--feedback")
     todo = classbook.plan(
         plugin,
         paths,
@@ -713,7 +722,15 @@ def grade(
 
     results, changed = todo.finish(graded, version())
     confinement = gradebook.confinement(results) or landlock.available().describe()
-    show_gradebook(plugin, todo.seed, results, confinement, targets, table, todo.part, changed)
+    from calccourse.similarity import similar_pairs
+
+    pairs = similar_pairs(todo.submissions, plugin.template) if similar else None
+    show_gradebook(plugin, todo.seed, results, confinement, targets, table, todo.part, changed, pairs)
+    if feedback is not None:
+        from calccourse.reports.feedback import write_feedback
+
+        written = write_feedback(feedback, plugin, todo.seed, results)
+        screen.print(f"wrote {len(written) // 2} students' feedback into {feedback}", highlight=False)
     if interrupted:
         errors.print(
             "Interrupted: the gradebook holds what was graded so far (the rest: not-run).", highlight=False
@@ -782,6 +799,7 @@ def show_gradebook(
     table: bool | None,
     shard: tuple[int, int] | None = None,
     changed: list[Any] | None = None,
+    similar: list[Any] | None = None,
 ) -> None:
     """The class on screen (the table when asked or short, the summary, the changes) and
     the gradebook files; a file that cannot be written is an error line, not lost grading."""
@@ -795,7 +813,7 @@ def show_gradebook(
         if kind == "html":
             from calccourse.reports.html import class_page
 
-            text = class_page(plugin, seed, results, confinement)
+            text = class_page(plugin, seed, results, confinement, similar=similar)
         elif kind == "csv":
             text = gradebook.to_csv(results)
         else:
@@ -806,6 +824,7 @@ def show_gradebook(
                 confinement,
                 shard=shard,
                 changes=None if changed is None else [change.to_dict() for change in changed],
+                similar=similar,
             )
         try:
             target.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
@@ -818,6 +837,8 @@ def show_gradebook(
     render.class_summary(screen, summarize(results))
     if changed is not None:
         render.changes(screen, changed)
+    if similar is not None:
+        render.similar(screen, similar)
     render.class_verdict(screen, rows, seed, confinement)
     for target in written:
         screen.print(f"wrote {target}", highlight=False)

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from calccourse.grading import Report
     from calccourse.lesson import LessonPlugin
     from calccourse.reports.analytics import ClassSummary
+    from calccourse.similarity import Pair
 
 STYLE = {"pass": "green", "fail": "red", "error": "yellow"}
 
@@ -468,6 +469,15 @@ def progress_table(console: Console, lessons: list[LessonPlugin], data: dict[str
         highlight=False,
     )
     console.print(f"[dim]kept in {where}[/dim]", highlight=False)
+
+
+def similar(console: Console, pairs: Sequence[Pair]) -> None:
+    """``grade --similar``: the near-identical pairs, a pointer for a human."""
+    console.print(Text("Similar submissions (a pointer for a human, never a grade):", style="bold"))
+    if not pairs:
+        console.print(Text("  no pair is near-identical."))
+    for pair in pairs:
+        console.print(Text(f"  {pair.a} and {pair.b}: {pair.score:.2f}"), soft_wrap=True)
 
 
 def class_summary(console: Console, summary: ClassSummary) -> None:

@@ -382,3 +382,97 @@ def test_a_mistake_its_lesson_did_not_name_gets_its_feedbacks_first_words():
     assert short_label(mistake_key("Indices start at 0 in Python: subtract 1.") or "") == (
         "Indices start at … in Python"
     )
+
+
+# ---------------------------------------------------------------- feedback and similarity
+
+LONG = '''\
+def double(x):
+    """Twice x, the long way round."""
+    total = 0.0
+    steps = [x, x]
+    for step in steps:
+        if step is None:
+            raise ValueError("no value")
+        total = total + step
+    checks = {"sum": total, "product": 2 * x}
+    if abs(checks["sum"] - checks["product"]) > 1e-9:
+        raise ArithmeticError("the two ways disagree")
+    return checks["sum"]
+'''
+# The same code with every name changed, other comments and another layout.
+RENAMED = """\
+# my own work!!
+def double(value):
+    acc = 0.0   # running total
+    parts = [value,
+             value]
+    for p in parts:
+        if p is None: raise ValueError('missing')
+        acc = acc + p
+    d = {'s': acc, 'p': 2 * value}
+    if abs(d['s'] - d['p']) > 1e-9:
+        raise ArithmeticError('mismatch')
+    return d['s']
+"""
+OTHER = """\
+import math
+
+
+def double(x):
+    halves = [x / 2.0 for _ in range(4)]
+    result = math.fsum(halves)
+    while False:
+        result -= 1
+    try:
+        assert math.isfinite(result) or not math.isfinite(x)
+    except AssertionError:
+        return float("nan")
+    return result
+"""
+
+
+def test_similar_pairs_are_listed_in_the_terminal_the_json_and_the_page(run, lessons, tmp_path):
+    for student, code in (("ann", LONG), ("bob", RENAMED), ("cy", OTHER), ("dee", CORRECT)):
+        write(tmp_path / "class" / f"{student}.py", code)
+    result = grade(run, lessons, "class", "--similar", "--json", "g.json", "--html", "class.html")
+    assert result.exit_code == 0, result.output
+    assert "Similar submissions (a pointer for a human, never a grade):" in result.stdout
+    assert "ann and bob: 1.00" in result.stdout
+    assert json.loads((tmp_path / "g.json").read_text())["similar"] == [
+        {"a": "ann", "b": "bob", "score": 1.0}
+    ]
+    page = (tmp_path / "class.html").read_text()
+    assert "<h2>Similar submissions</h2>" in page and '">ann</a> and <a href="#' in page
+    plain = grade(run, lessons, "class", "--json", "plain.json")  # not asked: not computed
+    assert "Similar submissions" not in plain.stdout
+    assert "similar" not in json.loads((tmp_path / "plain.json").read_text())
+
+
+def test_feedback_is_one_page_and_one_text_file_per_student(run, lessons, tmp_path):
+    write(tmp_path / "class" / "ann.py", CORRECT)
+    write(tmp_path / "class" / "sec" / "bob" / "answer.py", WRONG)
+    write(tmp_path / "class" / "sec" / "cy" / "answer.py", CORRECT)
+    write(tmp_path / "class" / "README.txt", "clutter")
+    write(tmp_path / "roster.csv", "login\nann\nsec/bob\nsec/cy\nzed\n")
+    result = grade(run, lessons, "class", "--roster", "roster.csv", "--feedback", "out")
+    assert result.exit_code == 0, result.output
+    assert "wrote 4 students' feedback into out" in result.stdout
+    names = sorted(path.name for path in (tmp_path / "out").iterdir())
+    assert names == [
+        "ann.html",
+        "ann.txt",
+        "sec_bob.html",
+        "sec_bob.txt",
+        "sec_cy.html",
+        "sec_cy.txt",
+        "zed.html",
+        "zed.txt",
+    ]
+    bob = (tmp_path / "out" / "sec_bob.html").read_text()
+    assert "<svg" in bob and "http" not in bob.split("<body", 1)[1].replace("http://www.w3.org", "")
+    assert "expected" in (tmp_path / "out" / "sec_bob.txt").read_text()
+    assert "missing" in (tmp_path / "out" / "zed.txt").read_text()
+    assert "no submission" in (tmp_path / "out" / "zed.html").read_text()
+    refused = grade(run, lessons, "class", "--feedback", "roster.csv")
+    assert refused.exit_code == 2 and "--feedback roster.csv is a file" in refused.stderr

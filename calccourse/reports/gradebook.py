@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from calccourse.demo import DemoRun
     from calccourse.discovery import BrokenLesson
     from calccourse.lesson import LessonPlugin
+    from calccourse.similarity import Pair
 
 
 def first_failure(graded: ClassResult) -> str:
@@ -95,6 +96,7 @@ def to_json(
     *,
     shard: tuple[int, int] | None = None,
     changes: Sequence[dict[str, Any]] | None = None,
+    similar: Sequence[Pair] | None = None,
 ) -> str:
     """The ``calccourse-gradebook`` (docs/report-schema.md): rows, each answer's full report
     and values, the class summary. Enough to merge parts and re-grade against it."""
@@ -123,6 +125,8 @@ def to_json(
     }
     if changes is not None:
         data["changes"] = list(changes)
+    if similar is not None:  # grade --similar: a pointer for a human, never a grade
+        data["similar"] = [pair.to_dict() for pair in similar]
     return json.dumps(data, indent=2, ensure_ascii=False)
 
 
