@@ -482,6 +482,8 @@ def similar(console: Console, pairs: Sequence[Pair]) -> None:
 
 def class_summary(console: Console, summary: ClassSummary) -> None:
     """What the class got wrong, in a screenful: statuses, scores, tests, mistakes, time."""
+    from calccourse.reports.analytics import shown
+
     heading(console, "The class")
     counts = ", ".join(f"{count} {status}" for status, count in summary.counts.items() if count)
     entries = "1 entry" if summary.rows == 1 else f"{summary.rows} entries"
@@ -511,9 +513,7 @@ def class_summary(console: Console, summary: ClassSummary) -> None:
         console.print(Text("Named mistakes, most common first:", style="bold"))
         for named in summary.mistakes[:8]:
             console.print(
-                indented(
-                    visible(f"{named.count} × {named.label}: {named.feedback}"), "  ", "      ", console.width
-                ),
+                indented(visible(f"{named.count} × {shown(named)}"), "  ", "      ", console.width),
                 soft_wrap=True,
             )
         if len(summary.mistakes) > 8:

@@ -53,6 +53,7 @@ class MistakeStat:
     count: int
     students: tuple[str, ...]
     label: str = ""  # its short name: the lesson's, or the feedback's first words without numbers
+    named: bool = False  # whether the lesson named it (else ``label`` is made from the feedback)
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,9 @@ def summarize(results: Sequence[ClassResult], slowest: int = 5) -> ClassSummary:
         students = tuple(sorted({student for _, student, _ in found}))
         tests_named = tuple(dict.fromkeys(name for name, _, _ in found))
         label = clean(labels.get(mistake) or short_label(mistake))
-        named.append(MistakeStat(tests_named, clean(found[0][2]), len(students), students, label))
+        named.append(
+            MistakeStat(tests_named, clean(found[0][2]), len(students), students, label, mistake in labels)
+        )
     named.sort(key=lambda stat: (-stat.count, stat.feedback))
     timed = sorted(
         ((r.student, round(r.report.duration, 3)) for r in results if r.report is not None),
@@ -134,6 +137,11 @@ def summarize(results: Sequence[ClassResult], slowest: int = 5) -> ClassSummary:
 
 
 LABEL_LENGTH = 40
+
+
+def shown(stat: MistakeStat) -> str:
+    """A mistake as a summary lists it: its lesson's name, then the feedback in full."""
+    return f"{stat.label}: {stat.feedback}" if stat.named else stat.feedback
 
 
 def short_label(key: str) -> str:

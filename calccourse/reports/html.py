@@ -397,8 +397,9 @@ def _mistakes(summary: ClassSummary, anchors: dict[str, str]) -> str:
             for student in named.students
         )
         items.append(
-            f'<li><span class="count">{named.count} ×</span> <strong>{_e(named.label)}</strong>: '
-            f"{_e(named.feedback)}"
+            f'<li><span class="count">{named.count} ×</span> '
+            + (f"<strong>{_e(named.label)}</strong>: " if named.named else "")
+            + f"{_e(named.feedback)}"
             f'<div class="who">in {_e(" and ".join(f"“{test}”" for test in named.tests))}: {who}</div></li>'
         )
     return f'<section>\n<h2>Named mistakes</h2>\n<ol class="mistakes">{"".join(items)}</ol>\n</section>'
