@@ -110,10 +110,10 @@ class Found:
     warnings: list[str]
 
 
-def collect(paths: Sequence[Path], strip_prefix: str = "") -> Found:
+def collect(paths: Sequence[Path], strip_prefix: str = "", template: str = "") -> Found:
     """Every entry of ``paths`` (files or class folders), each answer read once, now. A
     path that does not exist is a row (a student who did not submit), unless none exists:
-    then it is a mistyped class folder, a usage error."""
+    then it is a mistyped class folder, a usage error. ``template``: the lesson's starter."""
     if paths and not any(os.path.lexists(path) for path in paths):
         raise UsageError(f"there is no file or folder {paths[0]}: give the class folder or answer files.")
     entries: list[Entry] = []
@@ -132,9 +132,9 @@ def collect(paths: Sequence[Path], strip_prefix: str = "") -> Found:
                     f"{path} holds {stray.name} and {len(students)} student entries ({names}, …): is "
                     f"{stray.name} a stray? Move it away to grade the class, or grade that file alone."
                 )
-            entries += _folder_entry(path, path.resolve().name, warnings)
+            entries += _folder_entry(path, path.resolve().name, warnings, template)
         else:
-            inside = _student_entries(path, warnings)
+            inside = _student_entries(path, warnings, template=template)
             if not inside:
                 entries.append(Entry(path.resolve().name, str(path), None, "holds no answer file"))
             entries += [_stripped(entry, strip_prefix) for entry in inside]
@@ -196,7 +196,7 @@ def _link(path: Path, own: Path) -> str:
     )
 
 
-def _student_entries(folder: Path, warnings: list[str], prefix: str = "") -> list[Entry]:
+def _student_entries(folder: Path, warnings: list[str], prefix: str = "", template: str = "") -> list[Entry]:
     """The entries of a class (or section) folder, one per file or folder in it. Where
     some folders are sections (two or more student folders), a folder holding a single
     student folder is a section too, not that student. A Canvas download's uploads are one
@@ -216,9 +216,9 @@ def _student_entries(folder: Path, warnings: list[str], prefix: str = "") -> lis
             stem = entry.stem if entry.suffix.lower() in SUFFIXES else entry.name
             found.append(Entry(prefix + stem, str(entry), None, "missing: " + _link(entry, entry)))
         elif _is_dir(entry) and sectioned and _section_members(entry):
-            found += _student_entries(entry, warnings, prefix=name + "/")
+            found += _student_entries(entry, warnings, name + "/", template)
         elif _is_dir(entry):
-            found += _folder_entry(entry, name, warnings)
+            found += _folder_entry(entry, name, warnings, template)
         elif entry.suffix.lower() in SUFFIXES:
             found.append(Entry(prefix + entry.stem, str(entry), entry, ""))
         else:
@@ -292,21 +292,30 @@ def _section_members(folder: Path) -> list[Path]:
 LESSON_FILE = re.compile(r"lesson\d\d\.(py|ipynb)")  # what `calccourse start` writes
 
 
-def _folder_entry(folder: Path, name: str, warnings: list[str]) -> list[Entry]:
-    """A student's folder, or a section holding student folders or student files."""
+def _folder_entry(folder: Path, name: str, warnings: list[str], template: str = "") -> list[Entry]:
+    """A student's folder, or a section holding student folders or student files. Where its
+    answer.py is the lesson's ``template`` untouched and the file `calccourse start` wrote
+    (``lessonNN.py``) is beside it, that file is the answer: the learner worked there."""
     python = _python_files(folder)
     at_top = [p for p in python if p.parent == folder]
     chosen = _answer_at_top(folder) or _chosen(folder, at_top, python)
+    notes: tuple[str, ...] = ()
+    started = [p for p in at_top if LESSON_FILE.fullmatch(p.name.lower())]
+    if chosen is not None and len(started) == 1 and chosen not in started and _untouched(chosen, template):
+        notes = (
+            f"{chosen.name} is the untouched starter: graded {started[0].name}, which calccourse start wrote",
+        )
+        chosen = started[0]
     if chosen is None:
         sections = [e for e in _visible(folder) if _is_dir(e)]
         if not at_top and sections and all(_answer_at_top(s) or _python_files(s) for s in sections):
-            return _student_entries(folder, warnings, prefix=name + "/")
+            return _student_entries(folder, warnings, name + "/", template)
         if len(at_top) >= 2 and not (folder / ".git").exists():
             warnings.append(
                 f"{folder} holds several Python files and no answer.py, none importing another: graded "
                 "as a section, a row per file (a student's folder names its answer answer.py)"
             )
-            return _student_entries(folder, warnings, prefix=name + "/")
+            return _student_entries(folder, warnings, name + "/", template)
         if not python:
             return [Entry(name, str(folder), None, "missing: no answer.py (no Python file at all)")]
         listed = ", ".join(str(p.relative_to(folder)) for p in python[:4])
@@ -325,7 +334,24 @@ def _folder_entry(folder: Path, name: str, warnings: list[str]) -> list[Entry]:
         for p in python
         if p.parent == chosen.parent and p != chosen and p.suffix == ".py" and not _link(p, folder)
     )
-    return [Entry(name, str(folder), chosen, "", "folder name", modules=modules)]
+    return [Entry(name, str(folder), chosen, "", "folder name", notes=notes, modules=modules)]
+
+
+def _untouched(path: Path, template: str) -> bool:
+    """Whether ``path`` holds the lesson's starter file as it was given (line endings and
+    trailing spaces aside)."""
+    if not template or path.is_symlink():
+        return False
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(len(template.encode()) * 2 + 1024)
+    except OSError:
+        return False
+
+    def lines(text: str) -> list[str]:
+        return [line.rstrip() for line in text.strip().splitlines()]
+
+    return lines(data.decode("utf-8", "replace")) == lines(template)
 
 
 def _chosen(folder: Path, at_top: list[Path], python: list[Path]) -> Path | None:
@@ -412,10 +438,10 @@ def _unique(entries: list[Entry], warnings: list[str]) -> list[Submission]:
     return submissions
 
 
-def submission_in(folder: Path) -> Submission:
+def submission_in(folder: Path, template: str = "") -> Submission:
     """The one submission a folder holds (a Gradescope submission, a learner's repository),
     by the same rules as a student's folder in a class; a class folder is a usage error."""
-    entries = _folder_entry(folder, folder.resolve().name, [])
+    entries = _folder_entry(folder, folder.resolve().name, [], template)
     if len(entries) > 1:
         raise UsageError(
             f"{folder} holds {len(entries)} submissions, not one: grade them with `calccourse grade`."

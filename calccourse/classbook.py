@@ -249,7 +249,7 @@ def plan(
         seed = before.seed if seed is None else seed
     elif regrade_all:
         raise UsageError("--all re-grades against a previous gradebook: give it with --previous OLD.json.")
-    found = batch.collect(paths, strip_prefix)
+    found = batch.collect(paths, strip_prefix, plugin.template)
     if roster is not None:
         from calccourse.identity import apply_roster, read_roster
 

@@ -112,7 +112,7 @@ class Course:
         from calccourse.grading import grade
         from calccourse.sandbox.runner import preload_for
 
-        answer = read_answer(path) if not path.is_dir() else _answer_in(path)
+        answer = read_answer(path) if not path.is_dir() else _answer_in(path, plugin.template)
         if require_confinement:
             require_landlock()
         with self.sandbox(preload=preload_for([answer.imports])) as sandbox:
@@ -222,12 +222,12 @@ class Course:
             reaper.end_all_children()
 
 
-def _answer_in(folder: Path) -> Answer:
+def _answer_in(folder: Path, template: str) -> Answer:
     from calccourse.answers import Answer
     from calccourse.batch import submission_in
     from calccourse.sandbox.protocol import Code
 
-    submission = submission_in(folder)
+    submission = submission_in(folder, template)
     if submission.answer is not None:
         return submission.answer
     why = f"Your submission holds no answer file: {submission.reason}. Submit your answer as answer.py."
