@@ -292,10 +292,13 @@ def _section_members(folder: Path) -> list[Path]:
 LESSON_FILE = re.compile(r"lesson\d\d\.(py|ipynb)")  # what `calccourse start` writes
 
 
-def _folder_entry(folder: Path, name: str, warnings: list[str], template: str = "") -> list[Entry]:
+def _folder_entry(
+    folder: Path, name: str, warnings: list[str], template: str = "", sections: bool = True
+) -> list[Entry]:
     """A student's folder, or a section holding student folders or student files. Where its
     answer.py is the lesson's ``template`` untouched and the file `calccourse start` wrote
-    (``lessonNN.py``) is beside it, that file is the answer: the learner worked there."""
+    (``lessonNN.py``) is beside it, that file is the answer: the learner worked there. Without
+    ``sections`` (one student's submission), several files are never a section of files."""
     python = _python_files(folder)
     at_top = [p for p in python if p.parent == folder]
     chosen = _answer_at_top(folder) or _chosen(folder, at_top, python)
@@ -310,7 +313,7 @@ def _folder_entry(folder: Path, name: str, warnings: list[str], template: str = 
         sections = [e for e in _visible(folder) if _is_dir(e)]
         if not at_top and sections and all(_answer_at_top(s) or _python_files(s) for s in sections):
             return _student_entries(folder, warnings, name + "/", template)
-        if len(at_top) >= 2 and not (folder / ".git").exists():
+        if sections and len(at_top) >= 2 and not (folder / ".git").exists():
             warnings.append(
                 f"{folder} holds several Python files and no answer.py, none importing another: graded "
                 "as a section, a row per file (a student's folder names its answer answer.py)"
@@ -441,7 +444,7 @@ def _unique(entries: list[Entry], warnings: list[str]) -> list[Submission]:
 def submission_in(folder: Path, template: str = "") -> Submission:
     """The one submission a folder holds (a Gradescope submission, a learner's repository),
     by the same rules as a student's folder in a class; a class folder is a usage error."""
-    entries = _folder_entry(folder, folder.resolve().name, [], template)
+    entries = _folder_entry(folder, folder.resolve().name, [], template, sections=False)  # one student's
     if len(entries) > 1:
         raise UsageError(
             f"{folder} holds {len(entries)} submissions, not one: grade them with `calccourse grade`."
