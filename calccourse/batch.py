@@ -310,8 +310,8 @@ def _folder_entry(
         )
         chosen = started[0]
     if chosen is None:
-        sections = [e for e in _visible(folder) if _is_dir(e)]
-        if not at_top and sections and all(_answer_at_top(s) or _python_files(s) for s in sections):
+        inside = [e for e in _visible(folder) if _is_dir(e)]
+        if not at_top and inside and all(_answer_at_top(s) or _python_files(s) for s in inside):
             return _student_entries(folder, warnings, name + "/", template)
         if sections and len(at_top) >= 2 and not (folder / ".git").exists():
             warnings.append(
