@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import make_lesson
+from tests import test_grade_layouts as layouts
 
-CORRECT = "def double(x):\n    return 2 * x\n"
-WRONG = "def double(x):\n    return 3 * x\n"
+CORRECT, WRONG, write = layouts.CORRECT, layouts.WRONG, layouts.write
+lessons = layouts.lessons  # the tiny lesson's fixture
+
 
 # Canvas's gradebook export (Grades → Export), the roster an instructor has at hand: a
 # "Points Possible" row (indented, as Canvas writes it) and the test student come first.
@@ -60,18 +61,6 @@ Ayşe,Demir,S1002,ademir@uni.example
 John,Smith,S1003,jsmith@uni.example
 Nobody,Kim,S1004,nkim@uni.example
 """
-
-
-@pytest.fixture
-def lessons(tmp_path):
-    make_lesson(tmp_path / "lessons" / "tiny", 99, "tiny")
-    return tmp_path / "lessons"
-
-
-def write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def grade(run, lessons, *args):
