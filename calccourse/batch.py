@@ -116,9 +116,12 @@ def collect(paths: Sequence[Path], strip_prefix: str = "", template: str = "") -
     then it is a mistyped class folder, a usage error. ``template``: the lesson's starter."""
     if paths and not any(os.path.lexists(path) for path in paths):
         raise UsageError(f"there is no file or folder {paths[0]}: give the class folder or answer files.")
-    entries: list[Entry] = []
     warnings: list[str] = []
+    # Canvas uploads named one by one (``grade 1 sub/*.py``): one entry per Canvas user, as in a folder
+    entries, uploads = _canvas_entries([path for path in paths if path.is_file()], "")
     for path in paths:
+        if path in uploads:
+            continue
         if not os.path.lexists(path):
             entries.append(Entry(path.name or str(path), str(path), None, "no such file or folder"))
         elif path.is_file() or (path.is_symlink() and not path.exists()):

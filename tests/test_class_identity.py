@@ -465,3 +465,19 @@ def test_feedback_is_one_page_and_one_text_file_per_student(run, lessons, tmp_pa
     assert "no submission" in (tmp_path / "out" / "zed.html").read_text()
     refused = grade(run, lessons, "class", "--feedback", "roster.csv")
     assert refused.exit_code == 2 and "--feedback roster.csv is a file" in refused.stderr
+
+
+def test_canvas_uploads_named_one_by_one_are_grouped_and_a_namesake_folder_is_warned_about(
+    run, lessons, tmp_path
+):
+    canvas_download(tmp_path / "sub")
+    write(tmp_path / "sub" / "zabubakar" / "answer.py", WRONG)  # a folder named like a classmate's login
+    write(tmp_path / "roster.csv", CANVAS_ROSTER)
+    files = sorted(str(path.relative_to(tmp_path)) for path in (tmp_path / "sub").glob("*.py"))
+    alone = grade(run, lessons, *files, "--json", "files.json")
+    assert alone.exit_code == 0 and sorted(results(tmp_path / "files.json")) == ["51817", "53676", "60001"]
+    result = grade(run, lessons, "sub", "--roster", "roster.csv", "--json", "g.json")
+    assert result.exit_code == 0
+    assert "both belong to zabubakar by the roster" in " ".join(result.stderr.split())
+    rows = results(tmp_path / "g.json")
+    assert rows["zabubakar"]["status"] == "pass" and rows["zabubakar~2"]["status"] == "fail"
