@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from calccourse.batch import ClassResult, Submission
+from calccourse.identity import Person, Roster
 from calccourse.reports.gradebook import SCHEMA, SCHEMA_VERSION
 from calccourse.reports.native import from_dict
 from calccourse.status import UsageError
@@ -76,6 +77,73 @@ def load(path: Path) -> Gradebook:
         )
     except (KeyError, TypeError, ValueError) as error:
         raise UsageError(f"{path} is a damaged gradebook ({type(error).__name__}: {error}).") from None
+
+
+@dataclass
+class Mapped:
+    """The class after the roster: every roster student a row, and what matched nobody."""
+
+    submissions: list[Submission]
+    warnings: list[str] = field(default_factory=list)
+
+
+def apply_roster(roster: Roster, submissions: Sequence[Submission]) -> Mapped:
+    """Each submission named by the roster student it belongs to; a ``missing`` row for each
+    student with none; a submission on nobody's roster kept, marked, and warned about; two
+    submissions of one student: both kept (the second under a suffix), and warned about."""
+    taken: dict[int, str] = {}
+    out: list[Submission] = []
+    warnings: list[str] = []
+    for submission in submissions:
+        if submission.status == "skipped":
+            out.append(submission)
+            continue
+        person = Person(submission.ids + (("login", submission.student),), submission.name, "")
+        found = roster.match(person, (submission.name, submission.student))
+        if found is None:
+            out.append(
+                replace(submission, matched=False, identified=f"not on the roster ({submission.identified})")
+            )
+            warnings.append(
+                f"{submission.path} ({submission.student}) matches no student of the roster {roster.source}"
+            )
+            continue
+        index, how = found
+        student, who = roster.students[index]
+        if index in taken:
+            warnings.append(
+                f"{submission.path} and {taken[index]} both belong to {student} by the roster: "
+                f"both are graded, {submission.path} as '{student}~2'; keep the one that counts"
+            )
+            student += "~2"
+        taken[index] = submission.path
+        merged = tuple(dict(who.ids + submission.ids).items())
+        out.append(
+            replace(
+                submission,
+                student=student,
+                name=who.name or submission.name,
+                ids=merged,
+                identified=how,
+                matched=True,
+            )
+        )
+    for index, (student, who) in enumerate(roster.students):
+        if index not in taken:
+            out.append(
+                Submission(
+                    student,
+                    "",
+                    None,
+                    "missing",
+                    "no submission",
+                    name=who.name,
+                    ids=who.ids,
+                    identified="roster",
+                    matched=True,
+                )
+            )
+    return Mapped(sorted(out, key=lambda s: s.student.casefold()), warnings)
 
 
 def merge(parts: Sequence[Gradebook]) -> Gradebook:
@@ -251,7 +319,7 @@ def plan(
         raise UsageError("--all re-grades against a previous gradebook: give it with --previous OLD.json.")
     found = batch.collect(paths, strip_prefix, plugin.template)
     if roster is not None:
-        from calccourse.identity import apply_roster, read_roster
+        from calccourse.identity import read_roster
 
         mapped = apply_roster(read_roster(roster), found.submissions)
         found = batch.Found(mapped.submissions, found.warnings + mapped.warnings)

@@ -161,7 +161,10 @@ def writable_folder(folder: Path, option: str = "--out") -> Path:
         probe.touch()
         probe.unlink()
     except OSError as error:
-        raise UsageError(f"cannot write into {folder} ({option}): {error.strerror or error}.") from None
+        what = "plots" if option == "--out" else "files"
+        raise UsageError(
+            f"cannot write {what} into {folder} ({option}): {error.strerror or error}."
+        ) from None
     return folder
 
 

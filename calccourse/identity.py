@@ -19,14 +19,11 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from calccourse.status import UsageError
-
-if TYPE_CHECKING:
-    from calccourse.batch import Submission
 
 METADATA = "submission_metadata.yml"  # what a Gradescope export holds beside its submissions
 CANVAS_FILE = re.compile(
@@ -255,72 +252,3 @@ def _cell(row: Sequence[str], at: int | None) -> str:
 def _canvas_header(header: Sequence[str]) -> bool:
     """Canvas's gradebook export: its "ID" column is Canvas's user id."""
     return "sis login id" in header or "sis user id" in header
-
-
-@dataclass
-class Mapped:
-    """The class after the roster: every roster student a row, and what matched nobody."""
-
-    submissions: list[Submission]
-    warnings: list[str] = field(default_factory=list)
-
-
-def apply_roster(roster: Roster, submissions: Sequence[Submission]) -> Mapped:
-    """Each submission named by the roster student it belongs to; a ``missing`` row for each
-    student with none; a submission on nobody's roster kept, marked, and warned about; two
-    submissions of one student: both kept (the second under a suffix), and warned about."""
-    from calccourse.batch import Submission
-
-    taken: dict[int, str] = {}
-    out: list[Submission] = []
-    warnings: list[str] = []
-    for submission in submissions:
-        if submission.status == "skipped":
-            out.append(submission)
-            continue
-        person = Person(submission.ids + (("login", submission.student),), submission.name, "")
-        found = roster.match(person, (submission.name, submission.student))
-        if found is None:
-            out.append(
-                replace(submission, matched=False, identified=f"not on the roster ({submission.identified})")
-            )
-            warnings.append(
-                f"{submission.path} ({submission.student}) matches no student of the roster {roster.source}"
-            )
-            continue
-        index, how = found
-        student, who = roster.students[index]
-        if index in taken:
-            warnings.append(
-                f"{submission.path} and {taken[index]} both belong to {student} by the roster: "
-                f"both are graded, {submission.path} as '{student}~2'; keep the one that counts"
-            )
-            student += "~2"
-        taken[index] = submission.path
-        merged = tuple(dict(who.ids + submission.ids).items())
-        out.append(
-            replace(
-                submission,
-                student=student,
-                name=who.name or submission.name,
-                ids=merged,
-                identified=how,
-                matched=True,
-            )
-        )
-    for index, (student, who) in enumerate(roster.students):
-        if index not in taken:
-            out.append(
-                Submission(
-                    student,
-                    "",
-                    None,
-                    "missing",
-                    "no submission",
-                    name=who.name,
-                    ids=who.ids,
-                    identified="roster",
-                    matched=True,
-                )
-            )
-    return Mapped(sorted(out, key=lambda s: s.student.casefold()), warnings)

@@ -66,6 +66,20 @@ def confinement(results: Sequence[ClassResult]) -> str:
     return " / ".join(found)
 
 
+def not_a_student(result: ClassResult) -> str:
+    """Why a row is no student an LMS knows (so it stays out of LMS files), or ""."""
+    if result.status == "skipped":
+        return f"not a student's answer ({result.reason})"
+    if result.submission.matched is False:
+        return "on no student of the roster"
+    return ""
+
+
+def apart(results: Sequence[ClassResult]) -> list[dict[str, str]]:
+    """The rows that are no students, with why: listed apart in the JSON and by ``export``."""
+    return [{"student": r.student, "path": r.path, "why": why} for r in results if (why := not_a_student(r))]
+
+
 def spreadsheet_safe(value: Any) -> Any:
     """A cell a spreadsheet will not run as a formula (OWASP: CSV injection)."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
@@ -100,7 +114,6 @@ def to_json(
 ) -> str:
     """The ``calccourse-gradebook`` (docs/report-schema.md): rows, each answer's full report
     and values, the class summary. Enough to merge parts and re-grade against it."""
-    from calccourse.reports.lms import apart
     from calccourse.reports.native import to_dict
 
     table = rows(results)

@@ -24,11 +24,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from calccourse.reports.gradebook import rows, spreadsheet_safe
+from calccourse.reports.gradebook import not_a_student, rows, spreadsheet_safe
 from calccourse.status import UsageError
 
 if TYPE_CHECKING:
-    from calccourse.batch import ClassResult
     from calccourse.classbook import Gradebook
 
 LMS = ("canvas", "moodle")
@@ -43,20 +42,6 @@ MOODLE_KINDS = {
     "email": ("email",),
     "email address": ("email",),
 }
-
-
-def not_a_student(result: ClassResult) -> str:
-    """Why a row is no student an LMS knows (so it stays out of LMS files), or ""."""
-    if result.status == "skipped":
-        return f"not a student's answer ({result.reason})"
-    if result.submission.matched is False:
-        return "on no student of the roster"
-    return ""
-
-
-def apart(results: Sequence[ClassResult]) -> list[dict[str, str]]:
-    """The rows that are no students, with why: listed apart in the JSON and by ``export``."""
-    return [{"student": r.student, "path": r.path, "why": why} for r in results if (why := not_a_student(r))]
 
 
 @dataclass
