@@ -127,7 +127,15 @@ def collect(paths: Sequence[Path], strip_prefix: str = "", template: str = "") -
         elif path.is_file() or (path.is_symlink() and not path.exists()):
             entries.append(_file_entry(path))
         elif _answer_at_top(path) is not None:
-            students = [e for e in _student_entries(path, []) if e.file != _answer_at_top(path)]
+            top = _answer_at_top(path)
+            own = {p.stem for p in imported_siblings(top)} if top is not None else set()  # its modules
+            students = [  # what else is there that is a student's: not a README, not its modules
+                e
+                for e in _student_entries(path, [])
+                if not e.why.startswith("skipped")
+                and e.file != top
+                and (e.file is None or e.file.stem not in own)
+            ]
             if students:
                 stray = path / "answer.py"
                 names = ", ".join(sorted(entry.name for entry in students)[:3])
@@ -373,6 +381,19 @@ def _chosen(folder: Path, at_top: list[Path], python: list[Path]) -> Path | None
     used = set().union(*imported.values()) if imported else set()
     roots = [p for p in imported if p.stem not in used and imported[p]]
     return roots[0] if len(roots) == 1 else None
+
+
+def imported_siblings(path: Path) -> list[Path]:
+    """The ``.py`` files beside a ``.py`` answer that it imports (``check FILE``: a learner's
+    own ``helper.py``), never through a link."""
+    if path.suffix != ".py":
+        return []
+    wanted = _imports(path)
+    return [
+        p
+        for p in _visible(path.parent)
+        if p.suffix == ".py" and p.stem in wanted and p != path and not p.is_symlink()
+    ]
 
 
 def _imports(path: Path) -> set[str]:

@@ -109,10 +109,15 @@ class Course:
         """Grade one answer file (or the one a submission folder holds); its result joins the
         learner's progress (``record``), unless it is one of the lesson's own files."""
         from calccourse.answers import read_answer
+        from calccourse.batch import imported_siblings
         from calccourse.grading import grade
         from calccourse.sandbox.runner import preload_for
 
-        answer = read_answer(path) if not path.is_dir() else _answer_in(path, plugin.template)
+        answer = (
+            read_answer(path, imported_siblings(path))
+            if not path.is_dir()
+            else _answer_in(path, plugin.template)
+        )
         if require_confinement:
             require_landlock()
         with self.sandbox(preload=preload_for([answer.imports])) as sandbox:

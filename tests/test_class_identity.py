@@ -481,3 +481,19 @@ def test_canvas_uploads_named_one_by_one_are_grouped_and_a_namesake_folder_is_wa
     assert "both belong to zabubakar by the roster" in " ".join(result.stderr.split())
     rows = results(tmp_path / "g.json")
     assert rows["zabubakar"]["status"] == "pass" and rows["zabubakar~2"]["status"] == "fail"
+
+
+def test_an_answer_imports_the_students_own_module_in_check_and_grade(run, lessons, tmp_path):
+    """P27: `from helper import TWO` with helper.py beside the answer works as in the student's
+    own project, in `check FILE`, `check FOLDER` and `grade`; a classmate's file is no module."""
+    write(tmp_path / "bob" / "answer.py", "from helper import TWO\n\ndef double(x):\n    return TWO * x\n")
+    write(tmp_path / "bob" / "helper.py", "TWO = 2\n")
+    for target in ("bob/answer.py", "bob"):
+        checked = run("--lessons-dir", str(lessons), "check", "tiny", target, "--no-progress")
+        assert checked.exit_code == 0, checked.output
+    write(tmp_path / "class" / "ann.py", "from cy import double\n")
+    write(tmp_path / "class" / "cy.py", CORRECT)
+    graded = grade(run, lessons, "class", "bob", "--json", "g.json")
+    rows = results(tmp_path / "g.json")
+    assert graded.exit_code == 0 and rows["bob"]["status"] == "pass"
+    assert rows["ann"]["status"] == "error" and "No module named 'cy'" in rows["ann"]["first_failure"]
