@@ -92,7 +92,7 @@ def read_answer(path: Path, modules: Sequence[Path] = ()) -> Answer:
         )
     shipped = []
     for module in modules:
-        data = _bytes_of(module, MAX_BYTES)
+        data = read_bytes(module, MAX_BYTES)
         shipped.append((module.name, data))
         if sum(len(data) for _, data in shipped) > MAX_BYTES:
             raise Unreadable(f"the Python files beside {path} are over {MAX_BYTES // 2**20} MiB in all.")
@@ -111,11 +111,11 @@ def _read(path: Path) -> Answer:
     if path.suffix.lower() not in SUFFIXES:
         raise Unreadable(f"{display} is not a Python file or a notebook; an answer is a .py or .ipynb file.")
     limit = MAX_NOTEBOOK_BYTES if path.suffix.lower() == ".ipynb" else MAX_BYTES
-    data = _bytes_of(path, limit)
+    data = read_bytes(path, limit)
     return answer_from_bytes(display, data)
 
 
-def _bytes_of(path: Path, limit: int) -> bytes:
+def read_bytes(path: Path, limit: int) -> bytes:
     """A regular file's bytes (at most ``limit``), or Unreadable saying why not."""
     display = str(path)
     try:

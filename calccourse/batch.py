@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from calccourse.answers import MAX_BYTES, SUFFIXES, Answer, Denied, Unreadable, read_answer
+from calccourse.answers import MAX_BYTES, SUFFIXES, Answer, Denied, Unreadable, read_answer, read_bytes
 from calccourse.grading import DEFAULT_CAP, DEFAULT_TIMEOUT, Report, grade, plan
 from calccourse.identity import METADATA, CanvasFile, Person, canvas_file, gradescope_people, key
 from calccourse.lesson import LessonPlugin
@@ -357,9 +357,8 @@ def _untouched(path: Path, template: str) -> bool:
     if not template or path.is_symlink():
         return False
     try:
-        with path.open("rb") as handle:
-            data = handle.read(len(template.encode()) * 2 + 1024)
-    except OSError:
+        data = read_bytes(path, MAX_BYTES)
+    except Unreadable:
         return False
 
     def lines(text: str) -> list[str]:
@@ -397,13 +396,13 @@ def imported_siblings(path: Path) -> list[Path]:
 
 
 def _imports(path: Path) -> set[str]:
-    """The top-level module names a Python file imports (read, never run; unreadable: none)."""
+    """The top-level module names a Python file imports (read, never run; unreadable or not
+    a regular file, such as a named pipe that would block: none)."""
     import ast
 
     try:
-        with path.open("rb") as handle:
-            tree = ast.parse(handle.read(MAX_BYTES))
-    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+        tree = ast.parse(read_bytes(path, MAX_BYTES))
+    except (Unreadable, SyntaxError, ValueError, RecursionError, MemoryError):
         return set()
     found: set[str] = set()
     for node in ast.walk(tree):

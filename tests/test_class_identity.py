@@ -328,14 +328,14 @@ def test_a_file_made_unreadable_since_the_last_run_keeps_its_result(run, lessons
     write(tmp_path / "class" / "bob.py", CORRECT)
     write(tmp_path / "class" / "mallory.py", WRONG)
     assert grade(run, lessons, "class", "--json", "g1.json").exit_code == 0
-    readable = answers._bytes_of
+    readable = answers.read_bytes
 
     def denied(path, limit):
         if path.name == "bob.py":  # what mode 000 gives a user other than root
             raise answers.Denied(f"{path} cannot be read: Permission denied.")
         return readable(path, limit)
 
-    monkeypatch.setattr(answers, "_bytes_of", denied)
+    monkeypatch.setattr(answers, "read_bytes", denied)
     again = grade(run, lessons, "class", "--previous", "g1.json", "--json", "g2.json")
     assert again.exit_code == 0, again.output
     assert "class/bob.py cannot be read now (its permissions); its previous result is kept" in again.stderr
