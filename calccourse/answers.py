@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,6 +30,10 @@ class Unreadable(UsageError):
     """The answer file cannot be read or is not an answer (a usage error for ``check``)."""
 
 
+class Denied(Unreadable):
+    """The answer file is there, but its permissions forbid reading it (``chmod 000``)."""
+
+
 @dataclass(frozen=True)
 class Answer:
     """One answer file's snapshot: what it was called, its bytes and the code to run."""
@@ -38,6 +43,7 @@ class Answer:
     code: Code
     notes: tuple[str, ...] = ()  # what was left out of a notebook (magics, shell escapes)
     problem: str | None = None  # why it cannot be run at all (a notebook that is not one)
+    modules: tuple[tuple[str, bytes], ...] = ()  # the student's other .py files beside it, by name
 
     @property
     def source(self) -> bytes:
@@ -71,12 +77,47 @@ class Answer:
         return frozenset(found)
 
 
-def read_answer(path: Path) -> Answer:
-    """Read and snapshot ``path``; Unreadable says why it cannot be graded."""
+MAX_MODULES = 32  # the student's other files shipped with the answer, at most
+
+
+def read_answer(path: Path, modules: Sequence[Path] = ()) -> Answer:
+    """Read and snapshot ``path`` and the student's ``modules`` beside it (``helper.py``, at
+    most MAX_MODULES files and MAX_BYTES in all); Unreadable says why it cannot be graded."""
+    answer = _read(path)
+    if not modules:
+        return answer
+    if len(modules) > MAX_MODULES:
+        raise Unreadable(
+            f"{path.parent} holds over {MAX_MODULES} Python files beside the answer: too many to grade."
+        )
+    shipped = []
+    for module in modules:
+        data = read_bytes(module, MAX_BYTES)
+        shipped.append((module.name, data))
+        if sum(len(data) for _, data in shipped) > MAX_BYTES:
+            raise Unreadable(f"the Python files beside {path} are over {MAX_BYTES // 2**20} MiB in all.")
+    import hashlib
+
+    digest = hashlib.sha256(
+        answer.sha256.encode()
+    )  # the answer and its modules: one changes, it is re-graded
+    for name, data in shipped:
+        digest.update(f"\0{name}\0{len(data)}\0".encode() + data)
+    return replace(answer, sha256=digest.hexdigest(), modules=tuple(shipped))
+
+
+def _read(path: Path) -> Answer:
     display = str(path)
     if path.suffix.lower() not in SUFFIXES:
         raise Unreadable(f"{display} is not a Python file or a notebook; an answer is a .py or .ipynb file.")
     limit = MAX_NOTEBOOK_BYTES if path.suffix.lower() == ".ipynb" else MAX_BYTES
+    data = read_bytes(path, limit)
+    return answer_from_bytes(display, data)
+
+
+def read_bytes(path: Path, limit: int) -> bytes:
+    """A regular file's bytes (at most ``limit``), or Unreadable saying why not."""
+    display = str(path)
     try:
         # Non-blocking, so that a named pipe cannot make us wait; then only a regular file is read.
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
@@ -91,12 +132,14 @@ def read_answer(path: Path) -> Answer:
             data = file.read(limit + 1)
     except IsADirectoryError:
         raise Unreadable(f"{display} is a folder, not an answer file.") from None
+    except PermissionError as error:
+        raise Denied(f"{display} cannot be read: {error.strerror or error}.") from None
     except OSError as error:
         raise Unreadable(f"{display} cannot be read: {error.strerror or error}.") from None
     if len(data) > limit:
         kind = "a notebook" if limit == MAX_NOTEBOOK_BYTES else "a Python answer file"
         raise Unreadable(f"{display} is over {limit // 2**20} MiB; {kind} is at most {limit // 2**20} MiB.")
-    return answer_from_bytes(display, data)
+    return data
 
 
 def answer_from_bytes(display: str, data: bytes) -> Answer:

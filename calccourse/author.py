@@ -77,11 +77,16 @@ Plot = Callable[[list[Any], Any], None]
 
 class WrongAnswer(Exception):
     """Raise it to fail a test: ``message`` says what was expected and what came back,
-    ``feedback`` (optional) which mistake it probably is and how to fix it."""
+    ``feedback`` (optional) which mistake it probably is and how to fix it.
 
-    def __init__(self, message: str, feedback: str | None = None) -> None:
+    ``label`` (optional) is the mistake's short name ("scaled line"), which the class page
+    counts; feedback that ``recognise`` gives carries its KnownMistake's name already."""
+
+    def __init__(self, message: str, feedback: str | None = None, label: str | None = None) -> None:
         super().__init__(message)
-        self.message, self.feedback = message, feedback
+        self.message = message
+        self.feedback = None if feedback is None else str(feedback)
+        self.label = label or getattr(feedback, "label", None) or None
 
 
 @dataclass
@@ -366,10 +371,24 @@ def matrix_plot(axes: Any, expected: Any, got: Any, rtol: float, atol: float, wh
 
 @dataclass(frozen=True)
 class KnownMistake:
-    """A common mistake: what it gives for the same inputs, and what to tell the learner."""
+    """A common mistake: what it gives for the same inputs, what to tell the learner, and a
+    short ``name`` ("scaled line") for an instructor's class summary, the same for every
+    learner (the feedback may hold one learner's numbers)."""
 
     feedback: str
     value: Callable[..., Any]
+    name: str = ""
+
+
+class Feedback(str):
+    """Feedback as the learner reads it, carrying the ``label`` (short name) of its mistake."""
+
+    label: str
+
+    def __new__(cls, text: str, label: str) -> Feedback:
+        made = super().__new__(cls, text)
+        made.label = label
+        return made
 
 
 def recognise(
@@ -387,7 +406,7 @@ def recognise(
         except (ArithmeticError, ValueError, TypeError):
             continue
         if close(transform(list(got)), values, rtol, atol):
-            return mistake.feedback
+            return Feedback(mistake.feedback, mistake.name) if mistake.name else mistake.feedback
     return None
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from calccourse.batch import ClassResult, Submission
+from calccourse.identity import Person, Roster
 from calccourse.reports.gradebook import SCHEMA, SCHEMA_VERSION
 from calccourse.reports.native import from_dict
 from calccourse.status import UsageError
@@ -50,7 +51,17 @@ def load(path: Path) -> Gradebook:
         results = []
         for row in data["results"]:
             submission = Submission(
-                row["student"], row["path"], status=row["status"], reason=row["reason"], digest=row["sha256"]
+                row["student"],
+                row["path"],
+                status=row["status"],
+                reason=row["reason"],
+                digest=row["sha256"],
+                # Who the row is (gradebooks written before these fields: the file name).
+                name=str(row.get("name", "")),
+                ids=tuple((str(k), str(v)) for k, v in dict(row.get("ids") or {}).items()),
+                identified=str(row.get("identified", "file name")),
+                matched=row.get("on_roster"),
+                notes=tuple(note for note in str(row.get("notes", "")).split("; ") if note),
             )
             report = None if row["report"] is None else from_dict(row["report"])
             results.append(ClassResult(submission, report, float(row["max_score"]), row["values"]))
@@ -66,6 +77,73 @@ def load(path: Path) -> Gradebook:
         )
     except (KeyError, TypeError, ValueError) as error:
         raise UsageError(f"{path} is a damaged gradebook ({type(error).__name__}: {error}).") from None
+
+
+@dataclass
+class Mapped:
+    """The class after the roster: every roster student a row, and what matched nobody."""
+
+    submissions: list[Submission]
+    warnings: list[str] = field(default_factory=list)
+
+
+def apply_roster(roster: Roster, submissions: Sequence[Submission]) -> Mapped:
+    """Each submission named by the roster student it belongs to; a ``missing`` row for each
+    student with none; a submission on nobody's roster kept, marked, and warned about; two
+    submissions of one student: both kept (the second under a suffix), and warned about."""
+    taken: dict[int, str] = {}
+    out: list[Submission] = []
+    warnings: list[str] = []
+    for submission in submissions:
+        if submission.status == "skipped":
+            out.append(submission)
+            continue
+        person = Person(submission.ids + (("login", submission.student),), submission.name, "")
+        found = roster.match(person, (submission.name, submission.student))
+        if found is None:
+            out.append(
+                replace(submission, matched=False, identified=f"not on the roster ({submission.identified})")
+            )
+            warnings.append(
+                f"{submission.path} ({submission.student}) matches no student of the roster {roster.source}"
+            )
+            continue
+        index, how = found
+        student, who = roster.students[index]
+        if index in taken:
+            warnings.append(
+                f"{submission.path} and {taken[index]} both belong to {student} by the roster: "
+                f"both are graded, {submission.path} as '{student}~2'; keep the one that counts"
+            )
+            student += "~2"
+        taken[index] = submission.path
+        merged = tuple(dict(who.ids + submission.ids).items())
+        out.append(
+            replace(
+                submission,
+                student=student,
+                name=who.name or submission.name,
+                ids=merged,
+                identified=how,
+                matched=True,
+            )
+        )
+    for index, (student, who) in enumerate(roster.students):
+        if index not in taken:
+            out.append(
+                Submission(
+                    student,
+                    "",
+                    None,
+                    "missing",
+                    "no submission",
+                    name=who.name,
+                    ids=who.ids,
+                    identified="roster",
+                    matched=True,
+                )
+            )
+    return Mapped(sorted(out, key=lambda s: s.student.casefold()), warnings)
 
 
 def merge(parts: Sequence[Gradebook]) -> Gradebook:
@@ -113,7 +191,9 @@ def merge(parts: Sequence[Gradebook]) -> Gradebook:
 
 
 def reuse(previous: Gradebook, submissions: Sequence[Submission]) -> dict[str, ClassResult]:
-    """The previous results still true: each graded submission whose answer is unchanged."""
+    """The previous results still true: each graded submission whose answer is unchanged, and
+    each whose file can no longer be read for its permissions (an answer of the last run may
+    have ``chmod 000``-ed it): that run's snapshot is what counts, never a lost file."""
     # A checker error is the lesson's to fix: graded again, never kept.
     before = {r.student: r for r in previous.results if r.report is not None and not r.report.checker_error}
     kept = {}
@@ -121,6 +201,14 @@ def reuse(previous: Gradebook, submissions: Sequence[Submission]) -> dict[str, C
         old = before.get(submission.student)
         if old is not None and submission.answer is not None and old.sha256 == submission.sha256:
             kept[submission.student] = ClassResult(submission, old.report, old.max_score, old.values)
+        elif old is not None and submission.denied:
+            note = f"{submission.reason} Kept the result of {previous.source}: restore its permissions."
+            kept[submission.student] = ClassResult(
+                replace(submission, status="", reason="", digest=old.sha256, notes=(*submission.notes, note)),
+                old.report,
+                old.max_score,
+                old.values,
+            )
     return kept
 
 
@@ -206,10 +294,12 @@ def plan(
     seed: int | None = None,
     previous: Path | None = None,
     regrade_all: bool = False,
+    roster: Path | None = None,
 ) -> ClassPlan:
     """Collect the class (its ``part``, when given) and decide what to grade: with a
     ``previous`` gradebook of the same lesson, only what changed, with its seed (``regrade_all``:
-    everything, and the seed may differ). Wrong combinations are UsageErrors."""
+    everything, and the seed may differ); with a ``roster``, every row named by its student
+    and a ``missing`` row for each student with no submission. Wrong combinations are UsageErrors."""
     from calccourse import batch
     from calccourse.grading import new_seed
 
@@ -227,9 +317,19 @@ def plan(
         seed = before.seed if seed is None else seed
     elif regrade_all:
         raise UsageError("--all re-grades against a previous gradebook: give it with --previous OLD.json.")
-    found = batch.collect(paths, strip_prefix)
+    found = batch.collect(paths, strip_prefix, plugin.template)
+    if roster is not None:
+        from calccourse.identity import read_roster
+
+        mapped = apply_roster(read_roster(roster), found.submissions)
+        found = batch.Found(mapped.submissions, found.warnings + mapped.warnings)
     submissions = found.submissions if part is None else batch.shard(found.submissions, *part)
     if before is not None and part is not None:  # compare this part with the same part before
         before = replace(before, results=[r for r in before.results if batch.in_shard(r.student, *part)])
     kept = {} if before is None or regrade_all else reuse(before, submissions)
-    return ClassPlan(new_seed() if seed is None else seed, part, submissions, kept, before, found.warnings)
+    warnings = found.warnings + [
+        f"{s.path} cannot be read now (its permissions); its previous result is kept"
+        for s in submissions
+        if s.denied and s.student in kept
+    ]
+    return ClassPlan(new_seed() if seed is None else seed, part, submissions, kept, before, warnings)

@@ -403,7 +403,12 @@ def check(
     require_confinement: bool = typer.Option(
         False, "--require-confinement", help="Refuse to run the answer without full Landlock confinement."
     ),
-    record: bool = typer.Option(True, "--progress/--no-progress", help="Record the result in your progress."),
+    record: bool | None = typer.Option(
+        None,
+        "--progress/--no-progress",
+        help="Record the result in your progress (default: for a file in this folder's tree, not a class's).",
+        show_default=False,
+    ),
     verbose: bool = typer.Option(
         False, "--verbose", "-v", help="Also show passed tests' messages, and tracebacks."
     ),
@@ -413,6 +418,7 @@ def check(
 ) -> None:
     """Check an answer file: what went wrong, and why."""
     from calccourse import outputs
+    from calccourse.workspace import learners_own
 
     course = course_of(ctx)
     course.verbose = verbose
@@ -423,9 +429,11 @@ def check(
             raise UsageError(
                 "--watch shows each verdict on screen; --format, --output and --exit-zero are for one check."
             )
-        run_watch(course, plugin, answer, limits, bool(plot), out, verbose, record)
+        run_watch(course, plugin, answer, limits, bool(plot), out, verbose, record is not False)
         return
     path = answer_file(course, answer, plugin)
+    record = learners_own(path, record)  # an instructor's check: no progress, no plot unless asked
+    plot = plot if plot is not None or record else False
     targets = outputs.check_targets(formats or [], outputs_ or [], html_file, plot, out, verbose)
     course.reports_due = targets.reports
     graded = course.check(plugin, path, limits, record=record)
@@ -583,6 +591,20 @@ def grade(
         metavar="PREFIX",
         help="Drop this prefix from ids (GitHub Classroom: 'lesson-3-').",
     ),
+    roster: Path | None = typer.Option(
+        None,
+        "--roster",
+        metavar="FILE.csv",
+        help="The class list (Canvas's or Moodle's export): rows named by it, a missing row per absentee.",
+    ),
+    feedback: Path | None = typer.Option(
+        None, "--feedback", metavar="DIR", help="Write each student's page and text report into DIR, by id."
+    ),
+    similar: bool = typer.Option(
+        False,
+        "--similar",
+        help="List pairs of near-identical answers (a pointer for a human, never a grade).",
+    ),
 ) -> None:
     """Grade a class's answers into a gradebook, and say what the class got wrong."""
     from calccourse import outputs, render
@@ -590,6 +612,7 @@ def grade(
     course = course_of(ctx)
     plugin = course.lesson(key)
     targets = outputs.class_targets(csv_file, json_file, html_file)
+    feedback = None if feedback is None else writable_folder(feedback, "--feedback")
     limits = limits_of(timeout, cap, seed, require_confinement)
     screen, errors = console(), console(stderr=True)
     with render.class_progress(screen, errors, plugin, previous) as (planned, advance):
@@ -602,6 +625,8 @@ def grade(
             part=None if shard is None else shard_of(shard, seed),
             previous=previous,
             regrade_all=regrade_all,
+            roster=roster,
+            similar=similar,
             planned=planned,
             done=advance,
         )
@@ -617,7 +642,10 @@ def grade(
         table,
         todo.part,
         run.changed,
+        run.similar,
     )
+    if feedback is not None:
+        outputs.write_feedback(screen, feedback, plugin, todo.seed, run.results)
     if run.interrupted:
         errors.print(
             "Interrupted: the gradebook holds what was graded so far (the rest: not-run).", highlight=False
@@ -697,7 +725,12 @@ def gradebook_export(
     from calccourse.reports.lms import lms_csv
 
     target = None if output is None else writable_file(output, "--output")
-    text = lms_csv([classbook.load(path) for path in books], lms.lower(), id_column)
+    exported = lms_csv([classbook.load(path) for path in books], lms.lower(), id_column)
+    text = exported.text
+    for student, why in exported.left_out:  # on stderr: never inside the CSV on stdout
+        console(stderr=True).print(
+            f"left out: {student}: {why}", highlight=False, markup=False, soft_wrap=True
+        )
     if target is None:
         typer.echo(text, nl=False)
         return

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from calccourse.demo import DemoRun
     from calccourse.grading import Graded, Report
     from calccourse.sandbox import AnswerSandbox
+    from calccourse.similarity import Pair
 
 
 @dataclass
@@ -46,6 +47,7 @@ class ClassRun:
     changed: list[Change] | None
     confinement: str
     interrupted: bool
+    similar: list[Pair] | None = None  # near-identical pairs, when asked for
 
 
 @dataclass
@@ -143,11 +145,16 @@ class Course:
         progress when ``record`` is set and the file is not one of the lesson's own.
         """
         from calccourse.answers import read_answer
+        from calccourse.batch import imported_siblings
         from calccourse.grading import grade
 
         if isinstance(answer, Path):
             path: Path | None = answer
-            answer = read_answer(answer) if not answer.is_dir() else _answer_in(answer)
+            answer = (
+                read_answer(answer, imported_siblings(answer))
+                if not answer.is_dir()
+                else _answer_in(answer, plugin.template)
+            )
         else:
             path = None
         if limits.require_confinement:
@@ -195,6 +202,8 @@ class Course:
         part: tuple[int, int] | None = None,
         previous: Path | None = None,
         regrade_all: bool = False,
+        roster: Path | None = None,
+        similar: bool = False,
         planned: Callable[[ClassPlan], None] = lambda plan: None,
         done: Callable[[ClassResult], None] = lambda result: None,
     ) -> ClassRun:
@@ -215,6 +224,7 @@ class Course:
             seed=limits.seed,
             previous=previous,
             regrade_all=regrade_all,
+            roster=roster,
         )
         planned(todo)
         results: list[ClassResult] = []
@@ -229,7 +239,12 @@ class Course:
         max_score = results[0].max_score if results else 0.0
         results += [ClassResult(s, None, max_score) for s in todo.to_grade if id(s) not in graded]
         everyone, changed = todo.finish(results, version())
-        return ClassRun(todo, everyone, changed, _confinement(everyone), interrupted)
+        pairs = None
+        if similar:
+            from calccourse.similarity import similar_pairs
+
+            pairs = similar_pairs(todo.submissions, plugin.template)
+        return ClassRun(todo, everyone, changed, _confinement(everyone), interrupted, pairs)
 
     def each_graded(
         self, plugin: LessonPlugin, submissions: Sequence[Submission], limits: Limits, jobs: int
@@ -328,12 +343,12 @@ class Course:
             reaper.end_all_children()
 
 
-def _answer_in(folder: Path) -> Answer:
+def _answer_in(folder: Path, template: str) -> Answer:
     from calccourse.answers import Answer
     from calccourse.batch import submission_in
     from calccourse.sandbox.protocol import Code
 
-    submission = submission_in(folder)
+    submission = submission_in(folder, template)
     if submission.answer is not None:
         return submission.answer
     why = f"Your submission holds no answer file: {submission.reason}. Submit your answer as answer.py."

@@ -57,6 +57,7 @@ class TestResult:
     location: str | None = None
     details: str | None = None
     mistake: str | None = None  # which named mistake it was: the feedback, its numbers left out
+    label: str | None = None  # the mistake's short name, as the lesson names it ("scaled line")
     code: str = ""  # the calls the test made, as they read (the first few)
     duration: float = 0.0
 
@@ -263,6 +264,7 @@ def grade(
         memory_mb=limits.memory_mb,
         require_confinement=limits.require_confinement,
         imports=answer.imports,
+        modules=Code(answer.modules) if answer.modules else None,
     )
     run = sandbox.run(job)
     judged = time.perf_counter()
@@ -324,6 +326,7 @@ def judge(test: author.Test, outcomes: list[Outcome], plugin: LessonPlugin) -> T
                 feedback=wrong.feedback,
                 blame="answer",
                 mistake=mistake_key(wrong.feedback),
+                label=wrong.label,
             )
         except Exception as error:  # noqa: BLE001 - a bug in the lesson must not look like the learner's
             result = TestResult(**base, **checker_bug(error, plugin))

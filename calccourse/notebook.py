@@ -49,7 +49,16 @@ def read_notebook(data: bytes, display: str) -> NotebookCode:
     if not isinstance(cells, list):
         raise NotebookError(f"{display} is a damaged Jupyter notebook: its list of cells is missing.")
 
+    if (
+        sum(1 for cell in cells if isinstance(cell, dict) and cell.get("cell_type") == "code")
+        > MAX_CODE_CELLS
+    ):
+        raise NotebookError(
+            f"{display} has more than {MAX_CODE_CELLS} code cells: too many to grade; "
+            "put the answer in fewer cells."
+        )
     notes = _language_notes(notebook.get("metadata"))
+    budget = [_PARSE_BUDGET]  # for the whole notebook: many cells cannot multiply it
     chunks: list[tuple[str, str]] = []
     code_cells = 0
     ipython_only = False
@@ -63,8 +72,8 @@ def read_notebook(data: bytes, display: str) -> NotebookCode:
             )
         code_cells += 1
         filename = f"{display}, cell {number}"
-        code, cell_notes = _python_of_cell(source, filename, number)
-        notes.extend(cell_notes)
+        code, cell_notes = _python_of_cell(source, filename, number, budget)
+        notes.extend(cell_notes[: max(0, MAX_NOTES - len(notes))])
         if code.strip():
             chunks.append((filename, code))
         elif source.strip():
@@ -79,6 +88,8 @@ def read_notebook(data: bytes, display: str) -> NotebookCode:
         )
     if not chunks:
         raise NotebookError(f"{display} has no code: its code cells are all empty (was the notebook saved?).")
+    if len(notes) >= MAX_NOTES:
+        notes.append("… and more IPython lines skipped: only the first ones are listed")
     return NotebookCode(chunks=tuple(chunks), notes=tuple(notes))
 
 
@@ -206,7 +217,11 @@ def _language_notes(metadata: object) -> list[str]:
 _NAME = r"(?:[^\W\d]|\*)[\w*]*"  # an identifier, or a wildcard pattern such as np.*lin*
 _HELP_END = re.compile(rf"%{{0,2}}{_NAME}(?:\.{_NAME})*\?\??")  # IPython's `obj?` and `obj??`
 _ASSIGNED = re.compile(r"[\w.]+(?:\s*,\s*[\w.]+)*\s*=\s*([!%])")  # `files = !ls`, `t = %timeit -o f()`
-_PARSE_BUDGET = 2_000_000  # lines handed to the parser per cell while skipping IPython lines: seconds at most
+_PARSE_BUDGET = (
+    2_000_000  # lines handed to the parser per notebook while skipping IPython lines: seconds at most
+)
+MAX_CODE_CELLS = 2_000  # beyond, a notebook is refused before any cell is parsed
+MAX_NOTES = 200  # notes kept about skipped lines: a report, not a copy of the notebook
 _WHAT = {"magic": "IPython magic", "shell": "shell command", "help": "help request"}
 # Magics that run their Python in the notebook's namespace, so that what it defines stays defined.
 _RUNS_CELL = ("time", "capture", "prun")  # `%%time` and the like: the rest of the cell is Python
@@ -228,7 +243,7 @@ def _ipython_kind(line: str) -> str | None:
     return None
 
 
-def _python_of_cell(source: str, filename: str, number: int) -> tuple[str, list[str]]:
+def _python_of_cell(source: str, filename: str, number: int, budget: list[int]) -> tuple[str, list[str]]:
     """The cell's code with IPython-only lines blanked out, and a note for each of them.
 
     ``%time STMT`` keeps STMT, and a cell under ``%%time``, ``%%capture`` or ``%%prun``
@@ -238,7 +253,8 @@ def _python_of_cell(source: str, filename: str, number: int) -> tuple[str, list[
     Only lines that Python itself rejects are considered, one at a time, where the parser
     stops: a valid line that merely contains `%` or `!` is never touched, nor is a line
     inside a string or brackets. A line that is not IPython syntax ends the search: the
-    sandbox then reports the learner's own syntax error, at its own line.
+    sandbox then reports the learner's own syntax error, at its own line. ``budget`` (one for
+    the notebook) counts the lines handed to the parser; once spent, no line is skipped.
     """
     source = source.replace("\r\n", "\n").replace("\r", "\n")  # as Python reads a .py file
     lines = source.split("\n")
@@ -261,11 +277,9 @@ def _python_of_cell(source: str, filename: str, number: int) -> tuple[str, list[
     notes += _drop_encoding_declaration(lines, number)
     known_start = 1  # a line known to begin a statement: tokenizing starts there, not at line 1
     top = 1  # a line known to begin a top-level statement: parsing starts there, not at line 1
-    budget = _PARSE_BUDGET
 
     def parse() -> SyntaxError | None:
-        nonlocal budget
-        budget -= len(lines) - top + 1
+        budget[0] -= len(lines) - top + 1
         return _syntax_error(lines, filename, top)
 
     error = parse()
@@ -275,7 +289,7 @@ def _python_of_cell(source: str, filename: str, number: int) -> tuple[str, list[
         since = known_start if known_start <= start else 1
         if kind is None or not _starts_logical_line(lines, since, start):
             break
-        if budget < 0:  # a huge cell full of IPython lines: leave the rest to the syntax error
+        if budget[0] < 0:  # a huge cell full of IPython lines: leave the rest to the syntax error
             notes.append(
                 f"cell {number}, line {start}: too many IPython lines to skip; this one and later ones stay"
             )

@@ -24,19 +24,23 @@ if TYPE_CHECKING:
     from calccourse.course import Course
     from calccourse.grading import Graded
     from calccourse.lesson import LessonPlugin
+    from calccourse.similarity import Pair
 
 
 def writable_folder(folder: Path, option: str = "--out") -> Path:
     """Create ``folder`` if needed; a file or an unwritable folder is a usage error."""
+    what = "plots" if option == "--out" else "files"
     if folder.exists() and not folder.is_dir():
-        raise UsageError(f"{option} {folder} is a file, not a folder. Give a folder for the plots.")
+        raise UsageError(f"{option} {folder} is a file, not a folder. Give a folder for the {what}.")
     try:
         folder.mkdir(parents=True, exist_ok=True)
         probe = folder / f".calccourse-write-test-{os.getpid()}"
         probe.touch()
         probe.unlink()
     except OSError as error:
-        raise UsageError(f"cannot write plots into {folder}: {error.strerror or error}.") from None
+        raise UsageError(
+            f"cannot write {what} into {folder} ({option}): {error.strerror or error}."
+        ) from None
     return folder
 
 
@@ -205,6 +209,7 @@ def show_class(
     table: bool | None,
     shard: tuple[int, int] | None = None,
     changed: Sequence[Change] | None = None,
+    similar: Sequence[Pair] | None = None,
 ) -> bool:
     """The class on screen (the table when asked or short, the summary, the changes) and
     the gradebook files; returns whether every file was written (one that cannot be is an
@@ -219,12 +224,14 @@ def show_class(
         if kind == "html":
             from calccourse.reports.html import class_page
 
-            text = class_page(plugin, seed, results, confinement)
+            text = class_page(plugin, seed, results, confinement, similar=similar)
         elif kind == "csv":
             text = gradebook.to_csv(results)
         else:
             changes = None if changed is None else [change.to_dict() for change in changed]
-            text = gradebook.to_json(plugin, seed, results, confinement, shard=shard, changes=changes)
+            text = gradebook.to_json(
+                plugin, seed, results, confinement, shard=shard, changes=changes, similar=similar
+            )
         try:
             write_text(target, text)
             written.append(target)
@@ -237,10 +244,25 @@ def show_class(
     render.class_summary(screen, summarize(results))
     if changed is not None:
         render.changes(screen, list(changed))
+    if similar is not None:
+        render.similar(screen, list(similar))
     render.class_verdict(screen, rows, seed, confinement)
     for target in written:
         screen.print(f"wrote {target}", highlight=False)
     return not failed
+
+
+def write_feedback(
+    screen: Console, folder: Path, plugin: LessonPlugin, seed: int, results: Sequence[ClassResult]
+) -> None:
+    """``grade --feedback DIR``: each student's page and text report, to hand back."""
+    from calccourse.reports.feedback import write_feedback
+
+    try:
+        written = write_feedback(folder, plugin, seed, results)
+    except OSError as error:
+        raise UsageError(f"cannot write the feedback into {folder}: {error.strerror or error}.") from None
+    screen.print(f"wrote {len(written) // 2} students' feedback into {folder}", highlight=False)
 
 
 def class_exit(results: Sequence[ClassResult], interrupted: bool, written: bool) -> ExitCode:

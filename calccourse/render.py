@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from calccourse.grading import Report
     from calccourse.lesson import LessonPlugin
     from calccourse.reports.analytics import ClassSummary
+    from calccourse.similarity import Pair
 
 STYLE = {"pass": "green", "fail": "red", "error": "yellow"}
 
@@ -499,8 +500,19 @@ def progress_table(console: Console, lessons: list[LessonPlugin], data: dict[str
     console.print(f"[dim]kept in {where}[/dim]", highlight=False)
 
 
+def similar(console: Console, pairs: Sequence[Pair]) -> None:
+    """``grade --similar``: the near-identical pairs, a pointer for a human."""
+    console.print(Text("Similar submissions (a pointer for a human, never a grade):", style="bold"))
+    if not pairs:
+        console.print(Text("  no pair is near-identical."))
+    for pair in pairs:
+        console.print(Text(f"  {pair.a} and {pair.b}: {pair.score:.2f}"), soft_wrap=True)
+
+
 def class_summary(console: Console, summary: ClassSummary) -> None:
     """What the class got wrong, in a screenful: statuses, scores, tests, mistakes, time."""
+    from calccourse.reports.analytics import shown
+
     heading(console, "The class")
     counts = ", ".join(f"{count} {status}" for status, count in summary.counts.items() if count)
     entries = "1 entry" if summary.rows == 1 else f"{summary.rows} entries"
@@ -530,7 +542,7 @@ def class_summary(console: Console, summary: ClassSummary) -> None:
         console.print(Text("Named mistakes, most common first:", style="bold"))
         for named in summary.mistakes[:8]:
             console.print(
-                indented(visible(f"{named.count} × {named.feedback}"), "  ", "      ", console.width),
+                indented(visible(f"{named.count} × {shown(named)}"), "  ", "      ", console.width),
                 soft_wrap=True,
             )
         if len(summary.mistakes) > 8:

@@ -35,6 +35,21 @@ def found_by_default(plugin: LessonPlugin, path: Path) -> bool:
     return path.absolute() == answer_path(plugin).absolute()
 
 
+def learners_own(path: Path, record: bool | None) -> bool:
+    """Whether ``check`` of ``path`` is a learner checking their own work (it records progress
+    and draws the check plot of a failure) rather than an instructor checking someone's file:
+    an answer *file* inside the current folder's tree is the learner's; a submission's folder,
+    or a file elsewhere (``check 1 ~/grading/bob.py``), is not; ``--progress``/``--no-progress``
+    (``record``) says so outright."""
+    if record is not None:
+        return record
+    try:
+        inside = path.resolve().is_relative_to(Path.cwd().resolve())
+    except OSError:
+        return False
+    return inside and not path.is_dir()
+
+
 def free_name(path: Path) -> Path:
     """``path`` if nothing is there yet, else the first free ``<stem>-2``, ``<stem>-3``, ..."""
     candidate, number = path, 1

@@ -40,10 +40,26 @@ def test_known_mistake_fails_with_its_feedback(run):
 
 def test_check_saves_a_plot_and_prints_its_path(run, tmp_path):
     mistake = LESSON1.mistakes[0]
-    result = run("check", "1", str(mistake.path), "--out", "pics")
+    (tmp_path / "mine.py").write_text(mistake.path.read_text())  # the learner's own file, here
+    result = run("check", "1", "mine.py", "--out", "pics")
     assert result.exit_code == 1
     assert "saved plot: pics/lesson01-check.png" in result.output
     assert (tmp_path / "pics" / "lesson01-check.png").stat().st_size > 1000
+    assert "│ tried " in run("progress").output  # and the learner's progress has it
+
+
+def test_an_instructors_check_of_a_file_elsewhere_records_and_draws_nothing(run, tmp_path, tmp_path_factory):
+    """Checking a student's file outside this folder's tree (or a submission's folder) is an
+    instructor's check: no progress of theirs, no calccourse-plots/ here, unless asked."""
+    bob = tmp_path_factory.mktemp("grading") / "bob.py"
+    bob.write_text(LESSON1.mistakes[0].path.read_text())
+    result = run("check", "1", str(bob))
+    assert result.exit_code == 1
+    assert not (tmp_path / "calccourse-plots").exists() and "saved plot" not in result.output
+    assert "│ tried " not in run("progress").output
+    asked = run("check", "1", str(bob), "--plot", "--progress")
+    assert asked.exit_code == 1 and (tmp_path / "calccourse-plots" / "lesson01-check.png").exists()
+    assert "│ tried " in run("progress").output
 
 
 @pytest.mark.parametrize(

@@ -40,6 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 WORKFLOW = ROOT / "examples" / "github-classroom" / ".github" / "workflows" / "classroom.yml"
 GRADESCOPE = ROOT / "examples" / "gradescope"
 SOLUTION = ROOT / "lessons" / "03-gradient" / "solution.py"
+TEMPLATE = ROOT / "lessons" / "03-gradient" / "template.py"  # the starter answer.py of the assignment
 BIN = str(Path(sys.executable).parent)
 PINNED = "git+https://github.com/OWNER/calccourse@v0.2.0"
 
@@ -350,6 +351,29 @@ def test_workflow_finds_an_answer_under_another_name(workflow, tmp_path):
     repo = make_repo(tmp_path, SOLUTION.read_text(encoding="utf-8"), name="my_gradient.py")
     fates = run_workflow(workflow, repo, tmp_path)
     assert fates["Autograding Reporter"]["points"] == "Points 3/3" and fates["job"]["ok"]
+
+
+def test_workflow_grades_the_file_calccourse_start_wrote_beside_the_untouched_starter(workflow, tmp_path):
+    """The README's loop: `calccourse start 3` writes lesson03.py, the learner works there and
+    pushes; the starter answer.py stays as given. CI grades lesson03.py, as `check 3` did."""
+    repo = make_repo(tmp_path, TEMPLATE.read_text(encoding="utf-8"))
+    (repo / "lesson03.py").write_text(SOLUTION.read_text(encoding="utf-8"), encoding="utf-8")
+    fates = run_workflow(workflow, repo, tmp_path)
+    assert fates["Autograding Reporter"]["points"] == "Points 3/3" and fates["job"]["ok"]
+    (repo / "answer.py").write_text(
+        TEMPLATE.read_text(encoding="utf-8") + "\n# started here\n", encoding="utf-8"
+    )
+    touched = run_workflow(workflow, repo, tmp_path)  # answer.py edited: it is the answer, as documented
+    assert touched["Autograding Reporter"]["points"] == "Points 0/3"
+
+
+def test_gradescope_grades_the_file_calccourse_start_wrote_beside_the_untouched_starter(tmp_path):
+    files = {
+        "answer.py": TEMPLATE.read_text(encoding="utf-8"),
+        "lesson03.py": SOLUTION.read_text(encoding="utf-8"),
+    }
+    _, data = run_autograder(tmp_path, files)
+    assert data["score"] == 3
 
 
 def test_workflow_without_an_answer_says_so_and_scores_0(workflow, tmp_path):

@@ -48,8 +48,10 @@ def test_every_entry_of_a_class_folder_is_a_row(run, lessons, tmp_path):
     write(klass / "s02" / "answer.py", TEMPLATE)
     write(klass / "s03" / "Answer.py", CORRECT)  # the name's case
     write(klass / "s04" / "main.py", CORRECT)  # the only Python file
-    write(klass / "s05" / "main.py", CORRECT)
-    write(klass / "s05" / "helper.py", "X = 1\n")  # two files, no answer.py
+    write(klass / "s05" / "main.py", "from helper import TWO\n\ndef double(x):\n    return TWO * x\n")
+    write(klass / "s05" / "helper.py", "TWO = 2\n")  # the student's own module: importable
+    write(klass / "s10" / "ann.py", CORRECT)  # a section of student files: a row per file
+    write(klass / "s10" / "bob.py", WRONG)
     (klass / "s06").mkdir()  # nothing at all
     write(klass / "section-b" / "deep" / "answer.py", WRONG)  # a section of student folders
     write(klass / "section-b" / "deeper" / "answer.py", CORRECT)
@@ -57,7 +59,7 @@ def test_every_entry_of_a_class_folder_is_a_row(run, lessons, tmp_path):
     write(klass / "notes.txt", "grading notes")
     write(klass / "s07" / "lesson" / "src" / "answer.ipynb", "not json")  # a broken notebook
     (klass / "s08.py").symlink_to(klass / "nowhere.py")
-    (klass / "s09.py").symlink_to(klass / "s01.py")
+    (klass / "s09.py").symlink_to(klass / "s01.py")  # a classmate's answer: not one's own
     write(klass / ".hidden" / "answer.py", CORRECT)  # hidden folders are not entries
     result = grade(run, lessons, str(klass), "--csv", "g.csv")
     assert result.exit_code == 0, result.output
@@ -68,7 +70,7 @@ def test_every_entry_of_a_class_folder_is_a_row(run, lessons, tmp_path):
         "s02": "fail",
         "s03": "pass",
         "s04": "pass",
-        "s05": "missing",
+        "s05": "pass",
         "s06": "missing",
         "section-b/deep": "fail",
         "section-b/deeper": "pass",
@@ -76,15 +78,19 @@ def test_every_entry_of_a_class_folder_is_a_row(run, lessons, tmp_path):
         "notes.txt": "skipped",
         "s07": "error",
         "s08": "missing",
-        "s09": "pass",
+        "s09": "missing",
+        "s10/ann": "pass",
+        "s10/bob": "fail",
     }
-    assert "several Python files (helper.py, main.py)" in rows["s05"]["first_failure"]
+    assert rows["s05"]["path"].endswith("s05")  # main.py imports helper.py: the student's project
     assert "no Python file at all" in rows["s06"]["first_failure"]
     assert "a link to nothing" in rows["s08"]["first_failure"]
     assert "not a Jupyter notebook" in rows["s07"]["first_failure"]
-    assert rows["s05"]["score"] == "" and rows["s01"]["score"] == "1.0"
-    assert len(rows["s01"]["sha256"]) == 64 and rows["s09"]["sha256"] == rows["s01"]["sha256"]
-    assert "5 of 8 graded answers passed" in " ".join(
+    assert "s09.py is a link to" in rows["s09"]["first_failure"]
+    assert "outside the student's own file" in rows["s09"]["first_failure"]
+    assert rows["s09"]["score"] == "" and rows["s01"]["score"] == "1.0"
+    assert "graded as a section, a row per file" in result.output
+    assert "6 of 10 graded answers passed" in " ".join(
         result.output.split()
     )  # missing and skipped are not graded
 

@@ -179,8 +179,11 @@ def test_lms_export_has_one_column_per_lesson(run, lessons, klass, tmp_path):
     moodle = run(
         "gradebook", "export", "tiny.json", "other.json", "--lms", "moodle", "--id-column", "idnumber"
     )
-    lines = moodle.output.splitlines()
+    lines = moodle.stdout.splitlines()
     assert lines[0] == "idnumber,Lesson 98: Tiny other,Lesson 99: Tiny tiny" and "s01,1,1" in lines
+    # Moodle clears a grade for an empty cell: a student with no score is left out, and said so.
+    assert not [line for line in lines if line.startswith("nobody")]
+    assert "left out: nobody: no score in Lesson 98: Tiny other" in moodle.stderr
     twice = run("gradebook", "export", "tiny.json", "tiny.json", "--lms", "moodle")
     assert twice.exit_code == 2 and "are both lesson 99" in twice.stderr
     wrong = run("gradebook", "export", "tiny.json", "--lms", "canvas", "--id-column", "email")

@@ -304,3 +304,34 @@ def test_the_learner_page_in_a_browser(run, klass, tmp_path, browser):
     assert browser.find_element(By.CSS_SELECTOR, "figure.plot svg").is_displayed()
     screenshot(browser, tmp_path / "learner-page-desktop.png", 1280)
     screenshot(browser, tmp_path / "learner-page-phone.png", 400)
+
+
+def test_similar_pairs_and_who_each_row_is_in_a_browser(run, tmp_path, browser):
+    """grade --similar and a Canvas download with a roster: the page lists the pair with links
+    to both rows, and a row's details say who the student is and how they were identified."""
+    from selenium.webdriver.common.by import By
+
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    solution = (LESSON1.folder / "solution.py").read_text()
+    (sub / "abubakarzainab_53676_9000612_answer.py").write_text(solution)
+    (sub / "demirayse_late_51817_9000970_answer.py").write_text("# mine\n" + solution.replace("    ", "  "))
+    (tmp_path / "roster.csv").write_text(
+        'Student,ID,SIS User ID,SIS Login ID,Section\n"Abubakar, Zainab",53676,S1,zabubakar,A\n'
+        '"Demir, Ayşe",51817,S2,ademir,A\n"Kim, Nobody",70000,S3,nkim,A\n'
+    )
+    result = run(
+        "grade", "1", "sub", "--roster", "roster.csv", "--similar", "--seed", "7", "--html", "class.html"
+    )
+    assert result.exit_code == 0, result.output
+    browser.get((tmp_path / "class.html").as_uri())
+    pair = browser.find_element(By.CSS_SELECTOR, "ol.similar li")
+    assert pair.is_displayed() and pair.text == "ademir and zabubakar: 1.00"
+    pair.find_element(By.LINK_TEXT, "ademir").click()
+    row = browser.find_element(By.CSS_SELECTOR, 'tbody[data-student="ademir"]')
+    assert row.find_element(By.TAG_NAME, "details").get_attribute("open") is not None  # the link opened it
+    facts = row.find_element(By.CSS_SELECTOR, "dl.meta").text
+    assert "Demir, Ayşe" in facts and "roster Canvas user id 51817" in facts and "late" in facts
+    absent = browser.find_element(By.CSS_SELECTOR, 'tbody[data-student="nkim"]')
+    assert "no submission" in absent.text
+    screenshot(browser, tmp_path / "class-page-similar.png", 1280)

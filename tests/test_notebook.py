@@ -562,3 +562,23 @@ def test_a_name_defined_only_under_a_main_guard_is_explained(run, tmp_path):
     assert "does not run when your answer is checked: define `derivative` at the top level" in " ".join(
         result.output.split()
     )
+
+
+def test_a_notebook_of_many_cells_of_magics_costs_seconds_not_minutes():
+    """The red team's 9 MB notebook (1,000 cells of 1,500 indented magics) once took minutes
+    and 655 MB before anyone was graded: the parse budget is the notebook's, not each cell's."""
+    import json
+    import time
+
+    from calccourse.answers import answer_from_bytes
+
+    cell = {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None}
+    cells = [{**cell, "source": "def f():\n" + "\t%a\n" * 1500} for _ in range(1000)]
+    cells.append({**cell, "source": "def double(x):\n    return 2 * x\n"})
+    data = json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}).encode()
+    started = time.perf_counter()
+    answer = answer_from_bytes("mallory.ipynb", data)
+    assert time.perf_counter() - started < 30  # about 2 s here; minutes before
+    assert len(answer.notes) <= 202 and "only the first ones are listed" in answer.notes[-1]
+    too_many = json.dumps({"cells": [{**cell, "source": "x = 1"}] * 2001, "metadata": {}, "nbformat": 4})
+    assert "more than 2000 code cells" in (answer_from_bytes("many.ipynb", too_many.encode()).problem or "")

@@ -318,6 +318,7 @@ TEST_FIELDS = {
     "bonus": bool,
     "message": str,
     "feedback": OPTIONAL_STR,
+    "mistake": OPTIONAL_STR,
     "error": OPTIONAL_STR,
     "blame": OPTIONAL_STR,
     "exception": OPTIONAL_STR,

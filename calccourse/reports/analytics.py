@@ -6,6 +6,7 @@ gradebook JSON's ``summary`` and the class page all read the same :class:`ClassS
 
 from __future__ import annotations
 
+import re
 import statistics
 from collections import Counter
 from collections.abc import Sequence
@@ -51,6 +52,8 @@ class MistakeStat:
     feedback: str  # as one of those answers got it
     count: int
     students: tuple[str, ...]
+    label: str = ""  # its short name: the lesson's, or the feedback's first words without numbers
+    named: bool = False  # whether the lesson named it (else ``label`` is made from the feedback)
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,7 @@ def summarize(results: Sequence[ClassResult], slowest: int = 5) -> ClassSummary:
     max_score = max((r.max_score for r in results), default=0.0)
     tests: dict[str, dict[str, Any]] = {}
     mistakes: dict[str, list[tuple[str, str, str]]] = {}  # key -> (test, student, feedback)
+    labels: dict[str, str] = {}  # key -> the lesson's short name for it
     errors: Counter[str] = Counter()
     for result in results:
         report = result.report
@@ -102,11 +106,16 @@ def summarize(results: Sequence[ClassResult], slowest: int = 5) -> ClassSummary:
                 stat[{"pass": "passed", "fail": "failed", "error": "errored"}[test.status]] += 1
             if test.mistake is not None:
                 mistakes.setdefault(test.mistake, []).append((test.name, result.student, test.feedback or ""))
+                if test.label:
+                    labels.setdefault(test.mistake, test.label)
     named = []
-    for found in mistakes.values():
+    for mistake, found in mistakes.items():
         students = tuple(sorted({student for _, student, _ in found}))
         tests_named = tuple(dict.fromkeys(name for name, _, _ in found))
-        named.append(MistakeStat(tests_named, clean(found[0][2]), len(students), students))
+        label = clean(labels.get(mistake) or short_label(mistake))
+        named.append(
+            MistakeStat(tests_named, clean(found[0][2]), len(students), students, label, mistake in labels)
+        )
     named.sort(key=lambda stat: (-stat.count, stat.feedback))
     timed = sorted(
         ((r.student, round(r.report.duration, 3)) for r in results if r.report is not None),
@@ -125,6 +134,24 @@ def summarize(results: Sequence[ClassResult], slowest: int = 5) -> ClassSummary:
         slowest=timed[:slowest],
         errors=dict(errors.most_common()),
     )
+
+
+LABEL_LENGTH = 40
+
+
+def shown(stat: MistakeStat) -> str:
+    """A mistake as a summary lists it: its lesson's name, then the feedback in full."""
+    return f"{stat.label}: {stat.feedback}" if stat.named else stat.feedback
+
+
+def short_label(key: str) -> str:
+    """A short name for a mistake its lesson did not name: the feedback's first clause, without
+    one answer's numbers (``#`` in the key), cut at a word."""
+    words = re.split(r"(?<=[.:;])\s|\s\(", key, maxsplit=1)[0].rstrip(".:;")
+    words = " ".join("…" if "#" in word else word for word in words.split()).removesuffix(" …")
+    if len(words) <= LABEL_LENGTH:
+        return words
+    return words[:LABEL_LENGTH].rsplit(" ", 1)[0].rstrip(",;: ") + " …"
 
 
 def _histogram(scores: list[float], max_score: float) -> list[tuple[float, int]]:

@@ -99,7 +99,7 @@ def _mistakes(named: Sequence[MistakeStat]) -> Figure:
     rows = list(range(len(named)))
     bars = ax.barh(rows, [stat.count for stat in named], color=BARS)
     ax.bar_label(bars, padding=3)
-    labels = [f"{index}. {stat.feedback}" for index, stat in enumerate(named, 1)]
+    labels = [f"{index}. {stat.label or stat.feedback}" for index, stat in enumerate(named, 1)]
     ax.set_yticks(rows, _labels(labels, 36))
     ax.invert_yaxis()
     ax.set_xlim(0, max(stat.count for stat in named) * 1.15)

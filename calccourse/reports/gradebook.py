@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from calccourse.demo import DemoRun
     from calccourse.discovery import BrokenLesson
     from calccourse.lesson import LessonPlugin
+    from calccourse.similarity import Pair
 
 
 def first_failure(graded: ClassResult) -> str:
@@ -41,6 +42,7 @@ def rows(results: Sequence[ClassResult]) -> list[dict[str, Any]]:
         table.append(
             {
                 "student": clean(graded.student),
+                "name": clean(graded.submission.name),
                 "path": clean(graded.path),
                 "status": graded.status,
                 "score": scored.score if scored else None,
@@ -50,6 +52,8 @@ def rows(results: Sequence[ClassResult]) -> list[dict[str, Any]]:
                 "sha256": graded.sha256,
                 "confinement": "" if report is None else report.confinement,
                 "first_failure": clean(first_failure(graded)),
+                "identified": clean(graded.submission.identified),
+                "notes": clean("; ".join(graded.submission.notes)),
             }
         )
     return table
@@ -60,6 +64,20 @@ def confinement(results: Sequence[ClassResult]) -> str:
     if it changed during the run); empty when none ran."""
     found = sorted({r.report.confinement for r in results if r.report is not None and r.report.confinement})
     return " / ".join(found)
+
+
+def not_a_student(result: ClassResult) -> str:
+    """Why a row is no student an LMS knows (so it stays out of LMS files), or ""."""
+    if result.status == "skipped":
+        return f"not a student's answer ({result.reason})"
+    if result.submission.matched is False:
+        return "on no student of the roster"
+    return ""
+
+
+def apart(results: Sequence[ClassResult]) -> list[dict[str, str]]:
+    """The rows that are no students, with why: listed apart in the JSON and by ``export``."""
+    return [{"student": r.student, "path": r.path, "why": why} for r in results if (why := not_a_student(r))]
 
 
 def spreadsheet_safe(value: Any) -> Any:
@@ -92,6 +110,7 @@ def to_json(
     *,
     shard: tuple[int, int] | None = None,
     changes: Sequence[dict[str, Any]] | None = None,
+    similar: Sequence[Pair] | None = None,
 ) -> str:
     """The ``calccourse-gradebook`` (docs/report-schema.md): rows, each answer's full report
     and values, the class summary. Enough to merge parts and re-grade against it."""
@@ -100,6 +119,8 @@ def to_json(
     table = rows(results)
     for row, graded in zip(table, results):
         row["reason"] = clean(graded.reason)
+        row["ids"] = {kind: clean(value) for kind, value in graded.submission.ids}
+        row["on_roster"] = graded.submission.matched
         row["report"] = None if graded.report is None else to_dict(graded.report)
         row["values"] = _kept(graded.values)
     data: dict[str, Any] = {
@@ -113,9 +134,12 @@ def to_json(
         "graded_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "summary": summarize(results).to_dict(),
         "results": table,
+        "not_students": apart(results),  # rows an LMS file leaves out, and why
     }
     if changes is not None:
         data["changes"] = list(changes)
+    if similar is not None:  # grade --similar: a pointer for a human, never a grade
+        data["similar"] = [pair.to_dict() for pair in similar]
     return json.dumps(data, indent=2, ensure_ascii=False)
 
 

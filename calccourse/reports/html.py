@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from calccourse.batch import ClassResult
     from calccourse.grading import Graded, Report, TestResult
     from calccourse.lesson import LessonPlugin
+    from calccourse.similarity import Pair
 
 PLOTS = 10  # check plots drawn on a class page (each about 0.8 s of CPU); `check` draws any other
 OUTPUT_SHOWN = 4000  # characters of an answer's output on a class page; `check --html` shows it all
@@ -282,9 +283,11 @@ def class_page(
     *,
     graded_at: str | None = None,
     plots: int = PLOTS,
+    similar: Sequence[Pair] | None = None,
 ) -> str:
     """The class page: counts, charts, named mistakes, the sortable table, and each student's
-    report one click away, with the check plot for the first ``plots`` failing answers."""
+    report one click away, with the check plot for the first ``plots`` failing answers; with
+    ``similar``, the pairs of near-identical answers."""
     summary = summarize(results)
     anchors: dict[str, str] = {}
     for index, result in enumerate(results, 1):
@@ -316,6 +319,7 @@ def class_page(
         _summary(summary),
         _charts(summary),
         _mistakes(summary, anchors),
+        _similar(similar, anchors),
         "<section>\n<h2>Students</h2>",
         plot_note,
         _table(plugin, seed, results, drawn),
@@ -393,10 +397,29 @@ def _mistakes(summary: ClassSummary, anchors: dict[str, str]) -> str:
             for student in named.students
         )
         items.append(
-            f'<li><span class="count">{named.count} ×</span> {_e(named.feedback)}'
+            f'<li><span class="count">{named.count} ×</span> '
+            + (f"<strong>{_e(named.label)}</strong>: " if named.named else "")
+            + f"{_e(named.feedback)}"
             f'<div class="who">in {_e(" and ".join(f"“{test}”" for test in named.tests))}: {who}</div></li>'
         )
     return f'<section>\n<h2>Named mistakes</h2>\n<ol class="mistakes">{"".join(items)}</ol>\n</section>'
+
+
+def _similar(pairs: Sequence[Pair] | None, anchors: dict[str, str]) -> str:
+    if pairs is None:
+        return ""
+
+    def link(student: str) -> str:
+        return f'<a href="#{anchors[student]}">{_e(student)}</a>' if student in anchors else _e(student)
+
+    items = "".join(f"<li>{link(p.a)} and {link(p.b)}: {p.score:.2f}</li>" for p in pairs)
+    return (
+        "<section>\n<h2>Similar submissions</h2>\n<p>Pairs whose code is near-identical once names, "
+        "comments and formatting are set aside (1.00: the same code). A pointer for a human to read "
+        "both, never a grade.</p>\n"
+        + (f'<ol class="similar">{items}</ol>' if pairs else "<p>No pair is near-identical.</p>")
+        + "\n</section>"
+    )
 
 
 def _table(
@@ -436,7 +459,10 @@ def _student(
         f'<td class="num">{score}</td><td class="num">{seconds}</td>'
         f'<td class="first">{_e(first_failure(result))}</td></tr>'
     )
-    facts = [("path", f"<code>{_e(result.path)}</code>")]
+    who = result.submission
+    facts = [("name", _e(who.name))] if who.name else []
+    facts += [("identified by", _e(who.identified)), ("path", f"<code>{_e(result.path)}</code>")]
+    facts += [("note", _e(note)) for note in who.notes]
     digest = result.sha256 or (report.sha256 if report is not None else "")  # a merged result has no answer
     if digest:
         facts.append(("sha256", f"<code>{_e(digest[:12])}</code>"))
@@ -470,6 +496,19 @@ def _contents(report: Report, plotted: bool) -> str:
 
 
 # ---------------------------------------------------------------- the learner's page
+
+
+def not_graded_page(plugin: LessonPlugin, result: ClassResult) -> str:
+    """A student's page when nothing was graded (no submission, or none that could be read)."""
+    title = f"Lesson {plugin.number} · {_e(plugin.title)}"
+    facts = [("student", _e(result.student))] + (
+        [("path", f"<code>{_e(result.path)}</code>")] if result.path else []
+    )
+    body = (
+        f'<header>\n<h1>{title}</h1>\n<p class="verdict">{_status(result.status)} '
+        f"{_e(result.reason or 'not graded')}</p>\n{_meta(facts)}\n</header>"
+    )
+    return _page(f"{title}: {_e(result.student)}", body)
 
 
 def answer_page(graded: Graded, checked_at: str | None = None) -> str:

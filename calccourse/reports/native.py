@@ -23,6 +23,7 @@ def test_dict(test: TestResult) -> dict[str, Any]:
         "bonus": test.bonus,
         "message": clean(test.message),
         "feedback": None if test.feedback is None else clean(test.feedback),
+        "mistake": None if test.label is None else clean(test.label),
         "error": test.error,
         "blame": test.blame,
         "exception": test.exception,
@@ -94,6 +95,7 @@ def from_dict(data: dict[str, Any]) -> Report:
             line=test["line"],
             location=test["location"],
             mistake=mistake_key(test["feedback"]) if test["blame"] == "answer" else None,
+            label=test.get("mistake"),
             duration=float(test["duration"]),
         )
         for test in data["tests"]

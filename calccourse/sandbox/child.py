@@ -151,6 +151,8 @@ def run(job: dict[str, Any], code: Code, probes: Code | None, indices: list[int]
     runs, as for a .py file), then they run in order in one module, as Python runs a
     file or Jupyter a notebook top to bottom.
     """
+    if job.get("modules"):
+        _place_modules(Code.from_wire(job["modules"]))
     names = set(code.names)
     texts: list[tuple[str, str]] = []
     try:
@@ -206,6 +208,22 @@ def run(job: dict[str, Any], code: Code, probes: Code | None, indices: list[int]
         except (TypeError, ValueError) as error:
             channel.send({"i": index, **error_wire("unconvertible", f"{call['label']}: {error}")})
     _finish(channel, None)
+
+
+MODULE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\.py$")
+
+
+def _place_modules(modules: Code) -> None:
+    """The student's other files, written into the scratch folder's private part (which the
+    worker does not report as the answer's) and put first on ``sys.path``: ``import helper``
+    finds the student's ``helper.py``, as it would beside the answer."""
+    folder = os.path.join(os.getcwd(), PRIVATE, "modules")
+    os.makedirs(folder, exist_ok=True)
+    for name, data in modules.chunks:
+        if MODULE_NAME.match(name):  # a bare module name: nothing is written anywhere else
+            with open(os.path.join(folder, name), "wb") as file:
+                file.write(data)
+    sys.path.insert(0, folder)
 
 
 FUTURE_FLAGS = functools.reduce(

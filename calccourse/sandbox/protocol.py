@@ -236,6 +236,7 @@ class Job:
     output_limit: int = 64 * 1024
     require_confinement: bool = False
     imports: frozenset[str] = frozenset()  # the answer's preloadable imports: which workers suit it
+    modules: Code | None = None  # the student's other files (``helper.py``), importable by the answer
 
     def to_wire(self, job_id: int) -> dict[str, Any]:
         return {
@@ -248,6 +249,7 @@ class Job:
             "memory_mb": self.memory_mb,
             "output_limit": self.output_limit,
             "require_confinement": self.require_confinement,
+            "modules": self.modules.to_wire() if self.modules is not None else None,
         }
 
 

@@ -344,35 +344,43 @@ MISTAKES = [
     KnownMistake(
         "this is f(x) itself, not its derivative: apply d/dx xⁿ = n·xⁿ⁻¹ to each term.",
         lambda x: x**3 - 2 * x**2 + 1,
+        name="f itself",
     ),
     KnownMistake(
         "the derivative of the constant 1 is 0: drop the + 1 (3x² − 4x).",
         lambda x: 3 * x**2 - 4 * x + 1,
+        name="constant kept",
     ),
     KnownMistake(
         "the powers went down but nothing was multiplied: multiply by the old "
         "exponent, x³ → 3x², 2x² → 2·2x = 4x.",
         lambda x: x**2 - 2 * x,
+        name="exponent not multiplied",
     ),
     KnownMistake(
         "3x² is right, but the 2 of 2x² comes down too: 2x² → 2·2x = 4x.",
         lambda x: 3 * x**2 - 2 * x,
+        name="2x² not doubled",
     ),
     KnownMistake(
         "x² is missing its factor: x³ → 3x² (multiply by the old exponent).",
         lambda x: x**2 - 4 * x,
+        name="x³ not tripled",
     ),
     KnownMistake(
         "sign slip: −2x² gives −4x, so f′(x) = 3x² − 4x.",
         lambda x: 3 * x**2 + 4 * x,
+        name="sign slip (−4x)",
     ),
     KnownMistake(
         "sign slip: everything has the wrong sign; f′(x) = 3x² − 4x.",
         lambda x: -3 * x**2 + 4 * x,
+        name="all signs wrong",
     ),
     KnownMistake(
         "this is the second derivative, 6x − 4: differentiate only once.",
         lambda x: 6 * x - 4,
+        name="second derivative",
     ),
 ]
 

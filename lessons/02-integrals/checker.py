@@ -503,30 +503,37 @@ MISTAKES = [
         "this is the derivative of 3x² − 4x (6x − 4), not its antiderivative: "
         "integrating raises each power by one.",
         lambda x: 6 * x - 4,
+        name="differentiated instead",
     ),
     KnownMistake(
         "this is f(x) = 3x² − 4x itself: you need a function whose derivative is f.",
         lambda x: 3 * x**2 - 4 * x,
+        name="f itself",
     ),
     KnownMistake(
         "the powers went up, but divide each term by its new power: 3x² → 3x³/3 = x³, 4x → 4x²/2 = 2x².",
         lambda x: 3 * x**3 - 4 * x**2,
+        name="powers not divided",
     ),
     KnownMistake(
         "x³ is right; divide 4x² by its new power 2 as well: 4x → 4x²/2 = 2x².",
         lambda x: x**3 - 4 * x**2,
+        name="4x² not halved",
     ),
     KnownMistake(
         "2x² is right; divide 3x³ by its new power 3 as well: 3x² → 3x³/3 = x³.",
         lambda x: 3 * x**3 - 2 * x**2,
+        name="3x³ not divided by 3",
     ),
     KnownMistake(
         "sign slip: the antiderivative of −4x is −2x², so F(x) = x³ − 2x² + C.",
         lambda x: x**3 + 2 * x**2,
+        name="sign slip (−2x²)",
     ),
     KnownMistake(
         "sign slip: yours is −(x³ − 2x²); its derivative is −(3x² − 4x).",
         lambda x: -(x**3) + 2 * x**2,
+        name="all signs wrong",
     ),
 ]
 

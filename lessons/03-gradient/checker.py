@@ -99,24 +99,29 @@ GRADIENT_MISTAKES = [
         "this looks like (x², y²), the squares themselves: differentiate each term, "
         "∂(x²)/∂x = 2x and ∂(y²)/∂y = 2y.",
         lambda x, y: (x**2, y**2),
+        name="squares, not derivatives",
     ),
     KnownMistake(
         "you return (2, 2) at every point: that is the gradient at (1, 1) only. "
         "Use x and y: the gradient is (2x, 2y).",
         lambda x, y: (2.0, 2.0),
+        name="constant gradient",
     ),
     KnownMistake(
         "the components are swapped: the first one is ∂f/∂x = 2x, the second ∂f/∂y = 2y.",
         lambda x, y: (2 * y, 2 * x),
+        name="components swapped",
     ),
     KnownMistake(
         "this is a unit vector, only the direction of the gradient: don't normalise it, "
         "its length |∇f| is the rate of change.",
         lambda x, y: (x / math.hypot(x, y), y / math.hypot(x, y)),
+        name="normalised gradient",
     ),
     KnownMistake(
         "this points the wrong way, (−2x, −2y): the gradient points uphill, where f grows.",
         lambda x, y: (-2 * x, -2 * y),
+        name="points downhill",
     ),
 ]
 

@@ -78,38 +78,45 @@ MISTAKES = [
         "∂σ(px + qy)/∂x = σ′(px + qy)·p, so each entry needs its factor p, q, r, s, t or u: "
         "row 1 is (p·σ₁(1−σ₁), q·σ₁(1−σ₁)).",
         lambda pt: _rows(pt, lambda a, b, s: [s * (1 - s), s * (1 - s)]),
+        name="no inner derivative",
     ),
     KnownMistake(
         "This looks like p·σ instead of p·σ(1 − σ): the derivative of σ(z) = 1/(1 + e^(−z)) "
         "is σ(z)·(1 − σ(z)), not σ(z) itself.",
         lambda pt: _rows(pt, lambda a, b, s: [a * s, b * s]),
+        name="σ instead of σ′",
     ),
     KnownMistake(
         "This looks like σ itself in every entry: the derivative of σ(z) is σ(z)·(1 − σ(z)), "
         "and the chain rule adds the inner derivative (p, q, ... ): row 1 is "
         "(p·σ₁(1−σ₁), q·σ₁(1−σ₁)).",
         lambda pt: _rows(pt, lambda a, b, s: [s, s]),
+        name="σ itself",
     ),
     KnownMistake(
         "Every entry has the opposite sign: check the exponent. σ(z) = 1/(1 + e^(−z)) has a minus "
         "sign in e^(−z), and d/dz e^(−z) = −e^(−z), so σ′(z) = e^(−z)/(1 + e^(−z))² = σ(1 − σ), "
         "which is positive.",
         lambda pt: -exact(pt),
+        name="sign of σ′ flipped",
     ),
     KnownMistake(
         "The two columns are swapped: column 1 holds the derivatives by x (factors p, r, t), "
         "column 2 those by y (factors q, s, u).",
         lambda pt: exact(pt)[:, ::-1],
+        name="columns swapped",
     ),
     KnownMistake(
         "This looks like p·(1 − σ): e^(−z)/(1 + e^(−z)) is 1 − σ; the derivative of σ has the "
         "denominator squared, e^(−z)/(1 + e^(−z))² = σ(1 − σ).",
         lambda pt: _rows(pt, lambda a, b, s: [a * (1 - s), b * (1 - s)]),
+        name="1 − σ instead of σ′",
     ),
     KnownMistake(
         "This matches the Jacobian with p..u fixed at the spot value 1, 2, −1, 0.5, 3, −2: keep "
         "p, q, r, s, t, u as symbols (or parameters), the checker gives them other values.",
         with_spot_constants,
+        name="constants substituted",
     ),
 ]
 

@@ -476,12 +476,14 @@ LOG_MISTAKES = [
     KnownMistake(
         "this is log x itself: differentiate it, d/dx log x = 1/x.",
         math.log,
+        name="log x itself",
     ),
-    KnownMistake(SQUARED, lambda x: 1 / x**2),
-    KnownMistake(SQUARED, lambda x: -1 / x**2),
+    KnownMistake(SQUARED, lambda x: 1 / x**2, name="derivative squared"),
+    KnownMistake(SQUARED, lambda x: -1 / x**2, name="derivative squared"),
     KnownMistake(
         "the sign is wrong: log x rises, so its derivative 1/x is positive.",
         lambda x: -1 / x,
+        name="sign of 1/x flipped",
     ),
 ]
 
