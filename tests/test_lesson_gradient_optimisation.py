@@ -103,12 +103,17 @@ def search(f, x, y, step=0.1, h=1e-4, convention="x"):
 def test_gradient_hidden_points_obey_course_rules():
     checker = load(GRADIENT, "checker")
     for seed in SEEDS:
-        cases = checker.hidden_cases(np.random.default_rng(seed), 4)
-        assert len(cases) == 4
-        for fn, x, y in cases:
+        cases = checker.hidden_cases(np.random.default_rng(seed))
+        assert len(cases) == 6
+        lengths = [np.hypot(*checker.exact_gradient(fn, x, y)) for fn, x, y in cases]
+        curvatures = [checker.largest_second_derivative(fn, x, y) for fn, x, y in cases]
+        for (fn, x, y), length, curved in zip(cases, lengths, curvatures):
             assert x != y
-            assert np.hypot(*checker.exact_gradient(fn, x, y)) >= 1.0
-            assert checker.largest_second_derivative(fn, x, y) <= 50.0
+            assert length >= 1.0 and curved <= 50.0
+        # Some hidden input sits at each of the contract's bounds ...
+        assert min(lengths) <= 1.1 and max(curvatures) >= 40.0
+        # ... and every point is asked with two functions, so that a cache keyed on it shows.
+        assert all(cases[k][1:] == cases[k + 1][1:] and cases[k][0] != cases[k + 1][0] for k in (0, 2, 4))
 
 
 def test_gradient_checker_points_have_x_different_from_y():
