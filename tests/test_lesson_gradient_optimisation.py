@@ -208,7 +208,8 @@ def test_optimisation_hidden_functions_obey_course_rules():
     for seed in SEEDS:
         tests = checker.tests(np.random.default_rng(seed))
         calls = [call for test in tests[3:] for call in test.calls]
-        assert len(calls) == 6
+        assert len(calls) == 11
+        gaps, ends = [], []
         for call in calls:
             fn, a, b = call.args
             f = fn  # an Fn works on floats and arrays, as the answer receives it
@@ -220,6 +221,15 @@ def test_optimisation_hidden_functions_obey_course_rules():
             assert all(q - p >= 1e-2 for p, q in zip(points, points[1:]))
             grid = np.linspace(a, b, 4001)
             assert np.count_nonzero(np.abs(slope(grid)) < 1e-9) <= len(points)
+            gaps += [q - p for p, q in zip(points, points[1:])]
+            ends += [min(x - a, b - x) for x in points]
+        # Some hidden input sits at each bound: points 1e-2 apart, 1e-3 from an end ...
+        assert min(gaps) < 1.1e-2 and min(ends) < 1.3e-3
+        # ... and each hidden interval is asked twice, with two functions.
+        hidden = [call.args for call in tests[5].calls]
+        assert all(
+            hidden[k][1:] == hidden[k + 1][1:] and hidden[k][0] != hidden[k + 1][0] for k in range(0, 8, 2)
+        )
 
 
 def test_optimisation_example_gives_zero_and_four_thirds():
