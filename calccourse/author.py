@@ -19,6 +19,7 @@ at inputs). A lesson's ``demo.py`` receives a :class:`DemoContext`.
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -283,16 +284,21 @@ def numbers(values: Sequence[Any]) -> Any:
     )
 
 
-def matrix_plot(axes: Any, expected: Any, got: Any, rtol: float, atol: float, what: str = "") -> None:
+def matrix_plot(
+    axes: Any, expected: Any, got: Any, rtol: float, atol: float, what: str = "", why: str = ""
+) -> None:
     """Draw the expected matrix beside the answer's, each entry with its number: the
     answer's entries in green when :func:`close` to the expected ones, in red when not,
-    all red when the shapes differ (a transposed matrix shows as one). A vector is one row."""
+    all red when the shapes differ (a transposed matrix shows as one). A vector is one row.
+    ``got`` None is no matrix at all; ``why`` then says why (in the picture)."""
     import numpy as np
     from matplotlib.patches import Rectangle
 
     want = np.atleast_2d(np.asarray(expected, float))
     mine: Any = None
     try:
+        if got is None:
+            raise TypeError("no matrix")
         mine = np.asarray(got, float)
         while mine.ndim > 2 and 1 in mine.shape:
             mine = mine.squeeze(axis=mine.shape.index(1))
@@ -321,7 +327,7 @@ def matrix_plot(axes: Any, expected: Any, got: Any, rtol: float, atol: float, wh
         left += (columns + 1) * wide
     deepest = max(grid.shape[0] for _, grid, _ in grids)
     if mine is None:
-        verdict = "yours: not a matrix of numbers"
+        verdict = "yours: " + (textwrap.fill(why, 60) if why else "not a matrix of numbers")
     elif mine.shape != want.shape:
         verdict = f"yours is {mine.shape[0]} × {mine.shape[1]}, expected {want.shape[0]} × {want.shape[1]}"
     elif close(mine, want, rtol, atol):

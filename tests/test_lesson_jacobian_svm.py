@@ -243,16 +243,28 @@ def test_hidden_data_sets_follow_the_course_rules():
     checker = SVM.module("checker")
     support_counts = set()
     for seed in range(40):
-        for data in checker.hidden_data_sets(np.random.default_rng(seed)):
+        sets = checker.hidden_data_sets(np.random.default_rng(seed))
+        # The contract's bounds are reached: 2 and 40 points, a margin just above 1.
+        sizes = [len(data.points) for data in sets]
+        assert min(sizes) <= 3 and max(sizes) == 40
+        nearest = [
+            np.delete(d.margins(d.line), d.support).min() for d in sets if len(d.points) > len(d.support)
+        ]
+        assert all(1.01 <= m <= 1.2 for m in nearest)
+        # Each set is followed by a moved twin: the same size and labels, another line.
+        for first, twin in zip(sets[::2], sets[1::2]):
+            assert twin.twin_of is first and twin.labels == first.labels
+            assert len(twin.points) == len(first.points) and abs(twin.line[2] - first.line[2]) > 0.5
+        for data in sets:
             a, b, c = data.line
             assert 2 <= len(data.points) <= 40
             assert max(abs(a), abs(b), abs(c)) <= 5
-            assert 2 <= len(data.support) <= 3  # course.md allows 2 to 5; λ is unique up to 3
+            assert 2 <= len(data.support) <= 3  # the contract: λ is unique up to 3
             support_counts.add(len(data.support))
             margins = data.margins(data.line)
             on_margin = np.flatnonzero(np.abs(margins - 1) < 1e-9).tolist()
             assert on_margin == data.support
-            assert np.all(np.delete(margins, data.support) >= 1.2)  # clearly off the margin
+            assert np.all(np.delete(margins, data.support) > 1.01)  # off the margin
             # KKT: (2a, 2b, 0) = Σ λᵢ·ℓᵢ·(xᵢ, yᵢ, 1) over the support vectors, with λ ≥ 0
             xy, labels = np.array(data.points)[data.support], np.array(data.labels)[data.support]
             grads = (labels[:, None] * np.column_stack([xy, np.ones(len(xy))])).T
