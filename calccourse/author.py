@@ -194,7 +194,12 @@ def as_number(value: Any, where: str) -> float:
         raise returned_text(value, where, "a single number")
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         if isinstance(value, list) and len(value) == 1:
-            return as_number(value[0], where)
+            # The contract: a one-element list is not a number (a vector of length 1 is
+            # a different thing, and accepting it would hide a stray pair of brackets).
+            raise WrongAnswer(
+                f"{where} returned {fmt(value)}, a list holding one number; expected a single number.",
+                "Return the number itself, without the square brackets.",
+            )
         shown = fmt(value) if not isinstance(value, list) or len(value) <= 8 else _preview(value)
         raise WrongAnswer(f"{where} returned {shown}; expected a single number.")
     try:

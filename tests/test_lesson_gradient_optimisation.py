@@ -1,5 +1,5 @@
-"""Lessons 3 (gradient) and 6 (optimisation): the demos print course.md's numbers, the
-hidden inputs obey course.md's rules, and the judges pass every accepted style and name
+"""Lessons 3 (gradient) and 6 (optimisation): the demos print the course's numbers, the
+hidden inputs obey docs/answer-contract.md's rules, and the judges pass every accepted style and name
 the listed mistakes, over many seeds."""
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def test_gradient_demo_numbers_and_plots(tmp_path):
     console = Console(record=True, width=80, color_system=None)
     ctx = run_demo(GRADIENT, console, tmp_path)
     results = ctx.results
-    # course.md: the search finds 81.6° from +x (the original's 8.4° from +y) ...
+    # the course: the search finds 81.6° from +x (the original's 8.4° from +y) ...
     assert results["search_angle"] == pytest.approx(81.6, abs=1e-9)
     # ... and about (3.987, 27.003); the exact gradient is (4, 27), length 27.295, 81.57°
     assert results["search_gradient"] == pytest.approx([3.987, 27.003], abs=1e-3)

@@ -1,6 +1,6 @@
-"""Lessons 4 (Jacobian) and 7 (SVM): the demos print course.md's numbers, the probe turns
+"""Lessons 4 (Jacobian) and 7 (SVM): the demos print the course's numbers, the probe turns
 every accepted form of a Jacobian into numbers (and names what it cannot evaluate), the
-hidden SVM data sets obey course.md's rules, and the judges pass correct answers in other
+hidden SVM data sets obey docs/answer-contract.md's rules, and the judges pass correct answers in other
 styles and name the listed mistakes, over many seeds."""
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ def image_ok(path) -> bool:
 def test_jacobian_demo_prints_sympy_jacobian_checks_it_and_draws(tmp_path):
     console = Console(record=True, width=80, color_system=None)
     ctx = run_demo(JACOBIAN, console, tmp_path)
-    # course.md: SymPy's Matrix.jacobian gives [[2y, 2x], [2xy, x²]] ...
+    # the course: SymPy's Matrix.jacobian gives [[2y, 2x], [2xy, x²]] ...
     assert ctx.results["jacobian"] == [["2*y", "2*x"], ["2*x*y", "x**2"]]
     # ... checked numerically with finite differences at a point
     x, y = ctx.results["check_point"]

@@ -622,7 +622,7 @@ def tests(rng: np.random.Generator) -> list[Test]:
     )
 
     # Constant functions: grids where every way of counting agrees, then one grid that
-    # trips each floating-point way of counting steps (course.md: the checker uses them).
+    # trips each floating-point way of counting steps (the answer contract says the checker uses them).
     grids = [
         choose_grid(rng, -5.0, 5.0, sizes)
         for sizes in ((10, 10), *SIZES, (1000, 1000))

@@ -76,7 +76,7 @@ class Case:
         return cls(fn, a, b, zeros(slope(fn), a, b), zeros(fn, a, b))
 
     def fair(self) -> bool:
-        """Well inside course.md's rules: every answer that follows them finds these points."""
+        """Well inside the answer contract's rules: every answer that follows them finds these points."""
         points = np.array(self.points)
         if len(points) == 0:
             return True
