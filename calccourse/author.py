@@ -42,6 +42,7 @@ __all__ = [
     "as_array",
     "as_bool",
     "as_number",
+    "note_not_numbers",
     "as_vector",
     "call",
     "close",
@@ -286,6 +287,28 @@ def numbers(values: Sequence[Any]) -> Any:
 
     return np.array(
         [v if isinstance(v, (int, float)) and not isinstance(v, bool) else np.nan for v in values], float
+    )
+
+
+def note_not_numbers(axes: Any, values: Sequence[Any], expected: str = "a single number") -> None:
+    """Say in the picture why some of the answer's points are missing: the values that are
+    no number (a list returned where one number is asked, say) cannot be drawn."""
+    bad = [v for v in values if isinstance(v, bool) or not isinstance(v, (int, float))]
+    if not bad:
+        return
+    first = bad[0]
+    what = f"a list of {len(first)} values" if isinstance(first, list) else f"a {type(first).__name__}"
+    axes.text(
+        0.5,
+        0.5,
+        f"{len(bad)} of your {len(values)} results are not drawn:\n"
+        f"each should be {expected}, and the first is {what}",
+        transform=axes.transAxes,
+        ha="center",
+        va="center",
+        color="tab:red",
+        fontsize=9,
+        bbox={"facecolor": "white", "edgecolor": "tab:red"},
     )
 
 

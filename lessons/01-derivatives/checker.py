@@ -23,6 +23,7 @@ from calccourse.author import (
     call,
     fmt,
     function_test,
+    note_not_numbers,
     numbers,
 )
 
@@ -284,6 +285,7 @@ def rate_plot(cases: list[Case]):
     """Plot rate_of_change of the exercise's f against f′."""
 
     def plot(values: list, axes) -> None:
+        note_not_numbers(axes, values)
         fn, _, dx = cases[0]
         grid = np.linspace(fn.low, fn.high, 300)
         axes.plot(
@@ -312,6 +314,7 @@ def hidden_plot(cases: list[Case]):
     """Plot each hidden case's error against the allowed error, by dx."""
 
     def plot(values: list, axes) -> None:
+        note_not_numbers(axes, values)
         dxs = np.array([dx for _, _, dx in cases])
         errors = np.abs(
             numbers(values)

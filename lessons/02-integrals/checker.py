@@ -31,6 +31,7 @@ from calccourse.author import (
     call,
     fmt,
     function_test,
+    note_not_numbers,
     numbers,
 )
 
@@ -391,6 +392,7 @@ def constant_plot(cases: list[tuple[float, float, float, float, int]]):
     the n = (b − a)/dx it must: an off-by-one count shows as a point one step off."""
 
     def plot(values: list, axes) -> None:
+        note_not_numbers(axes, values)
         got = numbers(values)
         strips = np.array(
             [g / (c * dx) - n for g, (c, _, _, dx, n) in zip(got, cases)]
@@ -418,15 +420,6 @@ def constant_plot(cases: list[tuple[float, float, float, float, int]]):
         )
         axes.set_ylabel("strips too many (+) or too few (−)")
         axes.set_title("area(f, a, b, dx) for a constant f(x) = c")
-        if np.isnan(got).any():
-            axes.text(
-                0.5,
-                0.5,
-                "some of your results are not single numbers\n(nothing to draw for them)",
-                transform=axes.transAxes,
-                ha="center",
-                color="tab:red",
-            )
         axes.legend(fontsize=8)
 
     return plot
@@ -496,6 +489,7 @@ def running_plot(cases: list[Case]):
     """The answer's area from a to b against the exact area, as b moves."""
 
     def plot(values: list, axes) -> None:
+        note_not_numbers(axes, values)
         fn, a, _, dx = cases[0]
         grid = np.linspace(a, fn.high, 300)
         axes.plot(
@@ -524,6 +518,7 @@ def hidden_plot(cases: list[Case]):
     """Each hidden case's error as a fraction of the allowed error."""
 
     def plot(values: list, axes) -> None:
+        note_not_numbers(axes, values)
         exact = np.array([fn.exact(a, b) for fn, a, b, _ in cases])
         allowed = np.array(
             [fn.allowed_error(a, b, dx) for fn, a, b, dx in cases]
