@@ -27,6 +27,7 @@ from calccourse.status import CommandError, ExitCode, UsageError
 
 LENIENT = {"ignore_unknown_options": True}  # so that `lesson -1` reaches our own message
 PAGER_HELP = "On a terminal, page long output with $CALCCOURSE_PAGER, $PAGER or less (default: on)."
+CURRENT_HELP = "Lesson number or slug (default: the lesson you are on, as `watch` finds it)."
 
 
 class Commands(TyperGroup):
@@ -267,6 +268,8 @@ def lesson(
         run_demo(plugin, screen, out, fmt, show)
         render.heading(screen, "Exercise")
         render.exercise(screen, course, plugin)
+    course.progress.mark_opened(plugin.slug)
+    warn_progress(course)
 
 
 @app.command(context_settings=LENIENT)
@@ -316,15 +319,18 @@ def write_starter(course: Course, plugin: LessonPlugin, path: Path, force: bool 
 @app.command(context_settings=LENIENT)
 def hint(
     ctx: typer.Context,
-    key: str = typer.Argument(..., metavar="N", help="Lesson number or slug."),
+    key: str | None = typer.Argument(None, metavar="[N]", help=CURRENT_HELP),
     all_hints: bool = typer.Option(False, "--all", help="Show every hint at once."),
 ) -> None:
     """Show the next hint (one more each time)."""
     from calccourse import render
+    from calccourse.workspace import lesson_or_current
 
     course = course_of(ctx)
-    plugin = course.lesson(key)
+    plugin = lesson_or_current(course, key)
     hints = plugin.hints
+    if all_hints:
+        course.progress.hints_seen(plugin.slug, len(hints))
     shown = range(len(hints)) if all_hints else [course.progress.next_hint(plugin.slug, len(hints))]
     screen = console()
     for index in shown:
@@ -338,14 +344,19 @@ def hint(
 @app.command(context_settings=LENIENT)
 def solution(
     ctx: typer.Context,
-    key: str = typer.Argument(..., metavar="N", help="Lesson number or slug."),
+    key: str | None = typer.Argument(None, metavar="[N]", help=CURRENT_HELP),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Show it without asking, passed or not."),
     pager: bool = typer.Option(True, "--pager/--no-pager", help=PAGER_HELP, show_default=False),
 ) -> None:
-    """Show the reference solution."""
+    """Show the reference solution (it asks first if you have not passed the lesson)."""
     from calccourse import render
     from calccourse.console import paged
+    from calccourse.workspace import lesson_or_current, solution_allowed
 
-    plugin = course_of(ctx).lesson(key)
+    course = course_of(ctx)
+    plugin = lesson_or_current(course, key)
+    if not yes and not solution_allowed(course, plugin, console(stderr=True)):
+        return
     with paged(pager):
         screen = console()
         render.lesson_title(screen, plugin)
@@ -355,7 +366,7 @@ def solution(
 @app.command(context_settings=LENIENT)
 def check(
     ctx: typer.Context,
-    key: str = typer.Argument(..., metavar="N", help="Lesson number or slug."),
+    key: str | None = typer.Argument(None, metavar="[N]", help=CURRENT_HELP),
     answer: Path | None = typer.Argument(
         None,
         metavar="[ANSWER]",
@@ -401,10 +412,11 @@ def check(
     """Check an answer file: what went wrong, and why."""
     from calccourse import render, reports
     from calccourse.plotting import save_graded
+    from calccourse.workspace import lesson_or_current
 
     course = course_of(ctx)
     course.verbose = verbose
-    plugin = course.lesson(key)
+    plugin = lesson_or_current(course, key)
     if watch:
         if formats or outputs or exit_zero:
             raise UsageError(

@@ -284,7 +284,8 @@ def report(console: Console, result: Report, verbose: bool = False) -> None:
         optional = " (optional)" if test.bonus else ""
         line = Text.assemble((mark, style), " ", visible(test.name), (optional, "dim"), " ", (points, "dim"))
         console.print(line)
-        if test.status != "pass" or verbose:
+        # A tried bonus always says how it went (lesson 5: the accuracy the settings reach).
+        if test.status != "pass" or verbose or (test.bonus and not test.not_tried):
             console.print(indented(visible(test.message), "    ", "    ", console.width), soft_wrap=True)
         if test.feedback:
             feedback = visible(test.feedback)
@@ -463,8 +464,8 @@ def progress_table(console: Console, lessons: list[LessonPlugin], data: dict[str
         )
     console.print(table)
     console.print(
-        "[dim]status: new (not opened), started (hints seen), tried (checked, not passed yet), passed "
-        "(passed at least once). best: your best check; last: your latest one.[/dim]",
+        "[dim]status: new (not opened), started (read or hints seen), tried (checked, not passed yet), "
+        "passed (passed at least once). best: your best check; last: your latest one.[/dim]",
         highlight=False,
     )
     console.print(f"[dim]kept in {where}[/dim]", highlight=False)

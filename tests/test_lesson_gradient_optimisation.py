@@ -107,7 +107,7 @@ def test_gradient_hidden_points_obey_course_rules():
         assert len(cases) == 6
         lengths = [np.hypot(*checker.exact_gradient(fn, x, y)) for fn, x, y in cases]
         curvatures = [checker.largest_second_derivative(fn, x, y) for fn, x, y in cases]
-        for (fn, x, y), length, curved in zip(cases, lengths, curvatures):
+        for (_, x, y), length, curved in zip(cases, lengths, curvatures):
             assert x != y
             assert length >= 1.0 and curved <= 50.0
         # Some hidden input sits at each of the contract's bounds ...
