@@ -248,6 +248,11 @@ def lesson(
     fmt: str = typer.Option("png", "--format", help="Plot format: png, svg or pdf."),
     show: bool = typer.Option(False, "--show", help="Also open the plots in windows."),
     pager: bool = typer.Option(True, "--pager/--no-pager", help=PAGER_HELP, show_default=False),
+    whole_code: bool = typer.Option(
+        False,
+        "--code",
+        help="Show the demo's whole code, plots and all (default: the lines that carry the idea).",
+    ),
 ) -> None:
     """Read a lesson: text, demo, plots, exercise."""
     from calccourse import render
@@ -262,8 +267,7 @@ def lesson(
         screen = console()
         render.lesson_title(screen, plugin)
         render.markdown(screen, plugin.explanation)
-        render.heading(screen, "The demo's code")
-        render.code(screen, plugin.demo_source)
+        render.demo_code(screen, course, plugin, whole_code)
         render.heading(screen, "Running the demo")
         run_demo(plugin, screen, out, fmt, show)
         render.heading(screen, "Exercise")

@@ -18,6 +18,13 @@ PLOT_FORMATS = ("png", "svg", "pdf")
 T = TypeVar("T")
 
 
+def minus(text: str) -> str:
+    """Negative numbers with the minus sign the lessons' texts use (−2, not -2)."""
+    import re
+
+    return re.sub(r"(?<![\w.])-(?=\.?\d)", "−", text)
+
+
 @dataclass
 class DemoContext:
     """Passed to ``run(ctx)`` in a lesson's ``demo.py``.
@@ -38,17 +45,21 @@ class DemoContext:
     def record(self, key: str, value: Any, label: str, shown: str | None = None) -> None:
         """Keep ``value`` under ``key`` and print ``label: shown`` (``shown`` defaults to str(value))."""
         self.results[key] = value
-        self.console.print(f"  {label}: [bold]{shown if shown is not None else value}[/bold]")
+        self.console.print(f"  {label}: [bold]{minus(shown if shown is not None else str(value))}[/bold]")
 
     def table(self, title: str, columns: list[str], rows: Iterable[Iterable[Any]]) -> None:
         """Print a small table of results."""
         from rich.table import Table
 
-        table = Table(title=title, title_justify="left")
+        from calccourse.console import can_encode, in_ascii
+
+        # Sized as shown: in ASCII where the stream takes no Unicode (δx is "delta x").
+        spell = (lambda text: text) if can_encode(self.console.file) else in_ascii
+        table = Table(title=spell(title), title_justify="left")
         for column in columns:
-            table.add_column(column, justify="right")
+            table.add_column(spell(column), justify="right")
         for row in rows:
-            table.add_row(*(str(cell) for cell in row))
+            table.add_row(*(spell(minus(str(cell))) for cell in row))
         self.console.print(table)
 
     def save(self, figure: Any, what: str) -> Path:
@@ -143,3 +154,33 @@ def run_quietly(plugin: LessonPlugin, out_dir: Path, fmt: str = "png") -> DemoRu
         except LessonError as failed:
             files, status, error = [], "error", failed.reason
     return DemoRun(plugin.number, plugin.slug, status, round(time.perf_counter() - started, 3), files, error)
+
+
+# Top-level functions of a demo that draw or drive it rather than carry its idea.
+PLUMBING = ("plot_", "draw_", "grid_", "run")
+
+
+def idea_of(source: str) -> str:
+    """The lines of a demo that carry its idea: its imports (but matplotlib's), constants
+    and computing functions (with the comments just above them), without the functions
+    that plot (``plot_*``, ``draw_*``, ``grid_*``), ``run(ctx)`` that drives it, and the
+    script part."""
+    import ast
+
+    lines = source.splitlines()
+    kept: list[str] = []
+    for node in ast.parse(source).body:
+        name = getattr(node, "name", "")
+        if name.startswith(PLUMBING) or isinstance(node, ast.If):  # if __name__ == "__main__"
+            continue
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            continue  # the module's docstring: the lesson's text says it
+        if isinstance(node, (ast.Import, ast.ImportFrom)) and "matplotlib" in ast.unparse(node):
+            continue  # only the plots use it
+        first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))]) - 1
+        while first > 0 and lines[first - 1].lstrip().startswith("#"):
+            first -= 1
+        block = lines[first : node.end_lineno]
+        spaced = kept and (isinstance(node, ast.FunctionDef) or not kept[-1].startswith(("import", "from")))
+        kept += ([""] if spaced else []) + block
+    return "\n".join(kept)

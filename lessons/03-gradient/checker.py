@@ -17,10 +17,10 @@ from calccourse.author import (
     recognise,
 )
 
-LENGTH_TOLERANCE = (
-    0.02  # relative, docs/answer-contract.md: "within 2% of the exact gradient's length"
+LENGTH_TOLERANCE = 0.02  # relative, docs/answer-contract.md: "within 2% of the exact gradient's length"
+ANGLE_TOLERANCE = (
+    2.0  # degrees, docs/answer-contract.md: "and 2° of its direction"
 )
-ANGLE_TOLERANCE = 2.0  # degrees, docs/answer-contract.md: "and 2° of its direction"
 TOLERANCE = 1e-6  # gradient(x, y): relative and absolute
 
 # Functions steepest_ascent has not seen. Each point is drawn so that |∇f| ≥ 2 and every
