@@ -42,10 +42,19 @@ class DemoContext:
     saved: list[Path] = field(default_factory=list)
     _rows: list[tuple[str, str]] = field(default_factory=list)
 
+    @property
+    def unicode(self) -> bool:
+        """Whether the reader's terminal (or the pager on it, or the file) takes Unicode: for
+        SymPy's pretty printer, ``sympy.pretty(expr, use_unicode=ctx.unicode)``."""
+        from calccourse.console import can_encode
+
+        return can_encode(self.console.file)
+
     def record(self, key: str, value: Any, label: str, shown: str | None = None) -> None:
         """Keep ``value`` under ``key`` and print ``label: shown`` (``shown`` defaults to str(value))."""
         self.results[key] = value
-        self.console.print(f"  {label}: [bold]{minus(shown if shown is not None else str(value))}[/bold]")
+        shown = minus(shown if shown is not None else str(value))
+        self.console.print(f"  {minus(label)}: [bold]{shown}[/bold]")
 
     def table(self, title: str, columns: list[str], rows: Iterable[Iterable[Any]]) -> None:
         """Print a small table of results."""
@@ -156,8 +165,9 @@ def run_quietly(plugin: LessonPlugin, out_dir: Path, fmt: str = "png") -> DemoRu
     return DemoRun(plugin.number, plugin.slug, status, round(time.perf_counter() - started, 3), files, error)
 
 
-# Top-level functions of a demo that draw or drive it rather than carry its idea.
-PLUMBING = ("plot_", "draw_", "grid_", "run")
+# Top-level functions of a demo that draw (by their names' start) or drive it (``run``)
+# rather than carry its idea.
+DRAWING = ("plot_", "draw_", "grid_")
 
 
 def idea_of(source: str) -> str:
@@ -169,9 +179,10 @@ def idea_of(source: str) -> str:
 
     lines = source.splitlines()
     kept: list[str] = []
+    previous = ""
     for node in ast.parse(source).body:
         name = getattr(node, "name", "")
-        if name.startswith(PLUMBING) or isinstance(node, ast.If):  # if __name__ == "__main__"
+        if name == "run" or name.startswith(DRAWING) or isinstance(node, ast.If):  # the script part
             continue
         if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
             continue  # the module's docstring: the lesson's text says it
@@ -181,6 +192,8 @@ def idea_of(source: str) -> str:
         while first > 0 and lines[first - 1].lstrip().startswith("#"):
             first -= 1
         block = lines[first : node.end_lineno]
-        spaced = kept and (isinstance(node, ast.FunctionDef) or not kept[-1].startswith(("import", "from")))
+        kind = "import" if isinstance(node, (ast.Import, ast.ImportFrom)) else type(node).__name__
+        spaced = kept and (kind != previous or kind == "FunctionDef")  # a blank line between groups
         kept += ([""] if spaced else []) + block
+        previous = kind
     return "\n".join(kept)

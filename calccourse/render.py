@@ -171,11 +171,11 @@ def demo_code(console: Console, course: Course, plugin: LessonPlugin, whole: boo
     code(console, source if whole else idea_of(source))
     lines = len(source.splitlines())
     console.print()
-    console.print(Text(f"The whole demo, {lines} lines with its plots, is {path}", style="dim"))
-    console.print(Text.assemble("  ", f"python {path}", ("  runs it", "dim")))
     if not whole:
-        command = course.command("lesson", str(plugin.number), "--code")
-        console.print(Text.assemble("  ", command, ("  shows it here", "dim")))
+        console.print(Text(f"The whole demo has {lines} lines, plots and all. To read it here:", style="dim"))
+        console.print(f"  {course.command('lesson', str(plugin.number), '--code')}", highlight=False)
+    console.print(Text("To run it yourself:", style="dim"))
+    console.print(f"  python {path}", highlight=False)
 
 
 def exercise(console: Console, course: Course, plugin: LessonPlugin) -> None:

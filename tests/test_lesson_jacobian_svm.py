@@ -5,6 +5,7 @@ styles and name the listed mistakes, over many seeds."""
 
 from __future__ import annotations
 
+import io
 import textwrap
 import types
 
@@ -63,7 +64,8 @@ def image_ok(path) -> bool:
 
 
 def test_jacobian_demo_prints_sympy_jacobian_checks_it_and_draws(tmp_path):
-    console = Console(record=True, width=80, color_system=None)
+    plain = io.TextIOWrapper(io.BytesIO(), encoding="ascii", errors="replace")
+    console = Console(record=True, width=80, color_system=None, file=plain)
     ctx = run_demo(JACOBIAN, console, tmp_path)
     # the course: SymPy's Matrix.jacobian gives [[2y, 2x], [2xy, x²]] ...
     assert ctx.results["jacobian"] == [["2*y", "2*x"], ["2*x*y", "x**2"]]
@@ -72,8 +74,12 @@ def test_jacobian_demo_prints_sympy_jacobian_checks_it_and_draws(tmp_path):
     assert np.allclose(ctx.results["exact_at_point"], [[2 * y, 2 * x], [2 * x * y, x**2]])
     assert ctx.results["max_gap"] < 1e-6
     text = console.export_text()
-    assert "2*x*y  x" in text  # SymPy's ASCII pretty printer on a plain console
+    assert "2*x*y  x" in text  # SymPy's ASCII pretty printer where Unicode cannot go
     assert "⎡" not in text
+    # Unicode wherever it can be written: a terminal, the pager on one, a UTF-8 file.
+    utf8 = Console(record=True, width=80, color_system=None, file=io.StringIO())
+    run_demo(JACOBIAN, utf8, tmp_path)
+    assert "⎡ 2⋅y   2⋅x⎤" in utf8.export_text()
     assert [path.name for path in ctx.saved] == ["lesson04-linear-map.png"]
     assert image_ok(ctx.saved[0])
 
