@@ -154,7 +154,7 @@ def moved(rng: np.random.Generator, data: DataSet) -> DataSet:
     another c (still within ±5), so an answer that returns an earlier call's line fails."""
     w = data.line[:2]
     while True:
-        shift = rng.uniform(-1.5, 1.5, 2)
+        shift = np.round(rng.uniform(-1.5, 1.5, 2), 2)
         c = float(data.line[2] - w @ shift)
         if abs(c) <= 5 and abs(c - data.line[2]) > 0.5:
             break
