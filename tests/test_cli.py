@@ -59,7 +59,7 @@ def test_lesson_by_slug_shows_text_code_results_plots_and_exercise(run, tmp_path
     assert result.exit_code == 0, result.output
     out = result.output
     assert "Lesson 1 · Differential calculus" in out
-    assert "def run(ctx" in out  # the demo's code
+    assert "def rate_of_change(f, x, dx)" in out  # the demo's code that carries the idea
     assert "saved plot: plots/lesson01-" in out
     assert "calccourse start 1  writes lesson01.py" in out
     assert "calccourse check 1  checks it" in out
