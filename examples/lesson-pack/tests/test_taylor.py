@@ -73,17 +73,13 @@ def with_numpy(derivatives, a, x):
     return np.sum(d / factorial(k) * (x - a) ** k)
 
 
-def as_list_of_one(derivatives, a, x):
-    return [reference_taylor(derivatives, a, x)]
-
-
 def test_the_lesson_proves_itself():
     """dev check, in the real sandbox: solution, template, every mistake, the demo."""
     assert_lesson_proves_itself(LESSON, seeds=3)
 
 
 @pytest.mark.parametrize(
-    "taylor_eval", [horner, running_product, with_numpy, as_list_of_one]
+    "taylor_eval", [horner, running_product, with_numpy]
 )
 @pytest.mark.parametrize("seed", SEEDS)
 def test_every_correct_form_passes(taylor_eval, seed):
@@ -95,6 +91,22 @@ def test_every_correct_form_passes(taylor_eval, seed):
     assert report.status == "pass", [
         (t.name, t.message) for t in report.tests
     ]
+
+
+def test_a_list_holding_one_number_is_no_number():
+    """The answer contract: a one-element list where a number is asked fails, saying so."""
+    report = judge_in_process(
+        LESSON,
+        {
+            "taylor_eval": lambda d, a, x: [reference_taylor(d, a, x)],
+            "newton_step": newton,
+        },
+        seed=0,
+    )
+    assert report.status == "fail"
+    assert any(
+        "a list holding one number" in t.message for t in report.tests
+    )
 
 
 def test_newton_step_in_another_form_passes():
