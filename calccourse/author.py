@@ -291,13 +291,13 @@ def numbers(values: Sequence[Any]) -> Any:
 
 
 def note_not_numbers(axes: Any, values: Sequence[Any], expected: str = "a single number") -> None:
-    """Say in the picture why some of the answer's points are missing: the values that are
-    no number (a list returned where one number is asked, say) cannot be drawn."""
-    bad = [v for v in values if isinstance(v, bool) or not isinstance(v, (int, float))]
+    """Say in the picture why some of the answer's points are missing: lists returned where
+    one number is asked (a running sum, say) cannot be drawn. (Values that are no number at
+    all, such as text, are said by the core's check plot, plotting.say_what_is_not_a_number.)"""
+    bad = [v for v in values if isinstance(v, list)]
     if not bad:
         return
-    first = bad[0]
-    what = f"a list of {len(first)} values" if isinstance(first, list) else f"a {type(first).__name__}"
+    what = f"a list of {len(bad[0])} values"
     axes.text(
         0.5,
         0.5,
