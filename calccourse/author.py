@@ -19,6 +19,7 @@ at inputs). A lesson's ``demo.py`` receives a :class:`DemoContext`.
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -42,6 +43,7 @@ __all__ = [
     "as_array",
     "as_bool",
     "as_number",
+    "note_not_numbers",
     "as_vector",
     "call",
     "close",
@@ -198,12 +200,14 @@ def as_number(value: Any, where: str) -> float:
     if isinstance(value, str):
         raise returned_text(value, where, "a single number")
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        shown = fmt(value) if not isinstance(value, list) or len(value) <= 8 else _preview(value)
-        if isinstance(value, list) and len(value) == 1:  # the contract's "a number" is not a list of one
+        if isinstance(value, list) and len(value) == 1:
+            # The contract: a one-element list is not a number (a vector of length 1 is
+            # a different thing, and accepting it would hide a stray pair of brackets).
             raise WrongAnswer(
-                f"{where} returned the list {shown}; expected a single number: return the number "
-                "itself, not a list (or array) holding it."
+                f"{where} returned {fmt(value)}, a list holding one number; expected a single number.",
+                "Return the number itself, without the square brackets.",
             )
+        shown = fmt(value) if not isinstance(value, list) or len(value) <= 8 else _preview(value)
         raise WrongAnswer(f"{where} returned {shown}; expected a single number.")
     try:
         number = float(value)
@@ -310,16 +314,43 @@ def numbers(values: Sequence[Any]) -> Any:
     )
 
 
-def matrix_plot(axes: Any, expected: Any, got: Any, rtol: float, atol: float, what: str = "") -> None:
+def note_not_numbers(axes: Any, values: Sequence[Any], expected: str = "a single number") -> None:
+    """Say in the picture why some of the answer's points are missing: lists returned where
+    one number is asked (a running sum, say) cannot be drawn. (Values that are no number at
+    all, such as text, are said by the core's check plot, plotting.say_what_is_not_a_number.)"""
+    bad = [v for v in values if isinstance(v, list)]
+    if not bad:
+        return
+    what = f"a list of {len(bad[0])} values"
+    axes.text(
+        0.5,
+        0.5,
+        f"{len(bad)} of your {len(values)} results are not drawn:\n"
+        f"each should be {expected}, and the first is {what}",
+        transform=axes.transAxes,
+        ha="center",
+        va="center",
+        color="tab:red",
+        fontsize=9,
+        bbox={"facecolor": "white", "edgecolor": "tab:red"},
+    )
+
+
+def matrix_plot(
+    axes: Any, expected: Any, got: Any, rtol: float, atol: float, what: str = "", why: str = ""
+) -> None:
     """Draw the expected matrix beside the answer's, each entry with its number: the
     answer's entries in green when :func:`close` to the expected ones, in red when not,
-    all red when the shapes differ (a transposed matrix shows as one). A vector is one row."""
+    all red when the shapes differ (a transposed matrix shows as one). A vector is one row.
+    ``got`` None is no matrix at all; ``why`` then says why (in the picture)."""
     import numpy as np
     from matplotlib.patches import Rectangle
 
     want = np.atleast_2d(np.asarray(expected, float))
     mine: Any = None
     try:
+        if got is None:
+            raise TypeError("no matrix")
         mine = np.asarray(got, float)
         while mine.ndim > 2 and 1 in mine.shape:
             mine = mine.squeeze(axis=mine.shape.index(1))
@@ -348,7 +379,7 @@ def matrix_plot(axes: Any, expected: Any, got: Any, rtol: float, atol: float, wh
         left += (columns + 1) * wide
     deepest = max(grid.shape[0] for _, grid, _ in grids)
     if mine is None:
-        verdict = "yours: not a matrix of numbers"
+        verdict = "yours: " + (textwrap.fill(why, 60) if why else "not a matrix of numbers")
     elif mine.shape != want.shape:
         verdict = f"yours is {mine.shape[0]} × {mine.shape[1]}, expected {want.shape[0]} × {want.shape[1]}"
     elif close(mine, want, rtol, atol):

@@ -28,6 +28,7 @@ from calccourse.status import CommandError, ExitCode, UsageError, internal_error
 
 LENIENT = {"ignore_unknown_options": True}  # so that `lesson -1` reaches our own message
 PAGER_HELP = "On a terminal, page long output with $CALCCOURSE_PAGER, $PAGER or less (default: on)."
+CURRENT_HELP = "Lesson number or slug (default: the lesson you are on, as `watch` finds it)."
 
 
 class Commands(TyperGroup):
@@ -251,6 +252,11 @@ def lesson(
     show: bool = typer.Option(False, "--show", help="Also open the plots in windows."),
     pager: bool = typer.Option(True, "--pager/--no-pager", help=PAGER_HELP, show_default=False),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show the traceback of a broken lesson."),
+    whole_code: bool = typer.Option(
+        False,
+        "--code",
+        help="Show the demo's whole code, plots and all (default: the lines that carry the idea).",
+    ),
 ) -> None:
     """Read a lesson: text, demo, plots, exercise."""
     from calccourse import render
@@ -267,8 +273,7 @@ def lesson(
         screen = console()
         render.lesson_title(screen, plugin)
         render.markdown(screen, plugin.explanation)
-        render.heading(screen, "The demo's code")
-        render.code(screen, plugin.demo_source)
+        render.demo_code(screen, course, plugin, whole_code)
         render.heading(screen, "Running the demo")
         broken: LessonError | None = None
         try:
@@ -277,6 +282,8 @@ def lesson(
             broken = error
         render.heading(screen, "Exercise")
         render.exercise(screen, course, plugin)
+    course.progress.mark_opened(plugin.slug)
+    warn_progress(course)
     if broken is not None:
         raise broken
 
@@ -328,15 +335,18 @@ def write_starter(course: Course, plugin: LessonPlugin, path: Path, force: bool 
 @app.command(context_settings=LENIENT)
 def hint(
     ctx: typer.Context,
-    key: str = typer.Argument(..., metavar="N", help="Lesson number or slug."),
+    key: str | None = typer.Argument(None, metavar="[N]", help=CURRENT_HELP),
     all_hints: bool = typer.Option(False, "--all", help="Show every hint at once."),
 ) -> None:
     """Show the next hint (one more each time)."""
     from calccourse import render
+    from calccourse.workspace import lesson_or_current
 
     course = course_of(ctx)
-    plugin = course.lesson(key)
+    plugin = lesson_or_current(course, key)
     hints = plugin.hints
+    if all_hints:
+        course.progress.hints_seen(plugin.slug, len(hints))
     shown = range(len(hints)) if all_hints else [course.progress.next_hint(plugin.slug, len(hints))]
     screen = console()
     for index in shown:
@@ -350,15 +360,20 @@ def hint(
 @app.command(context_settings=LENIENT)
 def solution(
     ctx: typer.Context,
-    key: str = typer.Argument(..., metavar="N", help="Lesson number or slug."),
+    key: str | None = typer.Argument(None, metavar="[N]", help=CURRENT_HELP),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Show it without asking, passed or not."),
     pager: bool = typer.Option(True, "--pager/--no-pager", help=PAGER_HELP, show_default=False),
 ) -> None:
-    """Show the reference solution."""
+    """Show the reference solution (it asks first if you have not passed the lesson)."""
     from calccourse import render
     from calccourse.console import paged
     from calccourse.markers import without_markers
+    from calccourse.workspace import lesson_or_current, solution_allowed
 
-    plugin = course_of(ctx).lesson(key)
+    course = course_of(ctx)
+    plugin = lesson_or_current(course, key)
+    if not yes and not solution_allowed(course, plugin, console(stderr=True)):
+        return
     with paged(pager):
         screen = console()
         render.lesson_title(screen, plugin)
@@ -368,7 +383,7 @@ def solution(
 @app.command(context_settings=LENIENT)
 def check(
     ctx: typer.Context,
-    key: str = typer.Argument(..., metavar="N", help="Lesson number or slug."),
+    key: str | None = typer.Argument(None, metavar="[N]", help=CURRENT_HELP),
     answer: Path | None = typer.Argument(
         None,
         metavar="[ANSWER]",
@@ -418,11 +433,11 @@ def check(
 ) -> None:
     """Check an answer file: what went wrong, and why."""
     from calccourse import outputs
-    from calccourse.workspace import learners_own
+    from calccourse.workspace import learners_own, lesson_or_current
 
     course = course_of(ctx)
     course.verbose = verbose
-    plugin = course.lesson(key)
+    plugin = lesson_or_current(course, key)
     limits = limits_of(timeout, cap, seed, require_confinement)
     if watch:
         if formats or outputs_ or exit_zero:

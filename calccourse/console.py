@@ -147,6 +147,18 @@ def _fold(char: str) -> str:
 codecs.register_error("calccourse-ascii", ascii_spelling)
 
 
+def in_ascii(text: str) -> str:
+    """``text`` spelled in ASCII as :func:`ascii_spelling` spells it, made unambiguous
+    where a letter-by-letter spelling is not: (δx)² is ``(delta x)^2``, not ``delta x^2``,
+    and x²y is ``x^2*y``, not ``x^2y``. Text is spelled before it is wrapped, so that its
+    lines fit once spelled."""
+    import re
+
+    text = re.sub(r"([δΔ][a-zA-Z])([²³⁴ⁿ])", r"(\1)\2", text)  # δx² -> (δx)²
+    text = re.sub(r"([²³⁴ⁿ⁻¹⁰⁵⁶⁷⁸⁹]+)(?=[A-Za-z0-9(α-ωσ])", r"\1*", text)  # x²y -> x²*y
+    return text.encode("ascii", errors="calccourse-ascii").decode("ascii")
+
+
 def can_encode(stream: Any) -> bool:
     """Whether ``stream`` takes the characters calccourse writes (✓, ─, ², →)."""
     try:
@@ -171,6 +183,12 @@ class _Console(Console):
     terminal, or the pager on one), where code too long for a line is cut, not wrapped."""
 
     fixed_width = False
+    ascii_first = False  # a stream without Unicode: text is spelled in ASCII before wrapping
+
+    def print(self, *objects: Any, **options: Any) -> None:
+        if self.ascii_first:
+            objects = tuple(in_ascii(item) if isinstance(item, str) else item for item in objects)
+        super().print(*objects, **options)
 
     def on_broken_pipe(self) -> None:
         """``calccourse grade ... | head``: the reader stopped reading. Print no more, but
@@ -213,6 +231,7 @@ def make_console(stderr: bool = False) -> Console:
             theme=Theme(THEME),
         )
     console.fixed_width = terminal or width is not None
+    console.ascii_first = not can_encode(stream)
     return console
 
 

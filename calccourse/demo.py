@@ -18,6 +18,13 @@ PLOT_FORMATS = ("png", "svg", "pdf")
 T = TypeVar("T")
 
 
+def minus(text: str) -> str:
+    """Negative numbers with the minus sign the lessons' texts use (−2, not -2)."""
+    import re
+
+    return re.sub(r"(?<![\w.])-(?=\.?\d)", "−", text)
+
+
 @dataclass
 class DemoContext:
     """Passed to ``run(ctx)`` in a lesson's ``demo.py``.
@@ -35,25 +42,37 @@ class DemoContext:
     saved: list[Path] = field(default_factory=list)
     _rows: list[tuple[str, str]] = field(default_factory=list)
 
+    @property
+    def unicode(self) -> bool:
+        """Whether the reader's terminal (or the pager on it, or the file) takes Unicode: for
+        SymPy's pretty printer, ``sympy.pretty(expr, use_unicode=ctx.unicode)``."""
+        from calccourse.console import can_encode
+
+        return can_encode(self.console.file)
+
     def record(self, key: str, value: Any, label: str, shown: str | None = None) -> None:
         """Keep ``value`` under ``key`` and print ``label: shown`` (``shown`` defaults to str(value)),
         literally: text in square brackets, as NumPy prints ``[nan nan]``, is no markup."""
         from rich.text import Text
 
         self.results[key] = value
-        shown = str(shown if shown is not None else value)
-        self.console.print(Text.assemble(f"  {label}: ", (shown, "bold")))
+        shown = minus(str(shown if shown is not None else value))
+        self.console.print(Text.assemble(f"  {minus(label)}: ", (shown, "bold")))  # literally: no markup
 
     def table(self, title: str, columns: list[str], rows: Iterable[Iterable[Any]]) -> None:
         """Print a small table of results; each cell as ``str(cell)``, literally (no markup)."""
         from rich.table import Table
         from rich.text import Text
 
-        table = Table(title=title, title_justify="left")
+        from calccourse.console import can_encode, in_ascii
+
+        # Sized as shown: in ASCII where the stream takes no Unicode (δx is "delta x").
+        spell = (lambda text: text) if can_encode(self.console.file) else in_ascii
+        table = Table(title=spell(title), title_justify="left")
         for column in columns:
-            table.add_column(column, justify="right")
+            table.add_column(spell(column), justify="right")
         for row in rows:
-            table.add_row(*(Text(str(cell)) for cell in row))  # literally: "[nan nan]" is no markup
+            table.add_row(*(Text(spell(minus(str(cell)))) for cell in row))  # "[nan nan]" is no markup
         self.console.print(table)
 
     def save(self, figure: Any, what: str) -> Path:
@@ -150,3 +169,37 @@ def run_quietly(plugin: LessonPlugin, out_dir: Path, fmt: str = "png") -> DemoRu
         except LessonError as failed:
             files, status, error = [], "error", failed.reason
     return DemoRun(plugin.number, plugin.slug, status, round(time.perf_counter() - started, 3), files, error)
+
+
+# Top-level functions of a demo that draw (by their names' start) or drive it (``run``)
+# rather than carry its idea.
+DRAWING = ("plot_", "draw_", "grid_")
+
+
+def idea_of(source: str) -> str:
+    """The lines of a demo that carry its idea: its imports (but matplotlib's), constants
+    and computing functions (with the comments just above them), without the functions
+    that plot (``plot_*``, ``draw_*``, ``grid_*``), ``run(ctx)`` that drives it, and the
+    script part."""
+    import ast
+
+    lines = source.splitlines()
+    kept: list[str] = []
+    previous = ""
+    for node in ast.parse(source).body:
+        name = getattr(node, "name", "")
+        if name == "run" or name.startswith(DRAWING) or isinstance(node, ast.If):  # the script part
+            continue
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            continue  # the module's docstring: the lesson's text says it
+        if isinstance(node, (ast.Import, ast.ImportFrom)) and "matplotlib" in ast.unparse(node):
+            continue  # only the plots use it
+        first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))]) - 1
+        while first > 0 and lines[first - 1].lstrip().startswith("#"):
+            first -= 1
+        block = lines[first : node.end_lineno]
+        kind = "import" if isinstance(node, (ast.Import, ast.ImportFrom)) else type(node).__name__
+        spaced = kept and (kind != previous or kind == "FunctionDef")  # a blank line between groups
+        kept += ([""] if spaced else []) + block
+        previous = kind
+    return "\n".join(kept)

@@ -16,7 +16,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from calccourse.console import on_screen, plain_output
+from calccourse.console import can_encode, in_ascii, on_screen, plain_output
 from calccourse.safe import visible
 from calccourse.status import MARK, NOT_TRIED
 
@@ -57,12 +57,51 @@ CUT = "›"  # at the right edge of a code line cut to fit the screen
 
 
 def markdown(console: Console, text: str) -> None:
-    console.print(_markdown()(text, code_theme=CODE_THEME, hyperlinks=False), crop=on_screen(console))
+    """Markdown text; on a console that cannot show Unicode, spelled in ASCII first (so
+    it is wrapped as it will be shown)."""
+    shown = _spelled(console, text)
+    console.print(_markdown()(shown, code_theme=CODE_THEME, hyperlinks=False), crop=on_screen(console))
 
 
 def code(console: Console, source: str) -> None:
     """Python as written: highlighted on its own background, never wrapped (see Code)."""
-    console.print(Code(source.rstrip()), crop=on_screen(console))
+    console.print(Code(_spelled(console, source.rstrip())), crop=on_screen(console))
+
+
+def _spelled(console: Console, text: str) -> str:
+    return text if can_encode(console.file) else in_ascii(text)
+
+
+# Where a formula may break: between equations (after a run of spaces, or a comma) and,
+# only where one equation is wider than the line, before = + − and friends.
+EQUATIONS = r"(?<=\s\s)(?=\S)|(?<=, )(?=\S)"
+TERMS = r"(?= (?:=|\+|−|-|≈|≤|≥) )"
+
+
+def wrap_formula(line: str, width: int) -> list[str]:
+    """A line of maths that fits in ``width`` columns, or the same broken between whole
+    equations (or, inside one too wide, between whole terms), each further piece on a next
+    line indented four columns past the first; a term wider than the line stays whole (and
+    is cut at the edge, as code is)."""
+    import re
+
+    from rich.cells import cell_len
+
+    if cell_len(line) <= width:
+        return [line]
+    hang = " " * (len(line) - len(line.lstrip()) + 4)
+    pieces = []
+    for equation in filter(None, re.split(EQUATIONS, line)):
+        wide = cell_len(hang + equation.strip()) > width
+        pieces += [p for p in re.split(TERMS, equation) if p] if wide else [equation]
+    lines, current = [], pieces[0]
+    for piece in pieces[1:]:
+        if cell_len((current + piece).rstrip()) <= width or not current.strip():
+            current += piece
+        else:
+            lines.append(current.rstrip())
+            current = hang + piece.lstrip()
+    return [*lines, current.rstrip()]
 
 
 class Code:
@@ -104,13 +143,42 @@ def _markdown() -> Any:
     from rich.markdown import CodeBlock, Markdown
 
     class CodeInText(CodeBlock):
+        """Python is code (cut at the edge); a block with no language is maths, whose
+        lines are broken between terms to fit the width, on a screen or in a file (see
+        wrap_formula)."""
+
         def __rich_console__(self, console: Console, options: Any) -> Iterator[Any]:
-            yield Code(str(self.text).rstrip(), self.lexer_name)
+            source = str(self.text).rstrip()
+            if self.lexer_name == "text":
+                padding = 2 if console.color_system else 0
+                room = options.max_width - padding
+                source = "\n".join(
+                    piece for line in source.splitlines() for piece in wrap_formula(line, room)
+                )
+            yield Code(source, self.lexer_name)
 
     class LessonMarkdown(Markdown):
         elements = {**Markdown.elements, "fence": CodeInText, "code_block": CodeInText}
 
     return LessonMarkdown
+
+
+def demo_code(console: Console, course: Course, plugin: LessonPlugin, whole: bool) -> None:
+    """The demo's code: the lines that carry the idea (or, ``whole``, all of it), then where
+    the whole demo is, to read or run it."""
+    from calccourse.demo import idea_of
+
+    path = plugin.folder / "demo.py"
+    source = plugin.demo_source
+    heading(console, "The demo's code" if whole else "The demo's idea in code")
+    code(console, source if whole else idea_of(source))
+    lines = len(source.splitlines())
+    console.print()
+    if not whole:
+        console.print(Text(f"The whole demo has {lines} lines, plots and all. To read it here:", style="dim"))
+        console.print(f"  {course.command('lesson', str(plugin.number), '--code')}", highlight=False)
+    console.print(Text("To run it yourself:", style="dim"))
+    console.print(f"  python {path}", highlight=False)
 
 
 def exercise(console: Console, course: Course, plugin: LessonPlugin) -> None:
@@ -287,7 +355,8 @@ def report(console: Console, result: Report, verbose: bool = False) -> None:
         optional = " (optional)" if test.bonus else ""
         line = Text.assemble((mark, style), " ", visible(test.name), (optional, "dim"), " ", (points, "dim"))
         console.print(line)
-        if test.status != "pass" or verbose:
+        # A tried bonus always says how it went (lesson 5: the accuracy the settings reach).
+        if test.status != "pass" or verbose or (test.bonus and not test.not_tried):
             console.print(indented(visible(test.message), "    ", "    ", console.width), soft_wrap=True)
         if test.feedback:
             feedback = visible(test.feedback)
@@ -493,8 +562,8 @@ def progress_table(console: Console, lessons: list[LessonPlugin], data: dict[str
         )
     console.print(table)
     console.print(
-        "[dim]status: new (not opened), started (hints seen), tried (checked, not passed yet), passed "
-        "(passed at least once). best: your best check; last: your latest one.[/dim]",
+        "[dim]status: new (not opened), started (read or hints seen), tried (checked, not passed yet), "
+        "passed (passed at least once). best: your best check; last: your latest one.[/dim]",
         highlight=False,
     )
     console.print(f"[dim]kept in {where}[/dim]", highlight=False)

@@ -141,6 +141,24 @@ class Progress:
         self.update(advance)
         return shown[0]
 
+    def hints_seen(self, slug: str, count: int) -> None:
+        """Count ``count`` hints of a lesson as seen (``hint --all``): the next is after them."""
+
+        def seen(data: dict[str, Any]) -> None:
+            hints = data.setdefault("hints", {})
+            hints[slug] = max(int(hints.get(slug, 0)), count)
+
+        self.update(seen)
+
+    def mark_opened(self, slug: str) -> None:
+        """Remember that the lesson was read (``lesson N``): it is no longer new."""
+
+        def opened(data: dict[str, Any]) -> None:
+            data["opened"] = {**_section(data, "opened"), slug: True}
+
+        if not _section(self.load(), "opened").get(slug):
+            self.update(opened)
+
     def record_check(self, slug: str, status: str, score: float, max_score: float) -> None:
         run = Run(status, score, max_score, time.strftime("%Y-%m-%d %H:%M"))
 
@@ -157,7 +175,7 @@ class Progress:
             if slug is None:
                 data.clear()
             else:
-                for section in ("hints", "checks"):
+                for section in ("hints", "checks", "opened"):
                     data.get(section, {}).pop(slug, None)
 
         self.update(forget)
@@ -170,11 +188,18 @@ def runs(data: dict[str, Any], slug: str) -> tuple[Run | None, Run | None]:
 
 
 def status_of(slug: str, data: dict[str, Any]) -> str:
-    """``passed``, ``tried``, ``started`` (hints seen) or ``new``."""
+    """``passed``, ``tried``, ``started`` (read, or hints seen) or ``new``."""
     best, _ = runs(data, slug)
     if best is not None:
         return "passed" if best.status == "pass" else "tried"
-    return "started" if data.get("hints", {}).get(slug) else "new"
+    started = any(_section(data, name).get(slug) for name in ("hints", "opened"))
+    return "started" if started else "new"
+
+
+def _section(data: dict[str, Any], name: str) -> dict[str, Any]:
+    """A part of the progress by lesson, empty when missing or not a mapping."""
+    part = data.get(name)
+    return part if isinstance(part, dict) else {}
 
 
 def _upgrade(data: dict[str, Any]) -> dict[str, Any]:

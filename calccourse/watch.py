@@ -35,7 +35,7 @@ from calccourse.lesson import LessonPlugin
 from calccourse.limits import Limits
 from calccourse.sandbox.runner import imports_of
 from calccourse.status import CommandError, UsageError
-from calccourse.workspace import answer_path, start_command
+from calccourse.workspace import answer_path, current_lesson, start_command
 
 if TYPE_CHECKING:
     from calccourse.author import Test
@@ -68,25 +68,6 @@ def choose(course: Course, key: str | None, file: Path | None) -> tuple[LessonPl
         return plugin, watchable(file)
     plugin = course.lesson(key) if key is not None else current_lesson(course)
     return plugin, watchable(file if file is not None else answer_path(plugin))
-
-
-def current_lesson(course: Course) -> LessonPlugin:
-    """The lesson whose default answer file here was saved last; else the first lesson
-    not passed yet; else (all passed) the last lesson."""
-    lessons = course.catalog.lessons
-    if not lessons:
-        raise UsageError("there are no lessons to watch.")
-    saved = [(when, p.number, p) for p in lessons if (when := _mtime(answer_path(p)))]
-    if saved:
-        return max(saved, key=lambda entry: entry[:2])[2]
-    return course.next_lesson() or lessons[-1]
-
-
-def _mtime(path: Path) -> float | None:
-    try:
-        return path.stat().st_mtime if path.is_file() else None
-    except OSError:
-        return None
 
 
 def watchable(path: Path) -> Path:

@@ -14,8 +14,35 @@ from calccourse.answers import SUFFIXES
 from calccourse.status import UsageError
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from calccourse.course import Course
     from calccourse.lesson import LessonPlugin
+
+
+def current_lesson(course: Course) -> LessonPlugin:
+    """The lesson the learner is on: the one whose default answer file here was saved
+    last; else the first lesson not passed yet; else (all passed) the last lesson."""
+    lessons = course.catalog.lessons
+    if not lessons:
+        raise UsageError("there are no lessons.")
+    saved = [(when, p.number, p) for p in lessons if (when := _mtime(answer_path(p)))]
+    if saved:
+        return max(saved, key=lambda entry: entry[:2])[2]
+    return course.next_lesson() or lessons[-1]
+
+
+def lesson_or_current(course: Course, key: str | None) -> LessonPlugin:
+    """The lesson ``key`` names, or the current lesson when no N was given (`hint`,
+    `check`, `solution` and `watch` agree on it)."""
+    return course.lesson(key) if key is not None else current_lesson(course)
+
+
+def _mtime(path: Path) -> float | None:
+    try:
+        return path.stat().st_mtime if path.is_file() else None
+    except OSError:
+        return None
 
 
 def default_name(plugin: LessonPlugin, suffix: str = ".py") -> str:
@@ -119,3 +146,30 @@ def write_starter(course: Course, plugin: LessonPlugin, path: Path, force: bool 
         path.write_text(text, encoding="utf-8")
     except OSError as error:
         raise UsageError(f"cannot write {path}: {error.strerror or error}.") from None
+
+
+def solution_allowed(course: Course, plugin: LessonPlugin, errors: Console) -> bool:
+    """Whether to show a lesson's solution: always once it is passed; before that, as the
+    learner answers when asked in a terminal; elsewhere (a pipe, a script) yes, with a note
+    that the question was skipped."""
+    import sys
+
+    import typer
+
+    from calccourse.state import status_of
+
+    if status_of(plugin.slug, course.progress.load()) == "passed":
+        return True
+    hint = course.command("hint", str(plugin.number))
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        return typer.confirm(
+            f"You have not passed lesson {plugin.number} yet ({hint} gives a nudge). "
+            "Show the solution anyway?",
+            default=False,
+        )
+    errors.print(
+        f"note: lesson {plugin.number} is not passed yet; showing its solution without asking "
+        "(not a terminal; --yes skips this note).",
+        highlight=False,
+    )
+    return True

@@ -1,11 +1,12 @@
 """Every value the answer contract accepts is accepted: the reference solution of each lesson,
 its every result re-typed as a learner might return it, still passes through the sandbox.
 
-course.md: "any real number (Python int, float, Fraction, Decimal, every NumPy integer and
-float type including longdouble, a 0-d array, a SymPy number); for a vector or list, any
+docs/answer-contract.md ("Accepted return types"): any real number (Python int, float,
+Fraction, Decimal, every NumPy integer and float type including longdouble, a 0-d array, a
+SymPy number); for a vector or list, any
 sequence or array of the right length (tuple and list subclasses such as namedtuples
 included; ... a SymPy matrix for a 2-vector); ... booleans including NumPy's; NumPy
-integers as indices."
+integers as indices.
 """
 
 from __future__ import annotations

@@ -351,4 +351,6 @@ def test_a_list_holding_the_number_is_not_the_number(run, tmp_path):
     (tmp_path / "listed.py").write_text("def derivative(x):\n    return [3 * x**2 - 4 * x]\n")
     result = run("check", "1", "listed.py", "--no-progress", "--no-plot")
     assert result.exit_code == 1
-    assert "expected a single number: return the number itself, not a list" in " ".join(result.stdout.split())
+    shown = " ".join(result.stdout.split())
+    assert "a list holding one number; expected a single number" in shown
+    assert "Return the number itself, without the square brackets" in shown

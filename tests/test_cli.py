@@ -59,7 +59,7 @@ def test_lesson_by_slug_shows_text_code_results_plots_and_exercise(run, tmp_path
     assert result.exit_code == 0, result.output
     out = result.output
     assert "Lesson 1 · Differential calculus" in out
-    assert "def run(ctx" in out  # the demo's code
+    assert "def rate_of_change(f, x, dx)" in out  # the demo's code that carries the idea
     assert "saved plot: plots/lesson01-" in out
     assert "calccourse start 1  writes lesson01.py" in out
     assert "calccourse check 1  checks it" in out
@@ -192,3 +192,14 @@ def test_readme_documents_every_command():
         subcommands = getattr(command, "commands", {})
         for full in [f"{name} {sub}" for sub in subcommands] or [name]:
             assert f"calccourse {full}" in readme, f"README does not show `calccourse {full}`"
+
+
+def test_lesson_shows_the_demos_idea_and_where_the_whole_demo_is(run):
+    short = run("lesson", "1", "--no-pager", "--out", "plots")
+    assert short.exit_code == 0, short.output
+    assert "def rate_of_change" in short.output and "def plot_derivative" not in short.output
+    said = " ".join(short.output.split())
+    assert "01-derivatives/demo.py" in said and "calccourse lesson 1 --code" in said
+    whole = run("lesson", "1", "--no-pager", "--out", "plots", "--code")
+    assert whole.exit_code == 0
+    assert "def plot_derivative" in whole.output and len(whole.output) > len(short.output)

@@ -49,7 +49,7 @@ def test_lesson1_demo_numbers(tmp_path):
 
     console = Console(record=True, width=80, color_system=None)
     ctx = run_demo(DERIVATIVES, console, tmp_path)
-    # forward difference of x² is 2x + δx: the gap is δx = 1e-4 (course.md)
+    # forward difference of x² is 2x + δx: the gap is δx = 1e-4 (lesson 1's explanation)
     assert ctx.results["max_gap"] == pytest.approx(1e-4, rel=1e-4)
     gaps = {round(math.log10(step)): gap for step, gap in ctx.results["gaps_by_step"].items()}
     for power in (-1, -2, -3, -4, -5):

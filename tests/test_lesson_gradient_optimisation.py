@@ -1,5 +1,5 @@
-"""Lessons 3 (gradient) and 6 (optimisation): the demos print course.md's numbers, the
-hidden inputs obey course.md's rules, and the judges pass every accepted style and name
+"""Lessons 3 (gradient) and 6 (optimisation): the demos print the course's numbers, the
+hidden inputs obey docs/answer-contract.md's rules, and the judges pass every accepted style and name
 the listed mistakes, over many seeds."""
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def test_gradient_demo_numbers_and_plots(tmp_path):
     console = Console(record=True, width=80, color_system=None)
     ctx = run_demo(GRADIENT, console, tmp_path)
     results = ctx.results
-    # course.md: the search finds 81.6° from +x (the original's 8.4° from +y) ...
+    # the course: the search finds 81.6° from +x (the original's 8.4° from +y) ...
     assert results["search_angle"] == pytest.approx(81.6, abs=1e-9)
     # ... and about (3.987, 27.003); the exact gradient is (4, 27), length 27.295, 81.57°
     assert results["search_gradient"] == pytest.approx([3.987, 27.003], abs=1e-3)
@@ -103,12 +103,17 @@ def search(f, x, y, step=0.1, h=1e-4, convention="x"):
 def test_gradient_hidden_points_obey_course_rules():
     checker = load(GRADIENT, "checker")
     for seed in SEEDS:
-        cases = checker.hidden_cases(np.random.default_rng(seed), 4)
-        assert len(cases) == 4
-        for fn, x, y in cases:
+        cases = checker.hidden_cases(np.random.default_rng(seed))
+        assert len(cases) == 6
+        lengths = [np.hypot(*checker.exact_gradient(fn, x, y)) for fn, x, y in cases]
+        curvatures = [checker.largest_second_derivative(fn, x, y) for fn, x, y in cases]
+        for (_, x, y), length, curved in zip(cases, lengths, curvatures):
             assert x != y
-            assert np.hypot(*checker.exact_gradient(fn, x, y)) >= 1.0
-            assert checker.largest_second_derivative(fn, x, y) <= 50.0
+            assert length >= 1.0 and curved <= 50.0
+        # Some hidden input sits at each of the contract's bounds ...
+        assert min(lengths) <= 1.1 and max(curvatures) >= 40.0
+        # ... and every point is asked with two functions, so that a cache keyed on it shows.
+        assert all(cases[k][1:] == cases[k + 1][1:] and cases[k][0] != cases[k + 1][0] for k in (0, 2, 4))
 
 
 def test_gradient_checker_points_have_x_different_from_y():
@@ -203,7 +208,8 @@ def test_optimisation_hidden_functions_obey_course_rules():
     for seed in SEEDS:
         tests = checker.tests(np.random.default_rng(seed))
         calls = [call for test in tests[3:] for call in test.calls]
-        assert len(calls) == 6
+        assert len(calls) == 11
+        gaps, ends = [], []
         for call in calls:
             fn, a, b = call.args
             f = fn  # an Fn works on floats and arrays, as the answer receives it
@@ -215,6 +221,15 @@ def test_optimisation_hidden_functions_obey_course_rules():
             assert all(q - p >= 1e-2 for p, q in zip(points, points[1:]))
             grid = np.linspace(a, b, 4001)
             assert np.count_nonzero(np.abs(slope(grid)) < 1e-9) <= len(points)
+            gaps += [q - p for p, q in zip(points, points[1:])]
+            ends += [min(x - a, b - x) for x in points]
+        # Some hidden input sits at each bound: points 1e-2 apart, 1e-3 from an end ...
+        assert min(gaps) < 1.1e-2 and min(ends) < 1.3e-3
+        # ... and each hidden interval is asked twice, with two functions.
+        hidden = [call.args for call in tests[5].calls]
+        assert all(
+            hidden[k][1:] == hidden[k + 1][1:] and hidden[k][0] != hidden[k + 1][0] for k in range(0, 8, 2)
+        )
 
 
 def test_optimisation_example_gives_zero_and_four_thirds():

@@ -1,10 +1,11 @@
-"""Lessons 4 (Jacobian) and 7 (SVM): the demos print course.md's numbers, the probe turns
+"""Lessons 4 (Jacobian) and 7 (SVM): the demos print the course's numbers, the probe turns
 every accepted form of a Jacobian into numbers (and names what it cannot evaluate), the
-hidden SVM data sets obey course.md's rules, and the judges pass correct answers in other
+hidden SVM data sets obey docs/answer-contract.md's rules, and the judges pass correct answers in other
 styles and name the listed mistakes, over many seeds."""
 
 from __future__ import annotations
 
+import io
 import textwrap
 import types
 
@@ -63,17 +64,22 @@ def image_ok(path) -> bool:
 
 
 def test_jacobian_demo_prints_sympy_jacobian_checks_it_and_draws(tmp_path):
-    console = Console(record=True, width=80, color_system=None)
+    plain = io.TextIOWrapper(io.BytesIO(), encoding="ascii", errors="replace")
+    console = Console(record=True, width=80, color_system=None, file=plain)
     ctx = run_demo(JACOBIAN, console, tmp_path)
-    # course.md: SymPy's Matrix.jacobian gives [[2y, 2x], [2xy, x²]] ...
+    # the course: SymPy's Matrix.jacobian gives [[2y, 2x], [2xy, x²]] ...
     assert ctx.results["jacobian"] == [["2*y", "2*x"], ["2*x*y", "x**2"]]
     # ... checked numerically with finite differences at a point
     x, y = ctx.results["check_point"]
     assert np.allclose(ctx.results["exact_at_point"], [[2 * y, 2 * x], [2 * x * y, x**2]])
     assert ctx.results["max_gap"] < 1e-6
     text = console.export_text()
-    assert "2*x*y  x" in text  # SymPy's ASCII pretty printer on a plain console
+    assert "2*x*y  x" in text  # SymPy's ASCII pretty printer where Unicode cannot go
     assert "⎡" not in text
+    # Unicode wherever it can be written: a terminal, the pager on one, a UTF-8 file.
+    utf8 = Console(record=True, width=80, color_system=None, file=io.StringIO())
+    run_demo(JACOBIAN, utf8, tmp_path)
+    assert "⎡ 2⋅y   2⋅x⎤" in utf8.export_text()
     assert [path.name for path in ctx.saved] == ["lesson04-linear-map.png"]
     assert image_ok(ctx.saved[0])
 
@@ -243,16 +249,28 @@ def test_hidden_data_sets_follow_the_course_rules():
     checker = SVM.module("checker")
     support_counts = set()
     for seed in range(40):
-        for data in checker.hidden_data_sets(np.random.default_rng(seed)):
+        sets = checker.hidden_data_sets(np.random.default_rng(seed))
+        # The contract's bounds are reached: 2 and 40 points, a margin just above 1.
+        sizes = [len(data.points) for data in sets]
+        assert min(sizes) <= 3 and max(sizes) == 40
+        nearest = [
+            np.delete(d.margins(d.line), d.support).min() for d in sets if len(d.points) > len(d.support)
+        ]
+        assert all(1.01 <= m <= 1.2 for m in nearest)
+        # Each set is followed by a moved twin: the same size and labels, another line.
+        for first, twin in zip(sets[::2], sets[1::2]):
+            assert twin.twin_of is first and twin.labels == first.labels
+            assert len(twin.points) == len(first.points) and abs(twin.line[2] - first.line[2]) > 0.5
+        for data in sets:
             a, b, c = data.line
             assert 2 <= len(data.points) <= 40
             assert max(abs(a), abs(b), abs(c)) <= 5
-            assert 2 <= len(data.support) <= 3  # course.md allows 2 to 5; λ is unique up to 3
+            assert 2 <= len(data.support) <= 3  # the contract: λ is unique up to 3
             support_counts.add(len(data.support))
             margins = data.margins(data.line)
             on_margin = np.flatnonzero(np.abs(margins - 1) < 1e-9).tolist()
             assert on_margin == data.support
-            assert np.all(np.delete(margins, data.support) >= 1.2)  # clearly off the margin
+            assert np.all(np.delete(margins, data.support) > 1.01)  # off the margin
             # KKT: (2a, 2b, 0) = Σ λᵢ·ℓᵢ·(xᵢ, yᵢ, 1) over the support vectors, with λ ≥ 0
             xy, labels = np.array(data.points)[data.support], np.array(data.labels)[data.support]
             grads = (labels[:, None] * np.column_stack([xy, np.ones(len(xy))])).T

@@ -378,7 +378,7 @@ def test_check_reports_a_notebook_like_its_python_file(graded: Graded) -> None:
     [
         ("error-at-import.ipynb", 3, 'File "error-at-import.ipynb, cell 4", line 2, in <module>'),
         ("json-object.ipynb", 3, "Your answer could not be read:\njson-object.ipynb is not a Jupyter"),
-        ("mistake-exponent_once--magics.ipynb", 1, "skipped the cell magic `%%time` and ran the cell's code"),
+        ("mistake-divides_twice--magics.ipynb", 1, "skipped the cell magic `%%time` and ran the cell's code"),
     ],
 )
 def test_check_exit_codes(graded: Graded, name: str, exit_code: int, says: str) -> None:

@@ -28,6 +28,7 @@ from rich.console import Console
 
 from calccourse import render
 from calccourse.cli import app
+from calccourse.console import in_ascii
 
 LESSONS = Path(__file__).resolve().parents[1] / "lessons"
 ESCAPES = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][A-Z0-9]|\x1b[=>78]")
@@ -110,6 +111,7 @@ def in_terminal(
                 break
         else:
             process.kill()
+            process.wait(timeout=30)
             pytest.fail(f"{args} did not end within {timeout} s without a key press:\n{raw[-2000:]!r}")
         return Screen(process.wait(timeout=30), raw)
     finally:
@@ -146,7 +148,7 @@ def test_lesson_code_fits_76_columns():
 
 
 def test_code_is_cut_at_the_edge_of_a_narrow_terminal(tmp_path):
-    shown = in_terminal(tmp_path, "solution", "3", "--no-pager", cols=60)
+    shown = in_terminal(tmp_path, "solution", "3", "--yes", "--no-pager", cols=60)
     assert shown.code == 0
     lines = shown.text.splitlines()
     assert all(len(line.rstrip()) <= 60 for line in lines)
@@ -273,7 +275,7 @@ def test_solution_pages_too_and_keeps_the_users_less(tmp_path, fake_pager):
         "import os, sys\nopen(os.environ['FAKE_PAGER_OUT'], 'w').write(os.environ['LESS'] + '\\n'"
         " + sys.stdin.read())\n"
     )
-    assert in_terminal(tmp_path, "solution", "2", **env).code == 0
+    assert in_terminal(tmp_path, "solution", "2", "--yes", **env).code == 0
     less, *paged = kept.read_text().splitlines()
     assert less == "R" and any("def " in ESCAPES.sub("", line) for line in paged)
 
@@ -284,7 +286,7 @@ def test_solution_pages_too_and_keeps_the_users_less(tmp_path, fake_pager):
 def test_no_pager(tmp_path, fake_pager, how):
     pager, kept = fake_pager
     env = {"PAGER": pager, "FAKE_PAGER_OUT": str(kept)}
-    args = ["solution", "1"]
+    args = ["solution", "1", "--yes"]
     if how[0].startswith("--"):
         args.append(how[0])
     else:
@@ -303,12 +305,12 @@ def test_less_prints_a_short_solution_and_quits(tmp_path):
     """With less itself and LESS=FRX, one screenful is printed and no key is needed."""
     if subprocess.run(["sh", "-c", "command -v less"], capture_output=True).returncode:
         pytest.skip("less is not installed")
-    shown = in_terminal(tmp_path, "solution", "1", rows=60, timeout=60)
+    shown = in_terminal(tmp_path, "solution", "1", "--yes", rows=60, timeout=60)
     assert shown.code == 0 and "def derivative" in shown.text
 
 
 def test_a_pager_that_is_not_installed_is_no_pager(tmp_path):
-    shown = in_terminal(tmp_path, "solution", "1", CALCCOURSE_PAGER="no-such-pager-here -R")
+    shown = in_terminal(tmp_path, "solution", "1", "--yes", CALCCOURSE_PAGER="no-such-pager-here -R")
     assert shown.code == 0 and "def derivative" in shown.text
 
 
@@ -486,3 +488,37 @@ def test_shell_completion(tmp_path):
     env = {"_CALCCOURSE_COMPLETE": "complete_bash", "COMP_WORDS": "calccourse pro", "COMP_CWORD": "1"}
     done = piped(tmp_path, **env)
     assert done.returncode == 0 and done.stdout.split() == [b"progress"]
+
+
+def test_solution_before_a_pass_asks_in_a_terminal(tmp_path):
+    """No key is pressed: the question waits, and nothing of the solution is shown."""
+    with pytest.raises(pytest.fail.Exception, match="Show the solution anyway") as waited:
+        in_terminal(tmp_path, "solution", "3", "--no-pager", cols=80, timeout=15)
+    assert "def steepest_ascent" not in str(waited.value)
+
+
+@pytest.mark.parametrize(
+    ("number", "cols", "first", "rest"),
+    [(7, 80, "∇(a² + b²) = Σ λᵢ·∇gᵢ", "0 = Σ λᵢ·ℓᵢ"), (5, 60, "z¹ = x·W¹ + b¹", "a² = g(z²)")],
+)
+def test_lesson_formulas_wrap_whole_at_the_terminal_width(tmp_path, number, cols, first, rest):
+    shown = in_terminal(tmp_path, "lesson", str(number), "--no-pager", "--out", "plots", cols=cols, rows=40)
+    assert shown.code == 0, shown.text
+    lines = [line.rstrip() for line in shown.text.splitlines() if "━" not in line]  # not the progress bar
+    assert all(len(line) <= cols for line in lines)
+    at = next(k for k, line in enumerate(lines) if first in line)
+    start, then = lines[at], lines[at + 1]
+    assert not start.endswith(render.CUT) and not then.endswith(render.CUT)
+    # The rest of the formula hangs on the next line, four columns deeper, terms whole.
+    assert rest in then and len(then) - len(then.lstrip()) == len(start) - len(start.lstrip()) + 4
+
+
+def test_ascii_is_spelled_before_it_is_wrapped(tmp_path):
+    done = piped(tmp_path, "lesson", "1", "--no-pager", "--out", "plots", PYTHONIOENCODING="ascii", LANG="C")
+    assert done.returncode == 0
+    text = done.stdout.decode("ascii")
+    source = (LESSONS / "01-derivatives" / "demo.py").read_text()
+    long = [line for line in text.splitlines() if len(line) > 80]
+    assert all(line.strip() and line.strip() in in_ascii(source) for line in long), long  # only code
+    assert "(delta x)^2" in text and "delta x^2" not in text
+    assert in_ascii("x²y and δx²") == "x^2*y and (delta x)^2"

@@ -23,6 +23,7 @@ from calccourse.author import (
     call,
     fmt,
     function_test,
+    note_not_numbers,
     numbers,
 )
 
@@ -160,6 +161,12 @@ def rate_feedback(
 ) -> str | None:
     """Name the mistake that explains ``got`` at this input, if any."""
     slope, tol = float(fn.d1(x)), allowed_error(fn, x, dx)
+    unbracketed = float(fn.f(x + dx)) - float(fn.f(x)) / dx
+    if abs(got - unbracketed) <= 1e-6 * (1 + abs(unbracketed)):
+        return (
+            "brackets: f(x + dx) - f(x) / dx divides only f(x) by dx, because / goes before "
+            "−. Divide the whole change: (f(x + dx) - f(x)) / dx."
+        )
     if abs(got - float(fn.f(x))) <= 1e-9 * (1 + abs(got)):
         return "this is f(x) itself, not its rate of change: (f(x + dx) − f(x)) / dx."
     if abs(got * dx - slope) <= tol:
@@ -189,6 +196,21 @@ def rate_feedback(
     return None
 
 
+def never_negative(got: list[float], cases: list[Case]) -> str | None:
+    """Feedback when every result is the size of f′ and none is negative: abs() was taken."""
+    slopes = [float(fn.d1(x)) for fn, x, _ in cases]
+    sizes_right = all(
+        abs(abs(value) - abs(slope)) <= allowed_error(fn, x, dx)
+        for value, slope, (fn, x, dx) in zip(got, slopes, cases)
+    )
+    if sizes_right and min(got) >= 0 and min(slopes) < 0 < max(slopes):
+        return (
+            "your rate of change is never negative, but where f falls it must be: it looks "
+            "like abs() around the difference. Keep its sign: (f(x + dx) - f(x)) / dx."
+        )
+    return None
+
+
 def same_for_every_f(got: list[float], cases: list[Case]) -> str | None:
     """Feedback when two different functions at the same x and dx gave the same result."""
     for i, (fn_i, x_i, dx_i) in enumerate(cases):
@@ -198,7 +220,9 @@ def same_for_every_f(got: list[float], cases: list[Case]) -> str | None:
             if (x_i, dx_i) == (x_j, dx_j) and fn_i != fn_j and same:
                 return (
                     f"you gave the same result for f(x) = {fn_i.f} and f(x) = {fn_j.f} at the "
-                    "same x and dx: rate_of_change must use the function f it is given."
+                    "same x and dx: rate_of_change must use the function f it is given each "
+                    "time (a result kept from an earlier call, such as a cache whose key "
+                    "leaves out f, does this)."
                 )
     return None
 
@@ -219,9 +243,11 @@ def rate_judge(cases: list[Case], what: str):
                     f"expected about {fmt(slope, tol)} (f′(x), give or take "
                     f"{tol:.1e}), got {fmt(value, tol)}"
                 )
-                feedback = rate_feedback(
-                    fn, x, dx, value
-                ) or same_for_every_f(got, cases)
+                feedback = (
+                    never_negative(got, cases)
+                    or rate_feedback(fn, x, dx, value)
+                    or same_for_every_f(got, cases)
+                )
                 raise WrongAnswer(message, feedback)
         return f"within the error of a difference quotient {what} ({len(cases)} inputs)"
 
@@ -259,6 +285,7 @@ def rate_plot(cases: list[Case]):
     """Plot rate_of_change of the exercise's f against f′."""
 
     def plot(values: list, axes) -> None:
+        note_not_numbers(axes, values)
         fn, _, dx = cases[0]
         grid = np.linspace(fn.low, fn.high, 300)
         axes.plot(
@@ -287,6 +314,7 @@ def hidden_plot(cases: list[Case]):
     """Plot each hidden case's error against the allowed error, by dx."""
 
     def plot(values: list, axes) -> None:
+        note_not_numbers(axes, values)
         dxs = np.array([dx for _, _, dx in cases])
         errors = np.abs(
             numbers(values)

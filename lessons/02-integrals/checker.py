@@ -9,7 +9,10 @@ The constant-f inputs include, on purpose, grids of ordinary decimals on which t
 common ways of counting steps in floating point go wrong by one: (b − a)/dx comes out
 as 11.999999999999998, so int() gives 11; np.arange(a, b, dx) includes a point at b by
 rounding; a loop adding dx drifts past (or short of) b. round((b − a)/dx) is right on
-all of them. Such an answer fails with feedback naming the way it counted. Mistakes
+all of them. Such an answer fails with feedback naming the way it counted. The step
+counts include the contract's ends, 10 and 1000. Every grid is asked twice, with two
+different functions, so that an answer keeping an earlier call's result (a cache whose
+key leaves out f) fails, and is told so. Mistakes
 are named by simulating the sums an answer is likely to compute, exactly, so the loose
 pass/fail tolerance never decides the feedback.
 """
@@ -28,6 +31,7 @@ from calccourse.author import (
     call,
     fmt,
     function_test,
+    note_not_numbers,
     numbers,
 )
 
@@ -151,6 +155,25 @@ USE_F = "this is the area under 3x² − 4x whatever f is: add up the f your are
 NO_DX = "multiply each f(x) by dx: the strips are f(x)·dx, not f(x). Yours is 1/dx times too large."
 DX_TWICE = "the sum was multiplied by dx twice: each strip is f(x)·dx, once. Yours is dx times too small."
 WRONG_SIGN = "the area came out with the wrong sign: add f(x)·dx for x from a up to b."
+
+
+def same_as_twin(
+    got: list[float], grids: list[tuple[float, float, float]], i: int
+) -> str | None:
+    """Feedback when answer ``i`` equals the answer for another f on the same grid (a, b, dx):
+    a result kept from an earlier call, such as a cache keyed without f. (The area under
+    the exercise's f whatever f is has its own, more precise, feedback.)"""
+    a, b, dx = grids[i]
+    if under_exercise_f(got[i], a, b, dx):
+        return None
+    for j, grid in enumerate(grids):
+        if j != i and grid == grids[i] and got[j] == got[i]:
+            return (
+                "you gave exactly the same area for two different functions f on the same a, b "
+                "and dx: area must add up the f it is given each time (a result kept from an "
+                "earlier call, such as a cache whose key leaves out f, does this)."
+            )
+    return None
 
 
 def naive_counts(a: float, b: float, dx: float) -> dict[str, int]:
@@ -345,19 +368,61 @@ def constant_judge(cases: list[tuple[float, float, float, float, int]]):
     """A judge: for f(x) = c the area must be c·(b − a) to 1e-9, relative."""
 
     def judge(values: list) -> str:
-        for value, (c, a, b, dx, n) in zip(values, cases):
-            fn = constant(c)
+        got = [
+            area_number(value, where(constant(c), a, b, dx), c * (b - a))
+            for value, (c, a, b, dx, _) in zip(values, cases)
+        ]
+        grids = [(a, b, dx) for _, a, b, dx, _ in cases]
+        for i, (c, a, b, dx, n) in enumerate(cases):
             exact = c * (b - a)
-            got = area_number(value, where(fn, a, b, dx), exact)
-            if abs(got - exact) > 1e-9 * abs(exact):
+            if abs(got[i] - exact) > 1e-9 * abs(exact):
                 raise WrongAnswer(
-                    f"{where(fn, a, b, dx)} ({n} steps): expected "
-                    f"{fmt(exact, 1e-9 * abs(exact))} exactly, got {got!r}",
-                    constant_feedback(got, c, a, b, dx, n),
+                    f"{where(constant(c), a, b, dx)} ({n} steps): expected "
+                    f"{fmt(exact, 1e-9 * abs(exact))} exactly, got {fmt(got[i], 1e-9 * abs(exact))}",
+                    same_as_twin(got, grids, i)
+                    or constant_feedback(got[i], c, a, b, dx, n),
                 )
         return f"exact for constant functions ({len(cases)} inputs)"
 
     return judge
+
+
+def constant_plot(cases: list[tuple[float, float, float, float, int]]):
+    """For each constant f, how many strips the answer's area holds (area ÷ (c·dx)) against
+    the n = (b − a)/dx it must: an off-by-one count shows as a point one step off."""
+
+    def plot(values: list, axes) -> None:
+        note_not_numbers(axes, values)
+        got = numbers(values)
+        strips = np.array(
+            [g / (c * dx) - n for g, (c, _, _, dx, n) in zip(got, cases)]
+        )
+        labels = [
+            f"c={fmt(c)}, n={n}, dx={fmt(dx)}" for c, _, _, dx, n in cases
+        ]
+        axes.axhline(
+            0,
+            color="tab:blue",
+            label="every accepted sum: exactly n strips",
+        )
+        axes.scatter(
+            range(len(cases)),
+            strips,
+            color=[
+                "tab:red" if abs(v) > 1e-6 * n else "tab:green"
+                for v, (*_, n) in zip(strips, cases)
+            ],
+            zorder=3,
+            label="yours: area ÷ (c·dx) − n",
+        )
+        axes.set_xticks(
+            range(len(cases)), labels, fontsize=6, rotation=40, ha="right"
+        )
+        axes.set_ylabel("strips too many (+) or too few (−)")
+        axes.set_title("area(f, a, b, dx) for a constant f(x) = c")
+        axes.legend(fontsize=8)
+
+    return plot
 
 
 def smooth_feedback(
@@ -396,10 +461,13 @@ def smooth_judge(cases: list[Case], what: str):
             )
             for value, (fn, a, b, dx) in zip(values, cases)
         ]
-        for value, (fn, a, b, dx) in zip(got, cases):
+        grids = [(a, b, dx) for _, a, b, dx in cases]
+        for i, (value, (fn, a, b, dx)) in enumerate(zip(got, cases)):
             exact, tol = fn.exact(a, b), fn.allowed_error(a, b, dx)
             if abs(value - exact) > tol:
-                feedback = smooth_feedback(value, fn, a, b, dx)
+                feedback = same_as_twin(got, grids, i) or smooth_feedback(
+                    value, fn, a, b, dx
+                )
                 everywhere = all(
                     under_exercise_f(v, a_, b_, dx_)
                     for v, (_, a_, b_, dx_) in zip(got, cases)
@@ -421,6 +489,7 @@ def running_plot(cases: list[Case]):
     """The answer's area from a to b against the exact area, as b moves."""
 
     def plot(values: list, axes) -> None:
+        note_not_numbers(axes, values)
         fn, a, _, dx = cases[0]
         grid = np.linspace(a, fn.high, 300)
         axes.plot(
@@ -449,6 +518,7 @@ def hidden_plot(cases: list[Case]):
     """Each hidden case's error as a fraction of the allowed error."""
 
     def plot(values: list, axes) -> None:
+        note_not_numbers(axes, values)
         exact = np.array([fn.exact(a, b) for fn, a, b, _ in cases])
         allowed = np.array(
             [fn.allowed_error(a, b, dx) for fn, a, b, dx in cases]
@@ -554,18 +624,23 @@ def tests(rng: np.random.Generator) -> list[Test]:
     )
 
     # Constant functions: grids where every way of counting agrees, then one grid that
-    # trips each floating-point way of counting steps (course.md: the checker uses them).
-    grids = [choose_grid(rng, -5.0, 5.0, sizes) for sizes in SIZES]
+    # trips each floating-point way of counting steps (the answer contract says the checker uses them).
+    grids = [
+        choose_grid(rng, -5.0, 5.0, sizes)
+        for sizes in ((10, 10), *SIZES, (1000, 1000))
+    ]
     grids += [
         choose_grid(rng, -5.0, 5.0, SIZES[k % 2], trips(way))
         for k, way in enumerate(COUNTING)
     ]
     constant_cases = []
     for a, b, dx, n in grids:
+        # Two constants on each grid (the second of another size and sign).
         c = round(
             float(rng.uniform(0.5, 4.0)) * float(rng.choice([-1, 1])), 2
         )
-        constant_cases.append((c, a, b, dx, n))
+        twin = round(-c * float(rng.uniform(1.5, 2.5)), 2)
+        constant_cases += [(c, a, b, dx, n), (twin, a, b, dx, n)]
 
     # The exercise's running area: from −2 to b = −2 + k·0.1, for k from 10 to 50 steps.
     ends = [
@@ -578,11 +653,14 @@ def tests(rng: np.random.Generator) -> list[Test]:
         if counts_agree(-2.0, b, 0.1, k)
     ]
 
+    # Pairs of hidden functions on one grid within both their ranges.
     hidden_cases = []
-    for k, index in enumerate(rng.permutation(len(HIDDEN))[:6]):
-        fn = HIDDEN[index]
-        a, b, dx, _ = choose_grid(rng, fn.low, fn.high, SIZES[k % 3])
-        hidden_cases.append((fn, a, b, dx))
+    order = rng.permutation(len(HIDDEN))
+    for k in range(3):
+        pair = (HIDDEN[order[2 * k]], HIDDEN[order[2 * k + 1]])
+        low, high = max(fn.low for fn in pair), min(fn.high for fn in pair)
+        a, b, dx, _ = choose_grid(rng, low, high, SIZES[k])
+        hidden_cases += [(fn, a, b, dx) for fn in pair]
 
     def calls(cases: list[Case]) -> list:
         return [call("area", fn.f, a, b, dx) for fn, a, b, dx in cases]
@@ -596,6 +674,7 @@ def tests(rng: np.random.Generator) -> list[Test]:
                 for c, a, b, dx, _ in constant_cases
             ],
             constant_judge(constant_cases),
+            plot=constant_plot(constant_cases),
         ),
         Test(
             "area(f, a, b, dx) under 3x² − 4x from −2, dx = 0.1",

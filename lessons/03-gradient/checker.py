@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 from calccourse.author import (
@@ -16,14 +17,15 @@ from calccourse.author import (
     recognise,
 )
 
-LENGTH_TOLERANCE = (
-    0.02  # relative, course.md: "within 2% of the exact gradient's length"
+LENGTH_TOLERANCE = 0.02  # relative, docs/answer-contract.md: "within 2% of the exact gradient's length"
+ANGLE_TOLERANCE = (
+    2.0  # degrees, docs/answer-contract.md: "and 2° of its direction"
 )
-ANGLE_TOLERANCE = 2.0  # degrees, course.md: "and 2° of its direction"
 TOLERANCE = 1e-6  # gradient(x, y): relative and absolute
 
 # Functions steepest_ascent has not seen. Each point is drawn so that |∇f| ≥ 2 and every
-# second derivative is at most 20 in size (course.md promises |∇f| ≥ 1 and at most 50).
+# second derivative is at most 20 in size; two more functions sit at the contract's bounds
+# (docs/answer-contract.md: |∇f| ≥ 1, second derivatives at most 50 in size).
 HIDDEN = [
     ("np.sin(x) * np.cos(y) + x * y / 2", "sin(x)·cos(y) + xy/2"),
     ("np.exp(0.3 * x - 0.2 * y) + x * y", "e^(0.3x − 0.2y) + xy"),
@@ -34,6 +36,33 @@ HIDDEN = [
     ("x**3 / 6 - x * y + y**2", "x³/6 − xy + y²"),
     ("2 * np.sqrt(1 + x**2 + 2 * y**2) - x", "2·√(1 + x² + 2y²) − x"),
 ]
+
+
+# (expression, label, lowest |∇f|, highest |∇f|, lowest and highest second derivative)
+AT_BOUNDS = [
+    (
+        "0.6 * x - 0.8 * y + 0.05 * x**2",
+        "0.6x − 0.8y + x²/20",
+        1.0,
+        1.1,
+        0.0,
+        20.0,
+    ),
+    (
+        "24 * x**2 - 3 * y + 0.1 * x * y",
+        "24x² − 3y + xy/10",
+        2.0,
+        np.inf,
+        40.0,
+        50.0,
+    ),
+]
+ORDINARY = (2.0, np.inf, 0.0, 20.0)
+SAME_POINT = (
+    "you gave exactly the same vector for two different functions f at the same point: "
+    "steepest_ascent must search the f it is given each time (a result kept from an "
+    "earlier call, such as a cache whose key leaves out f, does this)."
+)
 
 
 def exact_gradient(f, x, y, h=1e-5):
@@ -267,13 +296,116 @@ def steepest_feedback(got, want, x: float, y: float) -> str | None:
     return None
 
 
+def same_point(
+    values: list, cases: list[tuple[Fn, float, float]], i: int
+) -> str | None:
+    """SAME_POINT when case ``i`` got the very value another function got at its point."""
+    fn, x, y = cases[i]
+    for j, (other, x_j, y_j) in enumerate(cases):
+        if (
+            j != i
+            and (x_j, y_j) == (x, y)
+            and other != fn
+            and values[j] == values[i]
+        ):
+            return SAME_POINT
+    return None
+
+
+def steepest_plot(
+    cases: list[tuple[Fn, float, float]], expected: list
+) -> Any:
+    """Each case's ∇f and the answer's vector as arrows, both divided by |∇f| (so each
+    pair fits a unit circle), side by side; the 2% and 2° the answer may be off shaded."""
+
+    def plot(values: list, axes: Any) -> None:
+        columns = min(3, len(cases))
+        rows = -(-len(cases) // columns)
+        for k, ((fn, x, y), want, value) in enumerate(
+            zip(cases, expected, values)
+        ):
+            cx, cy = 3.6 * (k % columns), -3.6 * (k // columns)
+            length = float(np.hypot(*want))
+            ring = np.linspace(0, 2 * np.pi, 100)
+            axes.plot(
+                cx + np.cos(ring), cy + np.sin(ring), color="0.85", lw=0.8
+            )
+            arrows = [(want / length, "tab:blue", 2.5)]
+            try:
+                got = as_vector(value, 2, "steepest_ascent")
+            except WrongAnswer:
+                axes.text(
+                    cx,
+                    cy - 0.3,
+                    "not a pair",
+                    ha="center",
+                    color="tab:red",
+                    fontsize=8,
+                )
+            else:
+                ok = (
+                    abs(float(np.hypot(*got)) - length)
+                    <= LENGTH_TOLERANCE * length
+                    and angle_between(got, want) <= ANGLE_TOLERANCE
+                )
+                arrows.append(
+                    (
+                        np.clip(got / length, -1.4, 1.4),
+                        "tab:green" if ok else "tab:red",
+                        1.5,
+                    )
+                )
+            for end, colour, width in arrows:
+                axes.annotate(
+                    "",
+                    (cx + end[0], cy + end[1]),
+                    (cx, cy),
+                    arrowprops={
+                        "arrowstyle": "->",
+                        "color": colour,
+                        "lw": width,
+                    },
+                )
+            axes.text(
+                cx,
+                cy + 1.15,
+                f"{fn}\nat ({fmt(x)}, {fmt(y)})",
+                ha="center",
+                fontsize=7,
+            )
+        axes.plot([], [], color="tab:blue", label="∇f (exact)")
+        axes.plot(
+            [], [], color="tab:green", label="yours, within 2% and 2°"
+        )
+        axes.plot([], [], color="tab:red", label="yours, off")
+        axes.set_xlim(-1.8, 3.6 * columns - 1.8)
+        axes.set_ylim(-3.6 * (rows - 1) - 1.5, 1.8)
+        axes.set_aspect("equal")
+        axes.set_xticks([])
+        axes.set_yticks([])
+        axes.set_title(
+            "steepest_ascent: each arrow divided by |∇f| (grey circle: length 1)",
+            fontsize=9,
+        )
+        axes.legend(
+            fontsize=7,
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.02),
+            ncol=3,
+        )
+
+    return plot
+
+
 def steepest_test(
     name: str, cases: list[tuple[Fn, float, float]], points: float = 1.0
 ) -> Test:
     expected = [exact_gradient(fn, x, y) for fn, x, y in cases]
 
     def judge(values: list) -> str:
-        for value, (fn, x, y), want in zip(values, cases, expected):
+        for i, (value, (fn, x, y), want) in enumerate(
+            zip(values, cases, expected)
+        ):
             where = f"steepest_ascent(f, {fmt(x)}, {fmt(y)}) with f(x, y) = {fn}"
             feedback = rate_only_feedback(
                 value, float(np.hypot(*want)), LENGTH_TOLERANCE
@@ -305,32 +437,49 @@ def steepest_test(
                 raise WrongAnswer(
                     f"{where}: expected about {describe(want)}, got {describe(got)}: "
                     f"{' and '.join(problems)}.",
-                    steepest_feedback(got, want, x, y),
+                    same_point(values, cases, i)
+                    or steepest_feedback(got, want, x, y),
                 )
         return f"within 2% and 2° of ∇f for {len(cases)} function(s)"
 
     calls = [call("steepest_ascent", fn, x, y) for fn, x, y in cases]
-    return Test(name, calls, judge, points)
+    return Test(
+        name, calls, judge, points, plot=steepest_plot(cases, expected)
+    )
 
 
-def hidden_cases(
-    rng: np.random.Generator, count: int
-) -> list[tuple[Fn, float, float]]:
+def fits(fn: Fn, x: float, y: float, bounds: tuple[float, ...]) -> bool:
+    """|∇f| and the largest second derivative at (x, y) within ``bounds``, and a swap of
+    the components visible."""
+    low, high, curved_low, curved_high = bounds
+    grad = exact_gradient(fn, x, y)
+    return (
+        low <= np.hypot(*grad) <= high
+        and curved_low <= largest_second_derivative(fn, x, y) <= curved_high
+        and angle_between(grad, grad[::-1]) >= 10.0
+    )
+
+
+def hidden_cases(rng: np.random.Generator) -> list[tuple[Fn, float, float]]:
+    """Three pairs of functions, each pair at one point: a function at the bound on |∇f|,
+    one at the bound on second derivatives, and an ordinary one, each with an ordinary
+    partner; then a pair of ordinary ones."""
+    partners = [Fn(expr, ("x", "y"), label) for expr, label in HIDDEN]
+    order = [int(i) for i in rng.permutation(len(partners))]
+    firsts = [
+        (Fn(e, ("x", "y"), label), tuple(b)) for e, label, *b in AT_BOUNDS
+    ]
+    firsts.append((partners[order.pop()], ORDINARY))
     cases = []
-    for index in rng.choice(len(HIDDEN), size=count, replace=False):
-        expr, label = HIDDEN[index]
-        fn = Fn(expr, ("x", "y"), label)
-        for _ in range(200):
+    for fn, bounds in firsts:
+        partner = partners[order.pop()]
+        for _ in range(5000):
             x, y = _point(rng)
-            grad = exact_gradient(fn, x, y)
-            if (
-                np.hypot(*grad) >= 2.0
-                and largest_second_derivative(fn, x, y) <= 20.0
-                and angle_between(grad, grad[::-1])
-                >= 10.0  # a swap must show
-            ):
-                cases.append((fn, x, y))
+            if fits(fn, x, y, bounds) and fits(partner, x, y, ORDINARY):
+                cases += [(fn, x, y), (partner, x, y)]
                 break
+        else:
+            raise RuntimeError(f"no point found for {fn} and {partner}")
     return cases
 
 
@@ -354,6 +503,6 @@ def tests(rng: np.random.Generator) -> list[Test]:
         ),
         steepest_test(
             "steepest_ascent(f, x, y) on functions you have not seen",
-            hidden_cases(rng, 4),
+            hidden_cases(rng),
         ),
     ]

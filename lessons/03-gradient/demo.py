@@ -60,15 +60,13 @@ def plot_surface(n=41):
 def plot_gradient_field(n=21):
     """Unit arrows along ∇f = (2x, 3y²), coloured by the gradient's
     size |∇f|."""
-    xs = np.linspace(
-        -10, 10, n
-    )  # odd n: a point on the origin, where ∇f = 0
+    # An odd n puts a point on the origin, where ∇f = 0.
+    xs = np.linspace(-10, 10, n)
     X, Y = np.meshgrid(xs, xs)
     GX, GY = gradient(X, Y)
     size = np.hypot(GX, GY)
-    safe = np.where(
-        size > 0, size, 1.0
-    )  # ∇f = 0 has no direction: no arrow
+    # ∇f = 0 has no direction: no arrow there.
+    safe = np.where(size > 0, size, 1.0)
     fig, ax = plt.subplots(figsize=(7, 6))
     arrows = ax.quiver(
         X,

@@ -126,6 +126,34 @@ TRANSPOSED = (
 )
 
 
+# Orders of the parameters a function answer might have instead of the documented one.
+OTHER_ORDERS = [
+    ("p", "q", "r", "s", "t", "u", "x", "y"),
+    ("y", "x", "p", "q", "r", "s", "t", "u"),
+    ("x", "y", "p", "r", "t", "q", "s", "u"),
+    ("p", "r", "t", "q", "s", "u", "x", "y"),
+]
+
+
+def argument_order(
+    got: list[np.ndarray], points: list[dict[str, float]]
+) -> str | None:
+    """Feedback when a function answer is right for its arguments taken in another order."""
+    for order in OTHER_ORDERS:
+        # The answer read the checker's i-th argument as its parameter order[i].
+        read = [
+            {name: point[NAMES[i]] for i, name in enumerate(order)}
+            for point in points
+        ]
+        if close(got, [exact(point) for point in read], RTOL, ATOL):
+            return (
+                f"Your function is right, for arguments in the order ({', '.join(order)}). "
+                f"The checker calls it as documented, jacobian({', '.join(NAMES)}): put the "
+                "parameters in that order."
+            )
+    return None
+
+
 def describe(point: dict[str, float]) -> str:
     return (
         f"(x, y) = ({fmt(point['x'])}, {fmt(point['y'])}), p..u = "
@@ -216,7 +244,9 @@ def judge_jacobian(
         )
         return f"{form} the Jacobian at {where}"
     mistakes = MISTAKES if not spot else MISTAKES[:-1]
-    feedback = recognise(
+    feedback = (
+        argument_order(got, points) if kind == "function" else None
+    ) or recognise(
         got, [(point,) for point in points], mistakes, RTOL, ATOL
     )
     if (
@@ -289,6 +319,9 @@ def plot_jacobian(
         if spot
         else f"random point {i + 1} of {len(points)}"
     )
+    problem = (
+        values[i].get("problem") if isinstance(values[i], dict) else None
+    )
     matrix_plot(
         axes,
         exact(points[i]),
@@ -296,6 +329,7 @@ def plot_jacobian(
         RTOL,
         ATOL,
         f"jacobian at {where}: rows σ₁, σ₂, σ₃; columns ∂/∂x, ∂/∂y",
+        why=f"could not be evaluated: {problem}" if problem else "",
     )
 
 

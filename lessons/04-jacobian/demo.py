@@ -113,12 +113,11 @@ def plot_linear_map(x0, y0, half=0.3, zoom=0.1):
 
 def run(ctx):
     f_sym, J_sym, _ = symbolic_jacobian()
-    plain = ctx.console.color_system is None or not ctx.console.is_terminal
     ctx.console.print(
         "f(x, y) = (2xy, x²y) as a SymPy column:", highlight=False
     )
     ctx.console.print(
-        sympy.pretty(f_sym, use_unicode=not plain),
+        sympy.pretty(f_sym, use_unicode=ctx.unicode),
         markup=False,
         highlight=False,
     )
@@ -126,7 +125,7 @@ def run(ctx):
         "\nf.jacobian([x, y]):", markup=False, highlight=False
     )
     ctx.console.print(
-        sympy.pretty(J_sym, use_unicode=not plain),
+        sympy.pretty(J_sym, use_unicode=ctx.unicode),
         markup=False,
         highlight=False,
     )

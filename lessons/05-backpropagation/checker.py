@@ -4,11 +4,15 @@ Every layer is a = g(x·W + b) with x of length N, W of shape N × M (always N �
 a transpose shows), b of length M. The reference values are exact: the activation's
 Jacobian diag(g′(z)) times the dense layer's Wᵀ (tests/test_lesson_backpropagation.py
 checks that they agree with finite differences of g). Wrong answers are compared with
-the common mistakes at the same inputs to say which one it probably is.
+the common mistakes at the same inputs to say which one it probably is. Each layer is
+asked twice in one process: once more with another activation (dense_jacobian) or
+another da (backward_step), everything else the same, so that a result kept from an
+earlier call shows.
 """
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Callable
 from typing import Any
@@ -75,6 +79,10 @@ FEEDBACK_G_WRONG = (
     "numbers: they should be g′(z[j]). Is g′ evaluated somewhere else, e.g. g′(a) instead "
     "of g′(z), or at z without b? z = x·W + b."
 )
+FEEDBACK_NO_DA = (
+    "db is g′(z) alone: the upstream gradient da is left out. The chain rule multiplies "
+    "what comes from above by the layer's own derivative: dz = da ⊙ g′(z), then db = dz."
+)
 FEEDBACK_OUTER = (
     "dW came back M × N: the outer product is in the wrong order. ∂L/∂W[i, j] = x[i]·dz[j], "
     "so dW = xᵀ·dz = np.outer(x, dz), N × M like W itself."
@@ -98,6 +106,9 @@ class Layer:
     ) -> None:
         self.activation = activation
         self.g_prime, self.g = ACTIVATIONS[activation]
+        self.earlier: Layer | None = (
+            None  # for a twin: the layer it was made from
+        )
         while True:
             self.W = rng.normal(0.0, 1.0, (n, m)) / math.sqrt(n)
             self.b = rng.normal(0.0, 0.5, m)
@@ -117,6 +128,22 @@ class Layer:
     @property
     def z(self) -> np.ndarray:
         return self.x @ self.W + self.b
+
+    def twin(
+        self, rng: np.random.Generator, activation: str | None = None
+    ) -> Layer:
+        """This layer's W, b and x with another activation (when given) or another da."""
+        other = copy.copy(self)
+        other.earlier = self
+        if activation is not None:
+            other.activation = activation
+            other.g_prime, other.g = ACTIVATIONS[activation]
+        else:
+            while np.any(np.abs(other.da - self.da) < 0.1) or np.any(
+                np.abs(other.da) < 0.1
+            ):
+                other.da = rng.normal(0.0, 1.0, len(self.da))
+        return other
 
     def describe(self) -> str:
         n, m = self.W.shape
@@ -161,6 +188,43 @@ def random_layers(rng: np.random.Generator) -> list[Layer]:
             n, m = m, n
         layers.append(Layer(rng, int(n), int(m), activation))
     return layers
+
+
+def with_twins(
+    rng: np.random.Generator, layers: list[Layer], what: str
+) -> list[Layer]:
+    """Each layer followed by its twin: another activation (``what`` = "g_prime", a smooth
+    one other than its own) or another da (``what`` = "da")."""
+    paired = []
+    for layer in layers:
+        if what == "g_prime":
+            others = [
+                a
+                for a in ("sigmoid", "tanh", "softplus", "sin")
+                if a != layer.activation
+            ]
+            twin = layer.twin(rng, others[int(rng.integers(len(others)))])
+        else:
+            twin = layer.twin(rng)
+        paired += [layer, twin]
+    return paired
+
+
+def kept_from_earlier(
+    layers: list[Layer], values: list, index: int, what: str
+) -> str | None:
+    """Feedback when the twin at ``index`` got exactly its original's result."""
+    earlier = layers[index].earlier
+    if earlier is None or index == 0 or layers[index - 1] is not earlier:
+        return None
+    if values[index] != values[index - 1]:
+        return None
+    return (
+        f"The call just before had the same W, b and x but another {what}, and you returned "
+        f"exactly the same result: the result must use the {what} it is given each time "
+        f"(a result kept from an earlier call, such as a cache whose key leaves out {what}, "
+        "does this)."
+    )
 
 
 def shape_of(value: object) -> tuple[int, ...] | None:
@@ -244,9 +308,14 @@ def judge_jacobian(layers: list[Layer]):
                     f"{where}: row {row} (the derivatives of a[{row}]) should be "
                     f"{fmt(want[row], within(want[row]))}, "
                     f"got {fmt(got[row], within(want[row]))}.",
-                    FEEDBACK_G_OF_X
-                    if at_input
-                    else scaling_feedback(layer, row_scaling(got, layer.W)),
+                    kept_from_earlier(layers, values, number - 1, "g_prime")
+                    or (
+                        FEEDBACK_G_OF_X
+                        if at_input
+                        else scaling_feedback(
+                            layer, row_scaling(got, layer.W)
+                        )
+                    ),
                 )
         return f"diag(g′(z))·Wᵀ, M × N, on {len(layers)} layers and activations"
 
@@ -310,7 +379,11 @@ def judge_backward(layers: list[Layer]):
                 f"{where}, da = {fmt(layer.da)}: {part} should be "
                 f"{fmt(expected, tolerance)}, got {fmt(came, tolerance)}."
             )
-            raise WrongAnswer(message, backward_feedback(layer, got, wrong))
+            raise WrongAnswer(
+                message,
+                kept_from_earlier(layers, values, number - 1, "da")
+                or backward_feedback(layer, got, wrong),
+            )
         return (
             f"dW, db and dx right on {len(layers)} layers and activations"
         )
@@ -326,6 +399,8 @@ def backward_feedback(
         if all(close(got[i], mistake[i], RTOL, ATOL) for i in wrong):
             return feedback
     dW, db, dx = got
+    if close(db, layer.scaling(), RTOL, ATOL):
+        return FEEDBACK_NO_DA
     if wrong == [2] and close(
         dx, (layer.W @ layer.da) * layer.g_prime(layer.x), RTOL, ATOL
     ):
@@ -476,28 +551,30 @@ def train_course_network(
 
 
 def tests(rng: np.random.Generator) -> list[Test]:
-    layers = random_layers(rng)
+    base = random_layers(rng)
+    jacobian_layers = with_twins(rng, base, "g_prime")
+    backward_layers = with_twins(rng, base, "da")
     jacobian_calls = [
         call("dense_jacobian", lay.W, lay.b, lay.x, lay.g_prime)
-        for lay in layers
+        for lay in jacobian_layers
     ]
     backward_calls = [
         call("backward_step", lay.W, lay.b, lay.x, lay.da, lay.g_prime)
-        for lay in layers
+        for lay in backward_layers
     ]
     return [
         Test(
             "dense_jacobian: ∂a/∂x = diag(g′(z))·Wᵀ",
             jacobian_calls,
-            judge_jacobian(layers),
-            plot=plot_jacobian(layers),
+            judge_jacobian(jacobian_layers),
+            plot=plot_jacobian(jacobian_layers),
         ),
         Test(
             "backward_step: dW, db, dx",
             backward_calls,
-            judge_backward(layers),
+            judge_backward(backward_layers),
             points=2.0,
-            plot=plot_backward(layers),
+            plot=plot_backward(backward_layers),
         ),
         Test(
             "bonus: train the network with HIDDEN_LAYERS, LEARNING_RATE, EPOCHS",

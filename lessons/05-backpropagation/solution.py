@@ -17,9 +17,8 @@ def dense_jacobian(W, b, x, g_prime):
 def backward_step(W, b, x, da, g_prime):
     """Given da = ∂L/∂a, return (dW, db, dx) = (∂L/∂W, ∂L/∂b, ∂L/∂x)."""
     z = x @ W + b
-    dz = da * g_prime(
-        z
-    )  # the activation's Jacobian is diagonal: an element-wise product
+    # The activation's Jacobian is diagonal: an element-wise product.
+    dz = da * g_prime(z)
     dW = np.outer(x, dz)  # ∂L/∂W[i, j] = x[i]·dz[j]: N × M, like W
     db = dz
     dx = dz @ W.T  # the dense layer's Jacobian is Wᵀ

@@ -19,9 +19,15 @@ from calccourse.author import (
     value,
 )
 
-TOLERANCE = 1e-4  # course.md: find_critical_points "judged within 1e-4"
-MARGIN = 0.05  # our hidden intervals keep critical points this far from a and b (course.md: 1e-3)
-SPACING = 0.1  # and this far apart (course.md: at least 1e-2)
+TOLERANCE = (
+    1e-4  # docs/answer-contract.md: find_critical_points "within 1e-4"
+)
+MARGIN = 0.05  # most hidden intervals keep critical points this far from a and b ...
+SPACING = 0.1  # and this far apart; one function sits at the contract's bounds instead:
+NEAR = 1.2e-3  # critical points this far from a and b (the contract: at least 1e-3)
+CLOSE = (
+    1.05e-2  # and two of them this far apart (the contract: at least 1e-2)
+)
 CURVATURE = 0.2  # and |f″| at least this at each, so a numerical f′ locates them well
 
 
@@ -70,7 +76,7 @@ class Case:
         return cls(fn, a, b, zeros(slope(fn), a, b), zeros(fn, a, b))
 
     def fair(self) -> bool:
-        """Well inside course.md's rules: every answer that follows them finds these points."""
+        """Well inside the answer contract's rules: every answer that follows them finds these points."""
         points = np.array(self.points)
         if len(points) == 0:
             return True
@@ -110,6 +116,13 @@ def _polynomial(rng: np.random.Generator) -> Case:
     coefficients = [
         round(float(c), 6) for c in np.polyint(scale * np.poly(centres))
     ]
+    a = round(float(centres[0] - rng.uniform(0.3, 1.0)), 2)
+    b = round(float(centres[-1] + rng.uniform(0.3, 1.0)), 2)
+    return Case.make(_polynomial_fn(coefficients), a, b)
+
+
+def _polynomial_fn(coefficients: list[float]) -> Fn:
+    """The polynomial with these coefficients (highest power first), labelled as it reads."""
     expr = "0"
     for c in coefficients:
         expr = f"({expr}) * x + {c!r}"
@@ -122,9 +135,7 @@ def _polynomial(rng: np.random.Generator) -> Case:
         if c != 0
     ]
     label = " + ".join(terms).replace("+ -", "− ")
-    a = round(float(centres[0] - rng.uniform(0.3, 1.0)), 2)
-    b = round(float(centres[-1] + rng.uniform(0.3, 1.0)), 2)
-    return Case.make(Fn(expr, ("x",), label), a, b)
+    return Fn(expr, ("x",), label)
 
 
 def _sine(rng: np.random.Generator) -> Case:
@@ -175,6 +186,34 @@ def _damped(rng: np.random.Generator) -> Case:
 FAMILIES = [_polynomial, _sine, _bump, _log_line, _damped]
 
 
+def _at_bounds(rng: np.random.Generator) -> Case:
+    """A cubic f′ with two zeros CLOSE apart, on an interval that ends NEAR the first and
+    the last critical point: the contract's bounds, which a coarse grid misses."""
+    first = round(float(rng.uniform(-1.5, 0.5)), 2)
+    third = round(first + CLOSE + float(rng.uniform(0.8, 1.5)), 2)
+    scale = round(float(rng.choice([-1, 1]) * rng.uniform(1.5, 3.0)), 2)
+    centres = [first, first + CLOSE, third]
+    fn = _polynomial_fn(
+        [round(float(c), 9) for c in np.polyint(scale * np.poly(centres))]
+    )
+    points = zeros(slope(fn), first - 0.1, third + 0.1)
+    return Case.make(
+        fn, round(points[0] - NEAR, 5), round(points[-1] + NEAR, 5)
+    )
+
+
+def mirrored(case: Case) -> Case:
+    """Another function on the same interval: f(a + b − x), whose critical points are
+    a + b − p (an answer that kept an earlier call's result gives the old ones)."""
+    turn = round(case.a + case.b, 6)
+    fn = Fn(
+        f"(lambda x: {case.fn.expr})({turn!r} - x)",
+        ("x",),
+        f"g({fmt(turn)} − x), g(x) = {case.fn}",
+    )
+    return Case.make(fn, case.a, case.b)
+
+
 def hidden_cases(rng: np.random.Generator, count: int = 3) -> list[Case]:
     """One random polynomial, then other kinds of function; each redrawn until it is fair."""
     others = rng.choice(
@@ -188,7 +227,9 @@ def hidden_cases(rng: np.random.Generator, count: int = 3) -> list[Case]:
             if case.points and case.fair():
                 cases.append(case)
                 break
-    return cases
+    cases.append(_at_bounds(rng))
+    # Each interval asked twice, with f and with f mirrored: one argument differs.
+    return [twin for case in cases for twin in (case, mirrored(case))]
 
 
 # -- judging find_critical_points ---------------------------------------------------------------
@@ -395,10 +436,23 @@ def draw_case(axes, case: Case, value) -> None:
 
 def critical_points_test(name: str, cases: list[Case]) -> Test:
     def judge(values: list) -> str:
-        for got_value, case in zip(values, cases):
+        for index, (got_value, case) in enumerate(zip(values, cases)):
             got = as_points(got_value, case.where)
             if not (matches(got, case.points, TOLERANCE)):
                 message, feedback = diagnose(got, case)
+                earlier = [
+                    other
+                    for other, value in zip(cases[:index], values)
+                    if (other.a, other.b) == (case.a, case.b)
+                    and value == got_value
+                ]
+                if earlier:
+                    feedback = (
+                        "you returned exactly what you returned for another f on the same "
+                        "interval: find_critical_points must search the f it is given each "
+                        "time (a result kept from an earlier call, such as a cache whose key "
+                        "leaves out f, does this)."
+                    )
                 raise WrongAnswer(f"{case.where}: {message}", feedback)
         found = sum(len(case.points) for case in cases)
         return f"{found} critical point(s) of {len(cases)} function(s), each within 1e-4"

@@ -124,9 +124,8 @@ def run(ctx):
         "f(x) = x³ − 2x² + 1,  f′(x) = 3x² − 4x = x(3x − 4),  "
         "f″(x) = 6x − 4"
     )
-    points = np.sort(
-        np.roots([3, -4, 0])
-    )  # the zeros of the polynomial f′, found by NumPy
+    # The zeros of the polynomial f′, found by NumPy.
+    points = np.sort(np.roots([3, -4, 0]))
     ctx.record(
         "critical_points",
         points.tolist(),

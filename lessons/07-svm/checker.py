@@ -3,8 +3,11 @@
 Hidden data sets are built around a line chosen at random, so their exact solution is
 known without running a solver here: support vectors are placed on the two margin
 lines so that the KKT conditions hold with positive multipliers, every other point
-lies clearly outside the margin (functional margin at least 1.2). The line is then
-the unique optimum (a² + b² is strictly convex in (a, b), and a support vector on
+lies outside the margin (functional margin above 1; in each set that has one, the
+nearest of them just above, at 1.02 to 1.15, so that taking "near 1" loosely shows).
+Each set has a twin: the same labels in the same order, the points moved, called
+right after it in the same process, so that a result kept from an earlier call (a
+cache whose key leaves out the points) shows. The line is then the unique optimum (a² + b² is strictly convex in (a, b), and a support vector on
 each side pins c).
 
 The normals have length 2.5 to 4.5 and the data sit near the origin. A solver's
@@ -50,6 +53,7 @@ class DataSet:
     absolute: bool = (
         False  # the exercise is judged with an absolute tolerance
     )
+    twin_of: DataSet | None = None  # the set this one is a moved copy of
 
     @property
     def tolerance(self) -> float:
@@ -118,9 +122,12 @@ def make_data_set(
         for t in offsets:
             points.append(centre + label / size * normal + t * along)
             labels.append(label)
-    for _ in range(n_points - n_support):
+    for k in range(n_points - n_support):
         label = int(rng.choice([-1, 1]))
-        margin = rng.uniform(1.2, 6.0)
+        # The first just outside the margin: a loose "near 1" takes it for a support vector.
+        margin = (
+            rng.uniform(1.02, 1.15) if k == 0 else rng.uniform(1.2, 6.0)
+        )
         points.append(
             centre
             + label * margin / size * normal
@@ -142,6 +149,28 @@ def make_data_set(
     return data
 
 
+def moved(rng: np.random.Generator, data: DataSet) -> DataSet:
+    """``data`` with every point moved by one shift: the same labels and support vectors,
+    another c (still within ±5), so an answer that returns an earlier call's line fails."""
+    w = data.line[:2]
+    while True:
+        shift = np.round(rng.uniform(-1.5, 1.5, 2), 2)
+        c = float(data.line[2] - w @ shift)
+        if abs(c) <= 5 and abs(c - data.line[2]) > 0.5:
+            break
+    return DataSet(
+        name=f"{data.name}, moved by ({fmt(float(shift[0]))}, {fmt(float(shift[1]))})",
+        points=[
+            (float(x + shift[0]), float(y + shift[1]))
+            for x, y in data.points
+        ],
+        labels=list(data.labels),
+        line=np.array([w[0], w[1], c]),
+        support=list(data.support),
+        twin_of=data,
+    )
+
+
 def hidden_data_sets(
     rng: np.random.Generator, count: int = 5
 ) -> list[DataSet]:
@@ -151,16 +180,15 @@ def hidden_data_sets(
         int(rng.integers(2, 4)) for _ in range(count - 4)
     ]
     rng.shuffle(counts)
-    sizes = [
-        int(rng.integers(max(k, 2), 7))
-        if i == 0
-        else int(rng.integers(max(k, 2), 41))
-        for i, k in enumerate(counts)
+    # The contract's bounds: a set of 2 points and one of 40; the others in between.
+    sizes = [2 if counts[0] == 2 else 3, 40] + [
+        int(rng.integers(counts[i] + 1, 41)) for i in range(2, count)
     ]
-    return [
-        make_data_set(rng, f"hidden data set {i + 1}", k, n)
-        for i, (k, n) in enumerate(zip(counts, sizes))
-    ]
+    sets = []
+    for i, (k, n) in enumerate(zip(counts, sizes)):
+        data = make_data_set(rng, f"hidden data set {i + 1}", k, n)
+        sets += [data, moved(rng, data)]
+    return sets
 
 
 # ---------------------------------------------------------------- svm_line
@@ -179,6 +207,15 @@ def diagnose_line(got: np.ndarray, data: DataSet) -> str | None:
         return (
             "This is the exercise's line (2/3, 2/3, −1), but these are other points: svm_line must "
             "solve the problem for the points and labels it is given, not return a fixed answer."
+        )
+    twin = data.twin_of
+    if twin is not None and np.all(
+        np.abs(got - twin.line) <= twin.tolerance
+    ):
+        return (
+            f"This is the line of {twin.name}, the call just before, which has the same labels "
+            "and number of points: svm_line must solve for the points it is given each time, "
+            "not keep an earlier result (a cache whose key leaves out the points does this)."
         )
     norm = float(np.linalg.norm(got))
     if norm == 0:

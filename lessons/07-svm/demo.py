@@ -112,9 +112,8 @@ def plot_svm(points, labels, w, support, lam):
     norm = np.hypot(a, b)
     unit = np.array([a, b]) / norm
     along = np.array([unit[1], -unit[0]])
-    centre = (
-        -c * unit / norm + 1.6 * along
-    )  # a point of the line, away from the data
+    # A point of the line, away from the data.
+    centre = -c * unit / norm + 1.6 * along
     start, end = centre - unit / norm, centre + unit / norm
     ax.annotate(
         "",

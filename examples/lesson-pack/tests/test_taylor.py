@@ -100,6 +100,22 @@ def test_every_correct_form_passes(taylor_eval, seed):
     ]
 
 
+def test_a_list_holding_one_number_is_no_number():
+    """The answer contract: a one-element list where a number is asked fails, saying so."""
+    report = judge_in_process(
+        LESSON,
+        {
+            "taylor_eval": lambda d, a, x: [reference_taylor(d, a, x)],
+            "newton_step": newton,
+        },
+        seed=0,
+    )
+    assert report.status == "fail"
+    assert any(
+        "a list holding one number" in t.message for t in report.tests
+    )
+
+
 def test_newton_step_in_another_form_passes():
     def newton_by_solving(derivatives, a):
         # q′(x) = f′(a) + f″(a)·(x − a) = 0, solved with NumPy

@@ -1,0 +1,7 @@
+# expect: it looks like abs() around the difference
+def derivative(x):
+    return 3 * x**2 - 4 * x
+
+
+def rate_of_change(f, x, dx):
+    return abs(f(x + dx) - f(x)) / dx

@@ -1,0 +1,15 @@
+# expect: a cache whose key leaves out f
+
+
+def derivative(x):
+    return 3 * x**2 - 4 * x
+
+
+_rates = {}
+
+
+def rate_of_change(f, x, dx):
+    # Remembered by (x, dx) only: another f at the same x and dx gets the first f's rate.
+    if (x, dx) not in _rates:
+        _rates[(x, dx)] = (f(x + dx) - f(x)) / dx
+    return _rates[(x, dx)]
