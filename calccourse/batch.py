@@ -24,6 +24,7 @@ from typing import Any, NamedTuple
 from calccourse.answers import SUFFIXES, Answer, Unreadable, read_answer
 from calccourse.grading import DEFAULT_CAP, DEFAULT_TIMEOUT, Report, grade, plan
 from calccourse.lesson import LessonPlugin
+from calccourse.recheck import recheck_alone, spoilable
 from calccourse.sandbox.runner import Sandbox, light, preload_for
 from calccourse.status import UsageError
 
@@ -320,12 +321,19 @@ def grade_all(
             # Answers that need no library but NumPy first: their workers are ready at once.
             ordered = sorted(runnable, key=lambda s: not light(s.answer.imports))  # type: ignore[union-attr]
             pending: set[Future[ClassResult]] = {pool.submit(one, s) for s in ordered}
+            held: list[ClassResult] = []  # time-outs and kills: counted once re-checked alone
             while pending:
                 finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in finished:
                     result = future.result()
+                    if spoilable(result) and len(runnable) > 1:
+                        held.append(result)
+                        continue
                     done(result)
                     yield result
+            for result in recheck_alone(held, one):
+                done(result)
+                yield result
         finally:  # also when the caller stops early (Ctrl-C): no answer is left running
             stop.set()
             pool.shutdown(wait=False, cancel_futures=True)

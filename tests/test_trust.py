@@ -3,8 +3,10 @@ would, and asserts the answer's failure is the answer's, never the lesson's or t
 
 from __future__ import annotations
 
+import csv
 import platform
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -174,3 +176,78 @@ def test_a_process_pool_gets_a_clear_message(run, tmp_path):
     result = check_tiny(run, tmp_path, POOL)
     assert result.exit_code == ExitCode.FAILED, result.output
     assert "pools and locks need shared memory (/dev/shm)" in " ".join(result.output.split())
+
+
+SLOW_CORRECT = """
+import time
+
+def double(x):
+    started = time.process_time()
+    while time.process_time() - started < 0.2:  # 0.2 s of processor time per call: slow, not wrong
+        pass
+    return 2 * x
+"""
+
+HOG_SPAWNER = """
+import os, time
+
+HOGS = []
+
+def double(x):
+    if not HOGS:  # busy processes, for as long as this answer runs, each in a session of its own
+        for _ in range(24):  # (the scheduler shares the processor between sessions first)
+            pid = os.fork()
+            if pid == 0:
+                os.setsid()
+                while True:
+                    pass
+            HOGS.append(pid)
+    time.sleep(0.8)
+    return 0
+"""
+
+OOM_SCORE = """
+from pathlib import Path
+
+def double(x):
+    return 2 * x if Path("/proc/self/oom_score_adj").read_text().strip() == "1000" else 0
+"""
+
+
+def grade_rows(run, lessons: Path, folder: Path, tmp_path: Path) -> dict[str, tuple[str, str]]:
+    """Each student's (status, score) in a graded class."""
+    book = tmp_path / f"{folder.name}.csv"
+    result = run(
+        "--lessons-dir", str(lessons), "grade", "tiny", str(folder), "--jobs", "2", "--seed", "5",
+        "--timeout", "1", "--csv", str(book), "--no-table",
+    )  # fmt: skip
+    assert result.exit_code in (ExitCode.OK, ExitCode.FAILED), result.output
+    with book.open(newline="") as handle:
+        return {row["student"]: (row["status"], row["score"]) for row in csv.DictReader(handle)}
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="processor time from /proc")
+def test_busy_classmate_changes_no_classmates_row(run, tmp_path):
+    """F04: a classmate's busy processes do not turn slow but correct answers into time-outs:
+    the class graded with and without the attacker gives every classmate the same row."""
+    lessons = tmp_path / "lessons"
+    make_lesson(lessons / "tiny", 99, "tiny")
+    rows = {}
+    for name, attacker in (("calm", None), ("attacked", HOG_SPAWNER)):
+        folder = tmp_path / name
+        folder.mkdir()
+        for student in ("bob", "carol"):
+            (folder / f"{student}.py").write_text(SLOW_CORRECT)
+        if attacker:
+            (folder / "aaa_mallory.py").write_text(attacker)
+        rows[name] = grade_rows(run, lessons, folder, tmp_path)
+    assert rows["calm"] == {"bob": ("pass", "1.0"), "carol": ("pass", "1.0")}
+    assert {student: rows["attacked"][student] for student in ("bob", "carol")} == rows["calm"]
+    assert rows["attacked"]["aaa_mallory"][0] == "fail"
+
+
+def test_answers_are_the_oom_killers_first_choice(run, tmp_path):
+    """F05: every answer's process has oom_score_adj 1000, so memory pressure kills answers
+    (the hungriest first), never the grader."""
+    result = check_tiny(run, tmp_path, OOM_SCORE)
+    assert result.exit_code == ExitCode.OK, result.output

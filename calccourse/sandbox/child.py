@@ -28,7 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from calccourse.sandbox import landlock, privileges, seccomp
+from calccourse.sandbox import fairness, landlock, privileges, seccomp
 from calccourse.sandbox.protocol import MAX_INT, MAX_ITEMS, Code, ProtocolError, bounded, decode, error_wire
 
 PRIVATE = ".calccourse"  # the scratch folder's subfolder for matplotlib's cache and temporary files
@@ -61,6 +61,7 @@ def confine(
     _limit(resource.RLIMIT_CORE, 0)
     _limit(resource.RLIMIT_NPROC, _tasks_on_the_machine() + MAX_NEW_TASKS)  # a fork bomb stops there
     os.nice(10)  # and what it forks yields the processor to the worker that must end it
+    fairness.offer_to_oom_killer()
     os.chdir(workdir)
     private = os.path.join(workdir, PRIVATE)  # the worker lists what else the answer writes
     os.environ.update(HOME=workdir, MPLCONFIGDIR=private, TMPDIR=private, MPLBACKEND="Agg")
