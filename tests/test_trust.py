@@ -4,7 +4,11 @@ would, and asserts the answer's failure is the answer's, never the lesson's or t
 from __future__ import annotations
 
 import csv
+import os
 import platform
+import shutil
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -251,3 +255,133 @@ def test_answers_are_the_oom_killers_first_choice(run, tmp_path):
     (the hungriest first), never the grader."""
     result = check_tiny(run, tmp_path, OOM_SCORE)
     assert result.exit_code == ExitCode.OK, result.output
+
+
+CHMOD_ATTACKER = """
+import glob, os
+
+def double(x):
+    os.makedirs("locked/inner", exist_ok=True)  # F15: a folder with files, then made read-only
+    with open("locked/inner/file", "w") as handle:
+        handle.write("x")
+    here = os.getcwd()
+    targets = ["locked/inner", "locked", ".", os.path.dirname(here)]
+    targets += glob.glob(os.path.join(os.path.dirname(os.path.dirname(here)), "calccourse-*"))  # F08
+    targets += glob.glob(os.path.join(os.path.dirname(here), "*"))
+    refused = 0
+    for target in targets:
+        try:
+            os.chmod(target, 0o500 if "locked" in target else 0)
+        except PermissionError:
+            refused += 1
+    return 2 * x if refused == len(targets) else 0
+"""
+
+
+NOBODY = ("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups")
+
+
+def grade_as_grader(tmp_path: Path, attacker: str | None) -> dict[str, tuple[str, str]]:
+    """``calccourse grade`` of a small class in a subprocess, as an unprivileged user where the
+    tests run as root (what the chmod attacks need to bite): each student's (status, score)."""
+    import tempfile
+
+    home = Path(tempfile.mkdtemp(prefix="calccourse-trust-"))
+    try:
+        (home / "tmp").mkdir()
+        lessons = home / "lessons"
+        make_lesson(lessons / "tiny", 99, "tiny")
+        folder = home / "class"
+        folder.mkdir()
+        for student in ("bob", "carol", "dave", "erin"):
+            (folder / f"{student}.py").write_text("def double(x):\n    return 2 * x\n")
+        if attacker:
+            (folder / "aaa_mallory.py").write_text(attacker)
+        command = [
+            sys.executable, "-m", "calccourse", "--lessons-dir", str(lessons), "grade", "tiny", str(folder),
+            "--jobs", "2", "--seed", "5", "--csv", str(home / "g.csv"), "--no-table",
+        ]  # fmt: skip
+        if os.geteuid() == 0:
+            started = "import subprocess, sys; subprocess.run([sys.executable, '-c', ''], check=True)"
+            probe = [*NOBODY, sys.executable, "-c", started]
+            if subprocess.run(probe, capture_output=True, check=False).returncode != 0:
+                pytest.skip("this Python cannot run as uid 65534 (make a venv it can read)")
+            for path in [home, *home.rglob("*")]:
+                os.chown(path, 65534, 65534)
+            command = [*NOBODY, *command]
+        environ = {**os.environ, "TMPDIR": str(home / "tmp"), "CALCCOURSE_HOME": str(home / "state")}
+        done = subprocess.run(command, env=environ, capture_output=True, text=True, timeout=300, cwd=home)
+        assert done.returncode in (ExitCode.OK, ExitCode.FAILED), done.stdout + done.stderr
+        assert (home / "g.csv").exists(), done.stdout + done.stderr
+        with (home / "g.csv").open(newline="") as handle:
+            return {row["student"]: (row["status"], row["score"]) for row in csv.DictReader(handle)}
+    finally:
+        subprocess.run(["chmod", "-R", "u+rwx", str(home)], check=False)
+        shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.mark.skipif(os.geteuid() == 0 and shutil.which("setpriv") is None, reason="needs setpriv as root")
+def test_chmod_attacker_changes_no_classmates_row(tmp_path):
+    """F08, F15 (unprivileged grader): an answer that chmods its own, its worker's and the
+    other workers' scratch folders, or leaves a read-only folder with files, is refused;
+    every classmate's row is what it is without the attacker."""
+    calm = grade_as_grader(tmp_path, None)
+    attacked = grade_as_grader(tmp_path, CHMOD_ATTACKER)
+    assert calm == {student: ("pass", "1.0") for student in ("bob", "carol", "dave", "erin")}
+    assert {student: attacked[student] for student in calm} == calm
+    assert attacked["aaa_mallory"] == ("pass", "1.0")  # every chmod refused
+
+
+def _poisoned_scratch_scenario() -> None:
+    """What F08 and F15 leave a worker (chmods made directly here, as an answer could were
+    the filter missing): each next folder must still be fresh, usable and the last removed."""
+    from calccourse.sandbox.worker import Scratch
+
+    scratch = Scratch()
+    first = Path(scratch.fresh())
+    (first / "locked" / "inner").mkdir(parents=True)
+    (first / "locked" / "inner" / "file").write_text("x")
+    (first / "locked" / "inner").chmod(0o500)  # F15: a read-only folder with a file in it
+    (first / "locked").chmod(0)
+    first.chmod(0)  # F08: its own folder and its worker's, unreadable
+    first.parent.chmod(0)
+    second = Path(scratch.fresh())
+    (second / "answer-wrote-this").write_text("fine")
+    assert sorted(scratch.left_behind()) == ["answer-wrote-this"]
+    assert not first.exists()
+    base = second.parent
+    scratch.remove()
+    assert not base.exists()
+
+
+def test_poisoned_scratch_folders_are_replaced():
+    """F08, F15: a scratch folder (or its worker's) made unreadable, or holding a read-only
+    folder with files, never stops the next answer on that worker; checked as a user whom
+    permissions bind (uid 65534 when the tests run as root)."""
+    import tempfile
+    import traceback
+
+    import calccourse.sandbox.worker  # noqa: F401 - imported while its files are readable
+
+    tmp = Path(tempfile.mkdtemp(prefix="calccourse-trust-"))
+    tmp.chmod(0o777)
+    try:
+        pid = os.fork()
+        if pid == 0:
+            status = 1
+            try:
+                os.environ["TMPDIR"] = str(tmp)
+                tempfile.tempdir = None
+                if os.geteuid() == 0:
+                    os.setgid(65534)
+                    os.setuid(65534)
+                _poisoned_scratch_scenario()
+                status = 0
+            except BaseException:  # noqa: BLE001 - shown by pytest, then the exit status fails the test
+                traceback.print_exc()
+            finally:
+                os._exit(status)
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

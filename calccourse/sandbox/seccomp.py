@@ -14,6 +14,10 @@ reaches past its own process:
 - namespaces and mounts (``unshare``, ``setns``, ``clone`` with a ``CLONE_NEW*`` flag,
   ``chroot``, ``mount`` and the new mount API, ``pivot_root``): a user namespace is a
   large kernel attack surface, and an answer has no use for one;
+- permissions, owners and ACLs (``chmod``, ``chown``, ``setxattr`` and their variants):
+  Landlock does not cover them, and an answer could make a classmate's scratch folder,
+  the gradebook's folder or (as root) the grader's own Python unusable, or leave a
+  folder nobody can empty;
 - other processes and the kernel (``ptrace``, ``process_vm_readv``/``writev``,
   ``pidfd_getfd``, ``kcmp``, ``perf_event_open``, ``userfaultfd``, ``bpf``, modules,
   ``kexec``, ``reboot``, ``swapon``, ``acct``, ``syslog``, ``quotactl``, file handles,
@@ -56,7 +60,7 @@ _NR, _ARCH, _ARG0 = 0, 4, 16  # offsets in seccomp_data (the low word of args[0]
 _CLONE_NEW = 0x7E020080  # CLONE_NEWNS, NEWCGROUP, NEWUTS, NEWIPC, NEWUSER, NEWPID, NEWNET, NEWTIME
 
 # The calls refused, with their numbers on x86-64 and on arm64 (asm/unistd_64.h and the
-# generic asm-generic/unistd.h).
+# generic asm-generic/unistd.h; "-": the architecture has no such call).
 _REFUSED = """
 # sockets, and io_uring, which opens them without the call
 socket                41  198
@@ -100,6 +104,20 @@ process_vm_readv     310  270
 process_vm_writev    311  271
 pidfd_getfd          438  438
 kcmp                 312  272
+# permissions, owners and ACLs: a folder made unreadable or undeletable, classmates' scratch
+# folders or the grader's own files locked (Landlock does not cover them); answers need none
+chmod                 90    -
+fchmod                91   52
+fchmodat             268   53
+fchmodat2            452  452
+chown                 92    -
+lchown                94    -
+fchown                93   55
+fchownat             260   54
+setxattr             188    5
+lsetxattr            189    6
+fsetxattr            190    7
+setxattrat           463  463
 # the kernel itself
 perf_event_open      298  241
 userfaultfd          323  282
@@ -133,12 +151,12 @@ REFUSED = tuple(name for name, *_ in _ROWS)
 def _numbers(machine: str) -> dict[str, int]:
     """Every number the filter uses on ``machine``, by the call's name."""
     column = 1 if machine == "x86_64" else 2
-    return {**{row[0]: int(row[column]) for row in _ROWS}, **_OWN[machine]}
+    return {**{row[0]: int(row[column]) for row in _ROWS if row[column] != "-"}, **_OWN[machine]}
 
 
 def _filter(arch: int, numbers: dict[str, int], x32: bool) -> bytes:
     """The BPF program, as the kernel reads it (struct sock_filter, 8 bytes each)."""
-    refused = [numbers[name] for name in REFUSED]
+    refused = [numbers[name] for name in REFUSED if name in numbers]
     # A jump skips that many instructions. After the n refused numbers come: allow, the clone
     # check (3), ENOSYS, deny; so from refused check k, deny lies n - k + 4 instructions on.
     n = len(refused)

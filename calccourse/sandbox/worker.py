@@ -422,37 +422,39 @@ class ChildWatch:
 
 
 class Scratch:
-    """The answer's working folder: one per worker, emptied before every child.
+    """The answers' working folders: a fresh one for every child, inside one private folder
+    per worker; each removed before the next is made.
 
-    Its ``PRIVATE`` subfolder is the child's HOME-side clutter (matplotlib's font cache,
-    temporary files): what else is there afterwards, the answer wrote.
+    A folder an answer made unreadable or undeletable (permissions, were the seccomp filter
+    missing) is unlocked before it is removed, and one that still cannot be removed is left
+    behind, never reused: the next answer's folder is always new and empty. Its ``PRIVATE``
+    subfolder is the child's HOME-side clutter (matplotlib's font cache, temporary files):
+    what else is there afterwards, the answer wrote.
     """
 
     PRIVATE = child.PRIVATE
     LISTED = 1000  # entries looked at when listing what an answer left behind
 
     def __init__(self) -> None:
+        self.base: str | None = None
         self.path: str | None = None
 
     def fresh(self) -> str:
-        """The folder, emptied; a new one if the last answer removed or replaced it."""
-        if self.path is not None:
+        """A new, empty folder for the next child."""
+        if self.base is not None:
             try:
-                usable = stat.S_ISDIR(os.lstat(self.path).st_mode)  # a symlink put in its place is not
+                usable = stat.S_ISDIR(os.lstat(self.base).st_mode)
+                os.chmod(self.base, 0o700)  # whatever an answer did to it
             except OSError:
                 usable = False
             if not usable:
-                with contextlib.suppress(OSError):
-                    os.unlink(self.path)
-                self.path = None
-        if self.path is None:
-            self.path = tempfile.mkdtemp(prefix="calccourse-answer-")
-        for entry in os.scandir(self.path):
-            if entry.is_dir(follow_symlinks=False):
-                shutil.rmtree(entry.path, ignore_errors=True)
-            else:
-                with contextlib.suppress(OSError):
-                    os.unlink(entry.path)
+                self.base = None
+        if self.path is not None:
+            _unlock_and_remove(self.path)
+            self.path = None
+        if self.base is None:
+            self.base = tempfile.mkdtemp(prefix="calccourse-answer-")
+        self.path = tempfile.mkdtemp(prefix="run-", dir=self.base)
         os.mkdir(os.path.join(self.path, self.PRIVATE))
         return self.path
 
@@ -474,8 +476,23 @@ class Scratch:
         return found
 
     def remove(self) -> None:
-        if self.path is not None:
-            shutil.rmtree(self.path, ignore_errors=True)
+        if self.base is not None:
+            _unlock_and_remove(self.base)
+
+
+def _unlock_and_remove(path: str) -> None:
+    """Remove the folder ``path``, first giving its owner back every right on each folder in
+    it (links are not followed); what still cannot be removed stays, never to be reused."""
+    try:
+        os.chmod(path, 0o700)
+        for root, folders, _ in os.walk(path):
+            for name in folders:
+                inner = os.path.join(root, name)
+                if not os.path.islink(inner):
+                    os.chmod(inner, 0o700)
+        shutil.rmtree(path)
+    except (OSError, RecursionError):
+        pass
 
 
 SCRATCH = Scratch()
