@@ -324,12 +324,13 @@ def judge(test: author.Test, outcomes: list[Outcome], plugin: LessonPlugin) -> T
 
 
 # What a judge raises on values no answer should return, whoever wrote the judge: numbers past
-# what floats hold (OverflowError, FloatingPointError), nesting past the recursion limit. Values
+# what floats hold (OverflowError, FloatingPointError, and NumPy's RuntimeWarning where warnings
+# are errors), nesting past the recursion limit. Values
 # reach judges bounded (protocol.bounded), but a judge's arithmetic can still leave the floats
 # (a 2¹⁰⁰⁰ squared); on the reference's values the same judge never meets them. So these are the
 # answer's failure, and any other exception stays the lesson's (a judge re-run on the reference
 # solution's values would tell more, at the price of running the solution for every answer).
-ANSWERS_FAULTS = (OverflowError, FloatingPointError, RecursionError)
+ANSWERS_FAULTS = (OverflowError, FloatingPointError, RuntimeWarning, RecursionError)
 
 
 def _unjudgeable(error: BaseException) -> dict[str, Any]:

@@ -385,3 +385,19 @@ def test_poisoned_scratch_folders_are_replaced():
         assert os.waitstatus_to_exitcode(status) == 0
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+@pytest.mark.parametrize(
+    "derivative",
+    ["1e308 if x > 0 else -1e308", "'$\\\\frac{'"],
+    ids=["huge-values", "mathtext"],
+)
+def test_the_check_plot_never_crashes(run, tmp_path, derivative):
+    """F03: values of ±1e308 or broken mathtext no longer end `check --plot` in a traceback: the
+    verdict stands, and the saved picture says why it could not be drawn where it cannot."""
+    answer = tmp_path / "answer.py"
+    answer.write_text(f"def derivative(x):\n    return {derivative}\n")
+    result = run("check", "1", str(answer), "--plot", "--no-progress", "--seed", "3")
+    assert result.exit_code == ExitCode.FAILED, result.output
+    assert "saved plot:" in result.output
+    assert (tmp_path / "calccourse-plots" / "lesson01-check.png").stat().st_size > 0
