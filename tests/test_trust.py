@@ -4,6 +4,7 @@ would, and asserts the answer's failure is the answer's, never the lesson's or t
 from __future__ import annotations
 
 import csv
+import json
 import os
 import platform
 import shutil
@@ -401,3 +402,30 @@ def test_the_check_plot_never_crashes(run, tmp_path, derivative):
     assert result.exit_code == ExitCode.FAILED, result.output
     assert "saved plot:" in result.output
     assert (tmp_path / "calccourse-plots" / "lesson01-check.png").stat().st_size > 0
+
+
+def test_a_nan_answer_leaves_the_gradebook_strict_json(run, tmp_path):
+    """F21: an answer returning NaN and infinities no longer puts bare NaN/Infinity in the
+    class gradebook: a strict parser reads it, and `gradebook merge` reads it back."""
+    lessons = tmp_path / "lessons"
+    make_lesson(lessons / "tiny", 99, "tiny")
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "nan.py").write_text("def double(x):\n    return float('nan') if x > 0 else float('-inf')\n")
+    (folder / "ok.py").write_text("def double(x):\n    return 2 * x\n")
+    book = tmp_path / "g.json"
+    result = run(
+        "--lessons-dir", str(lessons), "grade", "tiny", str(folder), "--seed", "5", "--json", str(book)
+    )
+    assert result.exit_code == ExitCode.OK, result.output
+
+    def refuse(constant: str) -> None:
+        raise ValueError(f"non-standard JSON constant {constant}")
+
+    data = json.loads(book.read_text(), parse_constant=refuse)
+    assert {row["student"]: row["status"] for row in data["results"]} == {"nan": "fail", "ok": "pass"}
+    merged = run(
+        "--lessons-dir", str(lessons), "gradebook", "merge", str(book), "--html", str(tmp_path / "c.html")
+    )
+    assert merged.exit_code == ExitCode.OK, merged.output
+    assert (tmp_path / "c.html").stat().st_size > 0

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import re
 from typing import TYPE_CHECKING, Any
 
-from calccourse.reports._common import cases, clean
+from calccourse.reports._common import cases, clean, strict_json
 
 if TYPE_CHECKING:
     from calccourse.grading import Report
@@ -82,4 +81,4 @@ def to_exercism_dict(report: Report) -> dict[str, Any]:
 
 
 def to_exercism(report: Report) -> str:
-    return json.dumps(to_exercism_dict(report), indent=2, ensure_ascii=False)
+    return strict_json(to_exercism_dict(report))
