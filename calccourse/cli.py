@@ -21,6 +21,7 @@ from typer.core import TyperGroup
 from calccourse import __version__
 from calccourse.course import Course
 from calccourse.demo import PLOT_FORMATS
+from calccourse.files import write_atomically
 from calccourse.lesson import LessonPlugin
 from calccourse.limits import DEFAULT_CAP, DEFAULT_TIMEOUT
 from calccourse.status import CommandError, ExitCode, UsageError
@@ -451,7 +452,7 @@ def check(
             typer.echo(text)
         else:
             try:
-                target.write_text(text + "\n", encoding="utf-8")
+                write_atomically(target, text + "\n")
             except OSError as error:
                 raise UsageError(f"cannot write {target}: {error.strerror or error}.") from None
     if draw and on_screen == ["text"]:  # the verdict first; its picture after
@@ -466,7 +467,7 @@ def check(
         from calccourse.reports.html import answer_page
 
         try:
-            html_file.write_text(answer_page(graded), encoding="utf-8")
+            write_atomically(html_file, answer_page(graded))
         except OSError as error:
             raise UsageError(f"cannot write {html_file}: {error.strerror or error}.") from None
         if on_screen == ["text"]:
@@ -783,7 +784,7 @@ def show_gradebook(
                 changes=None if changed is None else [change.to_dict() for change in changed],
             )
         try:
-            target.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+            write_atomically(target, text if text.endswith("\n") else text + "\n")
             written.append(target)
         except OSError as error:
             errors.print(f"Error: cannot write {target}: {error.strerror or error}.", highlight=False)
@@ -796,6 +797,8 @@ def show_gradebook(
     render.class_verdict(screen, rows, seed, confinement)
     for target in written:
         screen.print(f"wrote {target}", highlight=False)
+    if len(written) < len(targets):  # graded, but not kept: a script must not take it for done
+        raise UsageError("the gradebook is incomplete: a file above could not be written.")
 
 
 gradebook_app = typer.Typer(
@@ -855,7 +858,7 @@ def gradebook_export(
         typer.echo(text, nl=False)
         return
     try:
-        target.write_text(text, encoding="utf-8")
+        write_atomically(target, text)
     except OSError as error:
         raise UsageError(f"cannot write {target}: {error.strerror or error}.") from None
     console().print(f"wrote {target}", highlight=False)

@@ -429,3 +429,29 @@ def test_a_nan_answer_leaves_the_gradebook_strict_json(run, tmp_path):
     )
     assert merged.exit_code == ExitCode.OK, merged.output
     assert (tmp_path / "c.html").stat().st_size > 0
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="/proc passes the early check only for root")
+def test_a_gradebook_file_that_cannot_be_written_is_a_failed_command(run, tmp_path):
+    """F09, F26: when a gradebook file cannot be written after grading, `grade` still writes
+    the others and shows the class, then exits 2 (before: exit 0 and the file lost)."""
+    lessons = tmp_path / "lessons"
+    make_lesson(lessons / "tiny", 99, "tiny")
+    answer = tmp_path / "ok.py"
+    answer.write_text("def double(x):\n    return 2 * x\n")
+    book = tmp_path / "g.json"
+    result = run(
+        "--lessons-dir",
+        str(lessons),
+        "grade",
+        "tiny",
+        str(answer),
+        "--csv",
+        "/proc/g.csv",
+        "--json",
+        str(book),
+    )
+    assert result.exit_code == ExitCode.USAGE, result.output
+    assert "cannot write /proc/g.csv" in result.output
+    assert json.loads(book.read_text())["results"][0]["status"] == "pass"
+    assert not list(tmp_path.glob(".g.json.*"))  # no temporary file left beside it
