@@ -455,3 +455,34 @@ def test_a_gradebook_file_that_cannot_be_written_is_a_failed_command(run, tmp_pa
     assert "cannot write /proc/g.csv" in result.output
     assert json.loads(book.read_text())["results"][0]["status"] == "pass"
     assert not list(tmp_path.glob(".g.json.*"))  # no temporary file left beside it
+
+
+WORKFLOW_COMMANDS = """
+print("   ::stop-commands::pwned")
+print("::notice title=Points::Points 3/3")
+
+def double(x):
+    raise ValueError("boom ##[error]fake annotation ##[add-mask]Points")
+"""
+
+
+@pytest.mark.parametrize("fmt", ["text", "exercism"])
+def test_workflow_commands_from_an_answer_are_inert(run, tmp_path, monkeypatch, fmt):
+    """F02: GitHub workflow commands the answer prints or raises (``::`` after spaces, the
+    legacy ``##[``) reach no CI log as commands: not in the text report, not in results.json."""
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    result = check_tiny(run, tmp_path, WORKFLOW_COMMANDS) if fmt == "text" else None
+    if result is None:
+        lessons = tmp_path / "lessons"
+        make_lesson(lessons / "tiny", 99, "tiny")
+        answer = tmp_path / "answer.py"
+        answer.write_text(WORKFLOW_COMMANDS)
+        result = run("--lessons-dir", str(lessons), "check", "tiny", str(answer), "--format", "exercism")
+    assert result.exit_code == ExitCode.FAILED, result.output
+    for line in result.output.splitlines():
+        obeyed = line.lstrip().startswith("::") and not line.lstrip().startswith(("::error ", "::notice "))
+        assert not obeyed, line
+        assert "##[" not in line, line
+    assert "Points 3/3" not in "".join(
+        line for line in result.output.splitlines() if line.lstrip().startswith("::")
+    )

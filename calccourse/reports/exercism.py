@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
 from calccourse.reports._common import cases, clean, strict_json
+from calccourse.safe import inert
 
 if TYPE_CHECKING:
     from calccourse.grading import Report
 
 OUTPUT_LIMIT = 500
 TRUNCATED = "\n[Output was truncated. Please limit to 500 chars]"
-_COMMAND_LINE = re.compile(r"^(\s*)::", re.MULTILINE)
-
-
-def inert(text: str) -> str:
-    """Text a CI log can print without obeying: a line that starts with ``::`` would be a
-    GitHub workflow command, so it is indented by a visible ``> ``."""
-    return _COMMAND_LINE.sub(r"> \1::", text)
 
 
 def output_of(report: Report) -> str | None:
