@@ -81,9 +81,12 @@ class Progress:
             data = json.loads(text)
             if not isinstance(data, dict):
                 raise ValueError("not an object")
-        except ValueError:
+            data = _upgrade(data)
+        except (ValueError, TypeError, AttributeError, RecursionError):
             return self._set_aside()
-        return _upgrade(data)
+        if not _well_formed(data):  # JSON, but not progress: each command would trip on it
+            return self._set_aside()
+        return data
 
     def _set_aside(self) -> dict[str, Any]:
         backup = self.path.with_name(f"{STATE_FILE}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
@@ -176,6 +179,20 @@ def status_of(slug: str, data: dict[str, Any]) -> str:
     if best is not None:
         return "passed" if best.status == "pass" else "tried"
     return "started" if data.get("hints", {}).get(slug) else "new"
+
+
+def _well_formed(data: dict[str, Any]) -> bool:
+    """Whether ``data`` has progress's shape: checks by lesson, each with runs, and hint
+    counts by lesson."""
+    checks, hints = data.get("checks", {}), data.get("hints", {})
+    if not isinstance(checks, dict) or not isinstance(hints, dict):
+        return False
+    for entry in checks.values():
+        if not isinstance(entry, dict):
+            return False
+        if any(key in entry and Run.of(entry[key]) is None for key in ("best", "last")):
+            return False
+    return all(type(count) is int and count >= 0 for count in hints.values())
 
 
 def _upgrade(data: dict[str, Any]) -> dict[str, Any]:

@@ -486,3 +486,28 @@ def test_workflow_commands_from_an_answer_are_inert(run, tmp_path, monkeypatch, 
     assert "Points 3/3" not in "".join(
         line for line in result.output.splitlines() if line.lstrip().startswith("::")
     )
+
+
+@pytest.mark.parametrize(
+    "progress",
+    [
+        {"checks": []},
+        {"hints": []},
+        {"checks": {"derivatives": "pass"}},
+        {"checks": {"derivatives": {"last": "pass", "score": "abc"}}},
+        {"checks": {"derivatives": {"best": {"status": "pass"}}}},
+        {"hints": {"derivatives": "many"}},
+    ],
+    ids=["checks-list", "hints-list", "entry-text", "old-entry-bad-score", "run-incomplete", "hint-text"],
+)
+@pytest.mark.parametrize("command", [["list"], ["progress"], ["hint", "1"]])
+def test_progress_of_the_wrong_shape_is_set_aside(run, progress, command):
+    """F16: a progress file that is JSON but not progress is moved aside with a warning, as a
+    damaged one is; no command crashes on it."""
+    home = Path(os.environ["CALCCOURSE_HOME"])
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "state.json").write_text(json.dumps(progress))
+    result = run(*command)
+    assert result.exit_code == ExitCode.OK, result.output
+    assert "damaged" in result.output
+    assert list(home.glob("state.json.corrupt-*"))
