@@ -511,3 +511,23 @@ def test_progress_of_the_wrong_shape_is_set_aside(run, progress, command):
     assert result.exit_code == ExitCode.OK, result.output
     assert "damaged" in result.output
     assert list(home.glob("state.json.corrupt-*"))
+
+
+FORGED_PLAIN = """
+import sys
+
+def double(x):
+    frame = sys._getframe()
+    while "channel" not in frame.f_locals:
+        frame = frame.f_back
+    frame.f_locals["channel"].send({"i": frame.f_locals["index"], "value": 2 * x})
+    return 2 * x
+"""
+
+
+def test_a_reply_the_answer_writes_itself_is_caught(run, tmp_path):
+    """F01 (lesson 4), item 11: a reply the answer writes itself on its result pipe is seen
+    when its process sends the real one too, and that call fails, named for what it did."""
+    result = check_tiny(run, tmp_path, FORGED_PLAIN)
+    assert result.exit_code == ExitCode.FAILED, result.output
+    assert "wrote a reply of its own on its result channel" in " ".join(result.output.split())

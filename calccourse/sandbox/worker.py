@@ -303,6 +303,18 @@ class JobRun:
         return watch.loaded, watch.load_error
 
 
+class Forged(ProtocolError):
+    """A second reply to a call already answered: the answer wrote one of its own (it shares
+    its process with the code that replies, so it can); the call counts as crashed."""
+
+    def __init__(self, index: int) -> None:
+        super().__init__("a second reply")
+        self.index = index
+
+
+LINGER = 0.1  # seconds the reply channel is read after the last reply, for a second one
+
+
 class ChildWatch:
     """One child's replies, in the order the protocol allows, each checked."""
 
@@ -324,10 +336,15 @@ class ChildWatch:
     def follow(self, result_r: int, out_r: int, pid: int) -> None:
         run, buffer, streams = self.run, b"", [result_r, out_r]
         deadline = self.deadline(pid)
+        lingers: float | None = None  # once all is said: until when a second reply is looked for
         try:
             while result_r in streams:
                 left = deadline - time.monotonic()
-                if left <= 0:
+                if lingers is not None:
+                    left = lingers - time.monotonic()
+                    if left <= 0:
+                        return  # all said; strays may hold the pipes open
+                elif left <= 0:
                     later = self.clock.later(time.monotonic(), run.ends) if self.clock else None
                     if later is None:
                         self.time_out()
@@ -353,9 +370,13 @@ class ChildWatch:
                     for raw in lines:
                         self.receive(_parse(raw))
                     deadline = self.deadline(pid)
-                if self.done():
-                    return  # all said (its output came first); strays may hold the pipes open
+                if self.done() and lingers is None:  # its output came first; a forged reply may follow
+                    lingers = time.monotonic() + LINGER
             self.ended(_wait(pid, deadline=time.monotonic() + 1.0))
+        except Forged as forged:
+            label = run.calls[forged.index]["label"]
+            message = f"Your answer wrote a reply of its own on its result channel during {label}."
+            run.settle(forged.index, error_wire("crashed", message))
         except ProtocolError as garbled:
             failure = error_wire("crashed", f"Your answer's process sent {garbled} and was stopped.")
             if not self.loaded:
@@ -386,6 +407,8 @@ class ChildWatch:
             )
             self.run.progress()
             self.position += 1
+        elif self.loaded and message.get("i") in self.pending[: self.position]:
+            raise Forged(message["i"])
         else:
             raise ProtocolError("an unexpected message")
 
