@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -531,3 +532,15 @@ def test_a_reply_the_answer_writes_itself_is_caught(run, tmp_path):
     result = check_tiny(run, tmp_path, FORGED_PLAIN)
     assert result.exit_code == ExitCode.FAILED, result.output
     assert "wrote a reply of its own on its result channel" in " ".join(result.output.split())
+
+
+def test_lesson_5_bonus_trains_inside_the_answers_limits(run, tmp_path):
+    """F13: the bonus's training runs in the answer's process, under its time limit (here 1 s),
+    not for 10 s in the grading process whatever the limits."""
+    answer = tmp_path / "answer.py"
+    answer.write_text("HIDDEN_LAYERS = [32, 32, 32, 32]\nLEARNING_RATE = 0.1\nEPOCHS = 5000\n")
+    started = time.monotonic()
+    result = run("check", "5", str(answer), "--no-plot", "--no-progress", "--timeout", "1")
+    assert result.exit_code == ExitCode.FAILED, result.output
+    assert "did not return within 1 s" in " ".join(result.output.split())
+    assert time.monotonic() - started < 8
