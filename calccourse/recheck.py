@@ -10,10 +10,22 @@ class, and the second result is the one recorded (with a note saying so).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 if TYPE_CHECKING:
-    from calccourse.batch import ClassResult, Submission
+    from calccourse.grading import Report
+
+
+class ClassResult(Protocol):
+    """What this module reads of a :class:`calccourse.batch.ClassResult` (batch imports it)."""
+
+    @property
+    def submission(self) -> Any: ...
+    @property
+    def report(self) -> Report | None: ...
+
+
+Result = TypeVar("Result", bound=ClassResult)
 
 # Error kinds a busy, hungry or forking classmate can cause; the answer's own exceptions,
 # wrong values, MemoryError under its own limit and missing names it cannot.
@@ -31,9 +43,7 @@ def spoilable(result: ClassResult) -> bool:
     return report.retried or any(test.error in SPOILABLE for test in report.tests)
 
 
-def recheck_alone(
-    held: Iterable[ClassResult], grade_one: Callable[[Submission], ClassResult]
-) -> Iterator[ClassResult]:
+def recheck_alone(held: Iterable[Result], grade_one: Callable[[Any], Result]) -> Iterator[Result]:
     """Each held result's answer graded again by ``grade_one``, one after another (call it
     once the class's other answers are done): the new result, noted, replaces the first."""
     for first in held:
