@@ -161,7 +161,9 @@ def test_memory_hog_in_a_call(check):
     )
     assert result.exit_code == 1
     assert "memory" in result.output
-    assert seconds < 6
+    # each of the test's 5 calls fills the memory limit anew; where the machine is slow to hand
+    # out memory, each may take up to the wall-clock backstop (its processor time is what counts)
+    assert seconds < 3 + 5 * BACKSTOP
 
 
 def said(result, key: str) -> list[str]:
