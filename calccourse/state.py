@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from calccourse.files import write_atomically
+
 STATE_FILE = "state.json"
 LOCK_FILE = "state.lock"
 VERSION = 2
@@ -105,7 +107,10 @@ class Progress:
     def _locked(self) -> Iterator[None]:
         try:
             self.home.mkdir(parents=True, exist_ok=True)
-            handle = open(self.home / LOCK_FILE, "a+")  # noqa: SIM115 - held for the block below
+            # never through a link: in a folder another user can write, a planted state.lock
+            # link would have this process create or lock a file of the link's choosing
+            descriptor = os.open(self.home / LOCK_FILE, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+            handle = os.fdopen(descriptor, "a+")
         except OSError as error:
             self._warn(f"cannot save your progress in {self.home} ({error.strerror or error})")
             yield
@@ -122,14 +127,10 @@ class Progress:
             data = self.load()
             change(data)
             data["version"] = VERSION
-            temporary = self.home / f".{STATE_FILE}.{os.getpid()}"
             try:
-                temporary.write_text(json.dumps(data, indent=2, sort_keys=True), encoding="utf-8")
-                os.replace(temporary, self.path)
+                write_atomically(self.path, json.dumps(data, indent=2, sort_keys=True))
             except OSError as error:
                 self._warn(f"cannot save your progress in {self.home} ({error.strerror or error})")
-                with contextlib.suppress(OSError):
-                    temporary.unlink()
         return data
 
     def next_hint(self, slug: str, available: int) -> int:

@@ -544,3 +544,16 @@ def test_lesson_5_bonus_trains_inside_the_answers_limits(run, tmp_path):
     assert result.exit_code == ExitCode.FAILED, result.output
     assert "did not return within 1 s" in " ".join(result.output.split())
     assert time.monotonic() - started < 8
+
+
+def test_a_planted_lock_link_is_not_followed(run, tmp_path):
+    """F17: with CALCCOURSE_HOME in a folder another user can write, a `state.lock` link
+    planted there makes calccourse create nothing at its target; the command still runs."""
+    home = Path(os.environ["CALCCOURSE_HOME"])
+    home.mkdir(parents=True, exist_ok=True)
+    target = tmp_path / "created-through-the-link"
+    (home / "state.lock").symlink_to(target)
+    result = run("hint", "1")
+    assert result.exit_code == ExitCode.OK, result.output
+    assert not target.exists()
+    assert "cannot save your progress" in result.output
