@@ -144,6 +144,8 @@ CALLS = {  # name: (x86-64 number, arm64 number, arguments)
     "unshare": (272, 97, (0x10000000,)),  # CLONE_NEWUSER
     "chroot": (161, 51, (b".",)),
     "clone": (56, 220, (0x10000000 | 17, 0, 0, 0, 0)),  # CLONE_NEWUSER | SIGCHLD
+    "fchmodat": (268, 53, (-100, b".", 0o700, 0)),  # F22: chmod of anything its user owns
+    "fchownat": (260, 54, (-100, b".", -1, -1, 0)),
 }
 ALLOWED = []
 for name, (x86, arm, args) in CALLS.items():
@@ -161,8 +163,9 @@ def double(x):
 
 @pytest.mark.skipif(platform.machine() not in ("x86_64", "aarch64"), reason="the filter's architectures")
 def test_seccomp_refuses_keyrings_ipc_and_namespaces(run, tmp_path):
-    """F07, F19, F27: keyrings, SysV IPC, new namespaces and chroot are refused in the sandbox
-    (before: add_key, keyctl, shmget, unshare(CLONE_NEWUSER) and chroot succeeded)."""
+    """F07, F19, F22, F27: keyrings, SysV IPC, new namespaces, chroot, chmod and chown are
+    refused in the sandbox (before: add_key, keyctl, shmget, unshare(CLONE_NEWUSER), chroot
+    and chmod succeeded)."""
     result = check_tiny(run, tmp_path, SYSCALLS)
     assert result.exit_code == ExitCode.OK, result.output
     assert "keyrings, SysV IPC or namespaces" in " ".join(result.output.split())
