@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from calccourse.batch import ClassResult, Submission
 from calccourse.identity import Person, Roster
+from calccourse.reports._common import from_json_values
 from calccourse.reports.gradebook import SCHEMA, SCHEMA_VERSION
 from calccourse.reports.native import from_dict
 from calccourse.status import UsageError
@@ -64,7 +65,8 @@ def load(path: Path) -> Gradebook:
                 notes=tuple(note for note in str(row.get("notes", "")).split("; ") if note),
             )
             report = None if row["report"] is None else from_dict(row["report"])
-            results.append(ClassResult(submission, report, float(row["max_score"]), row["values"]))
+            values = from_json_values(row["values"])
+            results.append(ClassResult(submission, report, float(row["max_score"]), values))
         part = data["shard"]
         return Gradebook(
             lesson=dict(data["lesson"]),

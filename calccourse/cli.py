@@ -21,6 +21,7 @@ from typer.core import TyperGroup
 from calccourse import __version__
 from calccourse.course import Course
 from calccourse.demo import PLOT_FORMATS
+from calccourse.files import write_atomically
 from calccourse.lesson import LessonPlugin
 from calccourse.limits import DEFAULT_CAP, DEFAULT_TIMEOUT, Limits
 from calccourse.outputs import TABLE_ROWS, writable_file, writable_folder
@@ -750,7 +751,7 @@ def gradebook_export(
         typer.echo(text, nl=False)
         return
     try:
-        target.write_text(text, encoding="utf-8")
+        write_atomically(target, text)
     except OSError as error:
         raise UsageError(f"cannot write {target}: {error.strerror or error}.") from None
     console().print(f"wrote {target}", highlight=False)

@@ -254,6 +254,7 @@ class Course:
         Stopping the iteration stops the grading: no answer is left running."""
         from calccourse.batch import ClassResult
         from calccourse.grading import plan
+        from calccourse.recheck import recheck_alone, spoilable
         from calccourse.sandbox.runner import preload_of
 
         assert limits.seed is not None, "a class is graded with one seed"
@@ -285,10 +286,16 @@ class Course:
                 # Answers that need no library but NumPy first: their workers are ready soonest.
                 ordered = sorted(runnable, key=lambda s: len(preload_of(s.answer.imports)))  # type: ignore[union-attr]
                 pending: set[Future[ClassResult]] = {pool.submit(one, s) for s in ordered}
+                held: list[ClassResult] = []  # time-outs and kills: they count once re-checked alone
                 while pending:
                     finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                     for future in finished:
-                        yield future.result()
+                        result = future.result()
+                        if spoilable(result) and len(runnable) > 1:
+                            held.append(result)
+                        else:
+                            yield result
+                yield from recheck_alone(held, one)
             finally:  # also when the caller stops early (Ctrl-C): no answer is left running
                 stop.set()
                 pool.shutdown(wait=False, cancel_futures=True)

@@ -328,11 +328,37 @@ def judge(test: author.Test, outcomes: list[Outcome], plugin: LessonPlugin) -> T
                 mistake=mistake_key(wrong.feedback),
                 label=wrong.label,
             )
+        except ANSWERS_FAULTS as error:
+            result = TestResult(**base, **_unjudgeable(error))
         except Exception as error:  # noqa: BLE001 - a bug in the lesson must not look like the learner's
             result = TestResult(**base, **checker_bug(error, plugin))
         else:
             result = TestResult(**{**base, "points": test.points}, status="pass", message=message)
     return _timed(result, time.perf_counter() - started)
+
+
+# What a judge raises on values no answer should return, whoever wrote the judge: numbers past
+# what floats hold (OverflowError, FloatingPointError, and NumPy's RuntimeWarning where warnings
+# are errors), nesting past the recursion limit. Values
+# reach judges bounded (protocol.bounded), but a judge's arithmetic can still leave the floats
+# (a 2¹⁰⁰⁰ squared); on the reference's values the same judge never meets them. So these are the
+# answer's failure, and any other exception stays the lesson's (a judge re-run on the reference
+# solution's values would tell more, at the price of running the solution for every answer).
+ANSWERS_FAULTS = (OverflowError, FloatingPointError, RuntimeWarning, RecursionError)
+
+
+def _unjudgeable(error: BaseException) -> dict[str, Any]:
+    """The fields of a result whose values broke the judge's arithmetic: the answer's fault."""
+    return {
+        "status": "fail",
+        "message": (
+            "Your answer's values could not be checked: they are too large or nested too deep"
+            f" to compare ({describe(error)})."
+        ),
+        "error": "unconvertible",
+        "blame": "answer",
+        "exception": type(error).__name__,
+    }
 
 
 def _timed(result: TestResult, seconds: float) -> TestResult:

@@ -57,9 +57,12 @@ def writable_file(target: Path, option: str) -> Path:
 
 
 def write_text(target: Path, text: str) -> None:
-    """Write a report; a file that cannot be written is a usage error naming it."""
+    """Write a report through a temporary file renamed into place (a reader never sees half
+    of one); a file that cannot be written is a usage error naming it."""
+    from calccourse.files import write_atomically
+
     try:
-        target.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        write_atomically(target, text if text.endswith("\n") else text + "\n")
     except OSError as error:
         raise UsageError(f"cannot write {target}: {error.strerror or error}.") from None
 

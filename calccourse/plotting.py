@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from calccourse.files import write_atomically
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -71,13 +73,18 @@ def save_check_plot(
     failed: Sequence[bool] = (),
 ) -> Path | None:
     """Save :func:`check_figure` in ``out_dir``; None when there is nothing to draw."""
-    figure = check_figure(number, tests, values, failed)
-    if figure is None:
+    if not drawable(tests, values, failed):
         return None
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"lesson{number:02d}-check.{fmt}"
-    figure.savefig(path, dpi=100)
-    return path
+
+    def save(figure: Figure) -> Path:
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format=fmt, dpi=100)  # drawn in full before the file is touched
+        write_atomically(path, buffer.getvalue())
+        return path
+
+    return drawn(number, lambda: check_figure(number, tests, values, failed), save)
 
 
 def check_plot_svg(
@@ -88,8 +95,49 @@ def check_plot_svg(
     failed: Sequence[bool] = (),
 ) -> str | None:
     """The check plot as an inline ``<svg>`` element (see :func:`svg`); None when there is none."""
-    figure = check_figure(number, tests, values, failed)
-    return None if figure is None else svg(figure, scope)
+    if not drawable(tests, values, failed):
+        return None
+    build = lambda: check_figure(number, tests, values, failed)  # noqa: E731
+    return drawn(number, build, lambda figure: svg(figure, scope))
+
+
+T = TypeVar("T")
+# What matplotlib raises on values it cannot draw (limits past the floats, broken mathtext).
+UNDRAWABLE = (OverflowError, RecursionError, MemoryError, ValueError, TypeError, RuntimeError)
+
+
+def drawn(number: int, build: Callable[[], Any], write: Callable[[Figure], T]) -> T:
+    """``write(build())``, whatever the answer's values: a figure that cannot be drawn (numbers
+    past what an axis can span, text that is broken mathtext such as ``$\\frac{``) is drawn
+    again with text as plain text, and failing that replaced by one that says why."""
+    import warnings
+
+    import matplotlib
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # NumPy's overflow warnings on such values: the figure says it
+        try:
+            return write(build())
+        except UNDRAWABLE as first:
+            reason = f"{type(first).__name__}: {first}"
+        try:
+            with matplotlib.rc_context({"text.parse_math": False}):
+                return write(build())
+        except UNDRAWABLE:
+            pass
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(6, 1.6))
+    figure.text(
+        0.5,
+        0.5,
+        f"Lesson {number}: the check plot could not be drawn from your answer's values\n({reason[:160]})",
+        ha="center",
+        va="center",
+        wrap=True,
+        parse_math=False,
+    )
+    return write(figure)
 
 
 def check_figure(

@@ -4,7 +4,9 @@ An answer's output, messages and even its file name can hold escape sequences th
 a terminal's cursor, bidirectional overrides that reorder what a reader sees (the
 "Trojan Source" trick) and zero-width characters that hide text. :func:`visible` writes
 each such character as an escape (``\\x1b``, ``\\u202e``), so no answer can fake a line
-of a report, in a terminal, a browser or a CI log.
+of a report, in a terminal, a browser or a CI log. A CI log also obeys workflow commands
+(GitHub's ``::stop-commands::``, ``::error::`` at the start of a line after spaces, and the
+legacy ``##[error]`` anywhere in one): those are made inert as well.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import re
 # zero-width spaces and joiners, the word joiner and the byte order mark.
 HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 SURROGATE = re.compile("[\ud800-\udfff]")
+COMMAND_LINE = re.compile(r"^([ \t]*)::", re.MULTILINE)  # GitHub trims leading spaces first
+LEGACY_COMMAND = "##["
 
 
 def visible(text: str | None) -> str:
@@ -25,4 +29,11 @@ def visible(text: str | None) -> str:
         code = ord(match.group())
         return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
-    return HIDDEN.sub(escape, SURROGATE.sub("\ufffd", text or ""))
+    return inert(HIDDEN.sub(escape, SURROGATE.sub("\ufffd", text or "")))
+
+
+def inert(text: str) -> str:
+    """Text a CI log prints without obeying: a line that starts with ``::`` (a GitHub
+    workflow command) is marked by a visible ``> ``, and ``##[`` (the legacy form) gets a
+    space, ``## [``. Idempotent."""
+    return COMMAND_LINE.sub(r"> \1::", text).replace(LEGACY_COMMAND, "## [")

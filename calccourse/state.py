@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from calccourse.files import write_atomically
+
 STATE_FILE = "state.json"
 LOCK_FILE = "state.lock"
 VERSION = 2
@@ -81,9 +83,12 @@ class Progress:
             data = json.loads(text)
             if not isinstance(data, dict):
                 raise ValueError("not an object")
-        except ValueError:
+            data = _upgrade(data)
+        except (ValueError, TypeError, AttributeError, RecursionError):
             return self._set_aside()
-        return _upgrade(data)
+        if not _well_formed(data):  # JSON, but not progress: each command would trip on it
+            return self._set_aside()
+        return data
 
     def _set_aside(self) -> dict[str, Any]:
         backup = self.path.with_name(f"{STATE_FILE}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
@@ -102,7 +107,10 @@ class Progress:
     def _locked(self) -> Iterator[None]:
         try:
             self.home.mkdir(parents=True, exist_ok=True)
-            handle = open(self.home / LOCK_FILE, "a+")  # noqa: SIM115 - held for the block below
+            # never through a link: in a folder another user can write, a planted state.lock
+            # link would have this process create or lock a file of the link's choosing
+            descriptor = os.open(self.home / LOCK_FILE, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+            handle = os.fdopen(descriptor, "a+")
         except OSError as error:
             self._warn(f"cannot save your progress in {self.home} ({error.strerror or error})")
             yield
@@ -118,14 +126,10 @@ class Progress:
             data = self.load()
             change(data)
             data["version"] = VERSION
-            temporary = self.home / f".{STATE_FILE}.{os.getpid()}"
             try:
-                temporary.write_text(json.dumps(data, indent=2, sort_keys=True), encoding="utf-8")
-                os.replace(temporary, self.path)
+                write_atomically(self.path, json.dumps(data, indent=2, sort_keys=True))
             except OSError as error:
                 self._warn(f"cannot save your progress in {self.home} ({error.strerror or error})")
-                with contextlib.suppress(OSError):
-                    temporary.unlink()
         return data
 
     def next_hint(self, slug: str, available: int) -> int:
@@ -200,6 +204,20 @@ def _section(data: dict[str, Any], name: str) -> dict[str, Any]:
     """A part of the progress by lesson, empty when missing or not a mapping."""
     part = data.get(name)
     return part if isinstance(part, dict) else {}
+
+
+def _well_formed(data: dict[str, Any]) -> bool:
+    """Whether ``data`` has progress's shape: checks by lesson, each with runs, and hint
+    counts by lesson."""
+    checks, hints = data.get("checks", {}), data.get("hints", {})
+    if not isinstance(checks, dict) or not isinstance(hints, dict):
+        return False
+    for entry in checks.values():
+        if not isinstance(entry, dict):
+            return False
+        if any(key in entry and Run.of(entry[key]) is None for key in ("best", "last")):
+            return False
+    return all(type(count) is int and count >= 0 for count in hints.values())
 
 
 def _upgrade(data: dict[str, Any]) -> dict[str, Any]:

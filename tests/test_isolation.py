@@ -13,9 +13,13 @@ from pathlib import Path
 
 import pytest
 
+from calccourse.sandbox.fairness import BACKSTOP
 from tests.conftest import grade_file, make_lesson
 
 CORRECT = "def double(x):\n    return 2 * x\n"
+# Seconds for a check whose answer loops (1 s limit): start-up, and the limit on its own processor
+# time, which a loaded machine stretches up to the wall-clock backstop.
+STOPPED_WITHIN = 3 + BACKSTOP
 
 
 def require_landlock() -> None:
@@ -127,14 +131,14 @@ def test_endless_loop_at_import_times_out(check):
     result, seconds = check("while True:\n    pass\n")
     assert result.exit_code == 3
     assert "did not finish loading within 1 s" in result.output
-    assert seconds < 4
+    assert seconds < STOPPED_WITHIN
 
 
 def test_endless_loop_in_a_call_fails_that_test(check):
     result, seconds = check("def double(x):\n    while True:\n        pass\n")
     assert result.exit_code == 1
     assert "did not return within 1 s" in result.output
-    assert seconds < 4
+    assert seconds < STOPPED_WITHIN
 
 
 def test_loop_that_ignores_sigterm_is_still_stopped(check):
@@ -142,7 +146,7 @@ def test_loop_that_ignores_sigterm_is_still_stopped(check):
         "import signal\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\nwhile True:\n    pass\n"
     )
     assert result.exit_code == 3
-    assert seconds < 4
+    assert seconds < STOPPED_WITHIN
 
 
 def test_memory_hog_at_import(check):
@@ -157,7 +161,9 @@ def test_memory_hog_in_a_call(check):
     )
     assert result.exit_code == 1
     assert "memory" in result.output
-    assert seconds < 6
+    # each of the test's 5 calls fills the memory limit anew; where the machine is slow to hand
+    # out memory, each may take up to the wall-clock backstop (its processor time is what counts)
+    assert seconds < 3 + 5 * BACKSTOP
 
 
 def said(result, key: str) -> list[str]:

@@ -15,7 +15,6 @@ exit codes.
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 import time
@@ -185,15 +184,6 @@ def write_corpus(lesson: Path, folder: Path) -> tuple[dict[str, str], dict[str, 
     return texts, dict(samples), twins
 
 
-def train_once(patch: pytest.MonkeyPatch, course: Course) -> None:
-    """Lesson 5 judges its bonus by training a network in the grading process, one answer after
-    another: the result depends on the settings and the seed only, so one training serves all."""
-    checker = course.lesson("5").module("checker")
-    original = checker.train_course_network
-    train = functools.cache(lambda sizes, *rest: original(list(sizes), *rest))
-    patch.setattr(checker, "train_course_network", lambda sizes, *rest: train(tuple(sizes), *rest))
-
-
 @pytest.fixture(scope="module", params=FOLDERS)
 def graded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Graded:
     lesson = LESSONS / request.param
@@ -205,8 +195,6 @@ def graded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         patch.setenv("CALCCOURSE_HOME", str(tmp_path_factory.mktemp("home")))
         patch.delenv("CALCCOURSE_LESSONS_PATH", raising=False)
         patch.setenv("MPLBACKEND", "Agg")
-        if lesson.name.startswith("05"):
-            train_once(patch, course)
         number = str(int(lesson.name[:2]))
         args = ["grade", number, str(folder), "--seed", str(SEED), "--json", str(gradebook), "--jobs", "2"]
         result = CliRunner().invoke(app, [*args, "--no-table"], obj=course, catch_exceptions=False)

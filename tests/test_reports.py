@@ -811,8 +811,9 @@ def test_annotations_escape_data_and_properties():
     line = github_annotations(report, "dir,1/ans:wer.py", workspace="/nowhere")[0]
     kind, properties, data = parse_command(line)
     assert properties["file"] == "dir,1/ans:wer.py"
-    assert data == "50% done\\x0d\n::notice::fake, injected: yes"  # CR shown as an escape, LF kept
-    assert line.count("\n") == 0 and "%0A::notice" in line
+    # CR shown as an escape, LF kept, and the command-like line marked as everywhere else
+    assert data == "50% done\\x0d\n> ::notice::fake, injected: yes"
+    assert line.count("\n") == 0 and "%0A> ::notice" in line
 
 
 def test_annotations_load_error_points_at_the_syntax_error(tmp_path, monkeypatch):

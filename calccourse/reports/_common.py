@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import math
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from calccourse.safe import visible
 
@@ -27,6 +29,37 @@ def clean(text: str | None) -> str:
 def xml_safe(text: str | None) -> str:
     """Clean text with anything XML 1.0 still forbids written as ``#xHH`` (as pytest does)."""
     return _XML_ILLEGAL.sub(lambda m: f"#x{ord(m.group()):02X}", clean(text))
+
+
+NON_FINITE = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
+
+
+def strict_json(data: Any) -> str:
+    """``data`` as strict JSON (docs/report-schema.md, "Numbers"): a float that is NaN or
+    infinite (an answer's value) is written as the string "NaN", "Infinity" or "-Infinity",
+    which every parser reads; Python's bare ``NaN`` is not JSON."""
+    return json.dumps(_finite(data), indent=2, ensure_ascii=False, allow_nan=False)
+
+
+def _finite(data: Any) -> Any:
+    if isinstance(data, float) and not math.isfinite(data):
+        return "NaN" if math.isnan(data) else ("Infinity" if data > 0 else "-Infinity")
+    if isinstance(data, dict):
+        return {key: _finite(value) for key, value in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [_finite(value) for value in data]
+    return data
+
+
+def from_json_values(data: Any) -> Any:
+    """Values as :func:`strict_json` wrote them, with "NaN", "Infinity" and "-Infinity" floats again."""
+    if isinstance(data, str):
+        return NON_FINITE.get(data, data)
+    if isinstance(data, list):
+        return [from_json_values(value) for value in data]
+    if isinstance(data, dict):
+        return {key: from_json_values(value) for key, value in data.items()}
+    return data
 
 
 def num(value: float) -> str:

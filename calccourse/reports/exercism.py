@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-import json
-import re
 from typing import TYPE_CHECKING, Any
 
-from calccourse.reports._common import cases, clean
+from calccourse.reports._common import cases, clean, strict_json
+from calccourse.safe import inert
 
 if TYPE_CHECKING:
     from calccourse.grading import Report
 
 OUTPUT_LIMIT = 500
 TRUNCATED = "\n[Output was truncated. Please limit to 500 chars]"
-_COMMAND_LINE = re.compile(r"^(\s*)::", re.MULTILINE)
-
-
-def inert(text: str) -> str:
-    """Text a CI log can print without obeying: a line that starts with ``::`` would be a
-    GitHub workflow command, so it is indented by a visible ``> ``."""
-    return _COMMAND_LINE.sub(r"> \1::", text)
 
 
 def output_of(report: Report) -> str | None:
@@ -82,4 +74,4 @@ def to_exercism_dict(report: Report) -> dict[str, Any]:
 
 
 def to_exercism(report: Report) -> str:
-    return json.dumps(to_exercism_dict(report), indent=2, ensure_ascii=False)
+    return strict_json(to_exercism_dict(report))

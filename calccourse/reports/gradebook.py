@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
-from calccourse.reports._common import clean, version
+from calccourse.reports._common import clean, strict_json, version
 from calccourse.reports.analytics import summarize
 
 if TYPE_CHECKING:
@@ -140,7 +140,7 @@ def to_json(
         data["changes"] = list(changes)
     if similar is not None:  # grade --similar: a pointer for a human, never a grade
         data["similar"] = [pair.to_dict() for pair in similar]
-    return json.dumps(data, indent=2, ensure_ascii=False)
+    return strict_json(data)
 
 
 def _kept(values: list[list[Any] | None] | None) -> list[list[Any] | None] | None:
@@ -160,4 +160,4 @@ def run_all_json(runs: Sequence[DemoRun], broken: Sequence[BrokenLesson]) -> str
         "demos": [asdict(run) for run in runs],
         "broken": [{"path": item.path, "reason": item.reason} for item in broken if not item.shadowed],
     }
-    return json.dumps(data, indent=2, ensure_ascii=False)
+    return strict_json(data)

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
-from calccourse.reports._common import cases, clean, num, rerun_command, score_line, verdict_line, version
+from calccourse.reports._common import (
+    cases,
+    clean,
+    num,
+    rerun_command,
+    score_line,
+    strict_json,
+    verdict_line,
+    version,
+)
 
 if TYPE_CHECKING:
     from calccourse.grading import Report
@@ -73,4 +81,4 @@ def to_gradescope_dict(report: Report) -> dict[str, Any]:
 
 
 def to_gradescope(report: Report) -> str:
-    return json.dumps(to_gradescope_dict(report), indent=2, ensure_ascii=False)
+    return strict_json(to_gradescope_dict(report))

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
-from calccourse.reports._common import clean, version
+from calccourse.reports._common import clean, strict_json, version
 
 if TYPE_CHECKING:
     from calccourse.grading import Report, TestResult
@@ -69,7 +68,7 @@ def to_dict(report: Report) -> dict[str, Any]:
 
 
 def to_json(report: Report) -> str:
-    return json.dumps(to_dict(report), indent=2, ensure_ascii=False)
+    return strict_json(to_dict(report))
 
 
 def from_dict(data: dict[str, Any]) -> Report:

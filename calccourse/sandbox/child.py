@@ -28,12 +28,11 @@ import types
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from calccourse.sandbox.protocol import Code, decode, error_wire
+from calccourse.sandbox.protocol import MAX_INT, MAX_ITEMS, Code, ProtocolError, bounded, decode, error_wire
 
 if TYPE_CHECKING:
     from calccourse.sandbox import landlock
 
-MAX_ITEMS = 100_000  # elements in one returned value
 CHILD_BROKEN = 70  # the exit code of a child whose own code failed (the answer broke it): EX_SOFTWARE
 PRIVATE = ".calccourse"  # the scratch folder's subfolder for matplotlib's cache and temporary files
 PROBES_FILE = [""]  # the lesson's probes.py, once loaded: errors raised in it are the probe's
@@ -62,11 +61,14 @@ def confine(
     os.closerange(previous + 1, os.sysconf("SC_OPEN_MAX"))
     limit_resources(memory_mb)
     os.nice(10)  # and what it forks yields the processor to the worker that must end it
+    from calccourse.sandbox import fairness
+
+    fairness.offer_to_oom_killer()
     prepare(workdir)
     confinement = landlock.confine([workdir])
     beyond = [privileges.drop_root()]
-    if seccomp.forbid_sockets():
-        beyond.insert(0, "no sockets")  # last: the steps above need none, and nothing after them may
+    if seccomp.refuse_calls():  # last: the steps above need none, and nothing after them may
+        beyond.insert(0, "no sockets, keyrings, SysV IPC or namespaces")
     return confinement, "; ".join([confinement.describe(), *filter(None, beyond)])
 
 
@@ -437,8 +439,11 @@ def to_plain(value: Any, label: str) -> Any:
     """Numbers, bools, strings, None and (nested) lists of them; anything else fails clearly."""
     budget = [MAX_ITEMS]
     try:
-        return _plain(value, budget, 0)
+        plain = _plain(value, budget, 0)
+        return bounded(plain)  # the bounds the grading side checks again: said here, with the label
     except Unconvertible as error:
+        raise Unconvertible(f"{label} returned {error}") from None
+    except ProtocolError as error:
         raise Unconvertible(f"{label} returned {error}") from None
 
 
@@ -446,17 +451,20 @@ def _plain(value: Any, budget: list[int], depth: int) -> Any:
     budget[0] -= 1
     if budget[0] < 0 or depth > 20:
         raise Unconvertible("a value too large to check (over 100,000 numbers or nested too deep)")
-    if type(value) is int and abs(value) > 2**1023:  # past every float: no checker can compare it
-        raise Unconvertible(f"a whole number of {value.bit_length()} bits, too large to compare")
-    if value is None or type(value) in (bool, int, float, str):
+    if value is None or type(value) in (bool, float, str):
         return value
+    if isinstance(value, int) and not isinstance(value, bool):  # int subclasses too (IntEnum, ...)
+        number = int.__int__(value)  # int's own value: a subclass's __int__ or __index__ may lie
+        if abs(number) > MAX_INT:  # past every float: no checker can compare it
+            raise Unconvertible(f"a whole number of {number.bit_length()} bits, too large to compare")
+        return number
     module = type(value).__module__.split(".")[0]
     if module == "numpy":
         return _plain_numpy(value, budget, depth)
     if module == "sympy":
         return _plain_sympy(value, budget, depth)
-    if isinstance(value, numbers.Integral):  # int subclasses (IntEnum, ...)
-        return int(value)
+    if isinstance(value, numbers.Integral):  # registered integers that are no int
+        return _plain(operator.index(value), budget, depth)
     if isinstance(value, (numbers.Real, decimal.Decimal)):  # float subclasses, Fraction, Decimal
         return float(value)
     if isinstance(value, numbers.Complex):
@@ -550,6 +558,12 @@ def describe_error(error: BaseException, files: set[str], when: str, target: str
     listing = "".join(traceback.StackSummary.from_list(frames).format())  # folds repeated frames
     if isinstance(error, EOFError) and "input" in "".join(line.line or "" for line in frames):
         reason = "EOFError: input() has no keyboard while checking; an answer must not ask for input"
+    elif isinstance(error, PermissionError) and _in_multiprocessing(error):
+        reason = (
+            f"{_exception_line(error)}: multiprocessing's pools and locks need shared memory"
+            " (/dev/shm), which answers are not given while checking; compute in one process"
+            " (a loop, NumPy, or threads) instead"
+        )
     else:
         reason = _exception_line(error)
     message = f"{kind} {when}:\n{listing}{reason}" if listing else f"{reason} ({when})"
@@ -562,6 +576,14 @@ DISK_FULL = (
     " machine's problem, not your answer's: free some space, or set TMPDIR to a folder on a disk"
     " with room, then check again."
 )
+
+
+def _in_multiprocessing(error: BaseException) -> bool:
+    """Whether ``error`` was raised inside the standard library's multiprocessing."""
+    return any(
+        f"{os.sep}multiprocessing{os.sep}" in frame.filename
+        for frame in traceback.extract_tb(error.__traceback__)
+    )
 
 
 def _exception_line(error: BaseException) -> str:

@@ -170,7 +170,7 @@ class PortableWatch(ChildWatch):
 
     def follow_interpreter(self, interpreter: Interpreter, memory_limit: int | None) -> None:
         try:
-            deadline = self.deadline()
+            deadline = self.deadline(interpreter.process.pid)
             while True:
                 left = deadline - time.monotonic()
                 if left <= 0:
@@ -189,7 +189,7 @@ class PortableWatch(ChildWatch):
                 if len(line) > MAX_REPLY:
                     raise ProtocolError("a value too large to check")
                 self.receive(_parse(line))
-                deadline = self.deadline()
+                deadline = self.deadline(interpreter.process.pid)
                 if self.done():
                     return
             self.ended_as(*_ending(interpreter.exit_code(wait=1.0)))

@@ -302,7 +302,44 @@ def outcome_from_wire(data: Any) -> Outcome:
         return Outcome(None, kind, message, exception, line)
     if "value" not in data:
         raise ProtocolError("an outcome without a value")
-    return Outcome(data["value"])
+    return Outcome(bounded(data["value"]))
+
+
+MAX_ITEMS = 100_000  # numbers, strings and lists in one value
+MAX_DEPTH = 21  # lists within lists (a matrix of vectors is 3)
+MAX_TEXT = 100_000  # characters in all of one value's strings
+MAX_INT = 2**1023  # past every float: no judge can compare or format it
+
+
+def bounded(value: Any) -> Any:
+    """``value`` if it is plain JSON data within the bounds every judge can handle, else
+    :class:`ProtocolError`: judges see no int over 2¹⁰²³, no nesting past ``MAX_DEPTH``,
+    no more than ``MAX_ITEMS`` items or ``MAX_TEXT`` characters. Iterative: a value nested
+    deeper than Python's recursion limit is refused, not a crash of the grading side."""
+    items, text = 0, 0
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        items += 1
+        if items > MAX_ITEMS or depth > MAX_DEPTH:
+            raise ProtocolError("a value too large to check (too many numbers, or nested too deep)")
+        kind = type(item)
+        if kind is int and abs(item) > MAX_INT:
+            raise ProtocolError("a whole number too large to compare")
+        if kind is str:
+            text += len(item)
+            if text > MAX_TEXT:
+                raise ProtocolError("a value too large to check (too much text)")
+        elif kind is list:
+            stack.extend((child, depth + 1) for child in item)
+        elif kind is dict:
+            stack.extend((child, depth + 1) for child in item.values())
+            text += sum(len(key) if type(key) is str else MAX_TEXT + 1 for key in item)
+            if text > MAX_TEXT:
+                raise ProtocolError("a value too large to check (too much text)")
+        elif item is not None and kind not in (bool, int, float):
+            raise ProtocolError(f"a value of type {kind.__name__}, which is not plain data")
+    return value
 
 
 MAX_WRITTEN = 20  # names of files an answer wrote that a result carries

@@ -1,13 +1,34 @@
-"""No new sockets in the answer's process: a seccomp filter, the kernel's syscall sieve.
+"""The system calls an answer may not make: a seccomp filter, the kernel's syscall sieve.
 
-Landlock confines files, TCP and signals, and a process that is not root can still open a
-socket Landlock does not cover: a UDP socket, or a Unix socket connected to a path (a
-Docker or systemd socket in a container, whatever serves on it). An answer needs no
-socket, so this filter makes ``socket()`` fail with EACCES (Python: PermissionError),
-and ``io_uring_setup()`` too (io_uring can open sockets without the call). ``socketpair()``
-stays: it reaches nothing outside the process, and asyncio's event loop needs it.
-A call made through another architecture's table (32-bit ``int 0x80`` on x86-64, or x32)
-fails as well: the filter reads syscall numbers of the native table only.
+Landlock confines files, TCP and signals; much of the kernel lies outside it. The filter
+refuses (EACCES; Python: PermissionError) what a calculus answer never needs and what
+reaches past its own process:
+
+- sockets (``socket()``; ``io_uring``, which can open them without the call): a UDP socket
+  or a Unix socket connected to a path (a Docker or systemd socket) is outside Landlock.
+  ``socketpair()`` stays: it reaches nothing outside the process, and asyncio needs it;
+- kernel keyrings (``keyctl``, ``add_key``, ``request_key``): the grader's keys (Kerberos
+  caches) are readable and revocable by any process of the same user;
+- System V IPC (``shm*``, ``msg*``, ``sem*``): the grader's shared memory and message
+  queues, found by key, not by path;
+- namespaces and mounts (``unshare``, ``setns``, ``clone`` with a ``CLONE_NEW*`` flag,
+  ``chroot``, ``mount`` and the new mount API, ``pivot_root``): a user namespace is a
+  large kernel attack surface, and an answer has no use for one;
+- permissions, owners and ACLs (``chmod``, ``chown``, ``setxattr`` and their variants):
+  Landlock does not cover them, and an answer could make a classmate's scratch folder,
+  the gradebook's folder or (as root) the grader's own Python unusable, or leave a
+  folder nobody can empty;
+- other processes and the kernel (``ptrace``, ``process_vm_readv``/``writev``,
+  ``pidfd_getfd``, ``kcmp``, ``perf_event_open``, ``userfaultfd``, ``bpf``, modules,
+  ``kexec``, ``reboot``, ``swapon``, ``acct``, ``syslog``, ``quotactl``, file handles,
+  ``fanotify``, ``vhangup``).
+
+Everything else stays: threads and processes (``clone`` without namespace flags), memory
+(``mmap``), files (Landlock decides), pipes, ``socketpair``. ``clone3`` reads its flags
+from memory the filter cannot see, so it answers ENOSYS and the C library falls back to
+``clone``, whose flags it checks. A call made through another architecture's table (32-bit
+``int 0x80`` on x86-64, or x32, and so the old ``ipc`` multiplexer) fails as well: the
+filter reads syscall numbers of the native table only.
 
 Standard library only (ctypes); this module imports nothing else from calccourse.
 """
@@ -34,30 +55,127 @@ _X32_SYSCALL_BIT = 0x40000000
 _LD_W_ABS = 0x20
 _JEQ_K = 0x15
 _JGE_K = 0x35
+_JSET_K = 0x45
 _RET_K = 0x06
-_NR, _ARCH = 0, 4  # offsets of the syscall number and the architecture in seccomp_data
+_NR, _ARCH, _ARG0 = 0, 4, 16  # offsets in seccomp_data (the low word of args[0], little-endian)
+_CLONE_NEW = 0x7E020080  # CLONE_NEWNS, NEWCGROUP, NEWUTS, NEWIPC, NEWUSER, NEWPID, NEWNET, NEWTIME
 
-# What the filter needs of each architecture: its audit id, and the numbers of seccomp,
-# socket and io_uring_setup in its table.
-_ARCHITECTURES = {
-    "x86_64": (0xC000003E, 317, 41, 425),
-    "aarch64": (0xC00000B7, 277, 198, 425),
+# The calls refused, with their numbers on x86-64 and on arm64 (asm/unistd_64.h and the
+# generic asm-generic/unistd.h; "-": the architecture has no such call).
+_REFUSED = """
+# sockets, and io_uring, which opens them without the call
+socket                41  198
+io_uring_setup       425  425
+io_uring_enter       426  426
+io_uring_register    427  427
+# kernel keyrings
+keyctl               250  219
+add_key              248  217
+request_key          249  218
+# System V IPC
+shmget                29  194
+shmat                 30  196
+shmctl                31  195
+shmdt                 67  197
+msgget                68  186
+msgsnd                69  189
+msgrcv                70  188
+msgctl                71  187
+semget                64  190
+semop                 65  193
+semctl                66  191
+semtimedop           220  192
+# namespaces and mounts
+unshare              272   97
+setns                308  268
+chroot               161   51
+mount                165   40
+umount2              166   39
+pivot_root           155   41
+open_tree            428  428
+move_mount           429  429
+fsopen               430  430
+fsconfig             431  431
+fsmount              432  432
+fspick               433  433
+mount_setattr        442  442
+# other processes
+ptrace               101  117
+process_vm_readv     310  270
+process_vm_writev    311  271
+pidfd_getfd          438  438
+kcmp                 312  272
+# permissions, owners and ACLs: a folder made unreadable or undeletable, classmates' scratch
+# folders or the grader's own files locked (Landlock does not cover them); answers need none
+chmod                 90    -
+fchmod                91   52
+fchmodat             268   53
+fchmodat2            452  452
+chown                 92    -
+lchown                94    -
+fchown                93   55
+fchownat             260   54
+setxattr             188    5
+lsetxattr            189    6
+fsetxattr            190    7
+setxattrat           463  463
+# the kernel itself
+perf_event_open      298  241
+userfaultfd          323  282
+bpf                  321  280
+init_module          175  105
+finit_module         313  273
+delete_module        176  106
+kexec_load           246  104
+kexec_file_load      320  294
+reboot               169  142
+swapon               167  224
+swapoff              168  225
+acct                 163   89
+syslog               103  116
+quotactl             179   60
+name_to_handle_at    303  264
+open_by_handle_at    304  265
+fanotify_init        300  262
+vhangup              153   58
+"""
+# The calls the filter itself needs: installing it, and the clone check.
+_OWN = {
+    "x86_64": {"seccomp": 317, "clone": 56, "clone3": 435},
+    "aarch64": {"seccomp": 277, "clone": 220, "clone3": 435},
 }
+_AUDIT_ARCH = {"x86_64": 0xC000003E, "aarch64": 0xC00000B7}
+_ROWS = [line.split() for line in _REFUSED.splitlines() if line and not line.startswith("#")]
+REFUSED = tuple(name for name, *_ in _ROWS)
 
 
-def _filter(arch: int, socket: int, io_uring_setup: int, x32: bool) -> bytes:
+def _numbers(machine: str) -> dict[str, int]:
+    """Every number the filter uses on ``machine``, by the call's name."""
+    column = 1 if machine == "x86_64" else 2
+    return {**{row[0]: int(row[column]) for row in _ROWS if row[column] != "-"}, **_OWN[machine]}
+
+
+def _filter(arch: int, numbers: dict[str, int], x32: bool) -> bytes:
     """The BPF program, as the kernel reads it (struct sock_filter, 8 bytes each)."""
-    deny = _SECCOMP_RET_ERRNO | errno.EACCES
+    refused = [numbers[name] for name in REFUSED if name in numbers]
+    # A jump skips that many instructions. After the n refused numbers come: allow, the clone
+    # check (3), ENOSYS, deny; so from refused check k, deny lies n - k + 4 instructions on.
+    n = len(refused)
     program = [
         (_LD_W_ABS, 0, 0, _ARCH),
-        (_JEQ_K, 1, 0, arch),  # another architecture's table: deny
-        (_RET_K, 0, 0, deny),
+        (_JEQ_K, 1, 0, arch),
+        (_RET_K, 0, 0, _SECCOMP_RET_ERRNO | errno.EACCES),  # another architecture's table: deny
         (_LD_W_ABS, 0, 0, _NR),
-        (_JGE_K, 3, 0, _X32_SYSCALL_BIT) if x32 else (_JGE_K, 0, 0, 0),  # x32's numbers: deny
-        (_JEQ_K, 2, 0, socket),
-        (_JEQ_K, 1, 0, io_uring_setup),
+        (_JGE_K, n + 7, 0, _X32_SYSCALL_BIT) if x32 else (_JGE_K, 0, 0, 0),  # x32's numbers: deny
+        (_JEQ_K, n + 5, 0, numbers["clone3"]),
+        (_JEQ_K, n + 1, 0, numbers["clone"]),
+        *((_JEQ_K, n - k + 4, 0, number) for k, number in enumerate(refused)),
         (_RET_K, 0, 0, _SECCOMP_RET_ALLOW),
-        (_RET_K, 0, 0, deny),
+        (_LD_W_ABS, 0, 0, _ARG0),  # clone: its flags
+        (_JSET_K, 2, 0, _CLONE_NEW),  # a new namespace: deny
+        (_RET_K, 0, 0, _SECCOMP_RET_ALLOW),
+        (_RET_K, 0, 0, _SECCOMP_RET_ERRNO | errno.ENOSYS),  # clone3: use clone
+        (_RET_K, 0, 0, _SECCOMP_RET_ERRNO | errno.EACCES),
     ]
     return b"".join(struct.pack("HBBI", *instruction) for instruction in program)
 
@@ -66,27 +184,28 @@ class _Program(ctypes.Structure):
     _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
 
 
-def forbid_sockets() -> bool:
+def refuse_calls() -> bool:
     """Install the filter on every thread of this process, for good. True when it holds;
     False where the kernel or the machine cannot (not Linux, another architecture), and
     in the simulation of a bare kernel (see landlock.py)."""
     machine = platform.machine()
-    known = _ARCHITECTURES.get(machine)
-    if known is None or not sys.platform.startswith("linux"):
+    if machine not in _AUDIT_ARCH or not sys.platform.startswith("linux"):
         return False  # another architecture, or not Linux (an Intel Mac has no prctl)
     if os.environ.get("CALCCOURSE_SIMULATE_NO_LANDLOCK"):
         return False
-    arch, seccomp, socket, io_uring_setup = known
+    arch, numbers = _AUDIT_ARCH[machine], _numbers(machine)
     try:
         libc = ctypes.CDLL(None, use_errno=True)
     except OSError:
         return False
-    instructions = _filter(arch, socket, io_uring_setup, x32=machine == "x86_64")
+    instructions = _filter(arch, numbers, x32=machine == "x86_64")
     code = ctypes.create_string_buffer(instructions, len(instructions))
     program = _Program(len(instructions) // 8, ctypes.cast(code, ctypes.c_void_p))
     if libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
         return False
-    tsync = libc.syscall(seccomp, _SECCOMP_SET_MODE_FILTER, _SECCOMP_FILTER_FLAG_TSYNC, ctypes.byref(program))
+    tsync = libc.syscall(
+        numbers["seccomp"], _SECCOMP_SET_MODE_FILTER, _SECCOMP_FILTER_FLAG_TSYNC, ctypes.byref(program)
+    )
     if tsync == 0:
         return True
     return libc.prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, ctypes.byref(program), 0, 0) == 0

@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from calccourse.sandbox import child, privileges, reaper
+from calccourse.sandbox import child, fairness, privileges, reaper
 from calccourse.sandbox.protocol import (
     MAX_NAME,
     Code,
@@ -72,6 +72,7 @@ def main() -> None:
         with contextlib.suppress(Exception):
             warm_up(preload)
     privileges.isolate_network()
+    fairness.shield_from_oom_killer()
     gc.freeze()  # children then leave the preloaded objects' pages shared (no copy-on-write by the GC)
     mine = channels[0]
     for channel in channels[1:]:
@@ -286,6 +287,18 @@ class JobRun:
         return watch.loaded, watch.load_error
 
 
+class Forged(ProtocolError):
+    """A second reply to a call already answered: the answer wrote one of its own (it shares
+    its process with the code that replies, so it can); the call counts as crashed."""
+
+    def __init__(self, index: int) -> None:
+        super().__init__("a second reply")
+        self.index = index
+
+
+LINGER = 0.1  # seconds the reply channel is read after the last reply, for a second one
+
+
 class ChildWatch:
     """One child's replies, in the order the protocol allows, each checked."""
 
@@ -295,6 +308,7 @@ class ChildWatch:
         self.load_error: dict[str, Any] | None = None
         self.position = 0  # index into pending of the call under way
         self.confined = False
+        self.clock: fairness.CallClock | None = None  # the call under way's processor time
 
     @property
     def current(self) -> int | None:
@@ -305,13 +319,22 @@ class ChildWatch:
 
     def follow(self, result_r: int, out_r: int, pid: int) -> None:
         run, buffer, streams = self.run, b"", [result_r, out_r]
-        deadline = self.deadline()
+        deadline = self.deadline(pid)
+        lingers: float | None = None  # once all is said: until when a second reply is looked for
         try:
             while result_r in streams:
                 left = deadline - time.monotonic()
-                if left <= 0:
-                    self.time_out()
-                    return
+                if lingers is not None:
+                    left = lingers - time.monotonic()
+                    if left <= 0:
+                        return  # all said; strays may hold the pipes open
+                elif left <= 0:
+                    later = self.clock.later(time.monotonic(), run.ends) if self.clock else None
+                    if later is None:
+                        self.time_out()
+                        return
+                    deadline = later  # kept from the processor (by classmates): its own time counts
+                    continue
                 ready, _, _ = select.select(streams, [], [], left)
                 for fd in ready:
                     data = os.read(fd, 65536)
@@ -330,10 +353,14 @@ class ChildWatch:
                     *lines, buffer = buffer.split(b"\n")
                     for raw in lines:
                         self.receive(_parse(raw))
-                    deadline = self.deadline()
-                if self.done():
-                    return  # all said (its output came first); strays may hold the pipes open
+                    deadline = self.deadline(pid)
+                if self.done() and lingers is None:  # its output came first; a forged reply may follow
+                    lingers = time.monotonic() + LINGER
             self.ended(_wait(pid, deadline=time.monotonic() + 1.0))
+        except Forged as forged:
+            label = run.calls[forged.index]["label"]
+            message = f"Your answer wrote a reply of its own on its result channel during {label}."
+            run.settle(forged.index, error_wire("crashed", message))
         except ProtocolError as garbled:
             self.garbled(garbled)
 
@@ -348,9 +375,12 @@ class ChildWatch:
         elif self.current is not None:
             self.run.settle(self.current, failure)
 
-    def deadline(self) -> float:
-        """The time limit for loading or for the call under way, within the job's cap."""
-        return min(time.monotonic() + self.run.timeout, self.run.ends)
+    def deadline(self, pid: int) -> float:
+        """The time limit for loading or for the call under way, within the job's cap; its
+        clock starts, to tell later whether the answer had the processor meanwhile."""
+        now = time.monotonic()
+        self.clock = fairness.CallClock(pid, self.run.timeout, now)
+        return min(now + self.run.timeout, self.run.ends)
 
     def receive(self, message: dict[str, Any]) -> None:
         if "confined" in message and not self.confined and not self.loaded:
@@ -368,6 +398,8 @@ class ChildWatch:
             )
             self.run.progress()
             self.position += 1
+        elif self.loaded and message.get("i") in self.pending[: self.position]:
+            raise Forged(message["i"])
         else:
             raise ProtocolError("an unexpected message")
 
@@ -411,37 +443,39 @@ class ChildWatch:
 
 
 class Scratch:
-    """The answer's working folder: one per worker, emptied before every child.
+    """The answers' working folders: a fresh one for every child, inside one private folder
+    per worker; each removed before the next is made.
 
-    Its ``PRIVATE`` subfolder is the child's HOME-side clutter (matplotlib's font cache,
-    temporary files): what else is there afterwards, the answer wrote.
+    A folder an answer made unreadable or undeletable (permissions, were the seccomp filter
+    missing) is unlocked before it is removed, and one that still cannot be removed is left
+    behind, never reused: the next answer's folder is always new and empty. Its ``PRIVATE``
+    subfolder is the child's HOME-side clutter (matplotlib's font cache, temporary files):
+    what else is there afterwards, the answer wrote.
     """
 
     PRIVATE = child.PRIVATE
     LISTED = 1000  # entries looked at when listing what an answer left behind
 
     def __init__(self) -> None:
+        self.base: str | None = None
         self.path: str | None = None
 
     def fresh(self) -> str:
-        """The folder, emptied; a new one if the last answer removed or replaced it."""
-        if self.path is not None:
+        """A new, empty folder for the next child."""
+        if self.base is not None:
             try:
-                usable = stat.S_ISDIR(os.lstat(self.path).st_mode)  # a symlink put in its place is not
+                usable = stat.S_ISDIR(os.lstat(self.base).st_mode)
+                os.chmod(self.base, 0o700)  # whatever an answer did to it
             except OSError:
                 usable = False
             if not usable:
-                with contextlib.suppress(OSError):
-                    os.unlink(self.path)
-                self.path = None
-        if self.path is None:
-            self.path = tempfile.mkdtemp(prefix="calccourse-answer-")
-        for entry in os.scandir(self.path):
-            if entry.is_dir(follow_symlinks=False):
-                shutil.rmtree(entry.path, ignore_errors=True)
-            else:
-                with contextlib.suppress(OSError):
-                    os.unlink(entry.path)
+                self.base = None
+        if self.path is not None:
+            _unlock_and_remove(self.path)
+            self.path = None
+        if self.base is None:
+            self.base = tempfile.mkdtemp(prefix="calccourse-answer-")
+        self.path = tempfile.mkdtemp(prefix="run-", dir=self.base)
         os.mkdir(os.path.join(self.path, self.PRIVATE))
         return self.path
 
@@ -463,8 +497,23 @@ class Scratch:
         return found
 
     def remove(self) -> None:
-        if self.path is not None:
-            shutil.rmtree(self.path, ignore_errors=True)
+        if self.base is not None:
+            _unlock_and_remove(self.base)
+
+
+def _unlock_and_remove(path: str) -> None:
+    """Remove the folder ``path``, first giving its owner back every right on each folder in
+    it (links are not followed); what still cannot be removed stays, never to be reused."""
+    try:
+        os.chmod(path, 0o700)
+        for root, folders, _ in os.walk(path):
+            for name in folders:
+                inner = os.path.join(root, name)
+                if not os.path.islink(inner):
+                    os.chmod(inner, 0o700)
+        shutil.rmtree(path)
+    except (OSError, RecursionError):
+        pass
 
 
 SCRATCH = Scratch()

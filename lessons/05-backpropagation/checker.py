@@ -29,6 +29,7 @@ from calccourse.author import (
     close,
     fmt,
     matrix_plot,
+    probe,
     value,
 )
 
@@ -93,9 +94,15 @@ MAX_EPOCHS, MAX_SIZE, MAX_LAYERS, TIME_BUDGET, BONUS_ACCURACY = (
     5000,
     32,
     4,
-    10.0,
+    4.0,  # seconds of training, in the answer's process: within a call's default 5 s limit
     0.90,
 )
+LIMITS = {
+    "layers": MAX_LAYERS,
+    "size": MAX_SIZE,
+    "epochs": MAX_EPOCHS,
+    "seconds": TIME_BUDGET,
+}
 
 
 class Layer:
@@ -488,9 +495,9 @@ def whole_number(number: object, name: str, low: int, high: int) -> int:
     return int(number)  # type: ignore[call-overload]
 
 
-def judge_bonus(seed: int):
+def judge_bonus(held_out_seed: int):
     def judge(values: list) -> str:
-        hidden, rate, epochs = values
+        hidden, rate, epochs, trained = values
         want = f"a list of 1 to {MAX_LAYERS} hidden layer sizes, such as [4, 3]"
         if (
             not isinstance(hidden, list)
@@ -509,8 +516,8 @@ def judge_bonus(seed: int):
                 f"LEARNING_RATE is {fmt(rate)}; expected a positive number."
             )
         epochs = whole_number(epochs, "EPOCHS", 1, MAX_EPOCHS)
-        accuracy, ran = train_course_network(sizes, rate, epochs, seed)
         network = [2, *sizes, 1]
+        accuracy, ran = held_out_accuracy(trained, network, held_out_seed)
         done = (
             f"{epochs} epochs"
             if ran == epochs
@@ -531,22 +538,42 @@ def judge_bonus(seed: int):
     return judge
 
 
-def train_course_network(
-    sizes: list[int], rate: float, epochs: int, seed: int
+def held_out_accuracy(
+    trained: object, network: list[int], seed: int
 ) -> tuple[float, int]:
-    """Train the lesson's network (network.py) here, in the grading process."""
-    from .network import accuracy, init_network, make_circles, train
+    """The accuracy, on held-out circles drawn from ``seed`` (never sent to the answer), of the
+    weights the answer's process trained (probes.py), and the epochs it ran."""
+    from .network import accuracy, make_circles
 
-    rng = np.random.default_rng(seed)
-    X, y = make_circles(1000, rng)
-    X_test, y_test = make_circles(1000, rng)
-    params = init_network([2, *sizes, 1], rng, scale=0.1)
+    try:
+        found: Any = (
+            trained  # what the probe sent back: checked by the except below
+        )
+        params = [
+            (np.array(W, dtype=float), np.array(b, dtype=float))
+            for W, b in found["weights"]
+        ]
+        ran = int(found["ran"])
+    except (
+        KeyError,
+        TypeError,
+        ValueError,
+    ):  # None (settings refused before training), or not a network
+        raise WrongAnswer(
+            "The bonus's training sent back no network to measure."
+        ) from None
+    shapes = [
+        ((n_in, n_out), (n_out,))
+        for n_in, n_out in zip(network[:-1], network[1:])
+    ]
+    if [(W.shape, b.shape) for W, b in params] != shapes:
+        raise WrongAnswer(
+            f"The bonus's training sent back weights that are not those of {network}."
+        )
+    X_test, y_test = make_circles(1000, np.random.default_rng(seed))
     with np.errstate(
         all="ignore"
-    ):  # a diverging rate overflows; it just scores badly
-        params, ran = train(
-            params, X, y, rate, epochs, time_budget=TIME_BUDGET
-        )
+    ):  # a diverged network's NaNs just score badly
         return accuracy(params, X_test, y_test), ran
 
 
@@ -578,7 +605,15 @@ def tests(rng: np.random.Generator) -> list[Test]:
         ),
         Test(
             "bonus: train the network with HIDDEN_LAYERS, LEARNING_RATE, EPOCHS",
-            [value(name) for name in BONUS_NAMES],
+            [
+                *(value(name) for name in BONUS_NAMES),
+                probe(
+                    "train",
+                    int(rng.integers(2**31)),
+                    LIMITS,
+                    reads="HIDDEN_LAYERS",
+                ),
+            ],
             judge_bonus(int(rng.integers(2**31))),
             bonus=True,
         ),
