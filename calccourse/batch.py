@@ -170,11 +170,16 @@ def _visible(folder: Path) -> list[Path]:
         return []
 
 
+def _answers_at_top(folder: Path) -> list[Path]:
+    """The folder's answer files, answer.py before answer.ipynb (the documented name first)."""
+    found = [
+        e for e in _visible(folder) if e.name.lower() in ANSWER_NAMES and (e.is_file() or e.is_symlink())
+    ]
+    return sorted(found, key=lambda entry: ANSWER_NAMES.index(entry.name.lower()))
+
+
 def _answer_at_top(folder: Path) -> Path | None:
-    for entry in _visible(folder):
-        if entry.name.lower() in ANSWER_NAMES and (entry.is_file() or entry.is_symlink()):
-            return entry
-    return None
+    return next(iter(_answers_at_top(folder)), None)
 
 
 def _python_files(folder: Path, depth: int = 0) -> list[Path]:
@@ -310,9 +315,12 @@ def _folder_entry(
     at_top = [p for p in python if p.parent == folder]
     chosen = _answer_at_top(folder) or _chosen(folder, at_top, python)
     notes: tuple[str, ...] = ()
+    if len(both := _answers_at_top(folder)) > 1:
+        notes = (f"graded {both[0].name}; {both[1].name} beside it was not graded",)
+        warnings.append(f"{folder}: holds {both[0].name} and {both[1].name}; graded {both[0].name}")
     started = [p for p in at_top if LESSON_FILE.fullmatch(p.name.lower())]
     if chosen is not None and len(started) == 1 and chosen not in started and _untouched(chosen, template):
-        notes = (
+        notes += (
             f"{chosen.name} is the untouched starter: graded {started[0].name}, which calccourse start wrote",
         )
         chosen = started[0]

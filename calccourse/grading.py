@@ -377,8 +377,16 @@ class JudgeContractError(Exception):
 def _run_judge(test: author.Test, outcomes: list[Outcome], plugin: LessonPlugin) -> str:
     from calccourse.timelimit import run_limited
 
+    def quietly(argument: Any) -> Any:
+        """The judge, with NumPy's floating-point warnings off in its thread: an answer's
+        point outside a function's domain is the judge's to report, not noise on stderr."""
+        import numpy as np
+
+        with np.errstate(all="ignore"):
+            return test.judge(argument)
+
     def run(argument: Any) -> Any:
-        return run_limited(plugin, "judge", "checker.py", plugin.lesson.limits.judge, test.judge, argument)
+        return run_limited(plugin, "judge", "checker.py", plugin.lesson.limits.judge, quietly, argument)
 
     if test.legacy:  # a 0.1 judge: Outcomes in, a Verdict out (or WrongAnswer raised)
         verdict = run(outcomes)

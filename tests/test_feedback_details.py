@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -95,3 +96,41 @@ def test_an_unfinished_answer_of_the_lesson_itself_is_not_sent_elsewhere(run, tm
     result = run("check", "6", "--no-plot")
     assert result.exit_code == 1
     assert "looks like a lesson" not in result.output
+
+
+def test_an_infinite_value_is_not_named_as_a_slip_of_the_rules(run, tmp_path):
+    (tmp_path / "inf.py").write_text(
+        "def derivative(x):\n    return float('inf')\n\n"
+        "def rate_of_change(f, x, dx):\n    return float('-inf')\n"
+    )
+    result = run("check", "1", "inf.py", "--no-plot", "--seed", "1")
+    assert result.exit_code == 1
+    assert "expected a finite number" in result.stdout
+    assert "constant terms" not in result.stdout
+
+
+def test_points_outside_the_interval_are_named_so_and_no_warning_leaks(run, tmp_path):
+    (tmp_path / "hard.py").write_text(
+        "def derivative(x):\n    return 1 / x\n\ncritical_points = []\nhas_extremum = False\n\n"
+        "def find_critical_points(f, a, b):\n    return [0.0, 4 / 3]\n"
+    )
+    result = run("check", "6", "hard.py", "--no-plot", "--seed", "736538943")
+    assert result.exit_code == 1
+    shown = " ".join(result.stdout.split())
+    assert re.search(r"0 is not in \[\S+, \S+\]: return only the critical points inside", shown)
+    assert "≈ nan" not in shown and "RuntimeWarning" not in result.stderr
+
+
+def test_a_folder_with_answer_py_and_answer_ipynb_grades_the_py_and_says_so(run, tmp_path):
+    from calccourse.discovery import discover
+
+    solution = (discover(use_entry_points=False).find("1").folder / "solution.py").read_text()
+    bob = tmp_path / "class" / "bob"
+    bob.mkdir(parents=True)
+    (bob / "answer.py").write_text(solution)
+    (bob / "answer.ipynb").write_text("{}")  # not even a notebook: it is not the one graded
+    result = run("grade", "1", str(tmp_path / "class"), "--seed", "3", "--json", "g.json")
+    assert result.exit_code == 0
+    assert "holds answer.py and answer.ipynb; graded answer.py" in " ".join(result.stderr.split())
+    (row,) = json.loads((tmp_path / "g.json").read_text())["results"]
+    assert row["status"] == "pass"

@@ -216,8 +216,13 @@ def _prepare(value: Any) -> tuple[Any, dict[int, Any]]:
                         if "e" in unknown
                         else ""
                     )
+                    which = (
+                        "symbols {}, which are"
+                        if len(unknown) > 1
+                        else "symbol {}, which is"
+                    )
                     raise Problem(
-                        f"`jacobian` uses the symbol {', '.join(unknown)}, which is none of {LISTED}{extra}."
+                        f"`jacobian` uses the {which.format(', '.join(unknown))} none of {LISTED}{extra}."
                     )
             elements[id(leaf)] = expression
     return nested, elements

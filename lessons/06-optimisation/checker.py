@@ -327,7 +327,7 @@ def diagnose(got: np.ndarray, case: Case) -> tuple[str, str | None]:
     ):
         worst = float(
             np.abs(ordered - want).max()
-        )  # one per true point, just not close enough
+        )  # one per true point, not close enough
         return shown, (
             f"the points are {worst:.1e} away from the true ones, more than 1e-4: "
             "refine each sign change (bisection or scipy.optimize.brentq), and use a "
@@ -344,6 +344,13 @@ def diagnose(got: np.ndarray, case: Case) -> tuple[str, str | None]:
         if len(want) == 0 or np.abs(want - x).min() > 1e-2
     ]
     f_prime = slope(case.fn)
+    outside = [x for x in extra if not case.a <= x <= case.b]
+    if outside:
+        return shown, (
+            f"{fmt(outside[0])} is not in [{fmt(case.a)}, {fmt(case.b)}]: return only the critical "
+            "points inside the interval asked about, found from this f (the same list for every "
+            "f and interval cannot be right)."
+        )
     if extra:
         x = extra[0]
         return shown, (
