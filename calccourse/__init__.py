@@ -1,3 +1,3 @@
 """calccourse: calculus for machine learning in seven lessons, with a grader."""
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"

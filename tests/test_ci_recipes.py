@@ -42,7 +42,7 @@ GRADESCOPE = ROOT / "examples" / "gradescope"
 SOLUTION = ROOT / "lessons" / "03-gradient" / "solution.py"
 TEMPLATE = ROOT / "lessons" / "03-gradient" / "template.py"  # the starter answer.py of the assignment
 BIN = str(Path(sys.executable).parent)
-PINNED = "git+https://github.com/OWNER/calccourse@v0.2.0"
+PINNED = "git+https://github.com/OWNER/calccourse@v0.3.0"
 
 # Right gradient, wrong steepest ascent (components swapped): 1 point of 3.
 PARTLY_WRONG = """import numpy as np
