@@ -186,7 +186,11 @@ def idea_of(source: str) -> str:
     lines = source.splitlines()
     kept: list[str] = []
     previous = ""
-    for node in ast.parse(source).body:
+    try:
+        body = ast.parse(source).body
+    except (SyntaxError, ValueError):  # a broken demo: the whole of it shown, its run says why
+        return source
+    for node in body:
         name = getattr(node, "name", "")
         if name == "run" or name.startswith(DRAWING) or isinstance(node, ast.If):  # the script part
             continue
