@@ -116,15 +116,18 @@ class Course:
         dirs = [f"--lessons-dir {shlex.quote(str(d))}" for d in self.lesson_dirs]
         return " ".join(["calccourse", *dirs, *(shlex.quote(w) if w and " " in w else w for w in words)])
 
-    def open_sandbox(self, workers: int = 1, *, warm: bool = False) -> AnswerSandbox:
-        """A sandbox for answers; as the `calccourse` command, its strays become ours first."""
+    def open_sandbox(self, workers: int = 1, plugin: LessonPlugin | None = None) -> AnswerSandbox:
+        """A sandbox for answers (to ``plugin``: its solution warms the caches of the pools
+        that already import all it imports); as the `calccourse` command, its strays become
+        ours first. Every command opens it alike, so an answer's world never depends on it."""
         from calccourse.sandbox import open_sandbox
 
         if self.adopt_orphans:
             from calccourse.sandbox import reaper
 
             reaper.become_subreaper()
-        return open_sandbox(workers, warm=warm)
+        rehearsal = None if plugin is None else str(plugin.folder / "solution.py")
+        return open_sandbox(workers, warm=True, rehearsal=rehearsal)
 
     def check(
         self,
@@ -160,7 +163,7 @@ class Course:
         if limits.require_confinement:
             require_landlock()
         if sandbox is None:
-            with self.open_sandbox(warm=True) as own:
+            with self.open_sandbox(plugin=plugin) as own:
                 graded = grade(plugin, answer, own, limits, tests=tests)
         else:
             graded = grade(plugin, answer, sandbox, limits, tests=tests)
@@ -269,7 +272,7 @@ class Course:
         if not runnable:
             return
         stop = threading.Event()
-        with self.open_sandbox(jobs, warm=True) as sandbox:
+        with self.open_sandbox(jobs, plugin) as sandbox:
             for imports in {s.answer.imports for s in runnable if s.answer is not None}:
                 sandbox.prepare(imports)  # every library set the class needs starts loading now
 
@@ -318,7 +321,7 @@ class Course:
     ) -> list[Finding]:
         from calccourse.authoring import Finding, self_check
 
-        with self.open_sandbox(warm=True) as sandbox:
+        with self.open_sandbox() as sandbox:
 
             def check(
                 plugin: LessonPlugin, path: Path, limits: Limits, tests: Sequence[Test] | None

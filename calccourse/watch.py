@@ -196,7 +196,7 @@ class Watch:
             answer = read_answer(self.path) if self.path.is_file() else None
         except Unreadable:
             answer = None
-        self.sandbox = self.course.open_sandbox(warm=True)
+        self.sandbox = self.course.open_sandbox(plugin=self.plugin)
         self.sandbox.prepare(answer.imports if answer else frozenset())
         self.sandbox.prepare(imports_of(self.plugin.solution.encode()))
         self.plan_next()

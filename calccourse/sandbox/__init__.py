@@ -46,13 +46,14 @@ def portable_wanted() -> bool:
     )
 
 
-def open_sandbox(workers: int = 1, *, warm: bool = False) -> AnswerSandbox:
+def open_sandbox(workers: int = 1, *, warm: bool = False, rehearsal: str | None = None) -> AnswerSandbox:
     """A sandbox for ``workers`` answers at once; ``warm`` pays once at start-up for the
-    lazy parts of the libraries that many answers would each pay for (a class)."""
+    lazy parts of the libraries that many answers would each pay for, and ``rehearsal``
+    (the lesson's solution) warms the caches answers like it use (the fork path only)."""
     if portable_wanted():
         from calccourse.sandbox.portable import PortableSandbox
 
         return PortableSandbox(workers, warm=warm)
     from calccourse.sandbox.runner import Sandbox
 
-    return Sandbox(workers, warm=warm)
+    return Sandbox(workers, warm=warm, rehearsal=rehearsal)

@@ -88,6 +88,14 @@ def preload_of(imports: frozenset[str]) -> tuple[str, ...]:
     return tuple(sorted({"numpy", *(".".join(name.split(".")[:2]) for name in imports)}))
 
 
+def _imports_of_file(path: str) -> frozenset[str]:
+    try:
+        with open(path, "rb") as handle:
+            return imports_of(handle.read())
+    except OSError:
+        return frozenset()
+
+
 def lost_worker(problem: str) -> RunResult:
     """The result of a job whose worker misbehaved: the answer was not run to the end."""
     message = (
@@ -201,6 +209,7 @@ def start_workers(
     startup: float,
     margin: float,
     home: str,
+    rehearsal: str | None = None,
 ) -> tuple[subprocess.Popen[bytes], list[Worker]]:
     """One process imports ``preload`` once (``warm``: and exercises it), then forks ``count`` workers.
 
@@ -215,6 +224,7 @@ def start_workers(
             "calccourse.sandbox.worker",
             ",".join(map(str, theirs)),
             "warm" if warm else "cold",
+            rehearsal or "-",
             *preload,
         ],
         pass_fds=theirs,
@@ -298,13 +308,16 @@ class Sandbox:
         workers: int = 1,
         *,
         warm: bool = False,
+        rehearsal: str | None = None,
         startup: float = 120.0,
         margin: float = 5.0,
     ) -> None:
         """``warm`` pays once per pool for the lazy parts of its libraries that many answers
-        would each pay for (their caches only: nothing an answer can tell); ``startup`` is how
-        long a worker may take to get ready, and ``margin`` how long beyond the answer's time
-        limit a silent worker has before it is stuck."""
+        would each pay for (their caches only: nothing an answer can tell), and so does
+        ``rehearsal``, a trusted answer (the lesson's solution) run in each pool that already
+        imports everything it imports (so it adds no module, only warm caches); ``startup`` is
+        how long a worker may take to get ready, and ``margin`` how long beyond the answer's
+        time limit a silent worker has before it is stuck."""
         self._home = tempfile.mkdtemp(prefix="calccourse-workers-")
         self._workers = max(1, workers)
         self._slots = threading.BoundedSemaphore(self._workers)
@@ -314,6 +327,8 @@ class Sandbox:
         )
         self._pools: dict[tuple[str, ...], Pool] = {}
         self._lock = threading.Lock()
+        self._rehearsal = rehearsal
+        self._rehearsal_needs = set(preload_of(_imports_of_file(rehearsal))) if rehearsal else set()
 
     def prepare(self, imports: frozenset[str]) -> None:
         """Start the pool that answers importing ``imports`` will need (it gets ready meanwhile)."""
@@ -323,7 +338,9 @@ class Sandbox:
         preload = preload_of(imports)
         with self._lock:
             if preload not in self._pools:
-                self._pools[preload] = Pool(self._workers, functools.partial(self._start, preload=preload))
+                rehearse = self._rehearsal if self._rehearsal_needs <= set(preload) else None
+                start = functools.partial(self._start, preload=preload, rehearsal=rehearse)
+                self._pools[preload] = Pool(self._workers, start)
             return self._pools[preload]
 
     def run(self, job: Job) -> RunResult:
