@@ -56,6 +56,7 @@ __all__ = [
     "probe",
     "recognise",
     "run_standalone",
+    "say_in_picture",
     "value",
 ]
 
@@ -322,17 +323,27 @@ def note_not_numbers(axes: Any, values: Sequence[Any], expected: str = "a single
     if not bad:
         return
     what = f"a list of {len(bad[0])} values"
+    say_in_picture(
+        axes,
+        f"{len(bad)} of your {len(values)} results are not drawn:\n"
+        f"each should be {expected}, and the first is {what}",
+        fontsize=9,
+    )
+
+
+def say_in_picture(axes: Any, text: str, fontsize: float = 10) -> None:
+    """A sentence in red in the middle of the panel: why part of the picture is missing."""
     axes.text(
         0.5,
         0.5,
-        f"{len(bad)} of your {len(values)} results are not drawn:\n"
-        f"each should be {expected}, and the first is {what}",
+        text,
         transform=axes.transAxes,
         ha="center",
         va="center",
         color="tab:red",
-        fontsize=9,
-        bbox={"facecolor": "white", "edgecolor": "tab:red"},
+        fontsize=fontsize,
+        bbox={"facecolor": "white", "edgecolor": "tab:red", "alpha": 0.9},
+        zorder=10,
     )
 
 

@@ -188,18 +188,9 @@ def say_what_is_not_a_number(ax: Any, values: list[Any]) -> None:
         if len(odd) == len(values)
         else (f"{len(odd)} of your answer's {len(values)} values are not numbers")
     )
-    ax.text(
-        0.5,
-        0.5,
-        f"{what}\n(e.g. {example}): not drawn",
-        transform=ax.transAxes,
-        ha="center",
-        va="center",
-        color="tab:red",
-        fontsize=10,
-        bbox={"facecolor": "white", "edgecolor": "tab:red", "alpha": 0.9},
-        zorder=10,
-    )
+    from calccourse.author import say_in_picture
+
+    say_in_picture(ax, f"{what}\n(e.g. {example}): not drawn")
 
 
 _PROLOGUE = re.compile(r"\A.*?(?=<svg\b)", re.S)  # the XML declaration and the DOCTYPE's DTD link
