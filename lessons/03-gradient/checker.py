@@ -492,6 +492,15 @@ def tests(rng: np.random.Generator) -> list[Test]:
             and min(abs(x - 2), abs(y - 2), abs(x), abs(y)) >= 0.2
         ):
             points.append((x, y))
+    # Points that share x, or y, with an earlier one: an answer that remembers its result by
+    # one coordinate (a cache keyed on x alone) gives the earlier point's gradient, and fails.
+    for (x1, y1), (x2, y2) in (
+        (points[1], points[2]),
+        (points[3], points[4]),
+    ):
+        points += [
+            (x, y) for x, y in ((x1, y2), (x2, y1)) if abs(x - y) >= 0.2
+        ]
     lesson = [
         (Fn("x**2 + y**3", ("x", "y"), "x² + y³"), 2.0, 3.0),
         (Fn("x**2 + y**2", ("x", "y"), "x² + y²"), 1.0, 1.0),

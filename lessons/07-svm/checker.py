@@ -5,9 +5,9 @@ known without running a solver here: support vectors are placed on the two margi
 lines so that the KKT conditions hold with positive multipliers, every other point
 lies outside the margin (functional margin above 1; in each set that has one, the
 nearest of them just above, at 1.02 to 1.15, so that taking "near 1" loosely shows).
-Each set has a twin: the same labels in the same order, the points moved, called
-right after it in the same process, so that a result kept from an earlier call (a
-cache whose key leaves out the points) shows. The line is then the unique optimum (a² + b² is strictly convex in (a, b), and a support vector on
+Each set has a twin, called right after it in the same process: the same labels with
+the points moved, or the same points with the labels flipped, so that a result kept from
+an earlier call (a cache whose key leaves out the points, or the labels) shows. The line is then the unique optimum (a² + b² is strictly convex in (a, b), and a support vector on
 each side pins c).
 
 The normals have length 2.5 to 4.5 and the data sit near the origin. A solver's
@@ -53,7 +53,10 @@ class DataSet:
     absolute: bool = (
         False  # the exercise is judged with an absolute tolerance
     )
-    twin_of: DataSet | None = None  # the set this one is a moved copy of
+    twin_of: DataSet | None = (
+        None  # the set this one is a copy of, moved or relabelled
+    )
+    same: str = "labels"  # what it shares with its twin: "labels", or "points" (labels flipped)
 
     @property
     def tolerance(self) -> float:
@@ -171,6 +174,21 @@ def moved(rng: np.random.Generator, data: DataSet) -> DataSet:
     )
 
 
+def flipped(data: DataSet) -> DataSet:
+    """``data`` with every label flipped: the same points and support vectors, the line
+    (−a, −b, −c), so an answer that keeps an earlier result by its points alone (a cache that
+    leaves out the labels) fails."""
+    return DataSet(
+        name=f"{data.name}, labels flipped",
+        points=list(data.points),
+        labels=[-label for label in data.labels],
+        line=-data.line,
+        support=list(data.support),
+        twin_of=data,
+        same="points",
+    )
+
+
 def hidden_data_sets(
     rng: np.random.Generator, count: int = 5
 ) -> list[DataSet]:
@@ -187,11 +205,23 @@ def hidden_data_sets(
     sets = []
     for i, (k, n) in enumerate(zip(counts, sizes)):
         data = make_data_set(rng, f"hidden data set {i + 1}", k, n)
-        sets += [data, moved(rng, data)]
+        sets += (
+            [data, moved(rng, data)]
+            if i % 2 == 0
+            else [data, flipped(data)]
+        )
     return sets
 
 
 # ---------------------------------------------------------------- svm_line
+
+
+def twin_shares(data: DataSet) -> str:
+    return (
+        "points, with the labels flipped"
+        if data.same == "points"
+        else "labels and number of points"
+    )
 
 
 def show_line(line: Any) -> str:
@@ -213,9 +243,10 @@ def diagnose_line(got: np.ndarray, data: DataSet) -> str | None:
         np.abs(got - twin.line) <= twin.tolerance
     ):
         return (
-            f"This is the line of {twin.name}, the call just before, which has the same labels "
-            "and number of points: svm_line must solve for the points it is given each time, "
-            "not keep an earlier result (a cache whose key leaves out the points does this)."
+            f"This is the line of {twin.name}, the call just before, which has the same "
+            f"{twin_shares(data)}: svm_line must solve for the points and labels it is given each "
+            f"time, not keep an earlier result (a cache whose key leaves out the "
+            f"{'labels' if data.same == 'points' else 'points'} does this)."
         )
     norm = float(np.linalg.norm(got))
     if norm == 0:
