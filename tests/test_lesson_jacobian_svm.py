@@ -257,10 +257,15 @@ def test_hidden_data_sets_follow_the_course_rules():
             np.delete(d.margins(d.line), d.support).min() for d in sets if len(d.points) > len(d.support)
         ]
         assert all(1.01 <= m <= 1.2 for m in nearest)
-        # Each set is followed by a moved twin: the same size and labels, another line.
+        # Each set is followed by a twin: moved (the same size and labels, another line), or
+        # relabelled (the same points, every label flipped, the line (−a, −b, −c)).
         for first, twin in zip(sets[::2], sets[1::2]):
-            assert twin.twin_of is first and twin.labels == first.labels
-            assert len(twin.points) == len(first.points) and abs(twin.line[2] - first.line[2]) > 0.5
+            assert twin.twin_of is first and len(twin.points) == len(first.points)
+            if twin.same == "labels":
+                assert twin.labels == first.labels and abs(twin.line[2] - first.line[2]) > 0.5
+            else:
+                assert twin.points == first.points and twin.labels == [-label for label in first.labels]
+                assert np.allclose(twin.line, -first.line)
         for data in sets:
             a, b, c = data.line
             assert 2 <= len(data.points) <= 40
