@@ -162,6 +162,7 @@ def internal_error_reports(due: Sequence[tuple[str, Path | None]], message: str)
     """calccourse itself failed: each machine report the command was to write says so
     (``internal-error``), so that CI never reads the bug as a failing answer."""
     from calccourse import reports
+    from calccourse.files import write_atomically
 
     for fmt, target in due:
         text = reports.internal_error(fmt, message)
@@ -171,7 +172,7 @@ def internal_error_reports(due: Sequence[tuple[str, Path | None]], message: str)
             if target is None:
                 print(text, flush=True)
             else:
-                target.write_text(text + "\n", encoding="utf-8")
+                write_atomically(target, text + "\n")
         except OSError:
             pass  # the error paragraph on stderr and the exit code still say it
 

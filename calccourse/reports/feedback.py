@@ -31,6 +31,7 @@ def write_feedback(
 ) -> list[Path]:
     """``<id>.html`` (the learner's page, as ``check --html`` writes it) and ``<id>.txt`` (the
     report as ``check`` prints it) for every row but ``skipped`` ones; the files written."""
+    from calccourse.files import write_atomically
     from calccourse.grading import Graded, plan
     from calccourse.reports import render
     from calccourse.reports.html import answer_page, not_graded_page
@@ -53,6 +54,6 @@ def write_feedback(
             text = render(report, "text")
         for suffix, content in ((".html", page), (".txt", text + "\n")):
             path = folder / f"{stem}{suffix}"
-            path.write_text(content, encoding="utf-8")
+            write_atomically(path, content)
             written.append(path)
     return written
