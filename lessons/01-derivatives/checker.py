@@ -255,11 +255,15 @@ def rate_judge(cases: list[Case], what: str):
 
 
 def steep_point(
-    rng: np.random.Generator, fns: tuple[Smooth, ...], dx: float
+    rng: np.random.Generator,
+    fns: tuple[Smooth, ...],
+    dx: float,
+    falling: bool | None = None,
 ) -> float:
-    """A point where every f′ is large against its allowed error, and the f′ differ clearly."""
+    """A point where every f′ is large against its allowed error, and the f′ differ clearly;
+    with ``falling``, one where some f falls (True) or every f rises (False)."""
     low, high = max(fn.low for fn in fns), min(fn.high for fn in fns)
-    for _ in range(1000):
+    for _ in range(2000):
         x = round(float(rng.uniform(low, high)), 4)
         slopes = [float(fn.d1(x)) for fn in fns]
         tols = [allowed_error(fn, x, dx) for fn in fns]
@@ -267,6 +271,8 @@ def steep_point(
             abs(s) < 0.5 or tol > 0.1 * abs(s)
             for s, tol in zip(slopes, tols)
         ):
+            continue
+        if falling is not None and (min(slopes) < 0) != falling:
             continue
         pairs = [
             (i, j) for i in range(len(fns)) for j in range(i + 1, len(fns))
@@ -279,6 +285,21 @@ def steep_point(
     raise RuntimeError(
         f"no test point found for {', '.join(str(fn.f) for fn in fns)}"
     )
+
+
+def can_fall(fns: tuple[Smooth, ...]) -> bool:
+    """Whether, on a good share of their common range, some f falls while every f is steep
+    and the slopes differ (so steep_point finds a falling point quickly)."""
+    low, high = max(fn.low for fn in fns), min(fn.high for fn in fns)
+    grid = np.linspace(low, high, 501)
+    slopes = np.array([fn.d1(grid) for fn in fns])
+    spread = np.ptp(slopes, axis=0) if len(fns) > 1 else np.ones_like(grid)
+    good = (
+        (slopes.min(axis=0) < -0.6)
+        & (np.abs(slopes).min(axis=0) > 0.6)
+        & (spread > 0.3)
+    )
+    return bool(good.mean() > 0.02)
 
 
 def rate_plot(cases: list[Case]):
@@ -428,7 +449,11 @@ def tests(rng: np.random.Generator) -> list[Test]:
         explain=explain_derivative(xs),
     )
 
-    points = sorted(steep_point(rng, (EXERCISE,), 1e-4) for _ in range(6))
+    # Two points where f falls and two where it rises, whatever the seed: abs() shows.
+    signs = [True, True, False, False, None, None]
+    points = sorted(
+        steep_point(rng, (EXERCISE,), 1e-4, sign) for sign in signs
+    )
     exercise_cases = [(EXERCISE, x, 1e-4) for x in points]
 
     # dx from 1e-2 to 1e-5, each with two hidden functions at the same x.
@@ -439,10 +464,17 @@ def tests(rng: np.random.Generator) -> list[Test]:
         1e-5,
     ]
     order = rng.permutation(len(HIDDEN))
+    pairs = [
+        (HIDDEN[order[2 * k]], HIDDEN[order[2 * k + 1]])
+        for k in range(len(dxs))
+    ]
+    # Some hidden f falls at its point, whatever the seed: abs() shows here too.
+    falls = next(
+        (k for k, pair in enumerate(pairs) if can_fall(pair)), None
+    )
     hidden_cases = []
-    for k, dx in enumerate(dxs):
-        pair = (HIDDEN[order[2 * k]], HIDDEN[order[2 * k + 1]])
-        x = steep_point(rng, pair, dx)
+    for k, (pair, dx) in enumerate(zip(pairs, dxs)):
+        x = steep_point(rng, pair, dx, True if k == falls else None)
         hidden_cases += [(fn, x, dx) for fn in pair]
 
     def calls(cases: list[Case]) -> list:
