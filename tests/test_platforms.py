@@ -261,3 +261,47 @@ def test_an_answer_that_eats_memory_fails_as_on_linux(platform, tmp_path):
     assert (there.returncode, linux.returncode) == (1, 1), there.stdout + there.stderr
     assert verdict_lines(there.stdout) == verdict_lines(linux.stdout)
     assert "ran out of memory in derivative" in there.stdout
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_an_answer_that_kills_its_parent_ends_only_its_launcher(platform, tmp_path):
+    # The interpreter's parent is a launcher, never the grading process: `grade` goes on, the
+    # answer is not run to the end (as a forked one that kills its worker), its classmate passes.
+    (tmp_path / "class").mkdir()
+    shutil.copy(LESSON / "solution.py", tmp_path / "class" / "ann.py")
+    kill = "import os, signal\nos.kill(os.getppid(), getattr(signal, 'SIGKILL', signal.SIGTERM))\n"
+    (tmp_path / "class" / "eve.py").write_text(kill + (LESSON / "solution.py").read_text())
+    args = ("grade", "1", "class", "--seed", SEED, "--jobs", "2", "--csv", "g.csv")
+    done = calccourse(platform, *args, cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    with open(tmp_path / "g.csv", encoding="utf-8") as handle:
+        rows = {row["student"]: row for row in csv.DictReader(handle)}
+    assert rows["ann"]["status"] == "pass"
+    assert rows["eve"]["status"] == "error" and "ended its parent process" in rows["eve"]["first_failure"]
+
+
+def test_interpreters_end_when_the_grading_process_is_killed(tmp_path):
+    # A portable interpreter sees its grader's pipe close and ends itself, whatever its answer does.
+    import time
+
+    import psutil
+
+    (tmp_path / "class").mkdir()
+    for name in ("a", "b"):
+        (tmp_path / "class" / f"{name}.py").write_text("while True:\n    pass\n")
+    env = environment("linux", {"CALCCOURSE_SANDBOX": "portable", "CALCCOURSE_HOME": str(tmp_path / "h")})
+    command = [sys.executable, "-m", "calccourse", "grade", "1", "class", "--timeout", "60", "--jobs", "2"]
+    grader = subprocess.Popen(
+        command, cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline, spinning = time.monotonic() + 60, []
+    while time.monotonic() < deadline and len(spinning) < 2:
+        time.sleep(0.2)
+        spinning = [
+            p for p in psutil.Process(grader.pid).children(recursive=True) if p.cpu_times().user > 0.5
+        ]
+    assert len(spinning) == 2, "both answers were running"
+    grader.send_signal(signal.SIGKILL)
+    grader.wait()
+    gone, alive = psutil.wait_procs(spinning, timeout=10)
+    assert not alive, "an answer's interpreter outlived its grader"

@@ -53,6 +53,24 @@ WINDOWS_CRASHES = {
 }
 
 
+# Between the grader and each interpreter: a bare Python that starts it, waits, and ends as
+# it ended (the same signal, or the same exit code). The answer's parent is this launcher,
+# never the grading process: `os.kill(os.getppid(), ...)` ends only the launcher, and the
+# interpreter's replies still reach the grader through the pipes it inherited.
+LAUNCHER = """\
+import os, signal, subprocess, sys
+code = subprocess.Popen(sys.argv[1:]).wait()
+if code < 0:
+    try:
+        signal.signal(-code, signal.SIG_DFL)
+        os.kill(os.getpid(), -code)
+    except (OSError, ValueError):
+        pass
+    code = 128 - code
+os._exit(code - (1 << 32) if code > 0x7FFFFFFF else code)
+"""
+
+
 class InterpreterLost(Exception):
     """An interpreter that never got ready: the machine's problem, not the answer's."""
 
@@ -71,7 +89,17 @@ class Interpreter:
         # One matplotlib cache for all the interpreters: its font list is built once, not per answer.
         environment = {**worker_environment(), "MPLCONFIGDIR": os.path.join(home, "matplotlib")}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "calccourse.sandbox.portable_child", *preload],
+            [
+                sys.executable,
+                "-I",
+                "-S",
+                "-c",
+                LAUNCHER,
+                sys.executable,
+                "-m",
+                "calccourse.sandbox.portable_child",
+                *preload,
+            ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -119,20 +147,26 @@ class Interpreter:
             self.ready = False
         if not self.ready:
             raise InterpreterLost("a fresh Python interpreter did not start")
+        self.tree()  # the interpreter is known from now on, even if its launcher is killed
         if measure:  # where the memory is watched from here: what the answer adds counts
             self.baseline = self.memory()
 
     def send(self, request: dict[str, Any]) -> None:
+        """Send the one request; the pipe stays open: its end tells the interpreter that the
+        grading process is gone (it then ends itself, whatever the answer is doing)."""
         assert self.process.stdin is not None
         self.process.stdin.write((json.dumps(request) + "\n").encode())
-        self.process.stdin.close()
+        self.process.stdin.flush()
 
     def tree(self) -> list[psutil.Process]:
-        """The interpreter and what it started, remembered so that orphans are ended too."""
+        """The launcher, the interpreter and what they started, remembered (and followed
+        from each one seen) so that orphans are ended too."""
         with contextlib.suppress(psutil.Error):
-            root = psutil.Process(self.process.pid)
-            for process in [root, *root.children(recursive=True)]:
-                self.seen.setdefault(process.pid, process)
+            self.seen.setdefault(self.process.pid, psutil.Process(self.process.pid))
+        for process in list(self.seen.values()):
+            with contextlib.suppress(psutil.Error):
+                for child in process.children(recursive=True):
+                    self.seen.setdefault(child.pid, child)
         return list(self.seen.values())
 
     def memory(self) -> int:
@@ -142,6 +176,13 @@ class Interpreter:
             with contextlib.suppress(psutil.Error):
                 total += process.memory_info().rss
         return total
+
+    def orphaned(self) -> bool:
+        """Whether the answer ended its parent process (the launcher), as a forked answer may
+        kill its worker: an interpreter that has said all ends with 0 and its launcher as it
+        did, so a launcher that ends otherwise was ended from outside."""
+        code = self.exit_code(wait=1.0)
+        return code is not None and code != 0
 
     def exit_code(self, wait: float) -> int | None:
         try:
@@ -238,6 +279,8 @@ class PortableJobRun(JobRun):
             interpreter.output = self.output
             interpreter.send({"job": self.job, "pending": pending, "workdir": workdir})
             watch.follow_interpreter(interpreter, memory_limit)
+            if watch.done() and interpreter.orphaned():
+                raise ProtocolError("it ended its parent process")
         finally:
             interpreter.end()
             self.written.update(self.scratch.left_behind())

@@ -16,6 +16,7 @@ import importlib
 import json
 import os
 import sys
+import threading
 
 from calccourse.sandbox import child
 from calccourse.sandbox.protocol import Code, error_wire
@@ -27,6 +28,15 @@ def confinement() -> str:
     """What is in force here, as a report's ``confinement:`` line reads it."""
     name = PLATFORM_NAMES.get(sys.platform, sys.platform)
     return f"none ({name}): time, memory and process limits only"
+
+
+def _end_with_grader(pipe: int) -> None:
+    """End this interpreter when the grading process's pipe closes: the grader is gone
+    (killed, or interrupted), and no answer may run on without it."""
+    with contextlib.suppress(OSError):
+        while os.read(pipe, 4096):
+            pass
+    os._exit(child.CHILD_BROKEN)
 
 
 def main() -> None:
@@ -41,7 +51,9 @@ def main() -> None:
     channel = child.Channel(channel_fd)
     channel.send({"ready": True})
     request = json.loads(sys.stdin.buffer.readline())
+    grader = os.dup(0)
     os.dup2(nowhere, 0)  # input() meets the end of its input, as in the fork path
+    threading.Thread(target=_end_with_grader, args=(grader,), daemon=True).start()
     os.dup2(output_fd, 1)
     os.dup2(output_fd, 2)
     os.close(output_fd)
