@@ -16,7 +16,7 @@ import textwrap
 import pytest
 
 from calccourse.discovery import discover
-from calccourse.sandbox.runner import Sandbox
+from calccourse.sandbox import open_sandbox
 from tests.conftest import grade_file
 
 LESSONS = discover(use_entry_points=False).lessons
@@ -101,7 +101,7 @@ for name in {names!r}:
 
 @pytest.fixture(scope="module")
 def sandbox():
-    with Sandbox() as pool:
+    with open_sandbox() as pool:
         yield pool
 
 

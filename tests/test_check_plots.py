@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from calccourse.plotting import check_figure
-from calccourse.sandbox.runner import Sandbox
+from calccourse.sandbox import open_sandbox
 from tests.conftest import grade_file, make_lesson
 
 matplotlib.use("Agg")
@@ -18,7 +18,7 @@ matplotlib.use("Agg")
 
 @pytest.fixture(scope="module")
 def sandbox():
-    with Sandbox() as pool:
+    with open_sandbox() as pool:
         yield pool
 
 

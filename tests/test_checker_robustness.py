@@ -6,7 +6,7 @@ import pytest
 
 from calccourse.discovery import discover
 from calccourse.lesson import name_of
-from calccourse.sandbox.runner import Sandbox
+from calccourse.sandbox import open_sandbox
 from tests.conftest import grade_file
 
 LESSONS = discover(use_entry_points=False).lessons
@@ -35,7 +35,7 @@ STRANGE = [
 
 @pytest.fixture(scope="module")
 def sandbox():
-    with Sandbox() as pool:
+    with open_sandbox() as pool:
         yield pool
 
 

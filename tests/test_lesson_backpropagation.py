@@ -14,7 +14,7 @@ from rich.console import Console
 from calccourse.demo import run_demo
 from calccourse.discovery import discover
 from calccourse.grading import plan
-from calccourse.sandbox.runner import Sandbox
+from calccourse.sandbox import open_sandbox
 from tests.conftest import grade_file, judged
 
 PLUGIN = discover(use_entry_points=False).find("backpropagation")
@@ -258,7 +258,7 @@ def test_checked_through_the_sandbox(tmp_path):
     the bonus is optional: without it the answer passes."""
     answer = tmp_path / "answer.py"
     answer.write_text("import numpy as np\n" + textwrap.dedent(STYLES["columns_Mx1"]))
-    with Sandbox() as sandbox:
+    with open_sandbox() as sandbox:
         report = grade_file(PLUGIN, answer, sandbox, seed=11).report
     statuses = {test.name: (test.status, test.required) for test in report.tests}
     assert report.status == "pass", [test.message for test in report.tests]
@@ -269,7 +269,7 @@ def test_checked_through_the_sandbox(tmp_path):
 def test_missing_bonus_does_not_change_the_verdict(tmp_path):
     answer = tmp_path / "answer.py"
     answer.write_text(Path(PLUGIN.folder / "solution.py").read_text().split("# Bonus")[0])
-    with Sandbox() as sandbox:
+    with open_sandbox() as sandbox:
         report = grade_file(PLUGIN, answer, sandbox, seed=12).report
     bonus_result = report.tests[2]
     assert report.status == "pass" and bonus_result.status != "pass" and not bonus_result.required

@@ -15,7 +15,7 @@ from scipy.integrate import quad
 from calccourse.author import Call
 from calccourse.demo import run_demo
 from calccourse.discovery import discover
-from calccourse.sandbox.runner import Sandbox
+from calccourse.sandbox import open_sandbox
 from tests.conftest import grade_file, judged
 
 CATALOG = discover(use_entry_points=False)
@@ -383,7 +383,7 @@ SANDBOXED = [
 
 @pytest.fixture(scope="module")
 def sandbox():
-    with Sandbox() as pool:
+    with open_sandbox() as pool:
         yield pool
 
 

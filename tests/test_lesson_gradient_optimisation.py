@@ -13,7 +13,7 @@ from rich.console import Console
 
 from calccourse.demo import run_demo
 from calccourse.discovery import discover
-from calccourse.sandbox.runner import Sandbox
+from calccourse.sandbox import open_sandbox
 from tests.conftest import grade_file, judged
 
 CATALOG = discover(use_entry_points=False)
@@ -373,7 +373,7 @@ def test_optimisation_names_other_mistakes(changes, expected):
 
 @pytest.fixture(scope="module")
 def sandbox():
-    with Sandbox() as pool:
+    with open_sandbox() as pool:
         yield pool
 
 

@@ -16,8 +16,8 @@ from rich.console import Console
 
 from calccourse.demo import run_demo
 from calccourse.discovery import discover
+from calccourse.sandbox import open_sandbox
 from calccourse.sandbox.child import to_plain
-from calccourse.sandbox.runner import Sandbox
 from tests.conftest import grade_file, judged
 
 CATALOG = discover(use_entry_points=False)
@@ -165,11 +165,11 @@ def test_what_cannot_be_evaluated_is_named(jacobian, expected):
     ],
 )
 def test_missing_or_unstarted_jacobian_is_reported_by_the_core(tmp_path, source, expected):
-    from calccourse.sandbox.runner import Sandbox
+    from calccourse.sandbox import open_sandbox
 
     answer = tmp_path / "answer.py"
     answer.write_text(source)
-    with Sandbox() as sandbox:
+    with open_sandbox() as sandbox:
         report = grade_file(JACOBIAN, answer, sandbox, seed=0).report
     assert report.status == "fail"
     assert all(expected in test.message for test in report.tests)
@@ -388,7 +388,7 @@ def test_unsorted_support_vectors_are_asked_to_be_sorted():
 
 @pytest.fixture(scope="module")
 def sandbox():
-    with Sandbox() as pool:
+    with open_sandbox() as pool:
         yield pool
 
 
