@@ -342,19 +342,26 @@ def finding(console: Console, found: Finding, verbose: bool = False) -> None:
         console.print(Text(visible(found.details.rstrip()), style="dim"), soft_wrap=True)
 
 
-def report(console: Console, result: Report, verbose: bool = False) -> None:
-    """The learner's report: one line a test, feedback under failures, then the verdict."""
+def report(console: Console, result: Report, verbose: bool = False, focus: bool = False) -> None:
+    """The learner's report: one line a test, feedback under failures, then the verdict.
+    ``focus`` (watch's small pane): only the first failure's messages, the others' lines."""
     title_rule(console, visible(f"Checking {result.answer} · lesson {result.lesson} · {result.title}"))
     if result.load_error is not None:
         what = "read" if result.load_error.kind == "unreadable" else "run"  # a notebook that is not one
         console.print(f"[yellow]Your answer could not be {what}:[/yellow]")
         console.print(Text(visible(result.load_error.message)), soft_wrap=True)
+    explained, held_back = False, 0
     for test in result.tests:
         mark, style = (NOT_TRIED, "dim") if test.not_tried else (MARK[test.status], STYLE[test.status])
         points = f"[{test.points:g}/{test.max_points:g}]"
         optional = " (optional)" if test.bonus else ""
         line = Text.assemble((mark, style), " ", visible(test.name), (optional, "dim"), " ", (points, "dim"))
         console.print(line)
+        if focus and test.status != "pass" and not verbose and test.blame != "lesson":
+            if explained:
+                held_back += not test.bonus  # an optional bonus is not something to fix
+                continue
+            explained = not test.bonus
         # A tried bonus always says how it went (lesson 5: the accuracy the settings reach).
         if test.status != "pass" or verbose or (test.bonus and not test.not_tried):
             console.print(indented(visible(test.message), "    ", "    ", console.width), soft_wrap=True)
@@ -365,6 +372,9 @@ def report(console: Console, result: Report, verbose: bool = False) -> None:
             console.print(Text(visible(f"    in {test.location}"), style="dim"), soft_wrap=True)
         if verbose and test.blame == "lesson" and test.details:
             console.print(Text(visible(test.details), style="dim"), soft_wrap=True)
+    if held_back:
+        what = "its message" if held_back == 1 else "their messages"
+        console.print(Text(f"    ({held_back} more not passed: {what} once the first passes)", style="dim"))
     for note in result.notes:
         console.print(Text(visible(f"note: {note}"), style="dim"), soft_wrap=True)
     if result.output.strip():

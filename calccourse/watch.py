@@ -276,7 +276,7 @@ class Watch:
     def show(self, graded: Graded) -> None:
         report, screen = graded.report, self.screen
         self.new_screen()
-        render.report(screen, report, self.settings.verbose)
+        render.report(screen, report, self.settings.verbose, focus=True)  # the first failure on screen
         render.next_step(screen, self.course, self.plugin, report)
         if report.status == "pass" and not report.checker_error:
             self.offer_next()

@@ -314,3 +314,18 @@ def test_on_a_terminal_the_screen_is_cleared_for_each_verdict(tmp_path):
     assert "watching lesson01.py · lesson 1 · save to check · Ctrl-C to stop" in first
     assert "divided by dx twice" in first and "All tests passed" not in first
     assert "All tests passed" in second and "divided by dx twice" not in second
+
+
+def test_watch_explains_the_first_failure_only_so_that_it_stays_on_a_small_screen(run, tmp_path):
+    """An 80×24 pane keeps the first failure in view: later failures show their line only,
+    and `check` still explains every one."""
+    two_wrong = WRONG.replace("3 * x**2 - 4 * x", "3 * x**2 - 4 * x + 1")
+    answer = tmp_path / "lesson01.py"
+    answer.write_text(two_wrong)
+    watch, out = session(answer, seed=3)
+    drive(watch, lambda: None)
+    shown = out.getvalue()
+    assert "derivative of the constant 1 is 0" in shown and "divided by dx twice" not in shown
+    assert "(2 more not passed: their messages once the first passes)" in shown
+    checked = run("check", "1", str(answer), "--seed", "3", "--no-plot").output
+    assert "derivative of the constant 1 is 0" in checked and "divided by dx twice" in checked
