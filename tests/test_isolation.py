@@ -23,8 +23,10 @@ STOPPED_WITHIN = 3 + BACKSTOP
 
 
 def require_landlock() -> None:
-    from calccourse.sandbox import landlock
+    from calccourse.sandbox import landlock, portable_wanted
 
+    if portable_wanted():
+        pytest.skip("the portable sandbox (CALCCOURSE_SANDBOX=portable) has no Landlock")
     if not landlock.available().complete:
         pytest.skip(
             "needs Landlock ABI 6+ (filesystem, network and signals); "
@@ -264,6 +266,7 @@ def test_template_reads_not_started(check):
     assert "Traceback" not in result.output
 
 
+@pytest.mark.fork_path
 def test_answer_process_runs_in_its_own_process_group(check):
     result, _ = check(f"import os\nprint(f'IDS:{{os.getpid()}} {{os.getpgid(0)}}')\n{CORRECT}")
     pid, group = map(int, said(result, "IDS"))
@@ -332,6 +335,7 @@ def test_replies_forged_into_the_workers_channels_cannot_make_a_pass(check):
 STOPS_ITS_WORKER = "import os, signal\nos.kill(os.getppid(), signal.SIGSTOP)\n" + CORRECT
 
 
+@pytest.mark.fork_path
 @landlock
 def test_an_answer_cannot_signal_its_worker(check):
     result, seconds = check(STOPS_ITS_WORKER)
@@ -573,6 +577,7 @@ def test_one_student_never_changes_anothers_grade(run, lessons_dir, tmp_path, mo
         assert intact == confined
 
 
+@pytest.mark.fork_path
 def test_every_report_says_which_confinement_was_in_force(check, tmp_path):
     from calccourse.sandbox import landlock
 
@@ -589,12 +594,14 @@ def test_require_confinement_refuses_where_landlock_is_missing(check, monkeypatc
     assert "--require-confinement: here answers would run with none:" in " ".join(result.output.split())
 
 
+@pytest.mark.fork_path
 @landlock
 def test_require_confinement_grades_where_landlock_is_complete(check):
     result, _ = check(CORRECT, "--require-confinement")
     assert result.exit_code == 0, result.output
 
 
+@pytest.mark.fork_path
 def test_an_answer_reaches_no_unix_socket_and_sends_no_datagram(check, tmp_path):
     """A server on a path (a Docker or systemd socket in a real container) and a UDP port
     on this machine: the answer opens no socket to reach either."""
@@ -631,6 +638,7 @@ def test_an_answer_reaches_no_unix_socket_and_sends_no_datagram(check, tmp_path)
     assert result.output.count("refused: PermissionError") == 2 and "reached" not in result.output
 
 
+@pytest.mark.fork_path
 def test_an_answer_may_still_use_asyncio(check):
     """socketpair() stays open: asyncio's event loop wakes itself with one."""
     result, _ = check(

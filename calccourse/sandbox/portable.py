@@ -181,6 +181,7 @@ class Interpreter:
         """Whether the answer ended its parent process (the launcher), as a forked answer may
         kill its worker: an interpreter that has said all ends with 0 and its launcher as it
         did, so a launcher that ends otherwise was ended from outside."""
+        self.tree()  # what the answer started, while the interpreter is there to find it by
         code = self.exit_code(wait=1.0)
         return code is not None and code != 0
 
@@ -197,9 +198,12 @@ class Interpreter:
                 process.kill()
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(timeout=5)
-        for reader in self._readers:
-            reader.join(timeout=1.0)  # a stray that escaped the tree may hold the pipes open
-        for stream in (self.process.stdin, self.process.stdout, self.process.stderr):
+        streams = [self.process.stdin]
+        for reader, stream in zip(self._readers, (self.process.stdout, self.process.stderr)):
+            reader.join(timeout=1.0)
+            if not reader.is_alive():  # else a stray that escaped the tree holds the pipe open,
+                streams.append(stream)  # and closing it under the blocked reader would hang here
+        for stream in streams:
             with contextlib.suppress(OSError):
                 if stream is not None:
                     stream.close()

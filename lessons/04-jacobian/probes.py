@@ -151,7 +151,12 @@ def _evaluate_expressions(
                     f"`jacobian` holds {str(expression)[:80]}, which SymPy cannot evaluate to a number."
                 ) from None
             if abs(number.imag) > 1e-12 * max(1.0, abs(number.real)):
-                return None
+                raise Problem(
+                    f"`jacobian` holds {str(expression)[:80]}, which is the complex number "
+                    f"{number.real:.6g} {'+-'[number.imag < 0]} {abs(number.imag):.6g}i here; the "
+                    "Jacobian of real sigmoids is real (a stray sympy.I, or the square root or "
+                    "logarithm of a negative number?)."
+                )
             return _finite(number.real)
         return _finite(float(expression))
 
