@@ -149,6 +149,7 @@ def test_probe_evaluates_the_spot_value_inside_the_answer():
         (sp.Matrix([[sp.Symbol("z") * sp.Symbol("x")]]), "uses the symbol z"),
         ([["2*y", "2*x"]], "holds the string '2*y'"),
         (lambda *v: sp.Symbol("x"), "not a number"),
+        (sp.Matrix([[sp.sqrt(sp.Symbol("x") - 5)] * 2] * 3), "which is the complex number 0 + 2."),
     ],
 )
 def test_what_cannot_be_evaluated_is_named(jacobian, expected):
