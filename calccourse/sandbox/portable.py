@@ -120,8 +120,10 @@ class Interpreter:
         for reader in self._readers:
             reader.start()
 
+    # Each reader closes its own pipe when done: closing it from another thread while the
+    # reader is blocked on it would hang there (a stray may hold the pipe open for long).
     def _read_lines(self, stream: IO[bytes]) -> None:
-        with contextlib.suppress(OSError, ValueError):
+        with stream, contextlib.suppress(OSError, ValueError):
             while line := stream.readline(MAX_REPLY + 1):
                 self.lines.put(line)
                 if not line.endswith(b"\n"):
@@ -129,7 +131,7 @@ class Interpreter:
         self.lines.put(None)
 
     def _read_output(self, stream: IO[bytes]) -> None:
-        with contextlib.suppress(OSError, ValueError):
+        with stream, contextlib.suppress(OSError, ValueError):
             while data := stream.read1(65536):  # type: ignore[attr-defined]
                 self.output.add(data)
 
@@ -198,15 +200,11 @@ class Interpreter:
                 process.kill()
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(timeout=5)
-        streams = [self.process.stdin]
-        for reader, stream in zip(self._readers, (self.process.stdout, self.process.stderr)):
-            reader.join(timeout=1.0)
-            if not reader.is_alive():  # else a stray that escaped the tree holds the pipe open,
-                streams.append(stream)  # and closing it under the blocked reader would hang here
-        for stream in streams:
-            with contextlib.suppress(OSError):
-                if stream is not None:
-                    stream.close()
+        with contextlib.suppress(OSError):
+            if self.process.stdin is not None:
+                self.process.stdin.close()
+        for reader in self._readers:
+            reader.join(timeout=1.0)  # a stray that escaped the tree may hold the pipes open
 
 
 class PortableWatch(ChildWatch):
