@@ -305,3 +305,91 @@ def test_interpreters_end_when_the_grading_process_is_killed(tmp_path):
     grader.wait()
     gone, alive = psutil.wait_procs(spinning, timeout=10)
     assert not alive, "an answer's interpreter outlived its grader"
+
+
+STRAY = """import base64, subprocess, sys
+import psutil
+
+payload = (
+    "import sys, time\\n"
+    "import psutil\\n"
+    "while psutil.pid_exists(int(sys.argv[1])):\\n"
+    "    time.sleep(0.1)\\n"
+    "open(sys.argv[2], 'w').write('rewritten after the grader ended')\\n"
+)
+grader = next(p.pid for p in psutil.Process().parents() if 'grade' in p.cmdline())
+code = f"import base64; exec(base64.b64decode({base64.b64encode(payload.encode())!r}))"
+command = ' '.join(repr(part) for part in [sys.executable, '-c', code, str(grader), MARK])
+subprocess.Popen(['/bin/sh', '-c', command + ' </dev/null >/dev/null 2>&1 &']).wait()
+
+def derivative(x):
+    return 0
+"""
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_a_stray_an_answer_detached_is_ended_with_the_command(platform, tmp_path):
+    # A double-forked process outside the interpreter's tree, waiting for the grader to end
+    # (to rewrite its gradebook): the sandbox ends what carries its mark when it closes.
+    mark = tmp_path / "rewritten.txt"
+    (tmp_path / "class").mkdir()
+    (tmp_path / "class" / "mallory.py").write_text(STRAY.replace("MARK", repr(str(mark))))
+    shutil.copy(LESSON / "solution.py", tmp_path / "class" / "ann.py")
+    done = calccourse(platform, "grade", "1", "class", "--seed", SEED, "--jobs", "2", cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    import time
+
+    time.sleep(3)
+    assert not mark.exists(), "a process the answer detached outlived the command"
+
+
+FORGER = """import inspect, json, os, signal, time
+import psutil
+
+job = inspect.stack()[1].frame.f_locals["job"]
+def value(call):
+    a = call["args"]["$tuple"]
+    if call["target"] == "derivative":
+        return 3 * a[0] ** 2 - 4 * a[0]
+    import numpy as np
+    f = eval("lambda x: " + a[0]["$fn"], {"np": np})
+    return float((f(a[1] + a[2]) - f(a[1])) / a[2])
+replies = [{"loaded": True}] + [{"value": value(c), "i": i} for i, c in enumerate(job["calls"])]
+blob = "".join(json.dumps(m) + "\\n" for m in replies).encode()
+me = psutil.Process()
+grader = next(p for p in me.parents() if "grade" in p.cmdline())
+mine = {p.pid for p in me.parents()} | {me.pid}
+started, done = time.time(), False
+while time.time() - started < 4 and not done:
+    for process in grader.children(recursive=True):
+        try:
+            if process.pid in mine or "-I" in process.cmdline() or "/run-" not in process.cwd():
+                continue
+            pipe = os.open(f"/proc/{process.pid}/fd/3", os.O_WRONLY)
+            os.write(pipe, blob)
+            process.send_signal(signal.SIGSTOP)
+            done = True
+        except BaseException:
+            pass
+    time.sleep(0.005)
+
+def derivative(x):
+    return 0
+"""
+
+
+def test_replies_forged_into_a_classmates_pipe_are_refused(tmp_path):
+    # Without Landlock (Windows, or Linux as root), an answer can write into a classmate's
+    # reply pipe: every reply carries its interpreter's key, so the forgery is refused, and
+    # the classmate, re-checked alone after the class, keeps its own verdict.
+    (tmp_path / "class").mkdir()
+    (tmp_path / "class" / "a_mallory.py").write_text(FORGER)
+    (tmp_path / "class" / "b_friend.py").write_text("import time\ntime.sleep(0.3)\n")
+    shutil.copy(LESSON / "solution.py", tmp_path / "class" / "c_carol.py")
+    env = {"CALCCOURSE_SANDBOX": "portable", "CALCCOURSE_HOME": str(tmp_path / "home")}
+    args = ("grade", "1", "class", "--seed", SEED, "--jobs", "2", "--timeout", "2", "--csv", "g.csv")
+    done = calccourse("linux", *args, cwd=tmp_path, env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    with open(tmp_path / "g.csv", encoding="utf-8") as handle:
+        rows = {row["student"]: row for row in csv.DictReader(handle)}
+    assert rows["b_friend"]["status"] == "fail" and rows["c_carol"]["status"] == "pass"

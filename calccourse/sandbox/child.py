@@ -135,12 +135,15 @@ def _virtual_memory_bytes() -> int:
 class Channel:
     """The result pipe, written with references taken before the answer runs."""
 
-    def __init__(self, fd: int) -> None:
-        self.fd, self.write, self.dumps = fd, os.write, json.dumps
+    def __init__(self, fd: int, key: str | None = None) -> None:
+        self.fd, self.write, self.dumps, self.key = fd, os.write, json.dumps, key
 
     def send(self, message: dict[str, Any]) -> None:
-        """Flush what the answer printed, then send: output always arrives before the reply."""
+        """Flush what the answer printed, then send: output always arrives before the reply.
+        With a ``key`` (the portable sandbox's), every message carries it."""
         _flush_output()
+        if self.key is not None:
+            message = {**message, "key": self.key}
         data = (self.dumps(message) + "\n").encode()
         while data:
             data = data[self.write(self.fd, data) :]

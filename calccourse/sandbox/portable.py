@@ -18,6 +18,7 @@ import contextlib
 import json
 import os
 import queue
+import secrets
 import shutil
 import subprocess
 import sys
@@ -71,6 +72,19 @@ os._exit(code - (1 << 32) if code > 0x7FFFFFFF else code)
 """
 
 
+RUN = "CALCCOURSE_RUN"  # in every interpreter's environment: what a sandbox started, found again
+
+
+def end_strays(run: str, since: float) -> None:
+    """End every process started since ``since`` whose environment carries this sandbox's
+    ``run``: what an answer detached from its tree (double-forked, or with a session of its
+    own), which would outlive the command otherwise (and could rewrite its reports)."""
+    for process in psutil.process_iter(["create_time"]):
+        with contextlib.suppress(psutil.Error):
+            if (process.info["create_time"] or 0) >= since and process.environ().get(RUN) == run:
+                process.kill()
+
+
 class InterpreterLost(Exception):
     """An interpreter that never got ready: the machine's problem, not the answer's."""
 
@@ -85,9 +99,9 @@ def _detached() -> dict[str, Any]:
 class Interpreter:
     """One single-use Python that imported ``preload``; two threads read its pipes."""
 
-    def __init__(self, preload: tuple[str, ...], home: str) -> None:
+    def __init__(self, preload: tuple[str, ...], home: str, run: str) -> None:
         # One matplotlib cache for all the interpreters: its font list is built once, not per answer.
-        environment = {**worker_environment(), "MPLCONFIGDIR": os.path.join(home, "matplotlib")}
+        environment = {**worker_environment(), "MPLCONFIGDIR": os.path.join(home, "matplotlib"), RUN: run}
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -112,6 +126,9 @@ class Interpreter:
         self.ready = False
         self.baseline = 0  # bytes the ready interpreter holds: the answer's memory is beyond it
         self.seen: dict[int, psutil.Process] = {}  # every process of its tree seen so far
+        # Stamped on each of its replies: a classmate that writes into this interpreter's
+        # pipe (on Windows, or as root) cannot forge them without reading its memory.
+        self.key = secrets.token_hex(16)
         assert self.process.stdout is not None and self.process.stderr is not None
         self._readers = [
             threading.Thread(target=self._read_lines, args=(self.process.stdout,), daemon=True),
@@ -220,8 +237,8 @@ class PortableWatch(ChildWatch):
                     self.time_out()
                     return
                 if memory_limit is not None and interpreter.memory() > memory_limit:
-                    message = f"Your answer ran out of memory {self.when()} (memory limit)."
-                    self.fail(error_wire("memory", message))
+                    said = f"Your answer ran out of memory {self.when()} (memory limit)."
+                    self.fail(error_wire("memory", said))
                     return
                 try:
                     line = interpreter.lines.get(timeout=min(left, POLL))
@@ -231,7 +248,10 @@ class PortableWatch(ChildWatch):
                     break
                 if len(line) > MAX_REPLY:
                     raise ProtocolError("a value too large to check")
-                self.receive(_parse(line))
+                message = _parse(line)
+                if message.pop("key", None) != interpreter.key:  # written into its pipe by another
+                    raise ProtocolError("a reply that did not come from the answer's own interpreter")
+                self.receive(message)
                 deadline = self.deadline(interpreter.process.pid)
                 if self.done():
                     return
@@ -279,7 +299,8 @@ class PortableJobRun(JobRun):
             memory_limit = interpreter.baseline + (int(self.job["memory_mb"]) << 20)
         try:
             interpreter.output = self.output
-            interpreter.send({"job": self.job, "pending": pending, "workdir": workdir})
+            request = {"job": self.job, "pending": pending, "workdir": workdir, "key": interpreter.key}
+            interpreter.send(request)
             watch.follow_interpreter(interpreter, memory_limit)
             if watch.done() and interpreter.orphaned():
                 raise ProtocolError("it ended its parent process")
@@ -309,6 +330,7 @@ class PortableSandbox:
         self._spares: dict[tuple[str, ...], list[Interpreter]] = {}
         self._taken: dict[tuple[str, ...], int] = {}  # interpreters each preload set has used
         self._closed = False
+        self._run, self._since = secrets.token_hex(8), time.time() - 1.0
         self._stock(preload_of(frozenset()), self._workers)  # NumPy's: what most answers need
 
     def prepare(self, imports: frozenset[str]) -> None:
@@ -319,12 +341,12 @@ class PortableSandbox:
         with self._lock:
             spares = self._spares.setdefault(preload, [])
             while not self._closed and len(spares) < wanted:
-                spares.append(Interpreter(preload, self._home))
+                spares.append(Interpreter(preload, self._home, self._run))
 
     def _take(self, preload: tuple[str, ...]) -> Interpreter:
         with self._lock:
             spares = self._spares.setdefault(preload, [])
-            interpreter = spares.pop(0) if spares else Interpreter(preload, self._home)
+            interpreter = spares.pop(0) if spares else Interpreter(preload, self._home, self._run)
             self._taken[preload] = taken = self._taken.get(preload, 0) + 1
         # The next ones start importing while this one works: as many as answers run at once,
         # once the set has been asked for again (a set one answer of a class needs wastes one).
@@ -365,6 +387,7 @@ class PortableSandbox:
             self._spares.clear()
         for interpreter in spares:
             interpreter.end()
+        end_strays(self._run, self._since)
         shutil.rmtree(self._home, ignore_errors=True)
 
     def __enter__(self) -> PortableSandbox:
