@@ -200,6 +200,7 @@ def test_spreadsheet_formulas_in_names_are_defused(run, lessons, tmp_path):
     assert "'=HYPERLINK" in text and "'@SUM(1+1)" in text
 
 
+@pytest.mark.fork_path
 def test_the_gradebook_records_the_confinement_and_keeps_the_bonus_apart(run, lessons, tmp_path):
     write(tmp_path / "ann.py", CORRECT)
     grade(run, lessons, str(tmp_path / "ann.py"), "--json", "g.json", "--csv", "g.csv")

@@ -161,6 +161,7 @@ def double(x):
 """
 
 
+@pytest.mark.fork_path
 @pytest.mark.skipif(platform.machine() not in ("x86_64", "aarch64"), reason="the filter's architectures")
 def test_seccomp_refuses_keyrings_ipc_and_namespaces(run, tmp_path):
     """F07, F19, F22, F27: keyrings, SysV IPC, new namespaces, chroot, chmod and chown are
@@ -180,6 +181,7 @@ def double(x):
 """
 
 
+@pytest.mark.fork_path
 def test_a_process_pool_gets_a_clear_message(run, tmp_path):
     """F18: a correct answer that starts a multiprocessing pool is told why it cannot."""
     result = check_tiny(run, tmp_path, POOL)
@@ -255,6 +257,7 @@ def test_busy_classmate_changes_no_classmates_row(run, tmp_path):
     assert rows["attacked"]["aaa_mallory"][0] == "fail"
 
 
+@pytest.mark.fork_path
 def test_answers_are_the_oom_killers_first_choice(run, tmp_path):
     """F05: every answer's process has oom_score_adj 1000, so memory pressure kills answers
     (the hungriest first), never the grader."""
@@ -534,7 +537,9 @@ def test_a_reply_the_answer_writes_itself_is_caught(run, tmp_path):
     when its process sends the real one too, and that call fails, named for what it did."""
     result = check_tiny(run, tmp_path, FORGED_PLAIN)
     assert result.exit_code == ExitCode.FAILED, result.output
-    assert "wrote a reply of its own on its result channel" in " ".join(result.output.split())
+    said = " ".join(result.output.split())
+    # The fork path's worker sees whose reply it was; the portable sandbox, a second reply.
+    assert "wrote a reply of its own on its result channel" in said or "sent a second reply" in said
 
 
 def test_lesson_5_bonus_trains_inside_the_answers_limits(run, tmp_path):
