@@ -202,96 +202,54 @@ def worker_environment() -> dict[str, str]:
     return {**kept, **ENVIRONMENT}
 
 
-# The order in which a zygote's modules are added to NumPy's, each set forked from the one
-# before it: the most common (and heaviest) first, so that sets share the longest chain.
-CHAIN_ORDER = ("numpy", "sympy", "scipy", "matplotlib")
+def start_workers(
+    count: int,
+    preload: tuple[str, ...],
+    warm: bool,
+    startup: float,
+    margin: float,
+    home: str,
+    rehearsal: str | None = None,
+) -> tuple[subprocess.Popen[bytes], list[Worker]]:
+    """One process imports ``preload`` once (``warm``: and exercises it), then forks ``count`` workers.
 
-
-def chain_of(preload: tuple[str, ...]) -> list[tuple[str, ...]]:
-    """The preload sets a zygote for ``preload`` is forked through, from NumPy's alone to
-    ``preload`` itself: a function of the set alone, never of which sets exist already."""
-    ordered = sorted(preload, key=lambda name: (name != "numpy", CHAIN_ORDER.index(name.split(".")[0]), name))
-    return [tuple(sorted(ordered[: size + 1])) for size in range(len(ordered))]
-
-
-class Zygote:
-    """A process that imported a preload set and forks, on request, workers or zygotes that
-    import more. Closing its control socket ends it (not the workers it forked)."""
-
-    def __init__(self, control: socket.socket, process: subprocess.Popen[bytes] | None = None) -> None:
-        self.control, self.process = control, process
-        self.pid = process.pid if process is not None else None  # a forked zygote's comes first
-
-    @classmethod
-    def start(cls, preload: tuple[str, ...], warm: bool, rehearsal: str | None, home: str) -> Zygote:
-        """The first zygote, a fresh interpreter started in ``home``, a folder of its own,
-        empty: ``python -m`` puts the working folder first on ``sys.path``, and no file there
-        may shadow a module answers import."""
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "calccourse.sandbox.worker",
-                str(theirs.fileno()),
-                "warm" if warm else "cold",
-                rehearsal or "-",
-                *preload,
-            ],
-            pass_fds=[theirs.fileno()],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            env=worker_environment(),
-            cwd=home,
-            start_new_session=True,
-        )
-        theirs.close()
-        return cls(ours, process)
-
-    def _ask(self, request: dict[str, Any], kind: socket.SocketKind) -> socket.socket:
-        ours, theirs = socket.socketpair(socket.AF_UNIX, kind)
-        try:
-            socket.send_fds(self.control, [json.dumps(request).encode()], [theirs.fileno()])
-        finally:
-            theirs.close()
-        return ours
-
-    def worker(self, startup: float, margin: float) -> Worker:
-        """A worker forked from this zygote (it says it is ready on its own channel)."""
-        return Worker(self._ask({"worker": True}, socket.SOCK_STREAM), startup, margin)
-
-    def extend(self, modules: tuple[str, ...], warm: bool, rehearsal: str | None) -> Zygote:
-        """A zygote forked from this one that imports ``modules`` too."""
-        request = {"extend": list(modules), "warm": warm, "rehearsal": rehearsal or "-"}
-        return Zygote(self._ask(request, socket.SOCK_SEQPACKET))
-
-    def close(self, deadline: float) -> None:
-        """End it: its control socket closed, then its process group killed."""
-        if self.pid is None:  # a forked zygote says its process id first thing
-            with contextlib.suppress(OSError, ValueError):
-                self.control.settimeout(max(0.01, deadline - time.monotonic()))
-                self.pid = int(json.loads(self.control.recv(1 << 10))["pid"])
-        with contextlib.suppress(OSError):
-            self.control.close()
-        if self.process is not None:
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                self.process.wait(timeout=max(0.0, deadline - time.monotonic()))
-        if self.pid is not None:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(self.pid, signal.SIGKILL)
-        if self.process is not None:
-            self.process.wait()
+    It starts in ``home``, a folder of its own, empty: ``python -m`` puts the working
+    folder first on ``sys.path``, and no file there may shadow a module answers import."""
+    pairs = [socket.socketpair() for _ in range(count)]
+    theirs = [their.fileno() for _, their in pairs]
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "calccourse.sandbox.worker",
+            ",".join(map(str, theirs)),
+            "warm" if warm else "cold",
+            rehearsal or "-",
+            *preload,
+        ],
+        pass_fds=theirs,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=worker_environment(),
+        cwd=home,
+        start_new_session=True,
+    )
+    for _, their in pairs:
+        their.close()
+    return process, [Worker(ours, startup, margin) for ours, _ in pairs]
 
 
 class Pool:
-    """Workers forked from one zygote, which preloaded the same libraries."""
+    """Workers forked from one process that preloaded the same libraries."""
 
-    def __init__(self, workers: int, zygote: Zygote, startup: float, margin: float):
-        self._fork = functools.partial(zygote.worker, startup, margin)
-        self._workers = [self._fork() for _ in range(max(1, workers))]
+    def __init__(self, workers: int, start: functools.partial[tuple[subprocess.Popen[bytes], list[Worker]]]):
+        self._start = start
+        process, started = start(max(1, workers))
+        self._processes = [process]
+        self._workers = list(started)
         self._idle: queue.Queue[Worker] = queue.Queue()
-        for worker in self._workers:
+        for worker in started:
             self._idle.put(worker)
         self._lock = threading.Lock()
         self.closed = False
@@ -306,7 +264,8 @@ class Pool:
             raise
         if not worker.alive and not self.closed:  # lost to an answer: a fresh one takes its place
             with self._lock:
-                worker = self._fork()
+                process, (worker,) = self._start(1)
+                self._processes.append(process)
                 self._workers.append(worker)
         self._idle.put(worker)
         return result
@@ -321,6 +280,14 @@ class Pool:
         for worker in self._workers:
             if worker.alive and worker not in idle:
                 worker.kill()
+        for process in self._processes:
+            try:
+                process.wait(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                pass
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
 
 
 class Sandbox:
@@ -355,8 +322,9 @@ class Sandbox:
         self._workers = max(1, workers)
         self._slots = threading.BoundedSemaphore(self._workers)
         self._closed = False
-        self._warm, self._startup, self._margin = warm, startup, margin
-        self._zygotes: dict[tuple[str, ...], Zygote] = {}
+        self._start = functools.partial(
+            start_workers, warm=warm, startup=startup, margin=margin, home=self._home
+        )
         self._pools: dict[tuple[str, ...], Pool] = {}
         self._lock = threading.Lock()
         self._rehearsal = rehearsal
@@ -370,28 +338,10 @@ class Sandbox:
         preload = preload_of(imports)
         with self._lock:
             if preload not in self._pools:
-                zygote = self._zygote(preload)
-                self._pools[preload] = Pool(self._workers, zygote, self._startup, self._margin)
+                rehearse = self._rehearsal if self._rehearsal_needs <= set(preload) else None
+                start = functools.partial(self._start, preload=preload, rehearsal=rehearse)
+                self._pools[preload] = Pool(self._workers, start)
             return self._pools[preload]
-
-    def _zygote(self, preload: tuple[str, ...]) -> Zygote:
-        """The zygote for ``preload``, forked through :func:`chain_of` it. The solution is
-        rehearsed in the first link that imports everything it imports (so it adds no
-        module, only warm caches), and the links after it inherit its caches."""
-        if preload in self._zygotes:
-            return self._zygotes[preload]
-        *before, _ = chain_of(preload)
-        rehearse = self._rehearsal if self._rehearsal_needs <= set(preload) else None
-        if not before:
-            zygote = Zygote.start(preload, self._warm, rehearse, self._home)
-        else:
-            parent = before[-1]
-            if self._rehearsal_needs <= set(parent):
-                rehearse = None  # done in the parent already
-            added = tuple(name for name in preload if name not in parent)
-            zygote = self._zygote(parent).extend(added, self._warm, rehearse)
-        self._zygotes[preload] = zygote
-        return zygote
 
     def run(self, job: Job) -> RunResult:
         """Run one job; a second try on a fresh worker when the first lost its worker."""
@@ -407,8 +357,6 @@ class Sandbox:
         deadline = time.monotonic() + 3
         for pool in self._pools.values():
             pool.close(deadline)
-        for zygote in self._zygotes.values():
-            zygote.close(deadline)
         shutil.rmtree(self._home, ignore_errors=True)
 
     def __enter__(self) -> Sandbox:

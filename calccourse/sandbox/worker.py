@@ -1,11 +1,9 @@
 """A long-lived grading worker: reads jobs from its socket, forks a fresh child for each answer.
 
-A zygote imports what an answer imports, once, and forks workers from it, so that each
-forked child starts with it in memory; a zygote that must import more is forked from the
-one that imported less (SymPy is imported once, not once per set that holds it). The
-worker watches the child's time, collects its output (cut to a size) and its replies,
-kills its whole process group (and any orphan it left behind) and answers with plain
-JSON on its private channel.
+Start-up imports what answers usually import, once, so that each forked child
+starts with it in memory. The worker watches the child's time, collects its
+output (cut to a size) and its replies, kills its whole process group (and any
+orphan it left behind) and answers with plain JSON on its private channel.
 """
 
 from __future__ import annotations
@@ -61,68 +59,38 @@ class Output:
 
 
 def main() -> None:
-    """``worker CONTROL_FD warm|cold REHEARSAL|- MODULE...``: a zygote that preloads, then
-    forks what the grading side asks for on its control socket (see :func:`serve_forks`)."""
-    control = socket.socket(fileno=int(sys.argv[1]))
-    load(sys.argv[4:], warm=sys.argv[2] == "warm", rehearsal=sys.argv[3])
-    privileges.isolate_network()
-    fairness.shield_from_oom_killer()
-    serve_forks(control)
+    """``worker FD[,FD...] warm|cold REHEARSAL|- MODULE...``: preload, fork a worker per
+    channel, serve.
 
-
-def load(modules: list[str], warm: bool, rehearsal: str) -> None:
-    """Import ``modules``; ``warm`` their lazy parts; run the trusted ``rehearsal`` (or ``-``)."""
-    for name in modules:
+    Each channel is a socket (an answer cannot reopen it through /proc, as it could a pipe).
+    """
+    channels = [int(fd) for fd in sys.argv[1].split(",")]
+    warm, rehearsal, preload = sys.argv[2] == "warm", sys.argv[3], sys.argv[4:]
+    for name in preload:
         with contextlib.suppress(Exception):
             importlib.import_module(name)
     if warm:
         with contextlib.suppress(Exception):
-            warm_up(modules)
+            warm_up(preload)
     if rehearsal != "-":
         rehearse(rehearsal)
+    privileges.isolate_network()
+    fairness.shield_from_oom_killer()
     gc.freeze()  # children then leave the preloaded objects' pages shared (no copy-on-write by the GC)
-
-
-def serve_forks(control: socket.socket) -> None:
-    """Fork on request until the grading side closes ``control`` (a SOCK_SEQPACKET socket).
-
-    Each request is one packet of JSON with one socket passed along: ``{"worker": true}``
-    forks a worker serving that channel; ``{"extend": [...], "warm": ..., "rehearsal": ...}``
-    forks a zygote that imports those modules more, then serves that control socket. Each
-    is forked twice and leads a process group of its own: an answer that kills its worker's
-    group kills only that worker, and no zygote reaps or kills another's processes.
-    """
-    while True:
-        try:
-            data, fds, _, _ = socket.recv_fds(control, 1 << 16, 1)
-        except OSError:
-            return
-        if not data or len(fds) != 1:
-            return  # the grading side closed its end (or sent nonsense): done
-        request = json.loads(data)
+    mine = channels[0]
+    for channel in channels[1:]:
         middle = os.fork()
-        if middle == 0:
+        if middle == 0:  # fork twice: a sibling must not be a child the first worker would reap or kill
             if os.fork() == 0:
-                os.setsid()
-                control.close()
-                _become(request, fds[0])
+                os.setsid()  # its own process group: an answer that kills its worker's group kills only it
+                mine = channel
+                break
             os._exit(0)
         os.waitpid(middle, 0)
-        os.close(fds[0])
-
-
-def _become(request: dict[str, Any], fd: int) -> None:
-    """In a fresh fork: a worker serving channel ``fd``, or a zygote that loads more."""
-    try:
-        if "extend" in request:
-            control = socket.socket(fileno=fd)
-            control.send(json.dumps({"pid": os.getpid()}).encode())
-            load(list(request["extend"]), bool(request["warm"]), str(request["rehearsal"]))
-            serve_forks(control)
-        else:
-            serve(fd)
-    finally:
-        os._exit(0)
+    for channel in channels:
+        if channel != mine:
+            os.close(channel)
+    serve(mine)
 
 
 def serve(channel_fd: int) -> None:
