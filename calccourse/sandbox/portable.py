@@ -179,13 +179,20 @@ class Interpreter:
 
     def tree(self) -> list[psutil.Process]:
         """The launcher, the interpreter and what they started, remembered (and followed
-        from each one seen) so that orphans are ended too."""
-        with contextlib.suppress(psutil.Error):
-            self.seen.setdefault(self.process.pid, psutil.Process(self.process.pid))
-        for process in list(self.seen.values()):
+        from each one seen, so that orphans are ended too), from one look at the process
+        table: this runs every POLL where the memory is watched from here."""
+        if self.process.pid not in self.seen:
             with contextlib.suppress(psutil.Error):
-                for child in process.children(recursive=True):
-                    self.seen.setdefault(child.pid, child)
+                self.seen[self.process.pid] = psutil.Process(self.process.pid)
+        children: dict[int, list[psutil.Process]] = {}
+        for process in psutil.process_iter(["ppid"]):
+            children.setdefault(process.info["ppid"], []).append(process)
+        waiting = list(self.seen)
+        while waiting:
+            for child in children.get(waiting.pop(), []):
+                if child.pid not in self.seen:
+                    self.seen[child.pid] = child
+                    waiting.append(child.pid)
         return list(self.seen.values())
 
     def memory(self) -> int:
