@@ -102,3 +102,16 @@ def pytest_collection_modifyitems(config, items):
         for item in items:
             if "fork_path" in item.keywords:
                 item.add_marker(skip)
+
+
+def require_landlock() -> None:
+    """Skip unless answers run confined by Landlock (ABI 6+): the fork path on a kernel that has it."""
+    from calccourse.sandbox import landlock, portable_wanted
+
+    if portable_wanted():
+        pytest.skip("the portable sandbox (CALCCOURSE_SANDBOX=portable) has no Landlock")
+    if not landlock.available().complete:
+        pytest.skip(
+            "needs Landlock ABI 6+ (filesystem, network and signals); "
+            f"here: {landlock.available().describe()}"
+        )

@@ -35,6 +35,7 @@ import pytest
 import yaml
 
 import calccourse
+from tests.conftest import require_landlock
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOW = ROOT / "examples" / "github-classroom" / ".github" / "workflows" / "classroom.yml"
@@ -107,15 +108,6 @@ def gradient(x, y):
 def steepest_ascent(f, x, y):
     return (0.0, 0.0)
 """
-
-
-def confined_or_skip() -> None:
-    from calccourse.sandbox import landlock, portable_wanted
-
-    if portable_wanted():
-        pytest.skip("the hostile submissions need Landlock, which the portable sandbox has not")
-    if not landlock.available().complete:
-        pytest.skip(f"the hostile submissions need Landlock ABI 6+; here: {landlock.available().describe()}")
 
 
 @pytest.fixture
@@ -425,7 +417,7 @@ def test_workflow_accepts_a_pinned_source(workflow, tmp_path, spec):
 
 
 def test_workflow_hostile_submission_cannot_change_its_score(workflow, tmp_path, untouched_package):
-    confined_or_skip()
+    require_landlock()
     repo = make_repo(tmp_path, None)
     (repo / "answer.py").write_text(HOSTILE.replace("PLACES", repr([str(repo)])), encoding="utf-8")
     fates = run_workflow(workflow, repo, tmp_path)
@@ -634,7 +626,7 @@ def test_gradescope_an_autograder_problem_is_an_autograder_error_not_a_zero(tmp_
 
 
 def test_gradescope_hostile_submission_cannot_change_its_score(tmp_path, untouched_package):
-    confined_or_skip()
+    require_landlock()
     files = {"answer.py": HOSTILE.replace("PLACES", repr(["{ROOT}"]))}
     done, data = run_autograder(tmp_path, files)
     root = tmp_path / "autograder"

@@ -14,24 +14,12 @@ from pathlib import Path
 import pytest
 
 from calccourse.sandbox.fairness import BACKSTOP
-from tests.conftest import grade_file, make_lesson
+from tests.conftest import grade_file, make_lesson, require_landlock
 
 CORRECT = "def double(x):\n    return 2 * x\n"
 # Seconds for a check whose answer loops (1 s limit): start-up, and the limit on its own processor
 # time, which a loaded machine stretches up to the wall-clock backstop.
 STOPPED_WITHIN = 3 + BACKSTOP
-
-
-def require_landlock() -> None:
-    from calccourse.sandbox import landlock, portable_wanted
-
-    if portable_wanted():
-        pytest.skip("the portable sandbox (CALCCOURSE_SANDBOX=portable) has no Landlock")
-    if not landlock.available().complete:
-        pytest.skip(
-            "needs Landlock ABI 6+ (filesystem, network and signals); "
-            f"here: {landlock.available().describe()}"
-        )
 
 
 landlock = pytest.mark.usefixtures("_landlock")
