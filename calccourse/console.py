@@ -147,16 +147,26 @@ def _fold(char: str) -> str:
 codecs.register_error("calccourse-ascii", ascii_spelling)
 
 
-def in_ascii(text: str) -> str:
+def in_ascii(text: str, times: str = "*") -> str:
     """``text`` spelled in ASCII as :func:`ascii_spelling` spells it, made unambiguous
     where a letter-by-letter spelling is not: (δx)² is ``(delta x)^2``, not ``delta x^2``,
-    and x²y is ``x^2*y``, not ``x^2y``. Text is spelled before it is wrapped, so that its
-    lines fit once spelled."""
+    and x²y is ``x^2*y``, not ``x^2y``; a product is spelled ``times`` (Markdown's is
+    ``\\*``). Text is spelled before it is wrapped, so that its lines fit once spelled."""
     import re
 
     text = re.sub(r"([δΔ][a-zA-Z])([²³⁴ⁿ])", r"(\1)\2", text)  # δx² -> (δx)²
-    text = re.sub(r"([²³⁴ⁿ⁻¹⁰⁵⁶⁷⁸⁹]+)(?=[A-Za-z0-9(α-ωσ])", r"\1*", text)  # x²y -> x²*y
+    text = re.sub(r"([²³⁴ⁿ⁻¹⁰⁵⁶⁷⁸⁹]+)(?=[A-Za-z0-9(α-ωσ])", r"\1·", text)  # x²y -> x²·y
+    text = text.replace("·", times)
     return text.encode("ascii", errors="calccourse-ascii").decode("ascii")
+
+
+def markdown_in_ascii(source: str) -> str:
+    """Markdown spelled in ASCII: a product in prose is ``\\*`` (a bare ``*`` would start
+    emphasis), ``*`` in code."""
+    import re
+
+    pieces = re.split(r"(```.*?```|`[^`\n]*`)", source, flags=re.DOTALL)  # code at odd places
+    return "".join(in_ascii(piece, "\\*" if k % 2 == 0 else "*") for k, piece in enumerate(pieces))
 
 
 def can_encode(stream: Any) -> bool:

@@ -55,9 +55,20 @@ class DemoContext:
         literally: text in square brackets, as NumPy prints ``[nan nan]``, is no markup."""
         from rich.text import Text
 
+        from calccourse.wrapping import Prose
+
         self.results[key] = value
         shown = minus(str(shown if shown is not None else value))
-        self.console.print(Text.assemble(f"  {minus(label)}: ", (shown, "bold")))  # literally: no markup
+        self.console.print(Prose(Text.assemble(f"  {minus(label)}: ", (shown, "bold"))))  # no markup
+
+    def say(self, text: str) -> None:
+        """Print a line of prose literally (no markup), wrapped at the screen's width but
+        never inside a formula, with proper minus signs."""
+        from rich.text import Text
+
+        from calccourse.wrapping import Prose
+
+        self.console.print(Prose(Text(minus(text))))
 
     def table(self, title: str, columns: list[str], rows: Iterable[Iterable[Any]]) -> None:
         """Print a small table of results; each cell as ``str(cell)``, literally (no markup)."""

@@ -16,9 +16,10 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from calccourse.console import can_encode, in_ascii, on_screen, plain_output
+from calccourse.console import can_encode, in_ascii, markdown_in_ascii, on_screen, plain_output
 from calccourse.safe import visible
 from calccourse.status import MARK, NOT_TRIED
+from calccourse.wrapping import Prose, wrap_formula
 
 if TYPE_CHECKING:
     from calccourse.authoring import Finding
@@ -59,7 +60,7 @@ CUT = "›"  # at the right edge of a code line cut to fit the screen
 def markdown(console: Console, text: str) -> None:
     """Markdown text; on a console that cannot show Unicode, spelled in ASCII first (so
     it is wrapped as it will be shown)."""
-    shown = _spelled(console, text)
+    shown = text if can_encode(console.file) else markdown_in_ascii(text)
     console.print(_markdown()(shown, code_theme=CODE_THEME, hyperlinks=False), crop=on_screen(console))
 
 
@@ -70,38 +71,6 @@ def code(console: Console, source: str) -> None:
 
 def _spelled(console: Console, text: str) -> str:
     return text if can_encode(console.file) else in_ascii(text)
-
-
-# Where a formula may break: between equations (after a run of spaces, or a comma) and,
-# only where one equation is wider than the line, before = + − and friends.
-EQUATIONS = r"(?<=\s\s)(?=\S)|(?<=, )(?=\S)"
-TERMS = r"(?= (?:=|\+|−|-|≈|≤|≥) )"
-
-
-def wrap_formula(line: str, width: int) -> list[str]:
-    """A line of maths that fits in ``width`` columns, or the same broken between whole
-    equations (or, inside one too wide, between whole terms), each further piece on a next
-    line indented four columns past the first; a term wider than the line stays whole (and
-    is cut at the edge, as code is)."""
-    import re
-
-    from rich.cells import cell_len
-
-    if cell_len(line) <= width:
-        return [line]
-    hang = " " * (len(line) - len(line.lstrip()) + 4)
-    pieces = []
-    for equation in filter(None, re.split(EQUATIONS, line)):
-        wide = cell_len(hang + equation.strip()) > width
-        pieces += [p for p in re.split(TERMS, equation) if p] if wide else [equation]
-    lines, current = [], pieces[0]
-    for piece in pieces[1:]:
-        if cell_len((current + piece).rstrip()) <= width or not current.strip():
-            current += piece
-        else:
-            lines.append(current.rstrip())
-            current = hang + piece.lstrip()
-    return [*lines, current.rstrip()]
 
 
 class Code:
@@ -138,9 +107,9 @@ class Code:
 
 @lru_cache(maxsize=1)
 def _markdown() -> Any:
-    """rich's Markdown, with code blocks as :class:`Code` (rich.markdown is imported here:
-    `list` and `--help` do without it)."""
-    from rich.markdown import CodeBlock, Markdown
+    """rich's Markdown, with code blocks as :class:`Code` and formulas in prose kept whole
+    (rich.markdown is imported here: `list` and `--help` do without it)."""
+    from rich.markdown import CodeBlock, Markdown, Paragraph
 
     class CodeInText(CodeBlock):
         """Python is code (cut at the edge); a block with no language is maths, whose
@@ -157,8 +126,20 @@ def _markdown() -> Any:
                 )
             yield Code(source, self.lexer_name)
 
+    class ProseParagraph(Paragraph):
+        """A paragraph whose formulas stay whole (see wrapping.Prose)."""
+
+        def __rich_console__(self, console: Console, options: Any) -> Iterator[Any]:
+            self.text.justify = self.justify
+            yield Prose(self.text)
+
     class LessonMarkdown(Markdown):
-        elements = {**Markdown.elements, "fence": CodeInText, "code_block": CodeInText}
+        elements = {
+            **Markdown.elements,
+            "fence": CodeInText,
+            "code_block": CodeInText,
+            "paragraph_open": ProseParagraph,
+        }
 
     return LessonMarkdown
 

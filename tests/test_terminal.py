@@ -25,10 +25,12 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
+from rich.text import Text
 
 from calccourse import render
 from calccourse.cli import app
 from calccourse.console import in_ascii
+from calccourse.wrapping import Prose
 
 LESSONS = Path(__file__).resolve().parents[1] / "lessons"
 ESCAPES = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][A-Z0-9]|\x1b[=>78]")
@@ -513,6 +515,35 @@ def test_lesson_formulas_wrap_whole_at_the_terminal_width(tmp_path, number, cols
     assert rest in then and len(then) - len(then.lstrip()) == len(start) - len(start.lstrip()) + 4
 
 
+@pytest.mark.parametrize("cols", [60, 80])
+def test_formulas_in_prose_stay_on_one_line(tmp_path, cols):
+    """A formula inside a sentence moves whole to the next line; the sentence wraps around it."""
+    shown = in_terminal(tmp_path, "lesson", "1", "--no-pager", "--out", "plots", cols=cols, rows=40)
+    assert shown.code == 0, shown.text
+    lines = [" ".join(line.split()) for line in shown.text.splitlines()]
+    for formula in (
+        "d/dx 7 = 0",
+        "d/dx (g + h) = g′ + h′",
+        "f′(x) = lim (f(x + δx) − f(x))/δx",
+        "d/dx (1 + x²)⁵ = 5(1 + x²)⁴·2x",
+        "δx/2 · f″(x)",
+        "f′(x) = 2x",
+    ):
+        assert any(formula in line for line in lines), (formula, shown.text)
+    broken = [line for line in lines if re.search(r" (=|\+|−|·|d/dx)$", line)]
+    assert not broken, broken
+
+
+def test_a_formula_wider_than_the_line_breaks_between_terms():
+    screen = recording(24)
+    text = "So a = b + c·d + (e − f)·g + h/k and that is all."
+    screen.print(Prose(Text(text)))
+    lines = screen.export_text().splitlines()
+    assert all(len(line.rstrip()) <= 24 for line in lines), lines
+    assert " ".join(" ".join(lines).split()) == text  # nothing lost, nothing cut
+    assert all(not re.search(r"[(]\S*$", line.rstrip()) for line in lines), lines  # brackets first
+
+
 def test_ascii_is_spelled_before_it_is_wrapped(tmp_path):
     done = piped(tmp_path, "lesson", "1", "--no-pager", "--out", "plots", PYTHONIOENCODING="ascii", LANG="C")
     assert done.returncode == 0
@@ -522,3 +553,17 @@ def test_ascii_is_spelled_before_it_is_wrapped(tmp_path):
     assert all(line.strip() and line.strip() in in_ascii(source) for line in long), long  # only code
     assert "(delta x)^2" in text and "delta x^2" not in text
     assert in_ascii("x²y and δx²") == "x^2*y and (delta x)^2"
+    # A product in prose is a star, not Markdown's emphasis; "delta x" is one symbol.
+    assert "d/dx (c*g(x)) = c*g'(x)" in text
+    narrow = piped(
+        tmp_path,
+        "lesson",
+        "1",
+        "--no-pager",
+        "--out",
+        "plots",
+        PYTHONIOENCODING="ascii",
+        LANG="C",
+        COLUMNS="60",
+    ).stdout.decode("ascii")
+    assert "2x*delta x + (delta x)^2" in narrow, narrow
