@@ -57,6 +57,7 @@ __all__ = [
     "recognise",
     "run_standalone",
     "say_in_picture",
+    "styled",
     "value",
 ]
 
@@ -329,6 +330,38 @@ def note_not_numbers(axes: Any, values: Sequence[Any], expected: str = "a single
         f"each should be {expected}, and the first is {what}",
         fontsize=9,
     )
+
+
+def styled(
+    axes: Any,
+    title: str = "",
+    x: str = "",
+    y: str = "",
+    *,
+    grid: bool | str = False,
+    legend: bool | str | dict[str, Any] = True,
+    **settings: Any,
+) -> Any:
+    """A demo's plot styled in one call, so that its code shows what is drawn: the title,
+    the axes' labels ``x`` and ``y``, any other setting ``axes.set`` takes (``aspect="equal"``,
+    ``xlim=(-1, 3)``, ``xticks=...``, ``zlabel=...``), light grid lines with ``grid``
+    (``"both"``: the minor ticks' too, on a log scale), and a legend when something drawn
+    has a label: ``legend`` is where (``"upper left"``), or the legend's keyword arguments
+    (``dict(loc="upper left", fontsize=9)``), or False for none. Returns ``axes``."""
+    if title:
+        axes.set_title(title)
+    if x:
+        axes.set_xlabel(x)
+    if y:
+        axes.set_ylabel(y)
+    if settings:
+        axes.set(**settings)
+    if grid:
+        axes.grid(alpha=0.3, which="both" if grid == "both" else "major")
+    if legend is not False and axes.get_legend_handles_labels()[0]:
+        options = {"loc": legend} if isinstance(legend, str) else legend if isinstance(legend, dict) else {}
+        axes.legend(**options)
+    return axes
 
 
 def say_in_picture(axes: Any, text: str, fontsize: float = 10) -> None:

@@ -188,10 +188,10 @@ DRAWING = ("plot_", "draw_", "grid_")
 
 
 def idea_of(source: str) -> str:
-    """The lines of a demo that carry its idea: its imports (but matplotlib's), constants
-    and computing functions (with the comments just above them), without the functions
-    that plot (``plot_*``, ``draw_*``, ``grid_*``), ``run(ctx)`` that drives it, and the
-    script part."""
+    """The lines of a demo that carry its idea: its constants and computing functions (with
+    the comments just above them) and the imports they use, without the functions that
+    plot (``plot_*``, ``draw_*``, ``grid_*``), ``run(ctx)`` that drives it, the script part,
+    and the imports only those use (matplotlib, ``calccourse.author``'s ``styled``)."""
     import ast
 
     lines = source.splitlines()
@@ -201,19 +201,32 @@ def idea_of(source: str) -> str:
         body = ast.parse(source).body
     except (SyntaxError, ValueError):  # a broken demo: the whole of it shown, its run says why
         return source
-    for node in body:
-        name = getattr(node, "name", "")
-        if name == "run" or name.startswith(DRAWING) or isinstance(node, ast.If):  # the script part
-            continue
-        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
-            continue  # the module's docstring: the lesson's text says it
-        if isinstance(node, (ast.Import, ast.ImportFrom)) and "matplotlib" in ast.unparse(node):
+    imports = (ast.Import, ast.ImportFrom)
+    idea = [
+        node
+        for node in body
+        if not getattr(node, "name", "") == "run"
+        and not getattr(node, "name", "").startswith(DRAWING)
+        and not isinstance(node, ast.If)  # the script part
+        and not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant))  # the docstring
+    ]
+    used = {
+        name.id
+        for node in idea
+        if not isinstance(node, imports)
+        for name in ast.walk(node)
+        if isinstance(name, ast.Name)
+    }
+    for node in idea:
+        if isinstance(node, imports) and not any(
+            (alias.asname or alias.name).split(".")[0] in used for alias in node.names
+        ):
             continue  # only the plots use it
         first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))]) - 1
         while first > 0 and lines[first - 1].lstrip().startswith("#"):
             first -= 1
         block = lines[first : node.end_lineno]
-        kind = "import" if isinstance(node, (ast.Import, ast.ImportFrom)) else type(node).__name__
+        kind = "import" if isinstance(node, imports) else type(node).__name__
         spaced = kept and (kind != previous or kind == "FunctionDef")  # a blank line between groups
         kept += ([""] if spaced else []) + block
         previous = kind

@@ -194,10 +194,22 @@ def test_readme_documents_every_command():
             assert f"calccourse {full}" in readme, f"README does not show `calccourse {full}`"
 
 
+def test_a_demos_idea_keeps_the_imports_its_code_uses():
+    from calccourse.demo import idea_of
+
+    source = (
+        "import matplotlib.pyplot as plt\nimport numpy as np\nfrom calccourse.author import styled\n\n\n"
+        "def f(x):\n    return np.sin(x)\n\n\n"
+        "def plot_f(x):\n    fig, ax = plt.subplots()\n    ax.plot(x, f(x))\n    styled(ax, 'sin x')\n"
+    )
+    assert idea_of(source) == "import numpy as np\n\ndef f(x):\n    return np.sin(x)"
+
+
 def test_lesson_shows_the_demos_idea_and_where_the_whole_demo_is(run):
     short = run("lesson", "1", "--no-pager", "--out", "plots")
     assert short.exit_code == 0, short.output
     assert "def rate_of_change" in short.output and "def plot_derivative" not in short.output
+    assert "import styled" not in short.output  # the plots' helper is no part of the idea
     said = " ".join(short.output.split())
     assert "01-derivatives/demo.py" in said and "calccourse lesson 1 --code" in said
     whole = run("lesson", "1", "--no-pager", "--out", "plots", "--code")

@@ -3,6 +3,7 @@ the rule."""
 
 import matplotlib.pyplot as plt
 import numpy as np
+from calccourse.author import styled
 
 
 def f(x):
@@ -22,45 +23,28 @@ def rate_of_change(f, x, dx):
 def plot_derivative(x, rate, rule, dx):
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
     left.plot(x, f(x), color="tab:blue")
-    left.set_title("f(x) = x²")
-    left.set_xlabel("x")
-    left.set_ylabel("f(x)")
-    left.grid(alpha=0.3)
+    styled(left, "f(x) = x²", x="x", y="f(x)", grid=True)
 
-    right.plot(
-        x,
-        rate,
-        color="tab:orange",
-        linewidth=4,
-        alpha=0.6,
-        label=f"rate of change, δx = {dx:g}",
-    )
-    right.plot(x, rule, color="black", linestyle="--", label="rule: 2x")
-    right.set_title("f′(x): rate and rule lie on top of each other")
-    right.set_xlabel("x")
-    right.set_ylabel("f′(x)")
-    right.legend()
-    right.grid(alpha=0.3)
+    # Thick and pale, so that the dashed rule shows on top of it
+    label = f"rate of change, δx = {dx:g}"
+    right.plot(x, rate, color="tab:orange", lw=4, alpha=0.6, label=label)
+    right.plot(x, rule, color="black", ls="--", label="rule: 2x")
+    title = "f′(x): rate and rule lie on top of each other"
+    styled(right, title, x="x", y="f′(x)", grid=True)
     fig.tight_layout()
     return fig
 
 
 def plot_gap_by_step(steps, gaps):
     fig, ax = plt.subplots(figsize=(6, 4))
-    ax.loglog(
-        steps,
-        gaps,
-        "o-",
-        color="tab:red",
-        label="largest gap |rate − rule|",
-    )
+    label = "largest gap |rate − rule|"
+    ax.loglog(steps, gaps, "o-", color="tab:red", label=label)
     ax.loglog(steps, steps, ":", color="gray", label="gap = δx")
-    ax.set_title("Smaller δx, smaller gap (until rounding takes over)")
-    ax.set_xlabel("step δx")
-    ax.set_ylabel("largest gap on [−10, 10]")
-    ax.invert_xaxis()
-    ax.legend()
-    ax.grid(alpha=0.3, which="both")
+    ax.invert_xaxis()  # large steps on the left, small ones on the right
+    title = "Smaller δx, smaller gap (until rounding takes over)"
+    styled(
+        ax, title, x="step δx", y="largest gap on [−10, 10]", grid="both"
+    )
     fig.tight_layout()
     return fig
 
@@ -76,26 +60,20 @@ def run(ctx):
         "f′(x) by the rate of change and by the rule 2x."
     )
     gap = np.max(np.abs(rate - rule))
-    ctx.record(
-        "max_gap",
-        gap,
-        f"largest gap |rate − rule|, δx = {dx:g}",
-        f"{gap:.2e}",
-    )
+    label = f"largest gap |rate − rule|, δx = {dx:g}"
+    ctx.record("max_gap", gap, label, f"{gap:.2e}")
     ctx.console.print(
         "For x² the rate of change is exactly 2x + δx, so the "
         "gap is δx itself: a smaller step, a smaller gap."
     )
     ctx.save(plot_derivative(x, rate, rule, dx), "derivative")
 
+    # The same comparison for δx = 1e-1, 1e-2, ..., 1e-12
     steps = 10.0 ** -np.arange(1, 13)
     gaps = [np.max(np.abs(rate_of_change(f, x, s) - rule)) for s in steps]
     ctx.results["gaps_by_step"] = dict(zip(steps.tolist(), gaps))
-    ctx.table(
-        "Largest gap by δx",
-        ["δx", "largest gap"],
-        [(f"{s:.0e}", f"{g:.1e}") for s, g in zip(steps, gaps)],
-    )
+    rows = [(f"{s:.0e}", f"{g:.1e}") for s, g in zip(steps, gaps)]
+    ctx.table("Largest gap by δx", ["δx", "largest gap"], rows)
     ctx.console.print(
         "Below δx ≈ 1e-7 the gap grows again: f(x + δx) − f(x) "
         "subtracts two nearly equal numbers, and their rounding error "

@@ -2,6 +2,7 @@
 
 import matplotlib.pyplot as plt
 import numpy as np
+from calccourse.author import styled
 
 
 def f(x):
@@ -18,51 +19,36 @@ def draw_strips(ax, x):
     wide = 1.0  # ten times δx, so that single strips can be seen
     edges = np.arange(-10, 10, wide)
     heights = f(edges)
+    # One bar per strip, from its left edge: pale, outlined in black
+    look = dict(
+        width=wide, align="edge", alpha=0.45, edgecolor="black", lw=0.5
+    )
     for part, colour, name in (
         (heights < 0, "tab:red", "negative"),
         (heights >= 0, "tab:blue", "positive"),
     ):
+        label = f"{name} strips f(x)·δx (δx = {wide:g})"
         ax.bar(
-            edges[part],
-            heights[part],
-            width=wide,
-            align="edge",
-            color=colour,
-            alpha=0.45,
-            edgecolor="black",
-            linewidth=0.5,
-            label=f"{name} strips f(x)·δx (δx = {wide:g})",
+            edges[part], heights[part], color=colour, label=label, **look
         )
     ax.plot(x, f(x), color="black", label="f(x) = 2x")
     ax.axhline(0, color="gray", linewidth=0.8)
-    ax.set_title("Area as strips: below the axis counts negative")
-    ax.set_xlabel("x")
-    ax.set_ylabel("f(x)")
-    ax.legend(loc="upper left")
+    title = "Area as strips: below the axis counts negative"
+    styled(ax, title, x="x", y="f(x)", legend="upper left")
 
 
 def draw_running_area(ax, x, area, dx):
     ax.plot(x, x**2, color="tab:green", label="x²")
-    ax.plot(
-        x,
-        area,
-        color="tab:orange",
-        linewidth=2.5,
-        label=f"running sum of f(x)·δx, δx = {dx:g}",
-    )
+    label = f"running sum of f(x)·δx, δx = {dx:g}"
+    ax.plot(x, area, color="tab:orange", linewidth=2.5, label=label)
+    # The shift: an arrow from x² = 0 down to the running area, at x = 0
     bottom = area[np.argmin(np.abs(x))]
-    ax.annotate(
-        "",
-        xy=(0, bottom),
-        xytext=(0, 0),
-        arrowprops={"arrowstyle": "->", "color": "gray"},
-    )
+    arrow = {"arrowstyle": "->", "color": "gray"}
+    ax.annotate("", xy=(0, bottom), xytext=(0, 0), arrowprops=arrow)
     ax.text(0.5, -50, "shifted down\nby about 101", color="gray")
-    ax.set_title("The running area is x² shifted down")
-    ax.set_xlabel("x")
-    ax.set_ylabel("area from −10 to x")
-    ax.legend(loc="upper center")
-    ax.grid(alpha=0.3)
+    title = "The running area is x² shifted down"
+    up = "area from −10 to x"
+    styled(ax, title, x="x", y=up, grid=True, legend="upper center")
 
 
 def run(ctx):
@@ -74,18 +60,13 @@ def run(ctx):
     ctx.record("points", len(x), "number of points")
     ctx.record("start", area[0], "running sum at x = −10", f"{area[0]:.4g}")
     low = int(np.argmin(area))
-    ctx.record(
-        "lowest",
-        area[low],
-        f"lowest running sum (x = {x[low]:.1f})",
-        f"{area[low]:.4g}",
-    )
+    label = f"lowest running sum (x = {x[low]:.1f})"
+    ctx.record("lowest", area[low], label, f"{area[low]:.4g}")
     ctx.results["lowest_x"] = x[low]
 
     gap = np.max(np.abs(area - (x**2 + 0.1 * x - 101)))
-    ctx.record(
-        "formula_gap", gap, "largest gap from x² + 0.1x − 101", f"{gap:.1e}"
-    )
+    label = "largest gap from x² + 0.1x − 101"
+    ctx.record("formula_gap", gap, label, f"{gap:.1e}")
     shift = np.mean(area - x**2)
     ctx.record(
         "shift", shift, "running sum − x², on average", f"{shift:.1f}"
@@ -98,12 +79,8 @@ def run(ctx):
 
     slope = np.diff(area) / dx  # rate of change of the running area
     back = np.max(np.abs(slope - f(x[1:])))
-    ctx.record(
-        "slope_gap",
-        back,
-        "largest gap between its slope and f(x)",
-        f"{back:.1e}",
-    )
+    label = "largest gap between its slope and f(x)"
+    ctx.record("slope_gap", back, label, f"{back:.1e}")
     ctx.console.print(
         "Differentiating the running area gives f back: "
         "integration undoes differentiation."

@@ -3,6 +3,7 @@ found by searching."""
 
 import matplotlib.pyplot as plt
 import numpy as np
+from calccourse.author import styled
 
 
 def f(x, y):
@@ -47,12 +48,8 @@ def plot_surface(n=41):
     fig = plt.figure(figsize=(7, 5.5))
     ax = fig.add_subplot(projection="3d")
     ax.plot_surface(X, Y, f(X, Y), cmap="viridis", linewidth=0)
-    ax.set_title("f(x, y) = x² + y³")
-    ax.set_xlabel("x")
-    ax.set_ylabel("y")
-    ax.set_zlabel("f(x, y)")
-    ax.set_xticks([-10, -5, 0, 5, 10])
-    ax.set_yticks([-10, -5, 0, 5, 10])
+    styled(ax, "f(x, y) = x² + y³", x="x", y="y", zlabel="f(x, y)")
+    ax.set(xticks=[-10, -5, 0, 5, 10], yticks=[-10, -5, 0, 5, 10])
     ax.view_init(elev=25, azim=-60)
     return fig
 
@@ -68,71 +65,45 @@ def plot_gradient_field(n=21):
     # ∇f = 0 has no direction: no arrow there.
     safe = np.where(size > 0, size, 1.0)
     fig, ax = plt.subplots(figsize=(7, 6))
+    # Every arrow as long (1/1.2 of the grid's step), centred on its point
+    look = dict(pivot="middle", angles="xy", scale_units="xy", width=0.004)
     arrows = ax.quiver(
-        X,
-        Y,
-        GX / safe,
-        GY / safe,
-        size,
-        cmap="viridis",
-        pivot="middle",
-        angles="xy",
-        scale_units="xy",
-        scale=1.2,
-        width=0.004,
+        X, Y, GX / safe, GY / safe, size, cmap="viridis", scale=1.2, **look
     )
     fig.colorbar(arrows, ax=ax, label="|∇f| (yellow: large, dark: small)")
+    # A red ring around (2, 3), where the search below tries every direction
+    label = "(2, 3), where ∇f = (4, 27): searched for below"
     ax.plot(
-        [2],
-        [3],
-        "o",
-        markersize=14,
-        markerfacecolor="none",
-        markeredgecolor="tab:red",
-        markeredgewidth=2,
-        label="(2, 3), where ∇f = (4, 27): searched for below",
+        [2], [3], "o", ms=14, mfc="none", mec="tab:red", mew=2, label=label
     )
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.09), fontsize=9)
-    ax.set_title("Direction of ∇f for f(x, y) = x² + y³:  ∇f = (2x, 3y²)")
-    ax.set_xlabel("x")
-    ax.set_ylabel("y")
-    ax.set_aspect("equal")
+    title = "Direction of ∇f for f(x, y) = x² + y³:  ∇f = (2x, 3y²)"
+    # The legend under the plot, out of the arrows' way
+    below = dict(
+        loc="upper center", bbox_to_anchor=(0.5, -0.09), fontsize=9
+    )
+    styled(ax, title, x="x", y="y", legend=below, aspect="equal")
     return fig
 
 
 def plot_rate_by_direction(angles, rates, exact_angle, exact_length):
     best = int(np.argmax(rates))
     fig, ax = plt.subplots(figsize=(8, 4.5))
-    ax.plot(
-        angles, rates, color="tab:blue", label="rate of change, h = 0.0001"
-    )
+    label = "rate of change, h = 0.0001"
+    ax.plot(angles, rates, color="tab:blue", label=label)
     ax.axhline(0, color="grey", linewidth=0.8)
-    ax.axvline(
-        exact_angle,
-        color="tab:green",
-        linestyle="--",
-        label=f"direction of ∇f = (4, 27): {exact_angle:.2f}°",
-    )
+    label = f"direction of ∇f = (4, 27): {exact_angle:.2f}°"
+    ax.axvline(exact_angle, color="tab:green", ls="--", label=label)
+    label = f"largest rate {rates[best]:.3f} at {angles[best]:.1f}°"
     ax.plot(
-        [angles[best]],
-        [rates[best]],
-        "o",
-        color="tab:red",
-        label=f"largest rate {rates[best]:.3f} at {angles[best]:.1f}°",
+        [angles[best]], [rates[best]], "o", color="tab:red", label=label
     )
-    ax.axhline(
-        exact_length,
-        color="tab:orange",
-        linestyle=":",
-        label=f"|∇f| = {exact_length:.3f}",
-    )
-    ax.set_title("Rate of change of f at (2, 3) in each direction")
-    ax.set_xlabel(
-        "direction θ (degrees from the +x axis, counter-clockwise)"
-    )
-    ax.set_ylabel("rate of change")
+    label = f"|∇f| = {exact_length:.3f}"
+    ax.axhline(exact_length, color="tab:orange", ls=":", label=label)
+    title = "Rate of change of f at (2, 3) in each direction"
+    across = "direction θ (degrees from the +x axis, counter-clockwise)"
+    legend = dict(loc="lower left", fontsize=9)
+    styled(ax, title, x=across, y="rate of change", legend=legend)
     ax.set_xticks(range(0, 361, 45))
-    ax.legend(loc="lower left", fontsize=9)
     return fig
 
 
@@ -155,43 +126,29 @@ def run(ctx):
         "measured from the +x axis, counter-clockwise."
     )
     angle, rate, found = steepest_ascent(f, x, y)
-    ctx.record(
-        "search_angle",
-        float(angle),
-        "direction of fastest increase",
-        f"{angle:.1f}° from +x  =  {90 - angle:.1f}° from +y",
+    shown = f"{angle:.1f}° from +x  =  {90 - angle:.1f}° from +y"
+    label = "direction of fastest increase"
+    ctx.record("search_angle", float(angle), label, shown)
+    label = "largest rate of change"
+    ctx.record("search_rate", float(rate), label, f"{rate:.4f}")
+    shown = f"({found[0]:.3f}, {found[1]:.3f})"
+    label = "gradient estimate = rate × direction"
+    ctx.record("search_gradient", found.tolist(), label, shown)
+
+    shown = f"({exact[0]:g}, {exact[1]:g})"
+    label = "exact gradient (2x, 3y²)"
+    ctx.record("exact_gradient", exact.tolist(), label, shown)
+    label = "its length √(4² + 27²)"
+    ctx.record("exact_length", length, label, f"{length:.3f}")
+    shown = (
+        f"{exact_angle:.2f}° from +x  =  {90 - exact_angle:.2f}° from +y"
     )
-    ctx.record(
-        "search_rate", float(rate), "largest rate of change", f"{rate:.4f}"
-    )
-    ctx.record(
-        "search_gradient",
-        found.tolist(),
-        "gradient estimate = rate × direction",
-        f"({found[0]:.3f}, {found[1]:.3f})",
-    )
-    ctx.record(
-        "exact_gradient",
-        exact.tolist(),
-        "exact gradient (2x, 3y²)",
-        f"({exact[0]:g}, {exact[1]:g})",
-    )
-    ctx.record(
-        "exact_length", length, "its length √(4² + 27²)", f"{length:.3f}"
-    )
-    ctx.record(
-        "exact_angle",
-        exact_angle,
-        "its direction",
-        f"{exact_angle:.2f}° from +x  =  {90 - exact_angle:.2f}° from +y",
-    )
+    ctx.record("exact_angle", exact_angle, "its direction", shown)
 
     angles = np.arange(0.0, 360.0, 0.1)
     rates = rates_by_direction(f, x, y, angles)
-    ctx.save(
-        plot_rate_by_direction(angles, rates, exact_angle, length),
-        "rate-by-direction",
-    )
+    plot = plot_rate_by_direction(angles, rates, exact_angle, length)
+    ctx.save(plot, "rate-by-direction")
     ctx.console.print(
         "The original course measured angles from the +y axis: it printed "
         "8.4° and about (3.987, 27.003), the same arrow as above."

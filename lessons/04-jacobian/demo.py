@@ -4,6 +4,7 @@ finite differences, and in a picture."""
 import matplotlib.pyplot as plt
 import numpy as np
 import sympy
+from calccourse.author import styled
 
 
 def symbolic_jacobian():
@@ -55,22 +56,18 @@ def draw_images(ax, x0, y0, half):
     J, centre = jacobian(x0, y0), f(x0, y0)
     for xs, ys, colour in grid_lines(x0, y0, half):
         ax.plot(*f(xs, ys), color=colour, lw=1.4)
-        ax.plot(
-            *(centre[:, None] + J @ np.vstack([xs - x0, ys - y0])),
-            color=colour,
-            lw=1.0,
-            ls="--",
-        )
+        linear = centre[:, None] + J @ np.vstack([xs - x0, ys - y0])
+        ax.plot(*linear, color=colour, lw=1.0, ls="--")
     ax.plot(*centre, "ko")
+    # Black lines with no points: the legend's two entries, for both colours
     ax.plot([], [], color="black", lw=1.4, label="f(grid)")
     ax.plot(
         [], [], color="black", lw=1.0, ls="--", label="f(p) + J·(grid − p)"
     )
-    ax.set_title(f"Their images, grid of side {2 * half:g}")
-    ax.set_xlabel("first output 2xy")
-    ax.set_ylabel("second output x²y")
-    ax.grid(alpha=0.3)
-    ax.legend(loc="upper left", fontsize=9)
+    title = f"Their images, grid of side {2 * half:g}"
+    legend = dict(loc="upper left", fontsize=9)
+    across, up = "first output 2xy", "second output x²y"
+    styled(ax, title, x=across, y=up, grid=True, legend=legend)
 
 
 def plot_linear_map(x0, y0, half=0.3, zoom=0.1):
@@ -85,20 +82,13 @@ def plot_linear_map(x0, y0, half=0.3, zoom=0.1):
         for xs, ys, colour in grid_lines(x0, y0, half_side):
             left.plot(xs, ys, color=colour, lw=width)
     left.plot([x0], [y0], "ko")
-    left.annotate(
-        f"p = ({x0:g}, {y0:g})",
-        (x0, y0),
-        textcoords="offset points",
-        xytext=(6, 6),
-    )
-    left.set_aspect("equal")
-    left.set_title(
+    where = dict(textcoords="offset points", xytext=(6, 6))
+    left.annotate(f"p = ({x0:g}, {y0:g})", (x0, y0), **where)
+    title = (
         f"Inputs: grids of side {2 * half:g} and {2 * zoom:g} around p\n"
         "(blue: y constant, red: x constant)"
     )
-    left.set_xlabel("x")
-    left.set_ylabel("y")
-    left.grid(alpha=0.3)
+    styled(left, title, x="x", y="y", grid=True, aspect="equal")
     draw_images(middle, x0, y0, half)
     draw_images(right, x0, y0, zoom)
     J = jacobian(x0, y0)
@@ -113,28 +103,16 @@ def plot_linear_map(x0, y0, half=0.3, zoom=0.1):
 
 def run(ctx):
     f_sym, J_sym, _ = symbolic_jacobian()
-    ctx.console.print(
-        "f(x, y) = (2xy, x²y) as a SymPy column:", highlight=False
-    )
-    ctx.console.print(
-        sympy.pretty(f_sym, use_unicode=ctx.unicode),
-        markup=False,
-        highlight=False,
-    )
-    ctx.console.print(
-        "\nf.jacobian([x, y]):", markup=False, highlight=False
-    )
-    ctx.console.print(
-        sympy.pretty(J_sym, use_unicode=ctx.unicode),
-        markup=False,
-        highlight=False,
-    )
-    ctx.record(
-        "jacobian",
-        [[str(entry) for entry in row] for row in J_sym.tolist()],
-        "Jacobian (row = output, column = input)",
-        str(J_sym.tolist()),
-    )
+    # SymPy's pretty printer draws matrices with Unicode brackets where
+    # the terminal can show them; printed as they are, not as markup
+    plain = dict(markup=False, highlight=False)
+    ctx.console.print("f(x, y) = (2xy, x²y) as a SymPy column:", **plain)
+    ctx.console.print(sympy.pretty(f_sym, use_unicode=ctx.unicode), **plain)
+    ctx.console.print("\nf.jacobian([x, y]):", **plain)
+    ctx.console.print(sympy.pretty(J_sym, use_unicode=ctx.unicode), **plain)
+    entries = [[str(entry) for entry in row] for row in J_sym.tolist()]
+    label = "Jacobian (row = output, column = input)"
+    ctx.record("jacobian", entries, label, str(J_sym.tolist()))
 
     x0, y0 = 1.5, -0.5
     exact = jacobian(x0, y0)
@@ -144,29 +122,18 @@ def run(ctx):
         "h = 1e-6:"
     )
     names = [["∂(2xy)/∂x", "∂(2xy)/∂y"], ["∂(x²y)/∂x", "∂(x²y)/∂y"]]
-    ctx.table(
-        "",
-        ["entry", "formula", "finite difference"],
-        [
-            (names[i][j], f"{exact[i, j]:.6f}", f"{numeric[i, j]:.6f}")
-            for i in range(2)
-            for j in range(2)
-        ],
-    )
+    rows = [
+        (names[i][j], f"{exact[i, j]:.6f}", f"{numeric[i, j]:.6f}")
+        for i in range(2)
+        for j in range(2)
+    ]
+    ctx.table("", ["entry", "formula", "finite difference"], rows)
     gap = float(np.max(np.abs(exact - numeric)))
     ctx.record("check_point", [x0, y0], "point")
-    ctx.record(
-        "exact_at_point",
-        exact.tolist(),
-        "J from the formula",
-        str(exact.tolist()),
-    )
-    ctx.record(
-        "max_gap",
-        gap,
-        "largest gap, formula − finite differences",
-        f"{gap:.1e}",
-    )
+    label = "J from the formula"
+    ctx.record("exact_at_point", exact.tolist(), label, str(exact.tolist()))
+    label = "largest gap, formula − finite differences"
+    ctx.record("max_gap", gap, label, f"{gap:.1e}")
 
     ctx.save(plot_linear_map(1.0, 0.5), "linear-map")
 

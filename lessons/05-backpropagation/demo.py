@@ -7,6 +7,7 @@ check its gradients, train it, and plot what it learned.
 
 import matplotlib.pyplot as plt
 import numpy as np
+from calccourse.author import styled
 
 try:
     from . import network as net
@@ -71,61 +72,43 @@ def plot_history(history):
     epochs = np.arange(len(history["loss"]))
     left.plot(epochs, history["loss"], label="training loss")
     left.axhline(np.log(2), color="grey", ls=":", label="ln 2: a coin toss")
-    left.set(
-        title="Binary cross-entropy (mean over samples)",
-        xlabel="epoch",
-        ylabel="loss",
-    )
-    left.legend()
+    title = "Binary cross-entropy (mean over samples)"
+    styled(left, title, x="epoch", y="loss")
+
     right.plot(epochs, history["train"], label="training points")
     right.plot(*zip(*history["test"]), label="held-out points")
     right.axhline(0.95, color="grey", ls=":", label="95%")
-    right.set(
-        title="Accuracy",
-        xlabel="epoch",
-        ylabel="fraction correct",
-        ylim=(0.4, 1.02),
-    )
-    right.legend(loc="lower right")
+    right.set_ylim(0.4, 1.02)
+    where = "lower right"  # the legend, below the curves
+    styled(right, "Accuracy", x="epoch", y="fraction correct", legend=where)
     fig.tight_layout()
     return fig
 
 
 def plot_boundary(params, X_test, y_test, test_accuracy):
+    # The network's output p on a fine grid over the points
     grid = np.linspace(-1.7, 1.7, 200)
     gx, gy = np.meshgrid(grid, grid)
     points = np.column_stack([gx.ravel(), gy.ravel()])
     p = net.forward(params, points)[1][-1].reshape(gx.shape)
+
     fig, ax = plt.subplots(figsize=(6.2, 5.2))
-    shade = ax.contourf(
-        gx, gy, p, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.35
-    )
+    levels = np.linspace(0, 1, 11)
+    shade = ax.contourf(gx, gy, p, levels, cmap="RdBu_r", alpha=0.35)
     ax.contour(gx, gy, p, levels=[0.5], colors="black")
     outer, inner = y_test.ravel() == 0, y_test.ravel() == 1
-    ax.scatter(
-        *X_test[outer].T,
-        s=9,
-        color="tab:blue",
-        label="outer circle (label 0)",
-    )
-    ax.scatter(
-        *X_test[inner].T,
-        s=9,
-        color="tab:red",
-        label="inner circle (label 1)",
-    )
+    label = "outer circle (label 0)"
+    ax.scatter(*X_test[outer].T, s=9, color="tab:blue", label=label)
+    label = "inner circle (label 1)"
+    ax.scatter(*X_test[inner].T, s=9, color="tab:red", label=label)
     ax.plot([], [], color="black", label="boundary: p = 0.5")
     fig.colorbar(shade, ax=ax, label="network output p")
-    ax.set(
-        title=(
-            "Decision boundary and held-out points\n"
-            f"{test_accuracy:.1%} classified correctly"
-        ),
-        xlabel="x₁",
-        ylabel="x₂",
-        aspect="equal",
+    title = (
+        "Decision boundary and held-out points\n"
+        f"{test_accuracy:.1%} classified correctly"
     )
-    ax.legend(loc="upper left", fontsize=8, framealpha=0.9)
+    legend = dict(loc="upper left", fontsize=8, framealpha=0.9)
+    styled(ax, title, x="x₁", y="x₂", legend=legend, aspect="equal")
     return fig
 
 
@@ -139,26 +122,14 @@ def run(ctx):
     )
 
     gap = gradient_check(start, X[:100], y[:100])
-    ctx.record(
-        "gradient_check",
-        gap,
-        "gradient check (backward vs differences)",
-        f"{gap:.1e}",
-    )
+    label = "gradient check (backward vs differences)"
+    ctx.record("gradient_check", gap, label, f"{gap:.1e}")
     loss = mean_loss(start, X, y)
     before = net.accuracy(start, X_test, y_test)
-    ctx.record(
-        "loss_before",
-        loss,
-        "loss before training (ln 2 = 0.6931)",
-        f"{loss:.4f}",
-    )
-    ctx.record(
-        "accuracy_before",
-        before,
-        "held-out accuracy before",
-        f"{before:.3f}",
-    )
+    label = "loss before training (ln 2 = 0.6931)"
+    ctx.record("loss_before", loss, label, f"{loss:.4f}")
+    label = "held-out accuracy before"
+    ctx.record("accuracy_before", before, label, f"{before:.3f}")
 
     params, history = train(
         ctx, start, X, y, X_test, y_test, LEARNING_RATE, EPOCHS
@@ -170,27 +141,18 @@ def run(ctx):
     after = net.accuracy(params, X_test, y_test)
     fit = net.accuracy(params, X, y)
     ctx.record("loss_after", loss, "loss after training", f"{loss:.4f}")
-    ctx.record(
-        "train_accuracy_after", fit, "training accuracy", f"{fit:.3f}"
-    )
-    ctx.record(
-        "accuracy_after", after, "held-out accuracy after", f"{after:.3f}"
-    )
+    label = "training accuracy"
+    ctx.record("train_accuracy_after", fit, label, f"{fit:.3f}")
+    label = "held-out accuracy after"
+    ctx.record("accuracy_after", after, label, f"{after:.3f}")
     test_at = dict(history["test"])
+    loss_at, train_at = history["loss"], history["train"]
     rows = [
-        (
-            e,
-            f"{history['loss'][e]:.4f}",
-            f"{history['train'][e]:.3f}",
-            f"{test_at[e]:.3f}",
-        )
+        (e, f"{loss_at[e]:.4f}", f"{train_at[e]:.3f}", f"{test_at[e]:.3f}")
         for e in (0, 100, 200, 300, 400, 500, 750)
     ]
-    ctx.table(
-        "Progress",
-        ["epoch", "loss", "accuracy: training", "held-out"],
-        rows,
-    )
+    columns = ["epoch", "loss", "accuracy: training", "held-out"]
+    ctx.table("Progress", columns, rows)
 
     # The original's faults scaled every gradient by 2 (in σ′) and by
     # 1000 (a sum, not a mean): its rate 0.005 was in effect 10.
@@ -198,13 +160,11 @@ def run(ctx):
         "The original's step, 0.005 × 2 × 1000 = 10, "
         "same start, 150 epochs:"
     )
-    original, _ = train(
-        ctx, start, X, y, X_test, y_test, 0.005 * 2 * len(X), 150
-    )
+    step = 0.005 * 2 * len(X)
+    original, _ = train(ctx, start, X, y, X_test, y_test, step, 150)
     acc = net.accuracy(original, X_test, y_test)
-    ctx.record(
-        "original_step_accuracy", acc, "held-out accuracy", f"{acc:.3f}"
-    )
+    label = "held-out accuracy"
+    ctx.record("original_step_accuracy", acc, label, f"{acc:.3f}")
 
     ctx.save(plot_history(history), "training")
     ctx.save(plot_boundary(params, X_test, y_test, after), "boundary")
