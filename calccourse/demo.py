@@ -52,39 +52,43 @@ class DemoContext:
 
     def record(self, key: str, value: Any, label: str, shown: str | None = None) -> None:
         """Keep ``value`` under ``key`` and print ``label: shown`` (``shown`` defaults to str(value)),
-        literally: text in square brackets, as NumPy prints ``[nan nan]``, is no markup."""
+        as :meth:`say` prints: text in square brackets, as NumPy prints ``[nan nan]``, is no markup."""
         from rich.text import Text
 
         from calccourse.wrapping import Prose
 
         self.results[key] = value
-        shown = minus(str(shown if shown is not None else value))
-        self.console.print(Prose(Text.assemble(f"  {minus(label)}: ", (shown, "bold"))))  # no markup
+        shown = self._spelled(minus(str(shown if shown is not None else value)))
+        self.console.print(Prose(Text.assemble(f"  {self._spelled(minus(label))}: ", (shown, "bold"))))
 
     def say(self, text: str) -> None:
-        """Print a line of prose literally (no markup), wrapped at the screen's width but
-        never inside a formula, with proper minus signs."""
+        """Print a sentence literally (no markup), with proper minus signs, wrapped at the
+        screen's width but never inside a formula."""
         from rich.text import Text
 
         from calccourse.wrapping import Prose
 
-        self.console.print(Prose(Text(minus(text))))
+        self.console.print(Prose(Text(self._spelled(minus(text)))))
 
     def table(self, title: str, columns: list[str], rows: Iterable[Iterable[Any]]) -> None:
         """Print a small table of results; each cell as ``str(cell)``, literally (no markup)."""
         from rich.table import Table
         from rich.text import Text
 
-        from calccourse.console import can_encode, in_ascii
-
-        # Sized as shown: in ASCII where the stream takes no Unicode (δx is "delta x").
-        spell = (lambda text: text) if can_encode(self.console.file) else in_ascii
+        spell = self._spelled
         table = Table(title=spell(title), title_justify="left")
         for column in columns:
             table.add_column(spell(column), justify="right")
         for row in rows:
             table.add_row(*(Text(spell(minus(str(cell)))) for cell in row))  # "[nan nan]" is no markup
         self.console.print(table)
+
+    def _spelled(self, text: str) -> str:
+        """``text`` in ASCII where the stream takes no Unicode (δx is "delta x"): spelled
+        before it is wrapped or sized, so that it fits as shown."""
+        from calccourse.console import in_ascii
+
+        return text if self.unicode else in_ascii(text)
 
     def save(self, figure: Any, what: str) -> Path:
         """Save a matplotlib figure as ``lessonNN-<what>.<fmt>`` in the output folder."""

@@ -55,14 +55,14 @@ def run(ctx):
     rate = rate_of_change(f, x, dx)
     rule = derivative_by_rule(x)
 
-    ctx.console.print(
+    ctx.say(
         "f(x) = x² on 500 points of [−10, 10]: "
         "f′(x) by the rate of change and by the rule 2x."
     )
     gap = np.max(np.abs(rate - rule))
     label = f"largest gap |rate − rule|, δx = {dx:g}"
     ctx.record("max_gap", gap, label, f"{gap:.2e}")
-    ctx.console.print(
+    ctx.say(
         "For x² the rate of change is exactly 2x + δx, so the "
         "gap is δx itself: a smaller step, a smaller gap."
     )
@@ -74,7 +74,7 @@ def run(ctx):
     ctx.results["gaps_by_step"] = dict(zip(steps.tolist(), gaps))
     rows = [(f"{s:.0e}", f"{g:.1e}") for s, g in zip(steps, gaps)]
     ctx.table("Largest gap by δx", ["δx", "largest gap"], rows)
-    ctx.console.print(
+    ctx.say(
         "Below δx ≈ 1e-7 the gap grows again: f(x + δx) − f(x) "
         "subtracts two nearly equal numbers, and their rounding error "
         "is divided by a tiny δx."

@@ -56,7 +56,7 @@ def run(ctx):
     x = np.arange(-10, 10, dx)  # −10, −9.9, ..., 9.9: 10 is left out
     area = running_area(f, x, dx)
 
-    ctx.console.print(f"f(x) = 2x from −10 up to 9.9, step δx = {dx:g}.")
+    ctx.say(f"f(x) = 2x from −10 up to 9.9, step δx = {dx:g}.")
     ctx.record("points", len(x), "number of points")
     ctx.record("start", area[0], "running sum at x = −10", f"{area[0]:.4g}")
     low = int(np.argmin(area))
@@ -71,7 +71,7 @@ def run(ctx):
     ctx.record(
         "shift", shift, "running sum − x², on average", f"{shift:.1f}"
     )
-    ctx.console.print(
+    ctx.say(
         "The running sum is x² + 0.1x − 101 on these points: x² moved down "
         "by about 101. The 0.1x comes from adding whole strips; it shrinks "
         "with δx."
@@ -81,7 +81,7 @@ def run(ctx):
     back = np.max(np.abs(slope - f(x[1:])))
     label = "largest gap between its slope and f(x)"
     ctx.record("slope_gap", back, label, f"{back:.1e}")
-    ctx.console.print(
+    ctx.say(
         "Differentiating the running area gives f back: "
         "integration undoes differentiation."
     )

@@ -108,10 +108,10 @@ def plot_rate_by_direction(angles, rates, exact_angle, exact_length):
 
 
 def run(ctx):
-    ctx.console.print("f(x, y) = x² + y³, so ∂f/∂x = 2x and ∂f/∂y = 3y².")
+    ctx.say("f(x, y) = x² + y³, so ∂f/∂x = 2x and ∂f/∂y = 3y².")
     ctx.save(plot_surface(), "surface")
     ctx.save(plot_gradient_field(), "gradient-field")
-    ctx.console.print(
+    ctx.say(
         "The arrows are ∇f = (2x, 3y²) of this f. "
         "(The original course drew (2x, 2y) here: the field of x² + y², "
         "another function.)"
@@ -121,7 +121,7 @@ def run(ctx):
     exact = gradient(x, y)
     length = float(np.hypot(*exact))
     exact_angle = float(np.degrees(np.arctan2(exact[1], exact[0])))
-    ctx.console.print(
+    ctx.say(
         "\nAt (2, 3): directions every 0.1°, h = 0.0001. Angles are "
         "measured from the +x axis, counter-clockwise."
     )
@@ -149,7 +149,7 @@ def run(ctx):
     rates = rates_by_direction(f, x, y, angles)
     plot = plot_rate_by_direction(angles, rates, exact_angle, length)
     ctx.save(plot, "rate-by-direction")
-    ctx.console.print(
+    ctx.say(
         "The original course measured angles from the +y axis: it printed "
         "8.4° and about (3.987, 27.003), the same arrow as above."
     )

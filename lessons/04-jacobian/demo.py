@@ -106,9 +106,9 @@ def run(ctx):
     # SymPy's pretty printer draws matrices with Unicode brackets where
     # the terminal can show them; printed as they are, not as markup
     plain = dict(markup=False, highlight=False)
-    ctx.console.print("f(x, y) = (2xy, x²y) as a SymPy column:", **plain)
+    ctx.say("f(x, y) = (2xy, x²y) as a SymPy column:")
     ctx.console.print(sympy.pretty(f_sym, use_unicode=ctx.unicode), **plain)
-    ctx.console.print("\nf.jacobian([x, y]):", **plain)
+    ctx.say("\nf.jacobian([x, y]):")
     ctx.console.print(sympy.pretty(J_sym, use_unicode=ctx.unicode), **plain)
     entries = [[str(entry) for entry in row] for row in J_sym.tolist()]
     label = "Jacobian (row = output, column = input)"
@@ -117,7 +117,7 @@ def run(ctx):
     x0, y0 = 1.5, -0.5
     exact = jacobian(x0, y0)
     numeric = finite_difference_jacobian(f, x0, y0)
-    ctx.console.print(
+    ctx.say(
         f"\nCheck at (x, y) = ({x0}, {y0}) with central differences, "
         "h = 1e-6:"
     )

@@ -117,7 +117,7 @@ def run(ctx):
     X, y = net.make_circles(1000, rng)  # training points
     X_test, y_test = net.make_circles(1000, rng)  # held out
     start = net.init_network(SIZES, rng, scale=0.1)
-    ctx.console.print(
+    ctx.say(
         f"Network {SIZES}: ReLU, ReLU, sigmoid; weights from N(0, 0.1²)."
     )
 
@@ -134,7 +134,7 @@ def run(ctx):
     params, history = train(
         ctx, start, X, y, X_test, y_test, LEARNING_RATE, EPOCHS
     )
-    ctx.console.print(
+    ctx.say(
         f"Gradient descent, {EPOCHS} epochs, learning rate {LEARNING_RATE}:"
     )
     loss = mean_loss(params, X, y)
@@ -156,7 +156,7 @@ def run(ctx):
 
     # The original's faults scaled every gradient by 2 (in σ′) and by
     # 1000 (a sum, not a mean): its rate 0.005 was in effect 10.
-    ctx.console.print(
+    ctx.say(
         "The original's step, 0.005 × 2 × 1000 = 10, "
         "same start, 150 epochs:"
     )

@@ -93,7 +93,7 @@ def plot_descent(path, learning_rate):
 
 
 def run(ctx):
-    ctx.console.print(
+    ctx.say(
         "f(x) = x³ − 2x² + 1,  f′(x) = 3x² − 4x = x(3x − 4),  "
         "f″(x) = 6x − 4"
     )
@@ -115,7 +115,7 @@ def run(ctx):
     ctx.save(plot_function_and_derivative(points), "critical-points")
 
     learning_rate, start = 0.1, 0.25
-    ctx.console.print(
+    ctx.say(
         f"\nGradient descent from x = {start} with learning rate "
         f"{learning_rate}: x ← x − 0.1·f′(x)"
     )
@@ -130,7 +130,7 @@ def run(ctx):
     shown = f"{path[-1]:.5f}  (4/3 ≈ 1.33333)"
     ctx.record("descent_end", float(path[-1]), label, shown)
     ctx.save(plot_descent(path, learning_rate), "gradient-descent")
-    ctx.console.print(
+    ctx.say(
         "Descent finds the minimum, not the maximum: started right of 0, "
         "every step goes downhill towards 4/3."
     )

@@ -111,10 +111,8 @@ def plot_svm(points, labels, w, support, lam):
 
 
 def run(ctx):
-    ctx.console.print("Class −1: (0, 0).  Class +1: (1, 2) and (2, 1).")
-    ctx.console.print(
-        "SLSQP from (a, b, c) = (1, 1, 1), bounds ±10 on each.\n"
-    )
+    ctx.say("Class −1: (0, 0).  Class +1: (1, 2) and (2, 1).")
+    ctx.say("SLSQP from (a, b, c) = (1, 1, 1), bounds ±10 on each.\n")
     result = fit_svm(POINTS, LABELS)
     a, b, c = w = result.x
     ctx.record("success", bool(result.success), "solver", result.message)
@@ -124,7 +122,7 @@ def run(ctx):
     shown = f"({a:.6f}, {b:.6f}, {c:.6f})"
     ctx.record("solution", w.tolist(), "solution (a, b, c)", shown)
     sign = "+" if c >= 0 else "−"
-    ctx.console.print(
+    ctx.say(
         f"  the line {a:.4f}·x + {b:.4f}·y {sign} {abs(c):.4f} = 0 "
         "is x + y = 1.5"
     )
