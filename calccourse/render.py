@@ -19,7 +19,7 @@ from rich.text import Text
 from calccourse.console import can_encode, in_ascii, markdown_in_ascii, on_screen, plain_output
 from calccourse.safe import visible
 from calccourse.status import MARK, NOT_TRIED
-from calccourse.wrapping import Prose, wrap_formula
+from calccourse.wrapping import Prose, prose_breaks, wrap_formula
 
 if TYPE_CHECKING:
     from calccourse.authoring import Finding
@@ -249,23 +249,18 @@ def demo_run(console: Console, run: DemoRun) -> None:
 
 
 def indented(message: str, first: str, rest: str, width: int, style: str = "") -> Text:
-    """A message wrapped to ``width`` under a hanging indent; its own line breaks kept."""
-    import textwrap
+    """A message wrapped to ``width`` under a hanging indent, never inside a formula
+    (``dx = 1.0e-04`` stays whole); its own line breaks kept."""
+    from rich.cells import cell_len
 
+    room = max(8, width - max(cell_len(first), cell_len(rest)))
     lines = []
     for number, line in enumerate(message.splitlines() or [""]):
-        lead = first if number == 0 else rest
-        lines.append(
-            textwrap.fill(
-                line,
-                width,
-                initial_indent=lead,
-                subsequent_indent=rest,
-                break_on_hyphens=False,
-                drop_whitespace=True,
-            )
-            or lead.rstrip()
-        )
+        cuts = [0, *prose_breaks(line, room), len(line)]
+        pieces = [line[start:end].strip() for start, end in zip(cuts, cuts[1:])]
+        pieces = [word[k : k + room] for word in pieces for k in range(0, max(len(word), 1), room)]
+        leads = [first if number == 0 else rest] + [rest] * (len(pieces) - 1)
+        lines += [(lead + piece).rstrip() for lead, piece in zip(leads, pieces)]
     return Text("\n".join(lines), style=style)
 
 
