@@ -95,6 +95,7 @@ ASCII = {
     "∞": "inf",
     "°": " deg",
     "…": "...",
+    "›": ">",
     "∂": "d",
     "∇": "grad",
     "√": "sqrt",
@@ -161,12 +162,24 @@ def in_ascii(text: str, times: str = "*") -> str:
 
 
 def markdown_in_ascii(source: str) -> str:
-    """Markdown spelled in ASCII: a product in prose is ``\\*`` (a bare ``*`` would start
-    emphasis), ``*`` in code."""
+    """Markdown spelled in ASCII, read as the Unicode was: in prose a product is ``\\*`` (a
+    bare ``*`` would start emphasis) and a line that starts with − does not start a list;
+    code (fenced, indented or inline) is spelled as it is."""
     import re
 
-    pieces = re.split(r"(```.*?```|`[^`\n]*`)", source, flags=re.DOTALL)  # code at odd places
-    return "".join(in_ascii(piece, "\\*" if k % 2 == 0 else "*") for k, piece in enumerate(pieces))
+    spelled, fenced, code_block, blank = [], False, False, True
+    for line in source.splitlines(keepends=True):
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+        code_block = (code_block or blank) and line.startswith(("    ", "\t")) and not fenced
+        if fenced or code_block or line.lstrip().startswith("```"):
+            spelled.append(in_ascii(line))
+        else:
+            line = re.sub(r"^(\s*)−", r"\1\\−", line)  # "\-": a minus, not a list item
+            pieces = re.split(r"(`[^`\n]*`)", line)  # inline code at odd places
+            spelled += [in_ascii(piece, "\\*" if k % 2 == 0 else "*") for k, piece in enumerate(pieces)]
+        blank = not line.strip()
+    return "".join(spelled)
 
 
 def can_encode(stream: Any) -> bool:

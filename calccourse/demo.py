@@ -59,7 +59,8 @@ class DemoContext:
 
         self.results[key] = value
         shown = self._spelled(minus(str(shown if shown is not None else value)))
-        self.console.print(Prose(Text.assemble(f"  {self._spelled(minus(label))}: ", (shown, "bold"))))
+        line = Text.assemble(f"  {self._spelled(minus(label))}: ", (shown, "bold"))
+        self.console.print(Prose(line, hang="    "))
 
     def say(self, text: str) -> None:
         """Print a sentence literally (no markup), with proper minus signs, wrapped at the

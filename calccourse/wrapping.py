@@ -41,35 +41,44 @@ def wrap_formula(line: str, width: int) -> list[str]:
     return [*lines, current.rstrip()]
 
 
-# In prose, a formula stays on one line: no break next to an operator, after a prefix such
-# as d/dx, or (where the line has room for the whole group) inside brackets.
-OPERATORS = frozenset("= + − - · × / * ^ ≈ ≠ ≤ ≥ < > → ± ∈".split())
-PREFIX = re.compile(r"(?:[d∂]/[d∂]\S+|lim|log|ln|exp|max|min|Σ|∑|∇|√)")
-# δx spelled in ASCII is "delta x": one symbol.
-GREEK = re.compile(
-    r"(?<![A-Za-z])(?:alpha|beta|gamma|delta|epsilon|zeta|eta|theta|kappa|lambda|mu|nu|xi|pi|rho"
-    r"|sigma|tau|phi|chi|psi|omega)$",
+# In prose, a formula stays on one line: no break next to an operator (or a word that
+# starts or ends with one), after a prefix such as d/dx or its ASCII spelling ("delta x",
+# "grad f", "90 deg"), or inside brackets that hold maths rather than words.
+OPERATORS = frozenset("= + − - · × / * ^ ≈ ~ ≠ != ≤ ≥ < > → -> ← <- ± +/- ∈ ⊙".split())
+ENDS_WITH_OPERATOR = tuple("=+−·×≈≤≥<>→←±Σ∑∫∇√⊙")
+STARTS_WITH_OPERATOR = tuple("=+−·×≈≤≥<>→←⊙")
+PREFIX = re.compile(  # at the end of a word: "(d/dx", "2x*delta"
+    r"(?<![A-Za-z])(?:[d∂]/[d∂]\S+|∫\S*|lim|log|ln|exp|max|min|Σ|∑|∇|√|grad|sqrt|Sum|integral"
+    r"|alpha|beta|gamma|delta|epsilon|zeta|eta|theta|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau"
+    r"|phi|chi|psi|omega)$",
     re.IGNORECASE,
 )
 BRACKETS = str.maketrans("([{)]}", "((()))")
+WORDS = re.compile(r"\W*[A-Za-z]{3,}\W*")  # a word of prose, as in "(log is undefined at 0)"
 
 
 def prose_breaks(line: str, width: int) -> list[int]:
     """Where to break a paragraph's ``line`` into lines of at most ``width`` columns: at
     spaces, never inside a formula (see OPERATORS, PREFIX); a formula wider than the line
     gives up its brackets first, then its operators."""
-    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", line)]
+    words = [line[m.start() : m.end()] for m in re.finditer(r"\S+", line)]
+    starts = [m.start() for m in re.finditer(r"\S+", line)]
     glue = [0] * len(words)  # between word k and k + 1: 0 none, 1 inside brackets, 2 a formula
-    depth = 0
-    for k in range(len(words) - 1):
-        before, after = line[slice(*words[k])], line[slice(*words[k + 1])]
-        brackets = before.translate(BRACKETS)
-        depth = max(0, depth + brackets.count("(") - brackets.count(")"))
-        spelled_greek = GREEK.search(before) and re.match(r"[A-Za-z](?![A-Za-z])", after)
-        if before in OPERATORS or after in OPERATORS or PREFIX.fullmatch(before) or spelled_greek:
+    for k, (before, after) in enumerate(zip(words, words[1:])):
+        if (
+            before in OPERATORS
+            or after in OPERATORS
+            or before.endswith(ENDS_WITH_OPERATOR)
+            or after.startswith(STARTS_WITH_OPERATOR)
+            or PREFIX.search(before)
+            or re.match(r"deg\b", after)
+        ):
             glue[k] = 2
-        elif depth:
-            glue[k] = 1
+    for first, last in _bracketed(words):
+        group = words[first : last + 1]
+        if not any(WORDS.fullmatch(a) and WORDS.fullmatch(b) for a, b in zip(group, group[1:])):
+            for k in range(first, last):
+                glue[k] = max(glue[k], 1)
 
     def chunks(start: int, end: int, strength: int) -> list[tuple[int, int]]:
         """Words start..end-1 in runs joined by glue of at least ``strength``, each run too
@@ -77,7 +86,7 @@ def prose_breaks(line: str, width: int) -> list[int]:
         found, first = [], start
         for k in range(start, end):
             if k == end - 1 or glue[k] < strength:
-                wide = cell_len(line[words[first][0] : words[k][1]]) > width
+                wide = cell_len(line[starts[first] : starts[k] + len(words[k])]) > width
                 found += chunks(first, k + 1, strength + 1) if wide and strength < 3 else [(first, k)]
                 first = k + 1
         return found
@@ -85,7 +94,7 @@ def prose_breaks(line: str, width: int) -> list[int]:
     breaks: list[int] = []
     line_start = None
     for first, last in chunks(0, len(words), 1) if words else []:
-        start, end = words[first][0], words[last][1]
+        start, end = starts[first], starts[last] + len(words[last])
         if line_start is None:
             line_start = start
         elif cell_len(line[line_start:end]) > width:
@@ -94,17 +103,31 @@ def prose_breaks(line: str, width: int) -> list[int]:
     return breaks
 
 
-class Prose:
-    """Text wrapped at its spaces but never inside a formula (:func:`prose_breaks`); its own
-    line breaks kept."""
+def _bracketed(words: list[str]) -> list[tuple[int, int]]:
+    """The first and last word of every bracket group that closes within ``words``."""
+    opened: list[int] = []
+    groups = []
+    for k, word in enumerate(words):
+        for mark in word.translate(BRACKETS):
+            if mark == "(":
+                opened.append(k)
+            elif mark == ")" and opened:
+                groups.append((opened.pop(), k))
+    return groups
 
-    def __init__(self, text: Text) -> None:
-        self.text = text
+
+class Prose:
+    """Text wrapped at its spaces but never inside a formula (:func:`prose_breaks`), each
+    further line indented by ``hang``; its own line breaks kept."""
+
+    def __init__(self, text: Text, hang: str = "") -> None:
+        self.text, self.hang = text, hang
 
     def __rich_console__(self, console: Console, options: Any) -> Iterator[Text]:
         lines = []
+        room = max(8, options.max_width - cell_len(self.hang))
         for line in self.text.split("\n", allow_blank=True):
-            for piece in line.divide(prose_breaks(line.plain, options.max_width)):
+            for number, piece in enumerate(line.divide(prose_breaks(line.plain, room))):
                 piece.rstrip()
-                lines.append(piece)
+                lines.append(piece if number == 0 else self.text.blank_copy(self.hang) + piece)
         yield self.text.blank_copy("\n").join(lines)

@@ -3,6 +3,7 @@ demo runs and saves valid plots. A new lesson is tested by adding it."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -50,6 +51,14 @@ def test_lesson_has_prose_hints_and_names(plugin):
         name = signature.split("(")[0]
         assert name in plugin.exercise, f"exercise.md does not mention {name}"
         assert name in plugin.template and name in plugin.solution
+
+
+@pytest.mark.parametrize("plugin", LESSONS, ids=lambda p: p.slug)
+def test_code_in_lesson_texts_is_python_a_learner_can_paste(plugin):
+    """Inline code holds Python's minus, not the typeset − (pasted, it is a SyntaxError)."""
+    texts = [plugin.explanation, plugin.exercise, *plugin.hints]
+    typeset = [span for text in texts for span in re.findall(r"`[^`\n]+`", text) if "−" in span]
+    assert not typeset, typeset
 
 
 @pytest.mark.parametrize("plugin", LESSONS, ids=lambda p: p.slug)

@@ -536,6 +536,22 @@ def test_formulas_in_prose_stay_on_one_line(tmp_path, cols):
     assert not broken, broken
 
 
+@pytest.mark.parametrize("cols", [60, 80, 100])
+def test_ascii_spellings_and_demo_output_stay_whole(tmp_path, cols):
+    """Spelled in ASCII, a symbol that became words ("delta x", "grad f", "<-") is still
+    one symbol; a sentence starting with a minus is no list; products are stars."""
+    env = {"PYTHONIOENCODING": "ascii", "LANG": "C", "COLUMNS": str(cols)}
+    lines = []
+    for number in ("1", "3", "6"):
+        done = piped(tmp_path, "lesson", number, "--no-pager", "--out", "plots", **env)
+        assert done.returncode == 0
+        lines += [" ".join(line.split()) for line in done.stdout.decode("ascii").splitlines()]
+    text = "\n".join(lines)
+    assert not re.search(r"(delta|grad|<-|->)$", text, re.M), text
+    assert "\\*" not in text and "from + to -, at a minimum" in text.replace("\n", " ")
+    assert not any(line.startswith("* to +") for line in lines)
+
+
 def test_a_formula_wider_than_the_line_breaks_between_terms():
     screen = recording(24)
     text = "So a = b + c·d + (e − f)·g + h/k and that is all."
