@@ -14,6 +14,7 @@ reads or imports only when they are needed:
 ``template.py``    the starter file: every name raises ``NotImplementedError``
 ``mistakes/*.py``  known mistakes; each starts with ``# expect: <feedback text>``
 ``probes.py``      optional: helpers the checker runs inside the answer process
+``variants.py``    optional: per-learner variants (``COURSE``, ``parameters(rng)``, ``fields``)
 =================  ============================================================
 
 Every part is loaded in isolation: one that is missing, does not import or breaks its
@@ -30,8 +31,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from calccourse.status import CommandError
+
+if TYPE_CHECKING:
+    from calccourse.variants import Variant
 
 REQUIRED_FILES = (
     "explanation.md",
@@ -190,21 +195,42 @@ class LessonPlugin:
     def explanation(self) -> str:
         return self.text("explanation.md")
 
+    def written_for(self, filename: str, variant: Variant | None) -> str:
+        """A text a learner reads (exercise.md, hints.md, template.py): as it is, or, in a
+        lesson with variants, with the fields of ``variant`` (the course's own when None)."""
+        from calccourse import variants
+
+        text = self.text(filename)
+        if not variants.has_variants(self):
+            return text
+        return variants.render(self, filename, text, variant or variants.variant_of(self, None))
+
     @property
     def exercise(self) -> str:
-        return self.text("exercise.md")
+        return self.written_for("exercise.md", None)
+
+    def exercise_for(self, variant: Variant | None) -> str:
+        return self.written_for("exercise.md", variant)
 
     @cached_property
     def hints(self) -> list[str]:
         """The hint ladder; a hints.md without any hint is a LessonError."""
-        found = [part.strip() for part in HINT_SEPARATOR.split(self.text("hints.md")) if part.strip()]
+        return self.hints_for(None)
+
+    def hints_for(self, variant: Variant | None) -> list[str]:
+        """The hint ladder of ``variant`` (the course's own when None)."""
+        text = self.written_for("hints.md", variant)
+        found = [part.strip() for part in HINT_SEPARATOR.split(text) if part.strip()]
         if not found:
             raise self.broken("hints", "hints.md", "it holds no hint (hints are separated by lines of ---)")
         return found
 
     @property
     def template(self) -> str:
-        return self.text("template.py")
+        return self.written_for("template.py", None)
+
+    def template_for(self, variant: Variant | None) -> str:
+        return self.written_for("template.py", variant)
 
     @property
     def solution(self) -> str:
