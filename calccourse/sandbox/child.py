@@ -76,6 +76,7 @@ def import_confinement() -> None:
     """Import what :func:`confine` uses, in a worker that will fork many children."""
     from calccourse.sandbox import landlock, seccomp  # noqa: F401 - for the children
 
+
 def prepare(workdir: str) -> None:
     """What every platform gives an answer: the scratch folder as its working folder and
     home, matplotlib's cache and temporary files in a subfolder of it (the worker lists
