@@ -281,7 +281,8 @@ def _variants(plugin: LessonPlugin, check: CheckFile, scratch: Path, seed: int, 
     """``dev check --variants N``: under learner-1 … learner-N, the texts render, the solution
     adapted to each variant passes and every mistake adapted to it fails with its feedback
     (each variant under its own seed, ``seed + k``)."""
-    from calccourse.variants import adapt_source, has_variants, learner_ids, variant_of
+    from calccourse.lesson import has_variants, variant_of
+    from calccourse.variants import adapt_source, learner_ids
 
     path = str(plugin.folder / "variants.py")
     if not has_variants(plugin):

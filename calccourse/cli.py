@@ -223,7 +223,7 @@ def learner_given(course: Course, option: str | None) -> str | None:
 
 def variant_for(course: Course, plugin: LessonPlugin, option: str | None) -> Variant | None:
     """The variant of ``plugin`` the learner does (None: a lesson without variants)."""
-    from calccourse.variants import variant_of
+    from calccourse.lesson import variant_of
 
     return variant_of(plugin, learner_given(course, option))
 

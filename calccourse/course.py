@@ -265,9 +265,10 @@ class Course:
         stops the grading: no answer is left running."""
         from calccourse.batch import ClassResult
         from calccourse.grading import plan
+        from calccourse.lesson import variant_of
         from calccourse.recheck import recheck_alone, spoilable
         from calccourse.sandbox.runner import preload_of
-        from calccourse.variants import learner_id, variant_of
+        from calccourse.variants import learner_id
 
         assert limits.seed is not None, "a class is graded with one seed"
         if limits.require_confinement:

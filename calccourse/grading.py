@@ -22,12 +22,12 @@ from typing import Any, Literal
 from calccourse import author
 from calccourse.answers import Answer
 from calccourse.author import WrongAnswer
-from calccourse.lesson import LessonError, LessonPlugin, describe
+from calccourse.lesson import LessonError, LessonPlugin, describe, has_variants, variant_of
 from calccourse.limits import DEFAULT_LIMITS, Limits
 from calccourse.sandbox import AnswerSandbox
 from calccourse.sandbox.protocol import Call, Code, Fn, Job, Outcome, encode
 from calccourse.status import ExitCode, Status
-from calccourse.variants import Variant, has_variants, variant_of
+from calccourse.variants import Variant
 
 Blame = Literal["answer", "lesson"]
 

@@ -26,12 +26,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
-
-if TYPE_CHECKING:
-    from calccourse.lesson import LessonPlugin
+from typing import Any, TypeVar
 
 LEARNER_VARIABLE = "CALCCOURSE_LEARNER"
 VARIANT_LINE = re.compile(r"^(\s*)#\s*variant:\s*(.+?)\s*$")
@@ -119,112 +116,6 @@ class Variant:
     def own(self) -> bool:
         """Whether these are the course's own exercise's parameters."""
         return self.parameters == self.course
-
-
-def has_variants(plugin: LessonPlugin) -> bool:
-    return (plugin.folder / "variants.py").is_file()
-
-
-def _module(plugin: LessonPlugin) -> Any:
-    from calccourse.timelimit import run_limited
-
-    limit = plugin.lesson.limits.checker
-    return run_limited(plugin, "variants", "variants.py", limit, plugin.module, "variants")
-
-
-def _plain(plugin: LessonPlugin, what: str, value: Any, names: Sequence[str] | None) -> dict[str, Any]:
-    if not isinstance(value, dict) or not all(isinstance(k, str) and k.isidentifier() for k in value):
-        raise plugin.broken(
-            "variants", "variants.py", f"{what} must be a dict of names to values, not {type(value).__name__}"
-        )
-    for name, item in value.items():
-        if not isinstance(item, (int, float, str, bool)):
-            raise plugin.broken(
-                "variants",
-                "variants.py",
-                f"{what}[{name!r}] is {type(item).__name__}: a parameter is an int, float, str or bool",
-            )
-    if names is not None and sorted(value) != sorted(names):
-        raise plugin.broken(
-            "variants",
-            "variants.py",
-            f"{what} has the names {sorted(value)}, COURSE has {sorted(names)}: give them the same",
-        )
-    return dict(value)
-
-
-def _call(plugin: LessonPlugin, what: str, function: Callable[..., Any], *args: Any) -> Any:
-    import traceback
-
-    from calccourse.lesson import LessonError, describe
-
-    try:
-        return function(*args)
-    except LessonError:
-        raise
-    except Exception as error:
-        raise plugin.broken(
-            "variants",
-            "variants.py",
-            f"{what} raised {describe(error, plugin.folder)}",
-            traceback.format_exc(),
-        ) from None
-
-
-def variant_of(plugin: LessonPlugin, learner: str | None) -> Variant | None:
-    """The exercise ``learner`` does in ``plugin``: None for a lesson without variants.py;
-    the course's own (key None) without an id. A broken variants.py is a LessonError."""
-    if not has_variants(plugin):
-        return None
-    module = _module(plugin)
-    course = _plain(plugin, "COURSE", getattr(module, "COURSE", None), None)
-    draw = getattr(module, "parameters", None)
-    if not callable(draw):
-        raise plugin.broken("variants", "variants.py", "it defines no function parameters(rng)")
-    learner = learner_id(learner)
-    if learner is None:
-        parameters, key = course, None
-    else:
-        rng = VariantRandom(variant_seed(plugin.slug, learner))
-        drawn = _call(plugin, "parameters(rng)", draw, rng)
-        parameters, key = (
-            _plain(plugin, "parameters(rng)", drawn, list(course)),
-            variant_key(plugin.slug, learner),
-        )
-    make_fields = getattr(module, "fields", None)
-    if make_fields is None:
-        texts = {name: str(value) for name, value in parameters.items()}
-    else:
-        made = _call(plugin, "fields(parameters)", make_fields, dict(parameters))
-        if not isinstance(made, dict) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in made.items()
-        ):
-            raise plugin.broken(
-                "variants", "variants.py", "fields(parameters) must return a dict of str to str"
-            )
-        texts = dict(made)
-    return Variant(learner, key, parameters, course, texts)
-
-
-def render(plugin: LessonPlugin, filename: str, text: str, variant: Variant | None) -> str:
-    """A lesson text written for ``variant`` (its fields filled in); as it is without variants."""
-    if variant is None:
-        return text
-    try:
-        return text.format_map(variant.fields)
-    except KeyError as error:
-        known = ", ".join(sorted(variant.fields))
-        raise plugin.broken(
-            filename,
-            filename,
-            f"it uses the field {{{error.args[0]}}}, which fields() does not give ({known})",
-        ) from None
-    except (ValueError, IndexError, AttributeError) as error:
-        raise plugin.broken(
-            filename,
-            filename,
-            f"it is not a str.format template ({error}); write a literal brace as {{{{ or }}}}",
-        ) from None
 
 
 def adapt_source(source: str, variant: Variant) -> str:

@@ -31,11 +31,10 @@ from calccourse import render
 from calccourse.answers import SUFFIXES, Answer, Unreadable, read_answer
 from calccourse.console import make_console, plain_output
 from calccourse.grading import new_seed, plan
-from calccourse.lesson import LessonPlugin
+from calccourse.lesson import LessonPlugin, variant_of
 from calccourse.limits import Limits
 from calccourse.sandbox.runner import imports_of
 from calccourse.status import CommandError, UsageError
-from calccourse.variants import variant_of
 from calccourse.workspace import answer_path, current_lesson, start_command
 
 if TYPE_CHECKING:
