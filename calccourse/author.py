@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from calccourse.demo import DemoContext, run_standalone
 from calccourse.lesson import Lesson, TimeLimits
+from calccourse.variants import Variant, VariantRandom, polynomial
 
 if TYPE_CHECKING:
     from calccourse.sandbox.protocol import Call, Fn, call, probe, value
@@ -38,6 +39,8 @@ __all__ = [
     "Lesson",
     "TimeLimits",
     "Test",
+    "Variant",
+    "VariantRandom",
     "WrongAnswer",
     "agrees",
     "as_array",
@@ -53,6 +56,7 @@ __all__ = [
     "function_test",
     "matrix_plot",
     "numbers",
+    "polynomial",
     "probe",
     "recognise",
     "run_standalone",

@@ -53,19 +53,26 @@ def self_check(
     seeds: Sequence[int] = (0,),
     run_demos: bool = True,
     progress: Callable[[Finding], None] = lambda finding: None,
+    variants: int = 0,
 ) -> list[Finding]:
-    """Every check of every lesson; ``progress`` sees each finding as it is made."""
+    """Every check of every lesson; ``progress`` sees each finding as it is made; with
+    ``variants``, each lesson that has variants also under that many learner ids."""
     findings: list[Finding] = []
     with tempfile.TemporaryDirectory(prefix="calccourse-dev-") as scratch:
         for plugin in plugins:
-            for finding in check_lesson(plugin, check, Path(scratch), seeds, run_demos):
+            for finding in check_lesson(plugin, check, Path(scratch), seeds, run_demos, variants):
                 progress(finding)
                 findings.append(finding)
     return findings
 
 
 def check_lesson(
-    plugin: LessonPlugin, check: CheckFile, scratch: Path, seeds: Sequence[int] = (0,), run_demos: bool = True
+    plugin: LessonPlugin,
+    check: CheckFile,
+    scratch: Path,
+    seeds: Sequence[int] = (0,),
+    run_demos: bool = True,
+    variants: int = 0,
 ) -> list[Finding]:
     """The findings for one lesson, each part in isolation."""
     lesson = plugin.name
@@ -76,6 +83,8 @@ def check_lesson(
     if runs.ok:
         found += _answers(plugin, check, seeds)
         found += _plots(plugin, check, seeds[0])
+        if variants:
+            found += _variants(plugin, check, scratch, seeds[0], variants)
     if run_demos:
         found.append(_demo(plugin, scratch))
     return [f if f.lesson else replace(f, lesson=lesson) for f in found]
@@ -265,6 +274,70 @@ def _answers(plugin: LessonPlugin, check: CheckFile, seeds: Sequence[int]) -> li
                 "", "mistakes", False, "no known mistakes in mistakes/*.py", str(plugin.folder / "mistakes")
             )
         )
+    return found
+
+
+def _variants(plugin: LessonPlugin, check: CheckFile, scratch: Path, seed: int, count: int) -> list[Finding]:
+    """``dev check --variants N``: under learner-1 … learner-N, the texts render, the solution
+    adapted to each variant passes and every mistake adapted to it fails with its feedback
+    (each variant under its own seed, ``seed + k``)."""
+    from calccourse.lesson import has_variants, variant_of
+    from calccourse.variants import adapt_source, learner_ids
+
+    path = str(plugin.folder / "variants.py")
+    if not has_variants(plugin):
+        return [Finding("", "variants", True, "the lesson has no variants.py: one exercise for all", path)]
+    files: list[tuple[str, Path, Callable[[Report], str | None]]] = [
+        ("solution passes", plugin.folder / "solution.py", _solution_problem),
+        *((f"mistake {m.name}", m.path, _mistake_problem(m.expect)) for m in plugin.mistakes),
+    ]
+    problems: dict[str, dict[str, list[str]]] = {what: {} for what, _, _ in files}
+    keys: set[tuple[object, ...]] = set()
+    for k, learner in enumerate(learner_ids(count)):
+        try:
+            variant = variant_of(plugin, learner)
+            assert variant is not None
+            for render in (plugin.exercise_for, plugin.hints_for, plugin.template_for):
+                render(variant)
+        except LessonError as error:
+            return [_failed(f"variants ({learner})", error)]
+        keys.add(tuple(sorted(variant.parameters.items())))
+        folder = scratch / "variants" / plugin.slug / learner
+        folder.mkdir(parents=True, exist_ok=True)
+        for what, source, problem_of in files:
+            adapted = folder / source.name
+            try:
+                adapted.write_text(
+                    adapt_source(source.read_text(encoding="utf-8"), variant), encoding="utf-8"
+                )
+            except (KeyError, ValueError, IndexError) as error:
+                problems[what].setdefault(f"its '# variant:' line does not fill in ({error})", []).append(
+                    learner
+                )
+                continue
+            try:
+                limit = plugin.lesson.limits.answer
+                limits = Limits(
+                    seed=seed + k, timeout=min(DEFAULT_TIMEOUT, limit), cap=limit, learner=learner
+                )
+                report = check(plugin, adapted, limits, None).report
+            except (LessonError, UsageError) as error:
+                reason = error.reason if isinstance(error, LessonError) else error.message
+                problems[what].setdefault(reason, []).append(learner)
+                continue
+            problem = problem_of(report)
+            if problem is not None:
+                problems[what].setdefault(problem, []).append(learner)
+    found = [Finding("", "variants", True, f"{count} learner ids, {len(keys)} different exercises", path)]
+    for what, source, _ in files:
+        if problems[what]:
+            detail = "; ".join(
+                f"{problem} ({', '.join(who[:5])}{' …' if len(who) > 5 else ''}: {len(who)} of {count})"
+                for problem, who in problems[what].items()
+            )
+            found.append(Finding("", f"{what} in every variant", False, detail, str(source)))
+        else:
+            found.append(Finding("", f"{what} in every variant", True, f"in {count} variants", str(source)))
     return found
 
 

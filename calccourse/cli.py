@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
@@ -27,9 +27,16 @@ from calccourse.limits import DEFAULT_CAP, DEFAULT_TIMEOUT, Limits
 from calccourse.outputs import TABLE_ROWS, writable_file, writable_folder
 from calccourse.status import CommandError, ExitCode, UsageError, internal_error
 
+if TYPE_CHECKING:
+    from calccourse.variants import Variant
+
 LENIENT = {"ignore_unknown_options": True}  # so that `lesson -1` reaches our own message
 PAGER_HELP = "On a terminal, page long output with $CALCCOURSE_PAGER, $PAGER or less (default: on)."
 CURRENT_HELP = "Lesson number or slug (default: the lesson you are on, as `watch` finds it)."
+LEARNER_HELP = (
+    "Your learner id: your own variant of the exercise (default: $CALCCOURSE_LEARNER; "
+    "none: the course's own)."
+)
 
 
 class Commands(TyperGroup):
@@ -189,14 +196,36 @@ def seed_value(seed: int | None) -> int | None:
     return seed
 
 
-def limits_of(timeout: float, cap: float, seed: int | None, require_confinement: bool = False) -> Limits:
+def limits_of(
+    timeout: float,
+    cap: float,
+    seed: int | None,
+    require_confinement: bool = False,
+    learner: str | None = None,
+) -> Limits:
     """The options every grading command shares, checked, as the one value the core takes."""
     return Limits(
         timeout=seconds(timeout, "--timeout"),
         cap=seconds(cap, "--cap"),
         seed=seed_value(seed),
         require_confinement=require_confinement,
+        learner=learner,
     )
+
+
+def learner_given(course: Course, option: str | None) -> str | None:
+    """The learner id of a learner's command: ``--learner ID`` (``--learner ""``: none), else
+    ``CALCCOURSE_LEARNER``; stripped and case-folded."""
+    from calccourse.variants import learner_of
+
+    return learner_of(option, course.environ)
+
+
+def variant_for(course: Course, plugin: LessonPlugin, option: str | None) -> Variant | None:
+    """The variant of ``plugin`` the learner does (None: a lesson without variants)."""
+    from calccourse.lesson import variant_of
+
+    return variant_of(plugin, learner_given(course, option))
 
 
 def answer_file(course: Course, path: Path | None, plugin: LessonPlugin) -> Path:
@@ -258,6 +287,7 @@ def lesson(
         "--code",
         help="Show the demo's whole code, plots and all (default: the lines that carry the idea).",
     ),
+    learner: str | None = typer.Option(None, "--learner", metavar="ID", help=LEARNER_HELP),
 ) -> None:
     """Read a lesson: text, demo, plots, exercise."""
     from calccourse import render
@@ -282,7 +312,7 @@ def lesson(
         except LessonError as error:  # the exercise can still be done: show it, then the error
             broken = error
         render.heading(screen, "Exercise")
-        render.exercise(screen, course, plugin)
+        render.exercise(screen, course, plugin, variant_for(course, plugin, learner))
     course.progress.mark_opened(plugin.slug)
     warn_progress(course)
     if broken is not None:
@@ -295,6 +325,7 @@ def exercise(
     key: str = typer.Argument(..., metavar="N", help="Lesson number or slug."),
     template: Path | None = typer.Option(None, "--template", help="Write a starter answer file here."),
     force: bool = typer.Option(False, "--force", hidden=True, help="Replace the --template file."),
+    learner: str | None = typer.Option(None, "--learner", metavar="ID", help=LEARNER_HELP),
 ) -> None:
     """Show a lesson's exercise, or write a starter file."""
     from calccourse import render
@@ -302,11 +333,12 @@ def exercise(
     course = course_of(ctx)
     plugin = course.lesson(key)
     screen = console()
+    variant = variant_for(course, plugin, learner)
     if template is None:
         render.lesson_title(screen, plugin)
-        render.exercise(screen, course, plugin)
+        render.exercise(screen, course, plugin, variant)
         return
-    write_starter(course, plugin, template, force)
+    write_starter(course, plugin, template, force, variant)
 
 
 @app.command(context_settings=LENIENT)
@@ -316,21 +348,28 @@ def start(
     path: Path | None = typer.Argument(
         None, metavar="[FILE]", help="The file to write (default lessonNN.py; .ipynb for a notebook)."
     ),
+    learner: str | None = typer.Option(None, "--learner", metavar="ID", help=LEARNER_HELP),
 ) -> None:
     """Write a lesson's starter answer file, lessonNN.py."""
     from calccourse import workspace
 
     course = course_of(ctx)
     plugin = course.lesson(key)
-    write_starter(course, plugin, path or Path(workspace.default_name(plugin)))
+    path = path or Path(workspace.default_name(plugin))
+    write_starter(course, plugin, path, variant=variant_for(course, plugin, learner))
 
 
-def write_starter(course: Course, plugin: LessonPlugin, path: Path, force: bool = False) -> None:
-    """Write the lesson's starter file at ``path`` and say how to check it."""
+def write_starter(
+    course: Course, plugin: LessonPlugin, path: Path, force: bool = False, variant: Variant | None = None
+) -> None:
+    """Write the lesson's starter file at ``path`` (``variant``'s) and say how to check it."""
     from calccourse import render, workspace
 
-    workspace.write_starter(course, plugin, path, force)
-    render.starter_written(console(), course, plugin, path)
+    workspace.write_starter(course, plugin, path, force, variant)
+    learner = None if variant is None else variant.learner
+    if learner is not None and learner == learner_given(course, None):
+        learner = None  # CALCCOURSE_LEARNER says it already
+    render.starter_written(console(), course, plugin, path, learner)
 
 
 @app.command(context_settings=LENIENT)
@@ -338,6 +377,7 @@ def hint(
     ctx: typer.Context,
     key: str | None = typer.Argument(None, metavar="[N]", help=CURRENT_HELP),
     all_hints: bool = typer.Option(False, "--all", help="Show every hint at once."),
+    learner: str | None = typer.Option(None, "--learner", metavar="ID", help=LEARNER_HELP),
 ) -> None:
     """Show the next hint (one more each time)."""
     from calccourse import render
@@ -345,7 +385,7 @@ def hint(
 
     course = course_of(ctx)
     plugin = lesson_or_current(course, key)
-    hints = plugin.hints
+    hints = plugin.hints_for(variant_for(course, plugin, learner))
     if all_hints:
         course.progress.hints_seen(plugin.slug, len(hints))
     shown = range(len(hints)) if all_hints else [course.progress.next_hint(plugin.slug, len(hints))]
@@ -364,11 +404,17 @@ def solution(
     key: str | None = typer.Argument(None, metavar="[N]", help=CURRENT_HELP),
     yes: bool = typer.Option(False, "--yes", "-y", help="Show it without asking, passed or not."),
     pager: bool = typer.Option(True, "--pager/--no-pager", help=PAGER_HELP, show_default=False),
+    learner: str | None = typer.Option(
+        None, "--learner", metavar="ID", help="Your learner id: only to say whether your variant differs."
+    ),
 ) -> None:
-    """Show the reference solution (it asks first if you have not passed the lesson)."""
+    """Show the reference solution (it asks first if you have not passed the lesson).
+
+    It is always the course's own exercise's solution, whatever your learner id."""
     from calccourse import render
     from calccourse.console import paged
     from calccourse.markers import without_markers
+    from calccourse.variants import without_variant_notes
     from calccourse.workspace import lesson_or_current, solution_allowed
 
     course = course_of(ctx)
@@ -378,7 +424,14 @@ def solution(
     with paged(pager):
         screen = console()
         render.lesson_title(screen, plugin)
-        render.code(screen, without_markers(plugin.solution))
+        variant = variant_for(course, plugin, learner)
+        if variant is not None and variant.learner is not None and not variant.own:
+            screen.print(
+                f"This is the solution of the course's own exercise; your variant ({variant.learner}) "
+                "is another: an answer copied from it fails your check.",
+                highlight=False,
+            )
+        render.code(screen, without_variant_notes(without_markers(plugin.solution)))
 
 
 @app.command(context_settings=LENIENT)
@@ -431,6 +484,7 @@ def check(
     watch: bool = typer.Option(
         False, "--watch", help="Check again on every save of ANSWER, as `calccourse watch N ANSWER` does."
     ),
+    learner: str | None = typer.Option(None, "--learner", metavar="ID", help=LEARNER_HELP),
 ) -> None:
     """Check an answer file: what went wrong, and why."""
     from calccourse import outputs
@@ -439,7 +493,7 @@ def check(
     course = course_of(ctx)
     course.verbose = verbose
     plugin = lesson_or_current(course, key)
-    limits = limits_of(timeout, cap, seed, require_confinement)
+    limits = limits_of(timeout, cap, seed, require_confinement, learner_given(course, learner))
     if watch:
         if formats or outputs_ or exit_zero:
             raise UsageError(
@@ -486,6 +540,7 @@ def watch(
     verbose: bool = typer.Option(
         False, "--verbose", "-v", help="Also show passed tests' messages, and tracebacks."
     ),
+    learner: str | None = typer.Option(None, "--learner", metavar="ID", help=LEARNER_HELP),
 ) -> None:
     """Check your answer file again on every save.
 
@@ -496,7 +551,8 @@ def watch(
     course = course_of(ctx)
     course.verbose = verbose
     plugin, path = choose(course, key, answer)
-    run_watch(course, plugin, path, limits_of(timeout, cap, seed), plot, out, verbose, record)
+    limits = limits_of(timeout, cap, seed, learner=learner_given(course, learner))
+    run_watch(course, plugin, path, limits, plot, out, verbose, record)
 
 
 def run_watch(
@@ -621,6 +677,11 @@ def grade(
         "--similar",
         help="List pairs of near-identical answers (a pointer for a human, never a grade).",
     ),
+    variants: bool = typer.Option(
+        False,
+        "--variants",
+        help="Grade each student against their own variant: the one their id (the row's id) gives.",
+    ),
 ) -> None:
     """Grade a class's answers into a gradebook, and say what the class got wrong."""
     from calccourse import outputs, render
@@ -630,6 +691,8 @@ def grade(
     targets = outputs.class_targets(csv_file, json_file, html_file)
     feedback = None if feedback is None else writable_folder(feedback, "--feedback")
     limits = limits_of(timeout, cap, seed, require_confinement)
+    if variants and previous is not None:
+        raise UsageError("--variants and --previous do not go together yet: re-grade the whole class.")
     screen, errors = console(), console(stderr=True)
     with render.class_progress(screen, errors, plugin, previous) as (planned, advance):
         run = course.grade(
@@ -643,6 +706,7 @@ def grade(
             regrade_all=regrade_all,
             roster=roster,
             similar=similar,
+            variants=variants,
             planned=planned,
             done=advance,
         )
@@ -798,6 +862,13 @@ def dev_check(
     ),
     demos: bool = typer.Option(True, "--demos/--no-demos", help="Also run each demo."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show tracebacks of what failed."),
+    variants: int = typer.Option(
+        0,
+        "--variants",
+        min=0,
+        metavar="N",
+        help="Also prove the solution and every mistake, adapted, in N learners' variants (learner-1 …).",
+    ),
 ) -> None:
     """Prove lessons right: solution, template, mistakes, demo."""
     from calccourse import render
@@ -811,6 +882,7 @@ def dev_check(
         [seed_value(seed) + k for k in range(seeds)],  # type: ignore[operator]
         demos,
         done=lambda finding: render.finding(screen, finding, verbose),
+        variants=variants,
     )
     bad = [f for f in findings if not f.ok]
     screen.print(f"\n{len(findings) - len(bad)} passed, {len(bad)} failed", highlight=False)

@@ -207,6 +207,7 @@ class Course:
         regrade_all: bool = False,
         roster: Path | None = None,
         similar: bool = False,
+        variants: bool = False,
         planned: Callable[[ClassPlan], None] = lambda plan: None,
         done: Callable[[ClassResult], None] = lambda result: None,
     ) -> ClassRun:
@@ -233,7 +234,8 @@ class Course:
         results: list[ClassResult] = []
         interrupted = False
         try:
-            for result in self.each_graded(plugin, todo.to_grade, replace(limits, seed=todo.seed), jobs):
+            graded_with = replace(limits, seed=todo.seed)
+            for result in self.each_graded(plugin, todo.to_grade, graded_with, jobs, variants):
                 results.append(result)
                 done(result)
         except KeyboardInterrupt:
@@ -250,20 +252,41 @@ class Course:
         return ClassRun(todo, everyone, changed, _confinement(everyone), interrupted, pairs)
 
     def each_graded(
-        self, plugin: LessonPlugin, submissions: Sequence[Submission], limits: Limits, jobs: int
+        self,
+        plugin: LessonPlugin,
+        submissions: Sequence[Submission],
+        limits: Limits,
+        jobs: int,
+        variants: bool = False,
     ) -> Iterator[ClassResult]:
         """Check every submission (``limits.seed`` set: one seed for all), ``jobs`` at a time,
-        yielding each result as it finishes; entries with nothing to grade come first.
-        Stopping the iteration stops the grading: no answer is left running."""
+        yielding each result as it finishes; entries with nothing to grade come first; with
+        ``variants``, each against the variant of its student id. Stopping the iteration
+        stops the grading: no answer is left running."""
         from calccourse.batch import ClassResult
         from calccourse.grading import plan
+        from calccourse.lesson import variant_of
         from calccourse.recheck import recheck_alone, spoilable
         from calccourse.sandbox.runner import preload_of
+        from calccourse.variants import learner_id
 
         assert limits.seed is not None, "a class is graded with one seed"
         if limits.require_confinement:
             require_landlock()
         tests = plan(plugin, limits.seed)
+        plans: dict[str | None, list[Test]] = {}
+
+        def own(submission: Submission) -> tuple[Limits, list[Test]]:
+            """The limits and tests of the student's own variant (grade --variants)."""
+            if not variants:
+                return limits, tests
+            learner = learner_id(submission.student)
+            variant = variant_of(plugin, learner)
+            key = None if variant is None else variant.key
+            if key not in plans:
+                plans[key] = plan(plugin, limits.seed, variant)  # type: ignore[arg-type]
+            return replace(limits, learner=learner), plans[key]
+
         max_score = round(sum(test.points for test in tests if not test.bonus), 6)
         runnable = [s for s in submissions if s.answer is not None]
         for submission in submissions:
@@ -279,8 +302,9 @@ class Course:
             def one(submission: Submission) -> ClassResult:
                 if stop.is_set() or submission.answer is None:
                     return ClassResult(submission, None, max_score)
+                judged, planned = own(submission)
                 graded = self.check(
-                    plugin, submission.answer, limits, record=False, sandbox=sandbox, tests=tests
+                    plugin, submission.answer, judged, record=False, sandbox=sandbox, tests=planned
                 )
                 return ClassResult(submission, graded.report, max_score, graded.values)
 
@@ -318,6 +342,7 @@ class Course:
         seeds: Sequence[int],
         demos: bool,
         done: Callable[[Finding], None],
+        variants: int = 0,
     ) -> list[Finding]:
         from calccourse.authoring import Finding, self_check
 
@@ -328,7 +353,7 @@ class Course:
             ) -> Graded:
                 return self.check(plugin, path, limits, record=False, sandbox=sandbox, tests=tests)
 
-            findings = self_check(plugins, check, seeds, demos, done)
+            findings = self_check(plugins, check, seeds, demos, done, variants)
         if len(plugins) == len(self.catalog.lessons):  # the whole catalog: its broken plugins too
             for item in self.catalog.broken:
                 if not item.shadowed:

@@ -22,11 +22,12 @@ from typing import Any, Literal
 from calccourse import author
 from calccourse.answers import Answer
 from calccourse.author import WrongAnswer
-from calccourse.lesson import LessonError, LessonPlugin, describe
+from calccourse.lesson import LessonError, LessonPlugin, describe, has_variants, variant_of
 from calccourse.limits import DEFAULT_LIMITS, Limits
 from calccourse.sandbox import AnswerSandbox
 from calccourse.sandbox.protocol import Call, Code, Fn, Job, Outcome, encode
 from calccourse.status import ExitCode, Status
+from calccourse.variants import Variant
 
 Blame = Literal["answer", "lesson"]
 
@@ -102,6 +103,9 @@ class Report:
     confinement: str = ""
     notes: list[str] = field(default_factory=list)  # e.g. the notebook magics that were skipped
     retried: bool = False  # its worker was lost once and it ran again on a fresh one
+    learner: str | None = None  # the learner whose variant was judged (None: the course's own)
+    variant: str | None = None  # that variant's key (docs/authoring.md, "Variants")
+    parameters: dict[str, Any] | None = None  # that variant's parameters
 
     @property
     def checker_error(self) -> bool:
@@ -149,8 +153,9 @@ def new_seed() -> int:
     return secrets.randbelow(2**31)
 
 
-def plan(plugin: LessonPlugin, seed: int) -> list[author.Test]:
-    """The lesson's tests for this seed: fresh, reproducible inputs.
+def plan(plugin: LessonPlugin, seed: int, variant: Variant | None = None) -> list[author.Test]:
+    """The lesson's tests for this seed: fresh, reproducible inputs; in a lesson with
+    variants, ``tests(rng, variant)`` for ``variant`` (the course's own when None).
 
     Every way the checker can be broken is a LessonError naming it: checker.py does not
     import, has no ``tests``, ``tests(rng)`` raises or returns something other than a list
@@ -165,8 +170,11 @@ def plan(plugin: LessonPlugin, seed: int) -> list[author.Test]:
     make = getattr(checker, "tests", None)
     if not callable(make):
         raise plugin.broken("checker", "checker.py", "it defines no function tests(rng)")
+    arguments: tuple[Any, ...] = (np.random.default_rng(seed),)
+    if has_variants(plugin):
+        arguments += (variant or variant_of(plugin, None),)
     try:
-        tests = run_limited(plugin, "checker", "checker.py", limit, make, np.random.default_rng(seed))
+        tests = run_limited(plugin, "checker", "checker.py", limit, make, *arguments)
     except LessonError:
         raise
     except Exception as error:
@@ -238,7 +246,8 @@ def grade(
     if tests is not None and limits.seed is None:
         raise ValueError("tests planned ahead need the seed they were planned with")
     seed = new_seed() if limits.seed is None else limits.seed
-    tests = list(tests) if tests is not None else plan(plugin, seed)
+    variant = variant_of(plugin, limits.learner) if limits.learner is not None else None
+    tests = list(tests) if tests is not None else plan(plugin, seed, variant)
     report = Report(
         lesson=plugin.number,
         slug=plugin.slug,
@@ -249,6 +258,9 @@ def grade(
         max_bonus=round(sum(test.points for test in tests if test.bonus), 6),
         sha256=answer.sha256,
         notes=list(answer.notes),
+        learner=limits.learner,
+        variant=None if variant is None else variant.key,
+        parameters=None if variant is None else dict(variant.parameters),
     )
     graded = Graded(report, tests, [])
     if answer.problem is not None:

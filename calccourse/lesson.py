@@ -14,6 +14,7 @@ reads or imports only when they are needed:
 ``template.py``    the starter file: every name raises ``NotImplementedError``
 ``mistakes/*.py``  known mistakes; each starts with ``# expect: <feedback text>``
 ``probes.py``      optional: helpers the checker runs inside the answer process
+``variants.py``    optional: per-learner variants (``COURSE``, ``parameters(rng)``, ``fields``)
 =================  ============================================================
 
 Every part is loaded in isolation: one that is missing, does not import or breaks its
@@ -26,12 +27,16 @@ import importlib.util
 import re
 import sys
 import traceback
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
+from calccourse import variants
 from calccourse.status import CommandError
+from calccourse.variants import Variant
 
 REQUIRED_FILES = (
     "explanation.md",
@@ -190,21 +195,40 @@ class LessonPlugin:
     def explanation(self) -> str:
         return self.text("explanation.md")
 
+    def written_for(self, filename: str, variant: Variant | None) -> str:
+        """A text a learner reads (exercise.md, hints.md, template.py): as it is, or, in a
+        lesson with variants, with the fields of ``variant`` (the course's own when None)."""
+        text = self.text(filename)
+        if not has_variants(self):
+            return text
+        return render_for(self, filename, text, variant or variant_of(self, None))
+
     @property
     def exercise(self) -> str:
-        return self.text("exercise.md")
+        return self.written_for("exercise.md", None)
+
+    def exercise_for(self, variant: Variant | None) -> str:
+        return self.written_for("exercise.md", variant)
 
     @cached_property
     def hints(self) -> list[str]:
         """The hint ladder; a hints.md without any hint is a LessonError."""
-        found = [part.strip() for part in HINT_SEPARATOR.split(self.text("hints.md")) if part.strip()]
+        return self.hints_for(None)
+
+    def hints_for(self, variant: Variant | None) -> list[str]:
+        """The hint ladder of ``variant`` (the course's own when None)."""
+        text = self.written_for("hints.md", variant)
+        found = [part.strip() for part in HINT_SEPARATOR.split(text) if part.strip()]
         if not found:
             raise self.broken("hints", "hints.md", "it holds no hint (hints are separated by lines of ---)")
         return found
 
     @property
     def template(self) -> str:
-        return self.text("template.py")
+        return self.written_for("template.py", None)
+
+    def template_for(self, variant: Variant | None) -> str:
+        return self.written_for("template.py", variant)
 
     @property
     def solution(self) -> str:
@@ -266,6 +290,109 @@ def describe(error: BaseException, folder: Path | None = None) -> str:
         if inside and str(Path(frame.filename).resolve()).startswith(inside)
     ]
     return f"{text} ({Path(frames[-1].filename).name}, line {frames[-1].lineno})" if frames else text
+
+
+# ---------------------------------------------------------------- variants.py, an optional part
+
+
+def has_variants(plugin: LessonPlugin) -> bool:
+    return (plugin.folder / "variants.py").is_file()
+
+
+def _module(plugin: LessonPlugin) -> Any:
+    """variants.py, imported once (light by contract; not under a time limit yet)."""
+    return plugin.module("variants")
+
+
+def _plain(plugin: LessonPlugin, what: str, value: Any, names: Sequence[str] | None) -> dict[str, Any]:
+    if not isinstance(value, dict) or not all(isinstance(k, str) and k.isidentifier() for k in value):
+        raise plugin.broken(
+            "variants", "variants.py", f"{what} must be a dict of names to values, not {type(value).__name__}"
+        )
+    for name, item in value.items():
+        if not isinstance(item, (int, float, str, bool)):
+            raise plugin.broken(
+                "variants",
+                "variants.py",
+                f"{what}[{name!r}] is {type(item).__name__}: a parameter is an int, float, str or bool",
+            )
+    if names is not None and sorted(value) != sorted(names):
+        raise plugin.broken(
+            "variants",
+            "variants.py",
+            f"{what} has the names {sorted(value)}, COURSE has {sorted(names)}: give them the same",
+        )
+    return dict(value)
+
+
+def _call(plugin: LessonPlugin, what: str, function: Callable[..., Any], *args: Any) -> Any:
+    try:
+        return function(*args)
+    except LessonError:
+        raise
+    except Exception as error:
+        raise plugin.broken(
+            "variants",
+            "variants.py",
+            f"{what} raised {describe(error, plugin.folder)}",
+            traceback.format_exc(),
+        ) from None
+
+
+def variant_of(plugin: LessonPlugin, learner: str | None) -> variants.Variant | None:
+    """The exercise ``learner`` does in ``plugin``: None for a lesson without variants.py;
+    the course's own (key None) without an id. A broken variants.py is a LessonError."""
+    if not has_variants(plugin):
+        return None
+    module = _module(plugin)
+    course = _plain(plugin, "COURSE", getattr(module, "COURSE", None), None)
+    draw = getattr(module, "parameters", None)
+    if not callable(draw):
+        raise plugin.broken("variants", "variants.py", "it defines no function parameters(rng)")
+    learner = variants.learner_id(learner)
+    if learner is None:
+        parameters, key = course, None
+    else:
+        rng = variants.VariantRandom(variants.variant_seed(plugin.slug, learner))
+        drawn = _call(plugin, "parameters(rng)", draw, rng)
+        parameters, key = (
+            _plain(plugin, "parameters(rng)", drawn, list(course)),
+            variants.variant_key(plugin.slug, learner),
+        )
+    make_fields = getattr(module, "fields", None)
+    if make_fields is None:
+        texts = {name: str(value) for name, value in parameters.items()}
+    else:
+        made = _call(plugin, "fields(parameters)", make_fields, dict(parameters))
+        if not isinstance(made, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in made.items()
+        ):
+            raise plugin.broken(
+                "variants", "variants.py", "fields(parameters) must return a dict of str to str"
+            )
+        texts = dict(made)
+    return variants.Variant(learner, key, parameters, course, texts)
+
+
+def render_for(plugin: LessonPlugin, filename: str, text: str, variant: variants.Variant | None) -> str:
+    """A lesson text written for ``variant`` (its fields filled in); as it is without variants."""
+    if variant is None:
+        return text
+    try:
+        return text.format_map(variant.fields)
+    except KeyError as error:
+        known = ", ".join(sorted(variant.fields))
+        raise plugin.broken(
+            filename,
+            filename,
+            f"it uses the field {{{error.args[0]}}}, which fields() does not give ({known})",
+        ) from None
+    except (ValueError, IndexError, AttributeError) as error:
+        raise plugin.broken(
+            filename,
+            filename,
+            f"it is not a str.format template ({error}); write a literal brace as {{{{ or }}}}",
+        ) from None
 
 
 Mistake = MistakeFile  # the 0.1 name, kept for one release

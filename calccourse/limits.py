@@ -16,7 +16,8 @@ DEFAULT_MEMORY_MB = 1024  # MiB an answer may use above what its worker already 
 @dataclass(frozen=True)
 class Limits:
     """How an answer is checked: its time limits, memory, the inputs' seed (None: fresh
-    ones each run) and whether full confinement is required. ``check``, ``watch``,
+    ones each run), whether full confinement is required, and the learner whose variant
+    of the exercise is judged (None: the course's own exercise). ``check``, ``watch``,
     ``grade`` and ``dev check`` each build one and hand it to the one grading path."""
 
     timeout: float = DEFAULT_TIMEOUT
@@ -24,6 +25,7 @@ class Limits:
     memory_mb: int = DEFAULT_MEMORY_MB
     seed: int | None = None
     require_confinement: bool = False
+    learner: str | None = None
 
     def __post_init__(self) -> None:
         for name in ("timeout", "cap"):

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from calccourse.lesson import LessonPlugin
     from calccourse.reports.analytics import ClassSummary
     from calccourse.similarity import Pair
+    from calccourse.variants import Variant
 
 STYLE = {"pass": "green", "fail": "red", "error": "yellow"}
 
@@ -162,10 +163,10 @@ def demo_code(console: Console, course: Course, plugin: LessonPlugin, whole: boo
     console.print(f"  python {path}", highlight=False)
 
 
-def exercise(console: Console, course: Course, plugin: LessonPlugin) -> None:
+def exercise(console: Console, course: Course, plugin: LessonPlugin, variant: Variant | None = None) -> None:
     from calccourse import workspace
 
-    markdown(console, plugin.exercise)
+    markdown(console, plugin.exercise_for(variant))
     console.print()
     path = workspace.answer_path(plugin)
     console.print(Text(f"Your answer file ({path}) must define:", style="bold"))
@@ -192,12 +193,20 @@ def commands(console: Console, steps: Sequence[tuple[str, str]]) -> None:
         console.print(Text.assemble(f"  {command:<{width}}", (what, "dim")), soft_wrap=True)
 
 
-def starter_written(console: Console, course: Course, plugin: LessonPlugin, path: Path) -> None:
-    """What ``start`` (or ``exercise --template``) wrote, and how to check it."""
+def starter_written(
+    console: Console, course: Course, plugin: LessonPlugin, path: Path, learner: str | None = None
+) -> None:
+    """What ``start`` (or ``exercise --template``) wrote, and how to check it (as ``learner``,
+    when the file is that learner's variant)."""
+    import shlex
+
     from calccourse import workspace
 
     console.print(Text(f"Wrote {path}, your starter file for lesson {plugin.number}. Fill it in, then run:"))
-    commands(console, [(workspace.check_command(course, plugin, path), f"checks {path}")])
+    command = workspace.check_command(course, plugin, path)
+    if learner is not None:
+        command += f" --learner {shlex.quote(learner)}"
+    commands(console, [(command, f"checks {path}")])
 
 
 def hint_footer(console: Console, course: Course, plugin: LessonPlugin, last: bool) -> None:

@@ -31,7 +31,7 @@ from calccourse import render
 from calccourse.answers import SUFFIXES, Answer, Unreadable, read_answer
 from calccourse.console import make_console, plain_output
 from calccourse.grading import new_seed, plan
-from calccourse.lesson import LessonPlugin
+from calccourse.lesson import LessonPlugin, variant_of
 from calccourse.limits import Limits
 from calccourse.sandbox.runner import imports_of
 from calccourse.status import CommandError, UsageError
@@ -268,7 +268,9 @@ class Watch:
         """The next check's inputs, drawn now: while the learner edits, not after the save
         (some lessons take 50 ms to compute their references). A fixed --seed draws once."""
         seed = new_seed() if self.settings.limits.seed is None else self.settings.limits.seed
-        self.upcoming = (seed, plan(self.plugin, seed))
+        learner = self.settings.limits.learner
+        variant = None if learner is None else variant_of(self.plugin, learner)
+        self.upcoming = (seed, plan(self.plugin, seed, variant))
         return self.upcoming
 
     # ------------------------------------------------------------------ the screen

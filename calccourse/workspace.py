@@ -7,6 +7,7 @@ never replaces another: a name that is taken gets the next free one suggested in
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
 
     from calccourse.course import Course
     from calccourse.lesson import LessonPlugin
+    from calccourse.variants import Variant
 
 
 def current_lesson(course: Course) -> LessonPlugin:
@@ -111,7 +113,7 @@ def next_command(course: Course, plugin: LessonPlugin) -> tuple[str, str]:
     return start_command(course, plugin), f"writes your answer file, {path}"
 
 
-def starter_text(plugin: LessonPlugin, path: Path) -> str:
+def starter_text(plugin: LessonPlugin, path: Path, variant: Variant | None = None) -> str:
     """A new answer file's text: the lesson's template, as a notebook for an ``.ipynb`` name.
 
     The template and the statement name the default file (``calccourse check 3
@@ -119,17 +121,23 @@ def starter_text(plugin: LessonPlugin, path: Path) -> str:
     """
 
     def named(text: str) -> str:
-        return text.replace(default_name(plugin), path.name)
+        text = text.replace(default_name(plugin), path.name)
+        if variant is not None and variant.learner is not None:  # check it as the same learner
+            command = f"calccourse check {plugin.number} {path.name}"
+            text = text.replace(command, f"{command} --learner {shlex.quote(variant.learner)}")
+        return text
 
     if path.suffix.lower() != ".ipynb":
-        return named(plugin.template)
+        return named(plugin.template_for(variant))
     from calccourse.notebook import starter_notebook
 
     title = f"Lesson {plugin.number} · {plugin.title}"
-    return starter_notebook(title, named(plugin.exercise), named(plugin.template))
+    return starter_notebook(title, named(plugin.exercise_for(variant)), named(plugin.template_for(variant)))
 
 
-def write_starter(course: Course, plugin: LessonPlugin, path: Path, force: bool = False) -> None:
+def write_starter(
+    course: Course, plugin: LessonPlugin, path: Path, force: bool = False, variant: Variant | None = None
+) -> None:
     """Write the lesson's starter file at ``path``; a taken name is a UsageError that
     suggests the next free one (``force``, for scripts, replaces the file instead)."""
     if path.suffix.lower() not in SUFFIXES:
@@ -141,7 +149,7 @@ def write_starter(course: Course, plugin: LessonPlugin, path: Path, force: bool 
         else:
             what = "Start in another file instead"
         raise UsageError(f"{path} already exists; nothing was overwritten. {what}: {fresh}.")
-    text = starter_text(plugin, path)
+    text = starter_text(plugin, path, variant)
     try:
         path.write_text(text, encoding="utf-8")
     except OSError as error:

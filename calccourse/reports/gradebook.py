@@ -33,8 +33,11 @@ def first_failure(graded: ClassResult) -> str:
 
 
 def rows(results: Sequence[ClassResult]) -> list[dict[str, Any]]:
-    """One row per entry: its id, file, verdict, required score and bonus apart."""
+    """One row per entry: its id, file, verdict, required score and bonus apart; and, when
+    any answer was judged against a learner's variant (``grade --variants``), the learner
+    id and variant key of each."""
     table = []
+    variants = any(r.report is not None and r.report.learner is not None for r in results)
     for graded in results:
         report = graded.report
         # No score where the lesson failed, not the answer: nothing to pass on to an LMS.
@@ -56,6 +59,9 @@ def rows(results: Sequence[ClassResult]) -> list[dict[str, Any]]:
                 "notes": clean("; ".join(graded.submission.notes)),
             }
         )
+        if variants:
+            table[-1]["learner"] = "" if report is None or report.learner is None else clean(report.learner)
+            table[-1]["variant"] = "" if report is None or report.variant is None else report.variant
     return table
 
 

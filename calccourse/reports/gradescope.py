@@ -77,6 +77,17 @@ def to_gradescope_dict(report: Report) -> dict[str, Any]:
         "visibility": "visible",
         "stdout_visibility": "hidden",
         "tests": tests,
+        **(
+            {
+                "extra_data": {
+                    "learner": report.learner,
+                    "variant": report.variant,
+                    "parameters": report.parameters,
+                }
+            }
+            if report.learner is not None
+            else {}
+        ),
     }
 
 

@@ -70,6 +70,11 @@ def to_junit(report: Report, *, timestamp: datetime | None = None, hostname: str
         ("max_score", num(report.max_score)),
         ("bonus", num(report.bonus)),
         *(
+            (("learner", report.learner), ("variant", report.variant or "the course's own"))
+            if report.learner is not None
+            else ()
+        ),
+        *(
             (
                 f"points: {case.name}{' (bonus)' if case.bonus else ''}",
                 f"{num(case.points)}/{num(case.max_points)}",

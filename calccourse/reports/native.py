@@ -33,9 +33,10 @@ def test_dict(test: TestResult) -> dict[str, Any]:
 
 
 def to_dict(report: Report) -> dict[str, Any]:
-    """The report as data, version 2."""
+    """The report as data, version 2 (``learner``, ``variant`` and ``parameters`` only
+    when a learner id was given)."""
     error = report.load_error
-    return {
+    data = {
         "schema": SCHEMA,
         "version": SCHEMA_VERSION,
         "tool": {"name": "calccourse", "version": version()},
@@ -65,6 +66,11 @@ def to_dict(report: Report) -> dict[str, Any]:
         "tests": [test_dict(test) for test in report.tests],
         "plots": [clean(str(path)) for path in report.plots],
     }
+    if report.learner is not None:
+        data["learner"] = clean(report.learner)
+        data["variant"] = report.variant
+        data["parameters"] = report.parameters
+    return data
 
 
 def to_json(report: Report) -> str:
@@ -118,4 +124,7 @@ def from_dict(data: dict[str, Any]) -> Report:
         sha256=data["sha256"],
         confinement=data["confinement"],
         notes=list(data["notes"]),
+        learner=data.get("learner"),
+        variant=data.get("variant"),
+        parameters=data.get("parameters"),
     )

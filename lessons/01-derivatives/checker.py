@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from calccourse.author import (
+    Feedback,
     Fn,
     KnownMistake,
     Test,
@@ -25,7 +26,10 @@ from calccourse.author import (
     function_test,
     note_not_numbers,
     numbers,
+    polynomial,
 )
+
+from .variants import COURSE, rule, term
 
 EPS = float(np.finfo(float).eps)
 Case = tuple["Smooth", float, float]  # (function, x, dx)
@@ -66,6 +70,23 @@ EXERCISE = smooth(
     -2.0,
     3.0,
 )
+
+
+def exercise_of(p: dict) -> Smooth:
+    """f(x) = a·x³ + b·x² + c·x + d on [−2, 3], the exercise of parameters ``p``."""
+    a, b, c, d = p["a"], p["b"], p["c"], p["d"]
+    if p == COURSE:
+        return EXERCISE
+    return smooth(
+        polynomial([a, b, c, d], code=True),
+        polynomial([a, b, c, d]),
+        polynomial([3 * a, 2 * b, c], code=True),
+        f"{6 * a}*x + {2 * b}",
+        f"{6 * a} + 0*x",
+        -2.0,
+        3.0,
+    )
+
 
 # Smooth everywhere; derivatives checked in tests/test_lesson_derivatives_integrals.py.
 HIDDEN = [
@@ -157,7 +178,7 @@ def allowed_error(fn: Smooth, x: float, dx: float) -> float:
 
 
 def rate_feedback(
-    fn: Smooth, x: float, dx: float, got: float
+    fn: Smooth, x: float, dx: float, got: float, exercise: Smooth = EXERCISE
 ) -> str | None:
     """Name the mistake that explains ``got`` at this input, if any."""
     slope, tol = float(fn.d1(x)), allowed_error(fn, x, dx)
@@ -191,8 +212,8 @@ def rate_feedback(
         )
     if min(abs(got - 2 * x), abs(got - 2 * x - dx)) <= 1e-6 * (1 + abs(x)):
         return f"this is 2x, the derivative of the demo's x², whatever f is: {USE_F}"
-    if abs(got - float(EXERCISE.d1(x))) <= allowed_error(EXERCISE, x, dx):
-        return f"this is the rate of change of x³ − 2x² + 1 whatever f is: {USE_F}"
+    if abs(got - float(exercise.d1(x))) <= allowed_error(exercise, x, dx):
+        return f"this is the rate of change of {exercise.f.label} whatever f is: {USE_F}"
     return None
 
 
@@ -227,7 +248,7 @@ def same_for_every_f(got: list[float], cases: list[Case]) -> str | None:
     return None
 
 
-def rate_judge(cases: list[Case], what: str):
+def rate_judge(cases: list[Case], what: str, exercise: Smooth = EXERCISE):
     """A judge comparing rate_of_change(f, x, dx) with f′(x) within the allowed error."""
 
     def judge(values: list) -> str:
@@ -245,7 +266,7 @@ def rate_judge(cases: list[Case], what: str):
                 )
                 feedback = (
                     never_negative(got, cases)
-                    or rate_feedback(fn, x, dx, value)
+                    or rate_feedback(fn, x, dx, value, exercise)
                     or same_for_every_f(got, cases)
                 )
                 raise WrongAnswer(message, feedback)
@@ -362,18 +383,27 @@ def hidden_plot(cases: list[Case]):
     return plot
 
 
-def explain_derivative(xs: list[float]):
-    """Feedback for a difference quotient (or a constant offset) given instead of f′."""
+def explain_derivative(
+    xs: list[float], p: dict = COURSE, other: bool = False
+):
+    """Feedback for a difference quotient (or a constant offset) given instead of f′; with
+    ``other``, also for the derivative of another cubic (another learner's variant)."""
     x = np.array(xs)
+    a, b, c = p["a"], p["b"], p["c"]
 
     def explain(got: np.ndarray) -> str | None:
-        off = got - (3 * x**2 - 4 * x)
+        off = got - (3 * a * x**2 + 2 * b * x + c)
         if not np.all(np.isfinite(off)):
             return None  # inf or nan: no slip of the rules gives that, and the message says so
-        curved = np.abs(6 * x - 4) > 1
+        if other:
+            found = another_cubic(x, got, p)
+            if found is not None:
+                return found
+        second = 6 * a * x + 2 * b
+        curved = np.abs(second) > 1
         if np.count_nonzero(curved) >= 2:
             # A forward difference is off by about δx/2·f″(x).
-            steps = 2 * off[curved] / (6 * x[curved] - 4)
+            steps = 2 * off[curved] / second[curved]
             step = float(np.median(steps))
             if 0 < abs(step) < 0.1 and np.allclose(steps, step, rtol=0.1):
                 return (
@@ -390,71 +420,134 @@ def explain_derivative(xs: list[float]):
     return explain
 
 
-MISTAKES = [
-    KnownMistake(
-        "this is f(x) itself, not its derivative: apply d/dx xⁿ = n·xⁿ⁻¹ to each term.",
-        lambda x: x**3 - 2 * x**2 + 1,
-        name="f itself",
-    ),
-    KnownMistake(
-        "the derivative of the constant 1 is 0: drop the + 1 (3x² − 4x).",
-        lambda x: 3 * x**2 - 4 * x + 1,
-        name="constant kept",
-    ),
-    KnownMistake(
-        "the powers went down but nothing was multiplied: multiply by the old "
-        "exponent, x³ → 3x², 2x² → 2·2x = 4x.",
-        lambda x: x**2 - 2 * x,
-        name="exponent not multiplied",
-    ),
-    KnownMistake(
-        "3x² is right, but the 2 of 2x² comes down too: 2x² → 2·2x = 4x.",
-        lambda x: 3 * x**2 - 2 * x,
-        name="2x² not doubled",
-    ),
-    KnownMistake(
-        "x² is missing its factor: x³ → 3x² (multiply by the old exponent).",
-        lambda x: x**2 - 4 * x,
-        name="x³ not tripled",
-    ),
-    KnownMistake(
-        "sign slip: −2x² gives −4x, so f′(x) = 3x² − 4x.",
-        lambda x: 3 * x**2 + 4 * x,
-        name="sign slip (−4x)",
-    ),
-    KnownMistake(
-        "sign slip: everything has the wrong sign; f′(x) = 3x² − 4x.",
-        lambda x: -3 * x**2 + 4 * x,
-        name="all signs wrong",
-    ),
-    KnownMistake(
-        "this is the second derivative, 6x − 4: differentiate only once.",
-        lambda x: 6 * x - 4,
-        name="second derivative",
-    ),
-]
+def another_cubic(x: np.ndarray, got: np.ndarray, p: dict) -> str | None:
+    """Feedback when ``got`` is exactly f′ of another cubic with whole coefficients (an
+    answer written for another learner's variant)."""
+    if len(set(x.tolist())) < 4:
+        return None
+    fitted = np.polyfit(x, got, 2)
+    if not np.allclose(np.polyval(fitted, x), got, rtol=1e-9, atol=1e-9):
+        return None
+    a, b, c = fitted[0] / 3, fitted[1] / 2, fitted[2]
+    whole = [round(float(v)) for v in (a, b, c)]
+    if a == 0 or not np.allclose([a, b, c], whole, atol=1e-6):
+        return None
+    if whole == [p["a"], p["b"], p["c"]]:
+        return None
+    yours = polynomial([p["a"], p["b"], p["c"], p["d"]])
+    theirs = polynomial([*whole, 0])
+    return Feedback(
+        f"this is f′ of {theirs} (+ any constant), a different function: yours is "
+        f"f(x) = {yours}. Differentiate your own f (your exercise: `calccourse exercise 1` "
+        "with your learner id).",
+        "another variant's f′",
+    )
 
 
-def tests(rng: np.random.Generator) -> list[Test]:
+def signed(coefficient: int, power: str) -> str:
+    """A term with its sign: (-2, "x²") -> "−2x²"."""
+    return ("−" if coefficient < 0 else "") + term(coefficient, power)
+
+
+def mistakes_of(p: dict) -> list[KnownMistake]:
+    """The known mistakes of f(x) = a·x³ + b·x² + c·x + d (for the course's own: x³ − 2x² + 1)."""
+    a, b, c, d = p["a"], p["b"], p["c"], p["d"]
+    fprime = polynomial([3 * a, 2 * b, c])
+    cubic, square = term(a, "x³"), term(b, "x²")
+    return [
+        KnownMistake(
+            "this is f(x) itself, not its derivative: apply d/dx xⁿ = n·xⁿ⁻¹ to each term.",
+            lambda x: a * x**3 + b * x**2 + c * x + d,
+            name="f itself",
+        ),
+        KnownMistake(
+            f"the derivative of the constant {abs(d)} is 0: drop the "
+            f"{'+' if d > 0 else '−'} {abs(d)} ({fprime}).",
+            lambda x: 3 * a * x**2 + 2 * b * x + c + d,
+            name="constant kept",
+        ),
+        KnownMistake(
+            "the powers went down but nothing was multiplied: multiply by the old "
+            f"exponent, {cubic} → {rule(a, 3)}, {square} → {rule(b, 2)}.",
+            lambda x: a * x**2 + b * x + c,
+            name="exponent not multiplied",
+        ),
+        KnownMistake(
+            f"{term(3 * a, 'x²')} is right, but the 2 of {square} comes down too: "
+            f"{square} → {rule(b, 2)}.",
+            lambda x: 3 * a * x**2 + b * x + c,
+            name="2x² not doubled",
+        ),
+        KnownMistake(
+            f"{term(a, 'x²')} is missing its factor: {cubic} → {rule(a, 3)} (multiply by the "
+            "old exponent).",
+            lambda x: a * x**2 + 2 * b * x + c,
+            name="x³ not tripled",
+        ),
+        KnownMistake(
+            f"sign slip: {signed(b, 'x²')} gives {signed(2 * b, 'x')}, so f′(x) = {fprime}.",
+            lambda x: 3 * a * x**2 - 2 * b * x + c,
+            name="sign slip (−4x)",
+        ),
+        KnownMistake(
+            f"sign slip: everything has the wrong sign; f′(x) = {fprime}.",
+            lambda x: -(3 * a * x**2 + 2 * b * x + c),
+            name="all signs wrong",
+        ),
+        KnownMistake(
+            f"this is the second derivative, {polynomial([6 * a, 2 * b])}: differentiate only once.",
+            lambda x: 6 * a * x + 2 * b,
+            name="second derivative",
+        ),
+    ]
+
+
+MISTAKES = mistakes_of(COURSE)
+
+
+def course_own(p: dict) -> KnownMistake:
+    """The course's own exercise's f′ given for another variant: the shipped solution."""
+    return KnownMistake(
+        f"this is f′ of {polynomial([COURSE[k] for k in 'abcd'])}, the course's own exercise; "
+        f"yours is f(x) = {polynomial([p[k] for k in 'abcd'])}. Differentiate your own f "
+        "(`calccourse exercise 1` with your learner id shows it).",
+        lambda x: (
+            3 * COURSE["a"] * x**2 + 2 * COURSE["b"] * x + COURSE["c"]
+        ),
+        name="the course's own f′",
+    )
+
+
+def tests(rng: np.random.Generator, variant=None) -> list[Test]:
+    """The tests of the learner's variant (``variant.parameters``; the course's own exercise
+    without one). A learner with an id gets test names that every variant shares."""
+    p = COURSE if variant is None else variant.parameters
+    learner = variant is not None and variant.learner is not None
+    exercise = exercise_of(p)
+    a, b, c = p["a"], p["b"], p["c"]
+    mistakes = mistakes_of(p)
+    if learner and p != COURSE:
+        mistakes = [course_own(p), *mistakes]
+    label = "the exercise's f" if learner else exercise.f.label
     xs = [round(float(x), 3) for x in rng.uniform(-2, 3, 8)]
     derivative = function_test(
-        "derivative(x) is f′(x) of x³ − 2x² + 1",
+        f"derivative(x) is f′(x) of {label}",
         "derivative",
         [(x,) for x in xs],
-        lambda x: 3 * x**2 - 4 * x,
+        lambda x: 3 * a * x**2 + 2 * b * x + c,
         rtol=1e-6,
         atol=1e-6,
-        mistakes=MISTAKES,
+        mistakes=mistakes,
         what="f′(x)",
-        explain=explain_derivative(xs),
+        explain=explain_derivative(xs, p, other=learner),
     )
 
     # Two points where f falls and two where it rises, whatever the seed: abs() shows.
     signs = [True, True, False, False, None, None]
     points = sorted(
-        steep_point(rng, (EXERCISE,), 1e-4, sign) for sign in signs
+        steep_point(rng, (exercise,), 1e-4, sign) for sign in signs
     )
-    exercise_cases = [(EXERCISE, x, 1e-4) for x in points]
+    exercise_cases = [(exercise, x, 1e-4) for x in points]
 
     # dx from 1e-2 to 1e-5, each with two hidden functions at the same x.
     dxs = [
@@ -483,15 +576,15 @@ def tests(rng: np.random.Generator) -> list[Test]:
     return [
         derivative,
         Test(
-            "rate_of_change(f, x, dx) on x³ − 2x² + 1, dx = 0.0001",
+            f"rate_of_change(f, x, dx) on {label}, dx = 0.0001",
             calls(exercise_cases),
-            rate_judge(exercise_cases, "on the exercise's f"),
+            rate_judge(exercise_cases, "on the exercise's f", exercise),
             plot=rate_plot(exercise_cases),
         ),
         Test(
             "rate_of_change(f, x, dx) on hidden functions, dx from 1e-2 to 1e-5",
             calls(hidden_cases),
-            rate_judge(hidden_cases, "on hidden functions"),
+            rate_judge(hidden_cases, "on hidden functions", exercise),
             plot=hidden_plot(hidden_cases),
         ),
     ]

@@ -3,6 +3,7 @@
 
 def derivative(x):
     """f′(x) by the rules: d/dx xⁿ = n·xⁿ⁻¹, and a constant's is 0."""
+    # variant: return 3*{a}*x**2 + 2*{b}*x + {c}
     return 3 * x**2 - 4 * x
 
 
@@ -16,6 +17,7 @@ if __name__ == "__main__":
     import numpy as np
 
     def f(x):
+        # variant: return {a}*x**3 + {b}*x**2 + {c}*x + {d}
         return x**3 - 2 * x**2 + 1
 
     x = np.linspace(-2, 3, 500)

@@ -1,4 +1,4 @@
-"""Lesson 1 answer file: the derivative of f(x) = x³ − 2x² + 1.
+"""Lesson 1 answer file: the derivative of f(x) = {f}.
 
 Fill in both functions, then check your answer with:
 
@@ -7,7 +7,7 @@ Fill in both functions, then check your answer with:
 
 
 def derivative(x):
-    """Return f′(x) for f(x) = x³ − 2x² + 1, found with the rules."""
+    """Return f′(x) for f(x) = {f}, found with the rules."""
     raise NotImplementedError
 
 

@@ -1,5 +1,6 @@
 # expect: not divided by dx
 def derivative(x):
+    # variant: return 3*{a}*x**2 + 2*{b}*x + {c}
     return 3 * x**2 - 4 * x
 
 

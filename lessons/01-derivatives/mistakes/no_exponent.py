@@ -1,5 +1,6 @@
 # expect: multiply by the old exponent
 def derivative(x):
+    # variant: return {a}*x**2 + {b}*x + {c}
     return x**2 - 2 * x
 
 
