@@ -39,7 +39,7 @@ PROBES_FILE = [""]  # the lesson's probes.py, once loaded: errors raised in it a
 
 
 def confine(
-    workdir: str, memory_mb: int, keep_fds: tuple[int, ...], output_fd: int
+    workdir: str, limits: dict[int, int], keep_fds: tuple[int, ...], output_fd: int
 ) -> tuple[landlock.Confinement, str]:
     """Linux's fork path: own process group, no stdin, output to the pipe, limits, a scratch
     folder; Landlock where the kernel has it (writes only in the scratch folder, no TCP, no
@@ -59,7 +59,7 @@ def confine(
         os.closerange(previous + 1, fd)
         previous = fd
     os.closerange(previous + 1, os.sysconf("SC_OPEN_MAX"))
-    limit_resources(memory_mb)
+    apply_limits(limits)
     os.nice(10)  # and what it forks yields the processor to the worker that must end it
     from calccourse.sandbox import fairness
 
@@ -98,16 +98,27 @@ ADDRESS_SPACE_LIMIT = sys.platform.startswith("linux")
 MAX_NEW_TASKS = 128  # processes and threads an answer may add: a pool of workers, not a bomb
 
 
-def limit_resources(memory_mb: int) -> None:
-    """POSIX limits: file size, no core dumps, a task cap (a fork bomb stops there), and
-    where the kernel enforces it the address space (``memory_mb`` beyond what is mapped now)."""
+def resource_limits(memory_mb: int) -> dict[int, int]:
+    """POSIX limits for an answer's process: file size, no core dumps, a task cap (a fork
+    bomb stops there), and where the kernel enforces it the address space (``memory_mb``
+    beyond what this process maps now: the fork path measures in the worker, before it
+    forks the answer's process, which then maps the same)."""
     import resource
 
+    limits = {
+        resource.RLIMIT_FSIZE: 64 * 1024 * 1024,
+        resource.RLIMIT_CORE: 0,
+        resource.RLIMIT_NPROC: _tasks_on_the_machine() + MAX_NEW_TASKS,
+    }
     if ADDRESS_SPACE_LIMIT:
-        _limit(resource.RLIMIT_AS, _virtual_memory_bytes() + memory_mb * 1024 * 1024)
-    _limit(resource.RLIMIT_FSIZE, 64 * 1024 * 1024)
-    _limit(resource.RLIMIT_CORE, 0)
-    _limit(resource.RLIMIT_NPROC, _tasks_on_the_machine() + MAX_NEW_TASKS)
+        limits[resource.RLIMIT_AS] = _virtual_memory_bytes() + memory_mb * 1024 * 1024
+    return limits
+
+
+def apply_limits(limits: dict[int, int]) -> None:
+    """Set each of :func:`resource_limits` on this process."""
+    for kind, value in limits.items():
+        _limit(kind, value)
 
 
 def _limit(kind: int, value: int) -> None:
@@ -131,10 +142,7 @@ def _tasks_on_the_machine() -> int:
 
 def _virtual_memory_bytes() -> int:
     """The process's mapped size (Linux's /proc: only read where ADDRESS_SPACE_LIMIT holds)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmSize:"):
-            return int(line.split()[1]) * 1024
-    return 0
+    return int(Path("/proc/self/statm").read_text().split()[0]) * os.sysconf("SC_PAGE_SIZE")
 
 
 class Channel:

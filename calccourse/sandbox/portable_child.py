@@ -59,7 +59,7 @@ def main() -> None:
     os.close(output_fd)
     job = request["job"]
     if sys.platform != "win32":
-        child.limit_resources(int(job["memory_mb"]))  # the address space only where it is enforced
+        child.apply_limits(child.resource_limits(int(job["memory_mb"])))  # no RLIMIT_AS on macOS
     child.prepare(request["workdir"])
     described = confinement()
     channel.send({"confined": described})
