@@ -10,6 +10,7 @@ from __future__ import annotations
 import __future__
 
 import collections.abc
+import contextlib
 import decimal
 import errno
 import functools
@@ -150,6 +151,7 @@ class Channel:
 
     def __init__(self, fd: int, key: str | None = None) -> None:
         self.fd, self.write, self.dumps, self.key = fd, os.write, json.dumps, key
+        self.close = os.close
 
     def send(self, message: dict[str, Any]) -> None:
         """Flush what the answer printed, then send: output always arrives before the reply.
@@ -307,6 +309,9 @@ def _finish(channel: Channel, message: dict[str, Any] | None) -> None:
     if message is not None:
         channel.send(message)
     _flush_output()
+    for fd in (channel.fd, 1, 2):  # the grading side sees the end now, not once the memory is freed
+        with contextlib.suppress(OSError):
+            channel.close(fd)
     os._exit(0)
 
 

@@ -56,9 +56,10 @@ class CallClock:
     """When a call (or loading) has had its time: ``limit`` seconds of its own processor
     time, or ``BACKSTOP`` times that of wall-clock time, whichever comes first."""
 
-    def __init__(self, pid: int, limit: float, started: float) -> None:
-        self.pid, self.limit, self.started = pid, limit, started
-        self.cpu_at_start = cpu_seconds(pid)
+    def __init__(self, pid: int, limit: float, started: float, cpu_at_start: float | None) -> None:
+        """``cpu_at_start``: the process's :func:`cpu_seconds` when the call started (or
+        shortly before: what the call is charged for includes that interval)."""
+        self.pid, self.limit, self.started, self.cpu_at_start = pid, limit, started, cpu_at_start
 
     def later(self, now: float, ends: float) -> float | None:
         """A later deadline when the call was kept from the processor, else None: time out."""

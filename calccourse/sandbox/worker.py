@@ -317,6 +317,9 @@ class Forged(ProtocolError):
 
 
 LINGER = 0.1  # seconds the reply channel is read after the last reply, for a second one
+# The child's processor time is read from /proc at most this often (a lesson makes dozens of
+# quick calls): a call may be charged up to this much of the calls just before it.
+CPU_READ_EVERY = 0.05
 
 
 class ChildWatch:
@@ -329,6 +332,7 @@ class ChildWatch:
         self.position = 0  # index into pending of the call under way
         self.confined = False
         self.clock: fairness.CallClock | None = None  # the call under way's processor time
+        self.cpu_read: tuple[float, float | None] | None = None  # when, and the child's processor time
 
     @property
     def current(self) -> int | None:
@@ -376,7 +380,8 @@ class ChildWatch:
                     deadline = self.deadline(pid)
                 if self.done() and lingers is None:  # its output came first; a forged reply may follow
                     lingers = time.monotonic() + LINGER
-            self.ended(_wait(pid, deadline=time.monotonic() + 1.0))
+            if not self.done():  # it ended before it said everything: why (when all is said, no matter)
+                self.ended(_wait(pid, deadline=time.monotonic() + 1.0))
         except Forged as forged:
             label = run.calls[forged.index]["label"]
             message = f"Your answer wrote a reply of its own on its result channel during {label}."
@@ -399,7 +404,9 @@ class ChildWatch:
         """The time limit for loading or for the call under way, within the job's cap; its
         clock starts, to tell later whether the answer had the processor meanwhile."""
         now = time.monotonic()
-        self.clock = fairness.CallClock(pid, self.run.timeout, now)
+        if self.cpu_read is None or now - self.cpu_read[0] > CPU_READ_EVERY:
+            self.cpu_read = (now, fairness.cpu_seconds(pid))
+        self.clock = fairness.CallClock(pid, self.run.timeout, now, self.cpu_read[1])
         return min(now + self.run.timeout, self.run.ends)
 
     def receive(self, message: dict[str, Any]) -> None:
