@@ -6,7 +6,8 @@
 A class mixes what instructors see: correct answers in several styles, answers that draw
 and save a plot at import, SymPy answers, known mistakes, untouched templates, answers
 that crash at import or in a call, and syntax errors (no time-outs: they measure the
-time limit, not the grader). Every command runs ``--runs`` times; the table gives the
+time limit, not the grader). Every command runs ``--runs`` times, the two commands in
+turn; the table gives the
 median wall time, answers per second, the peak memory (PSS) of the whole process tree (from
 /proc, sampled every 50 ms) and the ratio to the baseline. Bytecode of both installs is
 compiled first, as a normal install does.
@@ -151,25 +152,28 @@ def main() -> None:
         compile_install(command)
     scratch = Path(tempfile.mkdtemp(prefix="calccourse-throughput-"))
     print(f"{args.count} answers per class, --jobs {args.jobs}, median of {args.runs} runs\n")
-    print("| lesson | calccourse | median | answers/s | peak memory | ratio to baseline |")
+    print("| lesson | calccourse | median (min–max) | answers/s | peak memory | ratio to baseline |")
     print("|---|---|---:|---:|---:|---:|")
     try:
         for lesson in args.lessons:
             folder = scratch / f"lesson{lesson}"
             make_class(folder, CLASSES[lesson], args.count)
-            medians = {}
-            for name, command in commands.items():
-                line = [command, "grade", str(lesson), str(folder), "--jobs", str(args.jobs), "--seed", "7"]
-                medians[name] = statistics.median(timed(line, scratch) for _ in range(args.runs))
+            lines = {
+                name: [command, "grade", str(lesson), str(folder), "--jobs", str(args.jobs), "--seed", "7"]
+                for name, command in commands.items()
+            }
+            times: dict[str, list[float]] = {name: [] for name in commands}
+            for _ in range(args.runs):  # interleaved: what slows the machine meanwhile slows both
+                for name, line in lines.items():
+                    times[name].append(timed(line, scratch))
+            medians = {name: statistics.median(runs) for name, runs in times.items()}
+            for name, line in lines.items():
                 memory = peak_memory(line, scratch) / 2**20
-                ratio = (
-                    medians["baseline"] / medians[name]
-                    if "baseline" in medians and name != "baseline"
-                    else 1.0
-                )
+                ratio = medians["baseline"] / medians[name] if "baseline" in medians else 1.0
                 shown = f"{ratio:.2f}× faster" if name != "baseline" and "baseline" in medians else "—"
+                spread = f"{min(times[name]):.2f}–{max(times[name]):.2f} s"
                 print(
-                    f"| {lesson} | {name} | {medians[name]:.2f} s | {args.count / medians[name]:.0f} |"
+                    f"| {lesson} | {name} | {medians[name]:.2f} s ({spread}) | {args.count / medians[name]:.0f} |"
                     f" {memory:.0f} MiB | {shown} |",
                     flush=True,
                 )
