@@ -32,6 +32,11 @@ class Gradebook:
     results: list[ClassResult]
     source: str = ""  # the file it came from
 
+    @property
+    def variants(self) -> bool:
+        """Whether it was graded with ``--variants`` (each answer against its student's variant)."""
+        return any(r.report is not None and r.report.learner is not None for r in self.results)
+
 
 def load(path: Path) -> Gradebook:
     """A gradebook JSON file written by ``grade --json``; anything else is a usage error."""
@@ -165,6 +170,12 @@ def merge(parts: Sequence[Gradebook]) -> Gradebook:
                     f"{part.source} was graded with {what} {theirs}, {first.source} with {mine}: "
                     f"parts of one gradebook must be graded alike. Grade them again with the same {what}."
                 )
+    if len({part.variants for part in parts}) > 1:
+        graded = ", ".join(part.source for part in parts if part.variants)
+        raise UsageError(
+            f"{graded} graded each answer against its student's variant (--variants), the other parts "
+            "against the course's own exercise: grade every part alike."
+        )
     shards = [part.shard for part in parts]
     if any(shards):
         if None in shards or len({shard[1] for shard in shards if shard}) != 1:
@@ -315,6 +326,11 @@ def plan(
             raise UsageError(
                 f"{previous} was graded with --seed {before.seed}: unchanged answers keep those results, "
                 "so give the same seed, or --all to re-grade every answer with the new one."
+            )
+        if before.variants:
+            raise UsageError(
+                f"{previous} was graded with --variants, which --previous does not follow yet: "
+                "re-grade the whole class (with --variants, without --previous)."
             )
         seed = before.seed if seed is None else seed
     elif regrade_all:

@@ -36,10 +36,24 @@ T = TypeVar("T")
 
 
 def learner_id(text: str | None) -> str | None:
-    """A learner id as variants use it: stripped and case-folded; empty is no id."""
+    """A learner id as variants use it: in Unicode's composed form (NFC: "José" typed or
+    taken from a file name is one id), its runs of spaces one space, stripped and
+    case-folded; empty is no id. Bytes that are no text (a file name in another encoding)
+    are a usage error."""
+    import unicodedata
+
+    from calccourse.status import UsageError
+
     if text is None:
         return None
-    cleaned = " ".join(text.split()).casefold()
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UsageError(
+            f"the learner id {text.encode('utf-8', 'backslashreplace').decode()!r} is not valid text "
+            "(bytes in another encoding than UTF-8): give it as text."
+        ) from None
+    cleaned = " ".join(unicodedata.normalize("NFC", text).split()).casefold()
     return cleaned or None
 
 

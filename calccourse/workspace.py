@@ -122,9 +122,12 @@ def starter_text(plugin: LessonPlugin, path: Path, variant: Variant | None = Non
 
     def named(text: str) -> str:
         text = text.replace(default_name(plugin), path.name)
-        if variant is not None and variant.learner is not None:  # check it as the same learner
+        learner = None if variant is None else variant.learner
+        # Check it as the same learner, where the id can stand in Python's source as it is (a
+        # backslash, a quote or a control character in a docstring would break the file).
+        if learner is not None and learner.isprintable() and not {"\\", '"'} & set(learner):
             command = f"calccourse check {plugin.number} {path.name}"
-            text = text.replace(command, f"{command} --learner {shlex.quote(variant.learner)}")
+            text = text.replace(command, f"{command} --learner {shlex.quote(learner)}")
         return text
 
     if path.suffix.lower() != ".ipynb":

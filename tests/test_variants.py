@@ -13,13 +13,14 @@ from calccourse.cli import app
 from calccourse.course import Course
 from calccourse.variants import VariantRandom, learner_id, polynomial, variant_key, variant_seed
 
-ALICE_F = "−x³ + 3x² + 1"  # the stable hash's regression: alice's lesson 1 is this f
-BOB_F = "x³ + 3x² − 3x + 1"
+ALICE_F = "3x³ + x² − 6x + 2"  # the stable hash's regression: alice's lesson 1 is this f
+ALICE_WITHOUT_CONSTANT = "3x³ + x² − 6x"
+BOB_F = "−2x³ − x² + 6x + 2"
 ALICE = (
-    "def derivative(x):\n    return -3 * x**2 + 6 * x\n\n\n"
+    "def derivative(x):\n    return 9 * x**2 + 2 * x - 6\n\n\n"
     "def rate_of_change(f, x, dx):\n    return (f(x + dx) - f(x)) / dx\n"
 )
-COURSE = ALICE.replace("-3 * x**2 + 6 * x", "3 * x**2 - 4 * x")
+COURSE = ALICE.replace("9 * x**2 + 2 * x - 6", "3 * x**2 - 4 * x")
 
 
 def run(args: list[str], env: dict[str, str] | None = None, tmp: Path | None = None):
@@ -31,14 +32,9 @@ def test_the_seed_is_sha256_of_slug_and_id_and_stable() -> None:
     assert variant_seed("derivatives", "alice") == variant_seed("derivatives", "  Alice ")
     assert variant_key("derivatives", "alice") == "93d3919910b7"
     assert variant_seed("derivatives", "alice") != variant_seed("integrals", "alice")
-    rng = VariantRandom(12345)
-    assert [rng.integer(-3, 3) for _ in range(8)] == _draws()
+    rng = VariantRandom(12345)  # SHA-256 in counter mode: the same draws on every machine
+    assert [rng.integer(-3, 3) for _ in range(8)] == [-3, 3, 2, 0, 3, -1, 3, 3]
     assert learner_id("") is None and learner_id("  ") is None
-
-
-def _draws() -> list[int]:
-    rng = VariantRandom(12345)
-    return [rng.integer(-3, 3) for _ in range(8)]
 
 
 def test_polynomials_read_well() -> None:
@@ -60,7 +56,7 @@ def test_two_learners_get_two_exercises_and_the_same_one_each_time(tmp_path: Pat
     assert "Take f(x) = x³ − 2x² + 1." in own.output and "about 8e-4 (at x = −2)" in own.output
     hint = run(["hint", "1", "--all", "--learner", "bob"], tmp=tmp_path)
     said = " ".join(hint.output.split())
-    assert "Of 3x²? Of 3x? Of the constant 1?" in said and "the four results" in said
+    assert "derivative of 2x³? Of x²? Of 6x? Of the constant 2?" in said and "the four results" in said
 
 
 def test_lesson_shows_the_learners_exercise(tmp_path: Path) -> None:
@@ -93,9 +89,9 @@ def test_an_answer_for_alice_passes_alice_and_fails_bob_naming_why(tmp_path: Pat
     assert failed.exit_code == 1
     report = json.loads(failed.output)
     assert (report["learner"], report["variant"]) == ("bob", variant_key("derivatives", "bob"))
-    assert report["parameters"] == {"a": 1, "b": 3, "c": -3, "d": 1}
+    assert report["parameters"] == {"a": -2, "b": -1, "c": 6, "d": 2}
     said = " ".join(t["feedback"] or "" for t in report["tests"])
-    assert f"this is f′ of {ALICE_F.removesuffix(' + 1')} (+ any constant), a different function" in said
+    assert f"this is f′ of {ALICE_WITHOUT_CONSTANT} (+ any constant), a different function" in said
     assert f"yours is f(x) = {BOB_F}" in said
 
 
@@ -167,3 +163,45 @@ def test_dev_check_proves_every_mistake_in_50_variants(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "variants: 50 learner ids" in result.output
     assert result.output.count("in every variant: in 50 variants") == 12  # the solution and 11 mistakes
+
+
+def test_a_gradebook_graded_with_variants_is_not_mixed_with_one_graded_without(tmp_path: Path) -> None:
+    """--previous and gradebook merge refuse to join per-variant results with the course's own."""
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for name in ("alice", "bob", "carol", "dave"):
+        (folder / f"{name}.py").write_text(ALICE, encoding="utf-8")
+    book = tmp_path / "variants.json"
+    graded = run(["grade", "1", str(folder), "--variants", "--seed", "1", "--json", str(book)], tmp=tmp_path)
+    assert graded.exit_code == 0, graded.output
+    again = run(
+        ["grade", "1", str(folder), "--previous", str(book), "--json", str(tmp_path / "b.json")], tmp=tmp_path
+    )
+    assert again.exit_code == 2 and "--variants" in again.output
+    one, two = tmp_path / "part-1.json", tmp_path / "part-2.json"
+    shard = ["grade", "1", str(folder), "--seed", "1", "--shard"]
+    assert run([*shard, "1/2", "--variants", "--json", str(one)], tmp=tmp_path).exit_code == 0
+    assert run([*shard, "2/2", "--json", str(two)], tmp=tmp_path).exit_code == 0
+    merged = run(["gradebook", "merge", str(one), str(two), "--json", str(tmp_path / "m.json")], tmp=tmp_path)
+    assert merged.exit_code == 2 and "--variants" in merged.output and not (tmp_path / "m.json").exists()
+
+
+def test_odd_learner_ids(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A name typed composed or decomposed is one learner; bytes that are no text are a usage
+    error; an id that cannot stand in Python's source is left out of the starter file."""
+    import ast
+    import unicodedata
+
+    composed = run(["exercise", "1", "--learner", unicodedata.normalize("NFC", "José")], tmp=tmp_path)
+    decomposed = run(["exercise", "1", "--learner", unicodedata.normalize("NFD", "José")], tmp=tmp_path)
+    assert composed.exit_code == 0 and composed.output == decomposed.output
+    broken = run(["exercise", "1", "--learner", "ab\udcff"], tmp=tmp_path)
+    assert broken.exit_code == 2 and "not valid text" in broken.output
+    monkeypatch.chdir(tmp_path)
+    for learner in ("CORP\\ursula", 'a"""b', "esc\x1b[31m"):
+        started = run(["start", "1", "--learner", learner], tmp=tmp_path)
+        assert started.exit_code == 0, started.output
+        starter = tmp_path / "lesson01.py"
+        ast.parse(starter.read_text(encoding="utf-8"))  # it is Python still
+        assert "--learner" not in starter.read_text(encoding="utf-8")
+        starter.unlink()
