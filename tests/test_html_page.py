@@ -227,7 +227,7 @@ def klass(tmp_path: Path) -> Path:
     tagged = folder / "<img src=x onerror=alert(1)>"
     tagged.mkdir()
     shutil.copy(LESSON1.mistakes[0].path, tagged / "answer.py")
-    printing = (LESSON1.folder / "solution.py").read_text().replace("return", "return 2 *", 1)
+    printing = (LESSON1.folder / "solution.py").read_text().replace("return 3 *", "return 2 * 3 *", 1)
     (folder / "<script>alert(2)<.py").write_text(
         f"print({HOSTILE!r})\nprint({TERMINAL!r})\nprint('z' * 100_000)\n" + printing
     )
