@@ -169,10 +169,10 @@ def markdown_in_ascii(source: str) -> str:
 
     spelled, fenced, code_block, blank = [], False, False, True
     for line in source.splitlines(keepends=True):
-        if line.lstrip().startswith("```"):
-            fenced = not fenced
+        fence = line.lstrip().startswith("```")
+        fenced = fenced != fence
         code_block = (code_block or blank) and line.startswith(("    ", "\t")) and not fenced
-        if fenced or code_block or line.lstrip().startswith("```"):
+        if fenced or code_block or fence:
             spelled.append(in_ascii(line))
         else:
             line = re.sub(r"^(\s*)−", r"\1\\−", line)  # "\-": a minus, not a list item

@@ -61,8 +61,8 @@ def prose_breaks(line: str, width: int) -> list[int]:
     """Where to break a paragraph's ``line`` into lines of at most ``width`` columns: at
     spaces, never inside a formula (see OPERATORS, PREFIX); a formula wider than the line
     gives up its brackets first, then its operators."""
-    words = [line[m.start() : m.end()] for m in re.finditer(r"\S+", line)]
-    starts = [m.start() for m in re.finditer(r"\S+", line)]
+    found = list(re.finditer(r"\S+", line))
+    words, starts = [m.group() for m in found], [m.start() for m in found]
     glue = [0] * len(words)  # between word k and k + 1: 0 none, 1 inside brackets, 2 a formula
     for k, (before, after) in enumerate(zip(words, words[1:])):
         if (
