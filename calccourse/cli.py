@@ -485,6 +485,12 @@ def check(
         False, "--watch", help="Check again on every save of ANSWER, as `calccourse watch N ANSWER` does."
     ),
     learner: str | None = typer.Option(None, "--learner", metavar="ID", help=LEARNER_HELP),
+    learner_from: Path | None = typer.Option(
+        None,
+        "--learner-from",
+        metavar="METADATA.json",
+        help="The learner id from Gradescope's submission_metadata.json: the submitter's SID, else e-mail.",
+    ),
 ) -> None:
     """Check an answer file: what went wrong, and why."""
     from calccourse import outputs
@@ -493,6 +499,12 @@ def check(
     course = course_of(ctx)
     course.verbose = verbose
     plugin = lesson_or_current(course, key)
+    if learner_from is not None:
+        from calccourse.identity import gradescope_submitter
+
+        if learner is not None:
+            raise UsageError("give the learner id once: --learner or --learner-from, not both.")
+        learner = gradescope_submitter(learner_from)
     limits = limits_of(timeout, cap, seed, require_confinement, learner_given(course, learner))
     if watch:
         if formats or outputs_ or exit_zero:

@@ -146,6 +146,31 @@ def gradescope_people(folder: Path) -> dict[str, list[Person]]:
     return people
 
 
+def gradescope_submitter(path: Path) -> str:
+    """The learner id of the submission a Gradescope autograder runs on, from its
+    ``submission_metadata.json``: the first submitter's SID, else e-mail (as :func:`gradescope_people`
+    names an export's rows, so that re-grading the export gives each the same variant). A
+    file that names nobody is a usage error: the student must not get the course's own."""
+    import json
+
+    try:
+        with path.open("rb") as handle:
+            text = handle.read(MAX_METADATA_BYTES + 1)
+        if len(text) > MAX_METADATA_BYTES:
+            raise UsageError(f"{path} is over {MAX_METADATA_BYTES // 2**20} MiB: is it Gradescope's?")
+        data = json.loads(text)
+    except (OSError, ValueError) as error:
+        raise UsageError(f"cannot read {path} (Gradescope's submission metadata): {error}") from None
+    users = data.get("users") if isinstance(data, dict) else None
+    for who in users if isinstance(users, list) else []:
+        if isinstance(who, dict):
+            for kind in ("sid", "email"):
+                value = str(who.get(kind) or "").strip()
+                if value:
+                    return value
+    raise UsageError(f"{path} names no submitter with an SID or e-mail: whose variant is this?")
+
+
 # The columns a roster's ids are read from, by kind, as Canvas's gradebook export, Moodle's
 # participants or grades export and a hand-made list name them (compared case-folded).
 ROSTER_COLUMNS: dict[str, tuple[str, ...]] = {

@@ -22,6 +22,7 @@ import, the workflow's output file) and tries to rewrite calccourse's installed 
 from __future__ import annotations
 
 import base64
+import copy
 import json
 import os
 import re
@@ -194,9 +195,11 @@ def run_workflow(
     variables: dict[str, str] | None = None,
     job_name: str | None = None,
     matrix: dict[str, dict[str, str]] | None = None,
+    repository: str = "classroom-org/lesson-3-ada",
 ) -> dict:
     """Run a job's steps in ``repo`` as GitHub would, skipping the install and the actions;
-    ``matrix`` gives a matrix job its ``matrix`` and ``strategy`` contexts.
+    ``matrix`` gives a matrix job its ``matrix`` and ``strategy`` contexts; ``repository`` is
+    ``GITHUB_REPOSITORY`` (GitHub Classroom names a learner's ``<prefix><login>``).
 
     Returns each step's fate: ``{"id or name": {"ran": bool, "code": int, ...}}``.
     """
@@ -211,6 +214,7 @@ def run_workflow(
         CI="true",
         GITHUB_ACTIONS="true",
         GITHUB_WORKSPACE=str(repo),
+        GITHUB_REPOSITORY=repository,
         GITHUB_TOKEN="ghs_secret_token_of_the_run",
         GITHUB_STEP_SUMMARY=str(tmp_path / "step_summary.md"),
         NO_COLOR="1",
@@ -486,11 +490,19 @@ def gradescope_results(path: Path) -> dict:
 
 
 def run_autograder(
-    tmp_path: Path, files: dict[str, str], path: str = "", env: dict[str, str] | None = None, expect: int = 0
+    tmp_path: Path,
+    files: dict[str, str],
+    path: str = "",
+    env: dict[str, str] | None = None,
+    expect: int = 0,
+    metadata: dict | None = None,
 ) -> tuple[subprocess.CompletedProcess, dict | None]:
-    """Run run_autograder on a submission of ``files``; ``path`` goes first in PATH."""
+    """Run run_autograder on a submission of ``files``; ``path`` goes first in PATH;
+    ``metadata`` is Gradescope's submission_metadata.json."""
     root = tmp_path / "autograder"
     (root / "submission").mkdir(parents=True, exist_ok=True)
+    if metadata is not None:
+        (root / "submission_metadata.json").write_text(json.dumps(metadata), encoding="utf-8")
     for name, text in files.items():
         (root / "submission" / name).parent.mkdir(parents=True, exist_ok=True)
         (root / "submission" / name).write_text(text.replace("{ROOT}", str(root)), encoding="utf-8")
@@ -633,6 +645,79 @@ def test_gradescope_hostile_submission_cannot_change_its_score(tmp_path, untouch
     assert data["score"] == 0 and all(test["status"] == "failed" for test in data["tests"])
     assert not (root / "json.py").exists() and not (root / "sitecustomize.py").exists()
     assert "PermissionError" in data["output"] and ": done" not in data["output"].split("ATTEMPTS:")[1]
+
+
+# ---------------------------------------------------------------- per-learner variants (lesson 1's)
+
+ALICE = (  # right for alice's variant of lesson 1 only: f = 3x³ + x² − 6x + 2
+    "def derivative(x):\n    return 9 * x**2 + 2 * x - 6\n\n\n"
+    "def rate_of_change(f, x, dx):\n    return (f(x + dx) - f(x)) / dx\n"
+)
+OTHER_VARIANT = "f′ of 3x³ + x² − 6x (+ any constant), a different function"
+
+
+def lesson_1(workflow: dict, **env: str) -> dict:
+    """The Classroom workflow set to lesson 1 (which has variants), with ``env``."""
+    changed = copy.deepcopy(workflow)
+    changed["env"].update(LESSON="1", **env)
+    return changed
+
+
+def submitter(sid: str, email: str = "") -> dict:
+    """Gradescope's submission_metadata.json, as its autograder docs show it (trimmed)."""
+    return {"id": 123456, "users": [{"email": email, "id": 1234, "name": "A Student", "sid": sid}]}
+
+
+@pytest.mark.parametrize(
+    ("repository", "points"),
+    [("classroom-org/lesson-1-alice", "Points 3/3"), ("classroom-org/lesson-1-bob", "Points 2/3")],
+)
+def test_workflow_with_variants_grades_each_learner_by_their_login(workflow, tmp_path, repository, points):
+    workflow = lesson_1(workflow, VARIANTS="1", ASSIGNMENT_PREFIX="lesson-1-")
+    fates = run_workflow(workflow, make_repo(tmp_path, ALICE), tmp_path, repository=repository)
+    check = fates["calccourse"]
+    assert check["code"] == 0, check["stderr"]
+    assert fates["Autograding Reporter"]["points"] == points
+    results = json.loads((tmp_path / "learner" / "results.json").read_text(encoding="utf-8"))
+    said = " ".join(test.get("message") or "" for test in results["tests"])
+    assert (OTHER_VARIANT in said) == repository.endswith("bob")
+    assert "::warning" not in check["stdout"]
+
+
+def test_workflow_without_variants_grades_the_course_own_exercise(workflow, tmp_path):
+    workflow = lesson_1(workflow)
+    assert workflow["env"]["VARIANTS"] == ""  # as shipped
+    fates = run_workflow(workflow, make_repo(tmp_path, ALICE), tmp_path, repository="org/lesson-1-alice")
+    assert fates["Autograding Reporter"]["points"] == "Points 2/3"  # alice's f′ is not x³ − 2x² + 1's
+
+
+def test_workflow_with_variants_warns_when_the_repository_has_not_the_prefix(workflow, tmp_path):
+    workflow = lesson_1(workflow, VARIANTS="1", ASSIGNMENT_PREFIX="lesson-1-")
+    fates = run_workflow(workflow, make_repo(tmp_path, ALICE), tmp_path, repository="org/alice")
+    check = fates["calccourse"]
+    assert "::warning title=Variants::'alice' does not start with ASSIGNMENT_PREFIX" in check["stdout"]
+    assert fates["Autograding Reporter"]["points"] == "Points 3/3"  # the whole name: alice
+
+
+@pytest.mark.parametrize(("sid", "score"), [("alice", 3), ("bob", 2)])
+def test_gradescope_with_variants_grades_each_submitter_by_their_sid(tmp_path, sid, score):
+    done, data = run_autograder(
+        tmp_path, {"answer.py": ALICE}, env={"LESSON": "1", "VARIANTS": "1"}, metadata=submitter(sid)
+    )
+    assert data["score"] == score, data["output"]
+    assert data["extra_data"]["learner"] == sid
+    said = " ".join(test["output"] for test in data["tests"])
+    assert (OTHER_VARIANT in said) == (sid == "bob")
+
+
+def test_gradescope_with_variants_takes_the_email_without_sid_and_never_grades_nobody(tmp_path):
+    variants = {"LESSON": "1", "VARIANTS": "1"}
+    alice = submitter("", "Alice")
+    _, data = run_autograder(tmp_path / "a", {"answer.py": ALICE}, env=variants, metadata=alice)
+    assert data["extra_data"]["learner"] == "alice" and data["score"] == 3  # ids are case-folded
+    nobody = {"id": 1, "users": []}
+    done, data = run_autograder(tmp_path / "b", {"answer.py": ALICE}, env=variants, metadata=nobody, expect=2)
+    assert data is None and "names no submitter" in done.stderr  # an autograder error, not a 0
 
 
 # ---------------------------------------------------------------- a class graded in parts
