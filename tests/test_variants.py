@@ -205,3 +205,69 @@ def test_odd_learner_ids(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         ast.parse(starter.read_text(encoding="utf-8"))  # it is Python still
         assert "--learner" not in starter.read_text(encoding="utf-8")
         starter.unlink()
+
+
+def test_the_class_summary_counts_a_named_mistake_once_across_variants(tmp_path: Path) -> None:
+    """Each student keeps the constant in their own f: one mistake, named in three variants,
+    its count the students', not three entries quoting three fs."""
+    from calccourse.lesson import variant_of
+    from calccourse.variants import adapt_source
+
+    plugin = Course().lesson("1")
+    folder = tmp_path / "class"
+    folder.mkdir()
+    kinds = {"ann": "keeps_constant", "ben": "keeps_constant", "cat": "keeps_constant", "dan": None}
+    for name, kind in kinds.items():
+        source = plugin.folder / ("solution.py" if kind is None else f"mistakes/{kind}.py")
+        text = adapt_source(source.read_text(encoding="utf-8"), variant_of(plugin, name))
+        (folder / f"{name}.py").write_text(text, encoding="utf-8")
+    book, page = tmp_path / "book.json", tmp_path / "class.html"
+    result = run(
+        ["grade", "1", str(folder), "--variants", "--seed", "2", "--json", str(book), "--html", str(page)],
+        tmp=tmp_path,
+    )
+    assert result.exit_code == 0, result.output
+    (mistake,) = json.loads(book.read_text(encoding="utf-8"))["summary"]["mistakes"]
+    assert (mistake["label"], mistake["count"]) == ("constant kept", 3)
+    assert mistake["students"] == ["ann", "ben", "cat"]
+    assert (mistake["variants"], mistake["example"]) == (3, "ann")
+    said = " ".join(result.output.split())
+    assert "3 × constant kept, in 3 variants, as ann got it: the derivative of the constant" in said
+    html = page.read_text(encoding="utf-8")
+    assert "constant kept</strong>, in 3 variants, as ann got it" in html
+    assert "<dt>variants</dt><dd>each learner&#x27;s own exercise: 4 different among the answers" in html
+
+
+def lessons_with_variants() -> list[str]:
+    plugins = Course(entry_points=False).catalog.lessons
+    return [str(plugin.number) for plugin in plugins if (plugin.folder / "variants.py").is_file()]
+
+
+@pytest.mark.parametrize("number", lessons_with_variants())
+def test_every_lesson_with_variants_keeps_its_promises(tmp_path: Path, number: str) -> None:
+    """Issue 19's promise for each lesson: two ids, two exercises; the solution written for
+    alice's variant passes alice and, where a variant changes the answer, fails bob's naming
+    it, as the shipped solution does; `exercise N` with the id is where to look."""
+    from calccourse.lesson import variant_of
+    from calccourse.variants import adapt_source
+
+    plugin = Course().lesson(number)
+    alice, bob = variant_of(plugin, "alice"), variant_of(plugin, "bob")
+    assert alice is not None and bob is not None and alice.parameters != bob.parameters
+    exercise = [run(["exercise", number, "--learner", who], tmp=tmp_path).output for who in ("alice", "bob")]
+    assert exercise[0] != exercise[1]
+    shipped = (plugin.folder / "solution.py").read_text(encoding="utf-8")
+    written = adapt_source(shipped, alice)
+    answer = tmp_path / "answer.py"
+    answer.write_text(written, encoding="utf-8")
+    passed = run(["check", number, str(answer), "--learner", "alice", "--seed", "5"], tmp=tmp_path)
+    assert passed.exit_code == 0, passed.output
+    if written == shipped:
+        return  # the answer is code that is right for every variant (the variant is in its data)
+    where = f"`calccourse exercise {int(number)}` with your learner id"
+    for text, why in ((written, "another variant"), (shipped, "course's own")):
+        answer.write_text(text, encoding="utf-8")
+        failed = run(["check", number, str(answer), "--learner", "bob", "--seed", "5"], tmp=tmp_path)
+        said = " ".join(failed.output.split())
+        assert failed.exit_code == 1 and where in said, (why, failed.output)
+    assert "course's own" in said

@@ -54,6 +54,8 @@ class MistakeStat:
     students: tuple[str, ...]
     label: str = ""  # its short name: the lesson's, or the feedback's first words without numbers
     named: bool = False  # whether the lesson named it (else ``label`` is made from the feedback)
+    variants: int = 0  # in how many learners' variants (0: graded without variants)
+    example: str = ""  # whose feedback ``feedback`` is, when it was named in several variants
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,9 @@ def summarize(results: Sequence[ClassResult], slowest: int = 5) -> ClassSummary:
     scores = [report.score for report in reports]
     max_score = max((r.max_score for r in results), default=0.0)
     tests: dict[str, dict[str, Any]] = {}
-    mistakes: dict[str, list[tuple[str, str, str]]] = {}  # key -> (test, student, feedback)
+    # key -> (test, student, feedback, variant): a mistake the lesson named, in a learner's
+    # variant, is one mistake by its name, whatever the variant's numbers in its feedback
+    mistakes: dict[str, list[tuple[str, str, str, str | None]]] = {}
     labels: dict[str, str] = {}  # key -> the lesson's short name for it
     errors: Counter[str] = Counter()
     for result in results:
@@ -105,16 +109,28 @@ def summarize(results: Sequence[ClassResult], slowest: int = 5) -> ClassSummary:
             else:
                 stat[{"pass": "passed", "fail": "failed", "error": "errored"}[test.status]] += 1
             if test.mistake is not None:
-                mistakes.setdefault(test.mistake, []).append((test.name, result.student, test.feedback or ""))
+                key = f"named: {test.label}" if test.label and report.learner is not None else test.mistake
+                found = (test.name, result.student, test.feedback or "", report.variant)
+                mistakes.setdefault(key, []).append(found)
                 if test.label:
-                    labels.setdefault(test.mistake, test.label)
+                    labels.setdefault(key, test.label)
     named = []
     for mistake, found in mistakes.items():
-        students = tuple(sorted({student for _, student, _ in found}))
-        tests_named = tuple(dict.fromkeys(name for name, _, _ in found))
+        students = tuple(sorted({student for _, student, _, _ in found}))
+        tests_named = tuple(dict.fromkeys(name for name, _, _, _ in found))
         label = clean(labels.get(mistake) or short_label(mistake))
+        variants = len({variant for _, _, _, variant in found if variant is not None})
         named.append(
-            MistakeStat(tests_named, clean(found[0][2]), len(students), students, label, mistake in labels)
+            MistakeStat(
+                tests_named,
+                clean(found[0][2]),
+                len(students),
+                students,
+                label,
+                mistake in labels,
+                variants,
+                found[0][1] if variants > 1 else "",
+            )
         )
     named.sort(key=lambda stat: (-stat.count, stat.feedback))
     timed = sorted(
@@ -141,7 +157,10 @@ LABEL_LENGTH = 40
 
 def shown(stat: MistakeStat) -> str:
     """A mistake as a summary lists it: its lesson's name, then the feedback in full."""
-    return f"{stat.label}: {stat.feedback}" if stat.named else stat.feedback
+    if not stat.named:
+        return stat.feedback
+    across = f", in {stat.variants} variants, as {stat.example} got it" if stat.example else ""
+    return f"{stat.label}{across}: {stat.feedback}"
 
 
 def short_label(key: str) -> str:

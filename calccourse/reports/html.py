@@ -301,6 +301,10 @@ def class_page(
         ("confinement", _e(confinement or "none")),
         ("graded at", _e(graded_at or time.strftime("%Y-%m-%dT%H:%M:%S%z"))),
     ]
+    variants = {r.report.variant for r in results if r.report is not None and r.report.learner is not None}
+    if variants:
+        among = f"each learner's own exercise: {len(variants)} different among the answers"
+        facts.insert(1, ("variants", _e(among)))
     header = (
         f"<header>\n<h1>{title}</h1>\n"
         f'<p class="lead">The class report: {summary.rows} entries. Repeat the run with '
@@ -398,9 +402,11 @@ def _mistakes(summary: ClassSummary, anchors: dict[str, str]) -> str:
         )
         items.append(
             f'<li><span class="count">{named.count} ×</span> '
-            + (f"<strong>{_e(named.label)}</strong>: " if named.named else "")
+            + (f"<strong>{_e(named.label)}</strong>" if named.named else "")
+            + (f", in {named.variants} variants, as {_e(named.example)} got it" if named.example else "")
+            + (": " if named.named else "")
             + f"{_e(named.feedback)}"
-            f'<div class="who">in {_e(" and ".join(f"“{test}”" for test in named.tests))}: {who}</div></li>'
+            + f'<div class="who">in {_e(" and ".join(f"“{test}”" for test in named.tests))}: {who}</div></li>'
         )
     return f'<section>\n<h2>Named mistakes</h2>\n<ol class="mistakes">{"".join(items)}</ol>\n</section>'
 
@@ -463,6 +469,10 @@ def _student(
     facts = [("name", _e(who.name))] if who.name else []
     facts += [("identified by", _e(who.identified)), ("path", f"<code>{_e(result.path)}</code>")]
     facts += [("note", _e(note)) for note in who.notes]
+    if report is not None and report.learner is not None:
+        drawn_for = ", ".join(f"{name} = {value}" for name, value in (report.parameters or {}).items())
+        key = report.variant or "the course's own"
+        facts.append(("variant", _e(f"{report.learner}'s, {key}: {drawn_for}")))
     digest = result.sha256 or (report.sha256 if report is not None else "")  # a merged result has no answer
     if digest:
         facts.append(("sha256", f"<code>{_e(digest[:12])}</code>"))
