@@ -15,6 +15,10 @@ different functions, so that an answer keeping an earlier call's result (a cache
 key leaves out f) fails, and is told so. Mistakes
 are named by simulating the sums an answer is likely to compute, exactly, so the loose
 pass/fail tolerance never decides the feedback.
+
+With a learner id (variants.py), the exercise's f is the learner's quadratic: the
+antiderivative and the area from −2 follow it, and an antiderivative of the course's own
+3x² − 4x, or of another quadratic (another learner's), is named as such.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from calccourse.author import (
+    Feedback,
     Fn,
     KnownMistake,
     Test,
@@ -33,7 +38,10 @@ from calccourse.author import (
     function_test,
     note_not_numbers,
     numbers,
+    polynomial,
 )
+
+from .variants import COURSE, antiderivative, slips
 
 
 @dataclass(frozen=True)
@@ -80,6 +88,41 @@ def smooth(
 EXERCISE = smooth(
     "3*x**2 - 4*x", "3x² − 4x", "x**3 - 2*x**2", "6*x - 4", -2.0, 3.0
 )
+# The course's own f when a learner's exercise is another: how the area feedback names it.
+OWN = smooth(
+    "3*x**2 - 4*x",
+    "3x² − 4x (the course's own exercise's f)",
+    "x**3 - 2*x**2",
+    "6*x - 4",
+    -2.0,
+    3.0,
+)
+
+
+def f_of(p: dict) -> str:
+    """f(x) = a·x² + b·x + c as it reads: "3x² − 4x"."""
+    return polynomial([p["a"], p["b"], p["c"]])
+
+
+def antiderivative_of(p: dict) -> str:
+    """F(x) without its constant, as it reads: "x³ − 2x²"."""
+    return polynomial([*(round(k) for k in antiderivative(p)), 0])
+
+
+def exercise_of(p: dict) -> Smooth:
+    """f(x) = a·x² + b·x + c on [−2, 3], the exercise of parameters ``p``."""
+    if p == COURSE:
+        return EXERCISE
+    a, b, c = p["a"], p["b"], p["c"]
+    return smooth(
+        polynomial([a, b, c], code=True),
+        f_of(p),
+        polynomial([*(round(k) for k in antiderivative(p)), 0], code=True),
+        f"{2 * a}*x + {b}",
+        -2.0,
+        3.0,
+    )
+
 
 # Smooth on [low, high]; antiderivatives checked in tests/test_lesson_derivatives_integrals.py.
 HIDDEN = [
@@ -151,20 +194,30 @@ STEPS = (
     0.001,
 )
 SIZES = ((10, 40), (41, 300), (301, 1000))  # few, some and many steps
-USE_F = "this is the area under 3x² − 4x whatever f is: add up the f your area function is given, f(x)·dx."
+
+
+def use_f(fn: Smooth) -> str:
+    """Feedback for an area that adds up ``fn`` (the exercise's f) whatever f it is given."""
+    return f"this is the area under {fn.f} whatever f is: add up the f your area function is given, f(x)·dx."
+
+
+USE_F = use_f(EXERCISE)
 NO_DX = "multiply each f(x) by dx: the strips are f(x)·dx, not f(x). Yours is 1/dx times too large."
 DX_TWICE = "the sum was multiplied by dx twice: each strip is f(x)·dx, once. Yours is dx times too small."
 WRONG_SIGN = "the area came out with the wrong sign: add f(x)·dx for x from a up to b."
 
 
 def same_as_twin(
-    got: list[float], grids: list[tuple[float, float, float]], i: int
+    got: list[float],
+    grids: list[tuple[float, float, float]],
+    i: int,
+    suspects: tuple[Smooth, ...] = (EXERCISE,),
 ) -> str | None:
     """Feedback when answer ``i`` equals the answer for another f on the same grid (a, b, dx):
     a result kept from an earlier call, such as a cache keyed without f. (The area under
     the exercise's f whatever f is has its own, more precise, feedback.)"""
     a, b, dx = grids[i]
-    if under_exercise_f(got[i], a, b, dx):
+    if under_exercise_f(got[i], a, b, dx, suspects):
         return None
     for j, grid in enumerate(grids):
         if j != i and grid == grids[i] and got[j] == got[i]:
@@ -258,15 +311,22 @@ def matches(got: float, candidates: list[float]) -> bool:
     )
 
 
-def under_exercise_f(got: float, a: float, b: float, dx: float) -> bool:
-    """True when ``got`` is the area under 3x² − 4x (by a sum or exactly), not under f."""
-    return matches(
-        got,
-        [
-            *strip_sums(EXERCISE.f, a, dx, round((b - a) / dx)),
-            EXERCISE.exact(a, b),
-        ],
-    )
+def under_exercise_f(
+    got: float,
+    a: float,
+    b: float,
+    dx: float,
+    suspects: tuple[Smooth, ...] = (EXERCISE,),
+) -> Smooth | None:
+    """The suspect (3x² − 4x, or the learner's f) whose area ``got`` is (by a sum or
+    exactly), not the area under f; None if none."""
+    for fn in suspects:
+        if matches(
+            got,
+            [*strip_sums(fn.f, a, dx, round((b - a) / dx)), fn.exact(a, b)],
+        ):
+            return fn
+    return None
 
 
 COUNTING = {
@@ -323,7 +383,13 @@ def area_number(value: object, where: str, expected: float) -> float:
 
 
 def constant_feedback(
-    got: float, c: float, a: float, b: float, dx: float, n: int
+    got: float,
+    c: float,
+    a: float,
+    b: float,
+    dx: float,
+    n: int,
+    suspects: tuple[Smooth, ...] = (EXERCISE,),
 ) -> str | None:
     """Name the mistake that explains ``got`` for f(x) = c, if any."""
     exact = c * (b - a)
@@ -353,8 +419,8 @@ def constant_feedback(
         return WRONG_SIGN
     if matches(got, [b - a]):
         return "this is b − a, the width of the interval: the area adds up f(x)·dx over its strips."
-    if under_exercise_f(got, a, b, dx):
-        return USE_F
+    if suspect := under_exercise_f(got, a, b, dx, suspects):
+        return use_f(suspect)
     strips = got / (c * dx)
     if abs(strips - round(strips)) < 1e-6:
         return (
@@ -364,7 +430,10 @@ def constant_feedback(
     return None
 
 
-def constant_judge(cases: list[tuple[float, float, float, float, int]]):
+def constant_judge(
+    cases: list[tuple[float, float, float, float, int]],
+    suspects: tuple[Smooth, ...] = (EXERCISE,),
+):
     """A judge: for f(x) = c the area must be c·(b − a) to 1e-9, relative."""
 
     def judge(values: list) -> str:
@@ -379,8 +448,8 @@ def constant_judge(cases: list[tuple[float, float, float, float, int]]):
                 raise WrongAnswer(
                     f"{where(constant(c), a, b, dx)} ({n} steps): expected "
                     f"{fmt(exact, 1e-9 * abs(exact))} exactly, got {fmt(got[i], 1e-9 * abs(exact))}",
-                    same_as_twin(got, grids, i)
-                    or constant_feedback(got[i], c, a, b, dx, n),
+                    same_as_twin(got, grids, i, suspects)
+                    or constant_feedback(got[i], c, a, b, dx, n, suspects),
                 )
         return f"exact for constant functions ({len(cases)} inputs)"
 
@@ -449,7 +518,9 @@ def smooth_feedback(
     return None
 
 
-def smooth_judge(cases: list[Case], what: str):
+def smooth_judge(
+    cases: list[Case], what: str, suspects: tuple[Smooth, ...] = (EXERCISE,)
+):
     """A judge: the area must be within (b − a)·dx·max|f′| of the integral."""
 
     def judge(values: list) -> str:
@@ -465,15 +536,20 @@ def smooth_judge(cases: list[Case], what: str):
         for i, (value, (fn, a, b, dx)) in enumerate(zip(got, cases)):
             exact, tol = fn.exact(a, b), fn.allowed_error(a, b, dx)
             if abs(value - exact) > tol:
-                feedback = same_as_twin(got, grids, i) or smooth_feedback(
-                    value, fn, a, b, dx
-                )
-                everywhere = all(
-                    under_exercise_f(v, a_, b_, dx_)
-                    for v, (_, a_, b_, dx_) in zip(got, cases)
-                )
-                if feedback is None and fn is not EXERCISE and everywhere:
-                    feedback = USE_F
+                feedback = same_as_twin(
+                    got, grids, i, suspects
+                ) or smooth_feedback(value, fn, a, b, dx)
+                for suspect in suspects:
+                    everywhere = all(
+                        under_exercise_f(v, a_, b_, dx_, (suspect,))
+                        for v, (_, a_, b_, dx_) in zip(got, cases)
+                    )
+                    if (
+                        feedback is None
+                        and fn is not suspect
+                        and everywhere
+                    ):
+                        feedback = use_f(suspect)
                 raise WrongAnswer(
                     f"{where(fn.f, a, b, dx)}: expected about {fmt(exact, tol)} (the "
                     f"integral, give or take {tol:.2g}, the error a sum of strips may "
@@ -485,7 +561,7 @@ def smooth_judge(cases: list[Case], what: str):
     return judge
 
 
-def running_plot(cases: list[Case]):
+def running_plot(cases: list[Case], integral: str = "x³ − 2x²"):
     """The answer's area from a to b against the exact area, as b moves."""
 
     def plot(values: list, axes) -> None:
@@ -496,7 +572,7 @@ def running_plot(cases: list[Case]):
             grid,
             fn.integral(grid) - fn.integral(a),
             color="tab:blue",
-            label=f"exact area: F(b) − F({fmt(a)}), F(x) = x³ − 2x²",
+            label=f"exact area: F(b) − F({fmt(a)}), F(x) = {integral}",
         )
         axes.scatter(
             [b for _, _, b, _ in cases],
@@ -551,11 +627,23 @@ def hidden_plot(cases: list[Case]):
     return plot
 
 
-def explain_antiderivative(xs: list[float]):
-    """Feedback for an antiderivative that is close but not exact (a running sum)."""
-    want = np.array([x**3 - 2 * x**2 for x in xs])
+def explain_antiderivative(
+    xs: list[float], p: dict = COURSE, other: bool = False
+):
+    """Feedback for an antiderivative that is close but not exact (a running sum); with
+    ``other``, also for an antiderivative of another quadratic (another learner's
+    variant)."""
+    x = np.array(xs)
+    cubic = antiderivative(p)
+    want = np.array(
+        [cubic[0] * v**3 + cubic[1] * v**2 + cubic[2] * v for v in xs]
+    )
 
     def explain(got: np.ndarray) -> str | None:
+        if other and np.all(np.isfinite(got)):
+            found = another_quadratic(x, got, p)
+            if found is not None:
+                return found
         off = (got - got[0]) - (want - want[0])
         if np.max(np.abs(off)) <= 0.2 * np.ptp(want):
             return (
@@ -568,61 +656,125 @@ def explain_antiderivative(xs: list[float]):
     return explain
 
 
-MISTAKES = [
-    KnownMistake(
-        "this is the derivative of 3x² − 4x (6x − 4), not its antiderivative: "
-        "integrating raises each power by one.",
-        lambda x: 6 * x - 4,
-        name="differentiated instead",
-    ),
-    KnownMistake(
-        "this is f(x) = 3x² − 4x itself: you need a function whose derivative is f.",
-        lambda x: 3 * x**2 - 4 * x,
-        name="f itself",
-    ),
-    KnownMistake(
-        "the powers went up, but divide each term by its new power: 3x² → 3x³/3 = x³, 4x → 4x²/2 = 2x².",
-        lambda x: 3 * x**3 - 4 * x**2,
-        name="powers not divided",
-    ),
-    KnownMistake(
-        "x³ is right; divide 4x² by its new power 2 as well: 4x → 4x²/2 = 2x².",
-        lambda x: x**3 - 4 * x**2,
-        name="4x² not halved",
-    ),
-    KnownMistake(
-        "2x² is right; divide 3x³ by its new power 3 as well: 3x² → 3x³/3 = x³.",
-        lambda x: 3 * x**3 - 2 * x**2,
-        name="3x³ not divided by 3",
-    ),
-    KnownMistake(
-        "sign slip: the antiderivative of −4x is −2x², so F(x) = x³ − 2x² + C.",
-        lambda x: x**3 + 2 * x**2,
-        name="sign slip (−2x²)",
-    ),
-    KnownMistake(
-        "sign slip: yours is −(x³ − 2x²); its derivative is −(3x² − 4x).",
-        lambda x: -(x**3) + 2 * x**2,
-        name="all signs wrong",
-    ),
-]
-
-
-def tests(rng: np.random.Generator) -> list[Test]:
-    xs = [round(float(x), 3) for x in rng.uniform(-2, 3, 8)]
-    antiderivative = function_test(
-        "antiderivative(x) of 3x² − 4x, up to a constant",
-        "antiderivative",
-        [(x,) for x in xs],
-        lambda x: x**3 - 2 * x**2,
-        rtol=1e-6,
-        atol=1e-6,
-        mistakes=MISTAKES,
-        up_to_constant=True,
-        what="x³ − 2x² + C",
-        explain=explain_antiderivative(xs),
+def another_quadratic(
+    x: np.ndarray, got: np.ndarray, p: dict
+) -> str | None:
+    """Feedback when ``got`` is exactly an antiderivative of another quadratic with whole
+    coefficients (an answer written for another learner's variant)."""
+    if len(set(x.tolist())) < 5:
+        return None
+    fitted = np.polyfit(x, got, 3)
+    if not np.allclose(np.polyval(fitted, x), got, rtol=1e-9, atol=1e-9):
+        return None
+    a, b, c = 3 * fitted[0], 2 * fitted[1], fitted[2]
+    whole = [round(float(v)) for v in (a, b, c)]
+    if whole[0] == 0 or not np.allclose([a, b, c], whole, atol=1e-6):
+        return None
+    if whole == [p["a"], p["b"], p["c"]]:
+        return None
+    return Feedback(
+        f"this is an antiderivative of {polynomial(whole)}, a different function: yours is "
+        f"f(x) = {f_of(p)}. Integrate your own f (your exercise: `calccourse exercise 2` "
+        "with your learner id).",
+        "another variant's F",
     )
 
+
+def cubic_value(k: tuple[float, float, float]):
+    """x ↦ k₀x³ + k₁x² + k₂x, an answer given up to a constant."""
+    return lambda x: k[0] * x**3 + k[1] * x**2 + k[2] * x
+
+
+def signed(coefficient: float, power: str = "") -> str:
+    """A term with its sign, the plus left out: (-4, "x") -> "−4x", (2, "x²") -> "2x²"."""
+    size = abs(round(coefficient))
+    text = power if size == 1 and power else f"{size}{power}"
+    return ("−" if coefficient < 0 else "") + text
+
+
+def mistakes_of(p: dict) -> list[KnownMistake]:
+    """The known mistakes of f(x) = a·x² + b·x + c (for the course's own: 3x² − 4x); their
+    answers, up to a constant, are variants.slips(p)."""
+    a, b, c = p["a"], p["b"], p["c"]
+    f, integral = f_of(p), antiderivative_of(p)
+    third, half = round(a / 3), round(b / 2)
+    size_a, size_b = abs(a), abs(b)
+    cube, square = signed(abs(third), "x³"), signed(abs(half), "x²")
+    divide_cube = f"{size_a}x² → {size_a}x³/3 = {cube}"
+    halve_square = f"{size_b}x → {size_b}x²/2 = {square}"
+    feedback = {
+        "differentiated instead": (
+            f"this is the derivative of {f} ({polynomial([2 * a, b])}), not its "
+            "antiderivative: integrating raises each power by one."
+        ),
+        "f itself": f"this is f(x) = {f} itself: you need a function whose derivative is f.",
+        "powers not divided": (
+            "the powers went up, but divide each term by its new power: "
+            f"{divide_cube}, {halve_square}."
+        ),
+        "4x² not halved": (
+            f"{cube} is right; divide {size_b}x² by its new power 2 as well: {halve_square}."
+        ),
+        "3x³ not divided by 3": (
+            f"{square} is right; divide {size_a}x³ by its new power 3 as well: {divide_cube}."
+        ),
+        "sign slip (−2x²)": (
+            f"sign slip: the antiderivative of {signed(b, 'x')} is {signed(half, 'x²')}, so "
+            f"F(x) = {integral} + C."
+        ),
+        "all signs wrong": f"sign slip: yours is −({integral}); its derivative is −({f}).",
+        "constant not integrated": (
+            f"the constant term {signed(c)} integrates to {signed(c, 'x')} (a constant k has "
+            f"the antiderivative k·x), so F(x) = {integral} + C."
+        ),
+    }
+    return [
+        KnownMistake(feedback[name], cubic_value(k), name=name)
+        for name, k in slips(p).items()
+    ]
+
+
+MISTAKES = mistakes_of(COURSE)
+
+
+def course_own(p: dict) -> KnownMistake:
+    """An antiderivative of the course's own 3x² − 4x given for another variant: the shipped
+    solution."""
+    return KnownMistake(
+        f"this is an antiderivative of {f_of(COURSE)}, the course's own exercise; yours is "
+        f"f(x) = {f_of(p)}. Integrate your own f (`calccourse exercise 2` with your learner "
+        "id shows it).",
+        cubic_value(antiderivative(COURSE)),
+        name="the course's own F",
+    )
+
+
+def tests(rng: np.random.Generator, variant=None) -> list[Test]:
+    """The tests of the learner's variant (``variant.parameters``; the course's own exercise
+    without one). A learner with an id gets test names that every variant shares."""
+    p = COURSE if variant is None else variant.parameters
+    learner = variant is not None and variant.learner is not None
+    exercise = exercise_of(p)
+    mistakes = mistakes_of(p)
+    suspects: tuple[Smooth, ...] = (exercise,)
+    if learner and p != COURSE:
+        mistakes = [course_own(p), *mistakes]
+        suspects = (exercise, OWN)
+    label = "the exercise's f" if learner else exercise.f.label
+    integral = antiderivative_of(p)
+    xs = [round(float(x), 3) for x in rng.uniform(-2, 3, 8)]
+    antiderivative_test = function_test(
+        f"antiderivative(x) of {label}, up to a constant",
+        "antiderivative",
+        [(x,) for x in xs],
+        cubic_value(antiderivative(p)),
+        rtol=1e-6,
+        atol=1e-6,
+        mistakes=mistakes,
+        up_to_constant=True,
+        what=f"{integral} + C",
+        explain=explain_antiderivative(xs, p, other=learner),
+    )
     # Constant functions: grids where every way of counting agrees, then one grid that
     # trips each floating-point way of counting steps (the answer contract says the checker uses them).
     grids = [
@@ -648,7 +800,7 @@ def tests(rng: np.random.Generator) -> list[Test]:
         for k in rng.choice(np.arange(10, 51), 8, replace=False)
     ]
     exercise_cases = [
-        (EXERCISE, -2.0, b, 0.1)
+        (exercise, -2.0, b, 0.1)
         for b, k in sorted(ends)
         if counts_agree(-2.0, b, 0.1, k)
     ]
@@ -666,26 +818,28 @@ def tests(rng: np.random.Generator) -> list[Test]:
         return [call("area", fn.f, a, b, dx) for fn, a, b, dx in cases]
 
     return [
-        antiderivative,
+        antiderivative_test,
         Test(
             "area(f, a, b, dx) is exact for a constant f",
             [
                 call("area", constant(c), a, b, dx)
                 for c, a, b, dx, _ in constant_cases
             ],
-            constant_judge(constant_cases),
+            constant_judge(constant_cases, suspects),
             plot=constant_plot(constant_cases),
         ),
         Test(
-            "area(f, a, b, dx) under 3x² − 4x from −2, dx = 0.1",
+            f"area(f, a, b, dx) under {label} from −2, dx = 0.1",
             calls(exercise_cases),
-            smooth_judge(exercise_cases, "under 3x² − 4x"),
-            plot=running_plot(exercise_cases),
+            smooth_judge(
+                exercise_cases, f"under {exercise.f.label}", suspects
+            ),
+            plot=running_plot(exercise_cases, integral),
         ),
         Test(
             "area(f, a, b, dx) under hidden functions",
             calls(hidden_cases),
-            smooth_judge(hidden_cases, "under hidden functions"),
+            smooth_judge(hidden_cases, "under hidden functions", suspects),
             plot=hidden_plot(hidden_cases),
         ),
     ]

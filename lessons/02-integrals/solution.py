@@ -5,6 +5,7 @@ import numpy as np
 
 def antiderivative(x):
     """F(x) = x³ − 2x²: raise each power by one, divide by the new power."""
+    # variant: return {a}*x**3/3 + {b}*x**2/2 + {c}*x
     return x**3 - 2 * x**2
 
 
@@ -20,6 +21,7 @@ if __name__ == "__main__":
     import matplotlib.pyplot as plt
 
     def f(x):
+        # variant: return {a}*x**2 + {b}*x + {c}
         return 3 * x**2 - 4 * x
 
     dx = 0.1

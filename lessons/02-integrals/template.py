@@ -1,4 +1,4 @@
-"""Lesson 2 answer file: integrating f(x) = 3x² − 4x.
+"""Lesson 2 answer file: integrating f(x) = {f}.
 
 Fill in both functions, then check your answer with:
 
@@ -7,7 +7,7 @@ Fill in both functions, then check your answer with:
 
 
 def antiderivative(x):
-    """Return F(x), a function whose derivative is 3x² − 4x (any C)."""
+    """Return F(x), a function whose derivative is {f} (any C)."""
     raise NotImplementedError
 
 

@@ -1,5 +1,6 @@
 # expect: this is the derivative
 def antiderivative(x):
+    # variant: return 2*{a}*x + {b}
     return 6 * x - 4
 
 

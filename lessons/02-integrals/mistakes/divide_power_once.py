@@ -1,5 +1,6 @@
-# expect: divide 4x² by its new power 2 as well
+# expect: by its new power 2 as well
 def antiderivative(x):
+    # variant: return {a}*x**3/3 + {b}*x**2 + {c}*x
     return x**3 - 4 * x**2
 
 
