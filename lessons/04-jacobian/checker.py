@@ -14,7 +14,6 @@ variant's, is named as such.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
@@ -40,27 +39,14 @@ from .variants import (
     outputs,
     outputs_of,
     rows_of,
+    sigma,
     term,
 )
 
 NAMES = ("x", "y", "p", "q", "r", "s", "t", "u")
-SPOT = {
-    "x": 0.3,
-    "y": -0.4,
-    "p": 1.0,
-    "q": 2.0,
-    "r": -1.0,
-    "s": 0.5,
-    "t": 3.0,
-    "u": -2.0,
-}
 RTOL = ATOL = 1e-6
 Rows = tuple[Row, ...]
 COURSE_ROWS = rows_of(COURSE)
-
-
-def sigma(z: float) -> float:
-    return 1 / (1 + math.exp(-z))
 
 
 def spot_of(p: dict) -> dict[str, float]:
@@ -68,6 +54,9 @@ def spot_of(p: dict) -> dict[str, float]:
     point = {"x": float(p["at_x"]), "y": float(p["at_y"])}
     point.update({name: float(p[name]) for name in SYMBOLS})
     return point
+
+
+SPOT = spot_of(COURSE)  # x = 0.3, y = −0.4, p..u = 1, 2, −1, 0.5, 3, −2
 
 
 def _coefficients(
