@@ -1,6 +1,6 @@
 """Lesson 4 answer file: the Jacobian of three sigmoids.
 
-f(x, y) = (σ(px + qy), σ(rx + sy), σ(tx + uy)) with σ(z) = 1/(1 + e^(−z)).
+f(x, y) = {f} with σ(z) = 1/(1 + e^(−z)).
 
 Check your answer with:
 

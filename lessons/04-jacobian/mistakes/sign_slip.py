@@ -11,6 +11,7 @@ def sigma(z):
 
 
 f = sp.Matrix(
+    # variant: [sigma({x1} * x {op1} {y1} * y), sigma({x2} * x {op2} {y2} * y), sigma({x3} * x {op3} {y3} * y)]
     [sigma(p * x + q * y), sigma(r * x + s * y), sigma(t * x + u * y)]
 )
 jacobian = f.jacobian([x, y])

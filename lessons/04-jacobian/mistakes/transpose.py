@@ -5,6 +5,7 @@ import sympy as sp
 
 x, y, p, q, r, s, t, u = sp.symbols("x y p q r s t u")
 sigma = lambda z: 1 / (1 + sp.exp(-z))  # noqa: E731
+# variant: outputs = [sigma({x1} * x {op1} {y1} * y), sigma({x2} * x {op2} {y2} * y), sigma({x3} * x {op3} {y3} * y)]
 outputs = [sigma(p * x + q * y), sigma(r * x + s * y), sigma(t * x + u * y)]
 
 jacobian = sp.Matrix(
