@@ -308,11 +308,13 @@ def plan(
     previous: Path | None = None,
     regrade_all: bool = False,
     roster: Path | None = None,
+    variants: bool = False,
 ) -> ClassPlan:
     """Collect the class (its ``part``, when given) and decide what to grade: with a
     ``previous`` gradebook of the same lesson, only what changed, with its seed (``regrade_all``:
-    everything, and the seed may differ); with a ``roster``, every row named by its student
-    and a ``missing`` row for each student with no submission. Wrong combinations are UsageErrors."""
+    everything, and the seed may differ), graded as it was, with ``variants`` or without;
+    with a ``roster``, every row named by its student and a ``missing`` row for each student
+    with no submission. Wrong combinations are UsageErrors."""
     from calccourse import batch
     from calccourse.grading import new_seed
 
@@ -327,10 +329,11 @@ def plan(
                 f"{previous} was graded with --seed {before.seed}: unchanged answers keep those results, "
                 "so give the same seed, or --all to re-grade every answer with the new one."
             )
-        if before.variants:
+        if before.variants != variants:  # an unchanged answer's result holds for one exercise
+            graded, now = ("with", "without") if before.variants else ("without", "with")
             raise UsageError(
-                f"{previous} was graded with --variants, which --previous does not follow yet: "
-                "re-grade the whole class (with --variants, without --previous)."
+                f"{previous} was graded {graded} --variants, this run {now}: its results are for other "
+                f"exercises. Grade {graded} --variants again, or the whole class without --previous."
             )
         seed = before.seed if seed is None else seed
     elif regrade_all:

@@ -703,8 +703,6 @@ def grade(
     targets = outputs.class_targets(csv_file, json_file, html_file)
     feedback = None if feedback is None else writable_folder(feedback, "--feedback")
     limits = limits_of(timeout, cap, seed, require_confinement)
-    if variants and previous is not None:
-        raise UsageError("--variants and --previous do not go together yet: re-grade the whole class.")
     screen, errors = console(), console(stderr=True)
     with render.class_progress(screen, errors, plugin, previous) as (planned, advance):
         run = course.grade(

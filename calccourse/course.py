@@ -229,6 +229,7 @@ class Course:
             previous=previous,
             regrade_all=regrade_all,
             roster=roster,
+            variants=variants,
         )
         planned(todo)
         results: list[ClassResult] = []

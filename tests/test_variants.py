@@ -177,13 +177,37 @@ def test_a_gradebook_graded_with_variants_is_not_mixed_with_one_graded_without(t
     again = run(
         ["grade", "1", str(folder), "--previous", str(book), "--json", str(tmp_path / "b.json")], tmp=tmp_path
     )
-    assert again.exit_code == 2 and "--variants" in again.output
+    assert again.exit_code == 2 and "graded with --variants, this run without" in again.output
     one, two = tmp_path / "part-1.json", tmp_path / "part-2.json"
     shard = ["grade", "1", str(folder), "--seed", "1", "--shard"]
     assert run([*shard, "1/2", "--variants", "--json", str(one)], tmp=tmp_path).exit_code == 0
     assert run([*shard, "2/2", "--json", str(two)], tmp=tmp_path).exit_code == 0
     merged = run(["gradebook", "merge", str(one), str(two), "--json", str(tmp_path / "m.json")], tmp=tmp_path)
     assert merged.exit_code == 2 and "--variants" in merged.output and not (tmp_path / "m.json").exists()
+
+
+def test_a_regrade_with_variants_keeps_unchanged_answers_and_grades_a_new_one_against_its_variant(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for name in ("alice", "bob"):
+        (folder / f"{name}.py").write_text(ALICE, encoding="utf-8")
+    first, second = tmp_path / "first.json", tmp_path / "second.json"
+    graded = run(["grade", "1", str(folder), "--variants", "--seed", "1", "--json", str(first)], tmp=tmp_path)
+    assert graded.exit_code == 0, graded.output
+    bob = ALICE.replace("9 * x**2 + 2 * x - 6", "-6 * x**2 - 2 * x + 6")  # bob's f′ now
+    (folder / "bob.py").write_text(bob, encoding="utf-8")
+    again = ["grade", "1", str(folder), "--variants", "--previous", str(first), "--json", str(second)]
+    result = run(again, tmp=tmp_path)
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert "bob: 2/3 fail → 3/3 pass (the answer changed)" in said
+    rows = {row["student"]: row for row in json.loads(second.read_text(encoding="utf-8"))["results"]}
+    assert (rows["alice"]["status"], rows["bob"]["status"]) == ("pass", "pass")
+    assert rows["bob"]["variant"] == variant_key("derivatives", "bob")
+    without = run(["grade", "1", str(folder), "--previous", str(second)], tmp=tmp_path)
+    assert without.exit_code == 2 and "graded with --variants, this run without" in without.output
 
 
 def test_odd_learner_ids(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
