@@ -110,8 +110,8 @@ def summarize(results: Sequence[ClassResult], slowest: int = 5) -> ClassSummary:
                 stat[{"pass": "passed", "fail": "failed", "error": "errored"}[test.status]] += 1
             if test.mistake is not None:
                 key = f"named: {test.label}" if test.label and report.learner is not None else test.mistake
-                found = (test.name, result.student, test.feedback or "", report.variant)
-                mistakes.setdefault(key, []).append(found)
+                named_for = (test.name, result.student, test.feedback or "", report.variant)
+                mistakes.setdefault(key, []).append(named_for)
                 if test.label:
                     labels.setdefault(key, test.label)
     named = []
