@@ -139,6 +139,19 @@ def test_alices_layer_typed_in_fails_hers_and_bobs_naming_why(tmp_path: Path) ->
     assert {t["mistake"] for t in bob["tests"] if not t["bonus"]} == {"another variant's layer"}
 
 
+def test_another_layers_jacobian_of_alices_shape_is_named(tmp_path: Path) -> None:
+    """A 2 × 4 ReLU Jacobian (one unit on, one off), typed in: of another learner's layer."""
+    typed = TYPED_IN.replace("[[0, 0, 0, 0], [-1, 2, -1, 0]]", "[[1, 2, 0, -1], [0, 0, 0, 0]]")
+    text = said(check(tmp_path, typed, "--learner", "alice"))
+    assert "returned [[1, 2, 0, -1], [0, 0, 0, 0]]; expected an M × N = 2 × 4 array" in text
+    assert "This looks like ∂a/∂x of another layer than yours" in text
+    minus = GENERIC.replace(
+        "return g_prime(x @ W + b)[:, None] * W.T", "return -g_prime(x @ W + b)[:, None] * W.T"
+    )
+    text = said(check(tmp_path, minus, "--learner", "alice"))  # a sign slip is no other layer
+    assert "should be [-1, 2, -1, 0], got [1, -2, 1, 0]" in text and "another layer" not in text
+
+
 def test_a_known_mistake_is_named_on_the_learners_layer(tmp_path: Path) -> None:
     wrong = GENERIC.replace("g_prime(x @ W + b)[:, None] * W.T", "W.T")  # g′(z) forgotten
     text = said(check(tmp_path, wrong, "--learner", "alice"))

@@ -196,13 +196,17 @@ class Layer:
         return at[kind]() * np.ones_like(z)
 
     def jacobian(self, kind: str = "right") -> np.ndarray:
-        return self.scaling(kind)[:, None] * self.W.T
+        J = self.scaling(kind)[:, None] * self.W.T
+        return J + 0.0 if self.own else J  # the worked layer's 0, never −0
 
     def backward(
         self, kind: str = "right"
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         dz = self.da * self.scaling(kind)
-        return np.outer(self.x, dz), dz, self.W @ dz
+        dW, dx = np.outer(self.x, dz), self.W @ dz
+        if self.own:
+            return dW + 0.0, dz + 0.0, dx + 0.0
+        return dW, dz, dx
 
 
 SCALING_FEEDBACK = {
@@ -297,7 +301,9 @@ def within(want: np.ndarray) -> float:
 def readable(layer: Layer, values: np.ndarray, want: np.ndarray) -> str:
     """Values down to the tolerance at ``want``; the worked layer's as they read
     (whole numbers, often), without −0."""
-    return fmt(values + 0.0, None if layer.own else within(want))
+    if layer.own:
+        return fmt(values + 0.0)
+    return fmt(values, within(want))
 
 
 def first_wrong_row(got: np.ndarray, want: np.ndarray) -> int:
@@ -396,12 +402,17 @@ def another_layer(
         if not jacobian:
             return None
         J = np.array(got_value, dtype=float)
+        if not np.all(np.isfinite(J)):
+            return None
+        want = own.jacobian()
         mistakes = [own.jacobian(kind) for kind in SCALING_FEEDBACK]
         mistakes.append(own.W.T * own.g_prime(own.x))
-        if (
-            not np.all(np.isfinite(J))
-            or worked_activation(J) is None
-            or any(close(J, mistake, RTOL, ATOL) for mistake in mistakes)
+        # a multiple of the right one (−J: a sign slip) is no other layer's
+        mistakes.append(
+            want * np.sum(J * want) / max(np.sum(want * want), 1e-300)
+        )
+        if worked_activation(J) is None or any(
+            close(J, mistake, RTOL, ATOL) for mistake in mistakes
         ):
             return None
     elif (got[::-1] if jacobian else got) not in variants.SHAPES:
@@ -585,11 +596,12 @@ def judge_backward(layers: list[Layer]):
                     want[wrong[0]],
                     got[wrong[0]],
                 )
-            # the worked layer's numbers as they read (whole ones, often)
-            tolerance = None if layer.own else within(expected)
+            tolerance: float | None = within(expected)
+            if layer.own:  # its numbers as they read (whole ones, often)
+                tolerance, expected, came = None, expected + 0.0, came + 0.0
             message = (
                 f"{where}, da = {fmt(layer.da)}: {part} should be "
-                f"{fmt(expected + 0.0, tolerance)}, got {fmt(came + 0.0, tolerance)}."
+                f"{fmt(expected, tolerance)}, got {fmt(came, tolerance)}."
             )
             raise WrongAnswer(
                 message,
