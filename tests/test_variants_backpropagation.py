@@ -123,6 +123,15 @@ def test_a_generic_answer_passes_every_learner_the_worked_layer_first(tmp_path: 
     assert check(tmp_path, GENERIC, "--learner", "alice")["parameters"] == ALICE
 
 
+def test_the_solution_says_it_is_right_for_every_variant(tmp_path: Path) -> None:
+    """Its functions are generic (no '# variant:' lines): copying it is no answer for
+    another exercise, and `calccourse solution 5` does not say it would fail."""
+    shown = run(["solution", "5", "-y", "--no-pager", "--learner", "alice"], tmp=tmp_path)
+    text = " ".join(shown.output.split())
+    assert shown.exit_code == 0 and "the same code is right for it too" in text
+    assert "fails your check" not in text
+
+
 def test_alices_layer_typed_in_fails_hers_and_bobs_naming_why(tmp_path: Path) -> None:
     alice = check(tmp_path, TYPED_IN, "--learner", "alice")
     assert alice["status"] == "fail"
