@@ -128,8 +128,8 @@ def fill(text: str) -> str:
 
 
 def numbers(values: Sequence[float]) -> str:
-    """A row as the hints write it: "[3, −1]", "[0.42, 0.071]"."""
-    shown = [str(v) if isinstance(v, int) else f"{v:.2g}" for v in values]
+    """A row as the hints write it: "[3, −1]", "[0.42, 0.0707]"."""
+    shown = [str(v) if isinstance(v, int) else f"{v:.3g}" for v in values]
     return "[" + ", ".join(s.replace("-", "−") for s in shown) + "]"
 
 
