@@ -151,6 +151,12 @@ def adapt_source(source: str, variant: Variant) -> str:
     return "\n".join(lines) + "\n"
 
 
+def has_variant_notes(source: str) -> bool:
+    """Whether a lesson's own answer has ``# variant:`` lines: without any, the same code is
+    what ``dev check --variants`` proves in every variant (generic functions)."""
+    return any(VARIANT_LINE.match(line) for line in source.splitlines())
+
+
 def without_variant_notes(source: str) -> str:
     """A solution as a learner reads it: its ``# variant:`` lines left out."""
     kept = [line for line in source.splitlines() if not VARIANT_LINE.match(line)]

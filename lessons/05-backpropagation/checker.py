@@ -8,6 +8,11 @@ the common mistakes at the same inputs to say which one it probably is. Each lay
 asked twice in one process: once more with another activation (dense_jacobian) or
 another da (backward_step), everything else the same, so that a result kept from an
 earlier call shows.
+
+With a learner id (variants.py), each test's first call is the learner's own worked layer,
+the exercise's, and the random layers follow as without one. An array worked out for
+another layer (another learner's variant, typed in) is named in the first call; the
+learner's own layer's results given for a random layer are named there.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from typing import Any
 
 import numpy as np
 from calccourse.author import (
+    Feedback,
     Fn,
     Test,
     WrongAnswer,
@@ -32,6 +38,9 @@ from calccourse.author import (
     probe,
     value,
 )
+
+from . import variants
+from .variants import COURSE
 
 # An activation: the derivative handed to the answer (an Fn of z), and g itself,
 # which only the checker uses (to recognise g′(a), and to test the references).
@@ -108,6 +117,9 @@ LIMITS = {
 class Layer:
     """A random layer: W, b, an input x, an upstream gradient da, an activation."""
 
+    # The learner's worked layer (variants.py), not a random one?
+    own = False
+
     def __init__(
         self, rng: np.random.Generator, n: int, m: int, activation: str
     ) -> None:
@@ -132,6 +144,19 @@ class Layer:
             ):
                 break
 
+    @classmethod
+    def worked(cls, p: dict) -> Layer:
+        """The worked layer of the exercise's variant ``p`` (variants.py)."""
+        layer = cls.__new__(cls)
+        layer.own, layer.earlier = True, None
+        layer.activation = p["activation"]
+        layer.g_prime, layer.g = ACTIVATIONS[layer.activation]
+        for name in ("W", "b", "x", "da"):
+            setattr(
+                layer, name, np.array(variants.parse(p[name]), dtype=float)
+            )
+        return layer
+
     @property
     def z(self) -> np.ndarray:
         return self.x @ self.W + self.b
@@ -154,6 +179,8 @@ class Layer:
 
     def describe(self) -> str:
         n, m = self.W.shape
+        if self.own:
+            return f"N = {n} inputs, M = {m} outputs, g = {variants.NAMES[self.activation]}"
         return f"layer with N = {n} inputs, M = {m} outputs, g_prime = {self.g_prime}"
 
     # The reference, and what the common mistakes give, as the row scaling d of Wᵀ:
@@ -169,13 +196,17 @@ class Layer:
         return at[kind]() * np.ones_like(z)
 
     def jacobian(self, kind: str = "right") -> np.ndarray:
-        return self.scaling(kind)[:, None] * self.W.T
+        J = self.scaling(kind)[:, None] * self.W.T
+        return J + 0.0 if self.own else J  # the worked layer's 0, never −0
 
     def backward(
         self, kind: str = "right"
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         dz = self.da * self.scaling(kind)
-        return np.outer(self.x, dz), dz, self.W @ dz
+        dW, dx = np.outer(self.x, dz), self.W @ dz
+        if self.own:
+            return dW + 0.0, dz + 0.0, dx + 0.0
+        return dW, dz, dx
 
 
 SCALING_FEEDBACK = {
@@ -267,6 +298,14 @@ def within(want: np.ndarray) -> float:
     return ATOL + RTOL * float(np.max(np.abs(want)))
 
 
+def readable(layer: Layer, values: np.ndarray, want: np.ndarray) -> str:
+    """Values down to the tolerance at ``want``; the worked layer's as they read
+    (whole numbers, often), without −0."""
+    if layer.own:
+        return fmt(values + 0.0)
+    return fmt(values, within(want))
+
+
 def first_wrong_row(got: np.ndarray, want: np.ndarray) -> int:
     return next(
         i
@@ -291,14 +330,156 @@ def scaling_feedback(layer: Layer, d: np.ndarray | None) -> str | None:
     return FEEDBACK_G_WRONG
 
 
+# -- the learner's worked layer (with a learner id) ---------------------------------
+
+
+def short_name(layers: list[Layer], index: int) -> str:
+    """A layer's short name, "your layer" or "layer 3": the random layers are
+    numbered from 1 whether or not the worked layer comes first."""
+    return (
+        "your layer"
+        if layers[index].own
+        else f"layer {index + 1 - layers[0].own}"
+    )
+
+
+def name_of(layers: list[Layer], index: int) -> str:
+    """How the reports name a layer: "your layer, the exercise's (…)" or "layer 3 (…)"."""
+    if layers[index].own:
+        return f"your layer, the exercise's ({layers[index].describe()})"
+    return f"{short_name(layers, index)} ({layers[index].describe()})"
+
+
+def worked_activation(J: np.ndarray) -> str | None:
+    """The activation of a variant's worked layer (variants.py: whole-number W, z away
+    from 0) whose Jacobian ``J`` could be, if any: each row is a column of such a W times
+    one of that activation's g′(z)."""
+    if J.ndim != 2 or (J.shape[1], J.shape[0]) not in variants.SHAPES:
+        return None
+    largest = max(abs(w) for w in variants.WEIGHTS)
+
+    def fits(row: np.ndarray, slope: float) -> bool:
+        if slope == 0:
+            return not np.any(row)
+        w = row / slope
+        whole = np.round(w)
+        return (
+            bool(np.any(whole))
+            and bool(np.all(np.abs(whole) <= largest))
+            and close(w, whole, RTOL, ATOL)
+        )
+
+    for activation in variants.ACTIVATIONS:
+        if activation == "relu":
+            slopes = [0.0, 1.0]
+        else:
+            top = variants.LARGEST_Z[activation]
+            slopes = [
+                variants.g_prime(activation, k) for k in range(1, top + 1)
+            ]
+        matched = [[s for s in slopes if fits(row, s)][:1] for row in J]
+        if not all(matched):
+            continue
+        on = [found[0] > 0 for found in matched]
+        if activation != "relu" or (any(on) and not all(on)):
+            return activation
+    return None
+
+
+def another_layer(
+    own: Layer, got_value: object, what: str
+) -> Feedback | None:
+    """Feedback when the worked layer's ``what`` ("∂a/∂x" or "dW") came back as another
+    layer's: an array of another worked layer's shape, or an M × N array that is the
+    Jacobian of another worked layer and no mistake on the learner's own."""
+    n, m = own.W.shape
+    jacobian = what == "∂a/∂x"
+    right = (m, n) if jacobian else (n, m)
+    got = shape_of(got_value)
+    if got is None or len(got) != 2 or got == right[::-1]:
+        return None
+    if got == right:
+        if not jacobian:
+            return None
+        J = np.array(got_value, dtype=float)
+        if not np.all(np.isfinite(J)):
+            return None
+        want = own.jacobian()
+        mistakes = [own.jacobian(kind) for kind in SCALING_FEEDBACK]
+        mistakes.append(own.W.T * own.g_prime(own.x))
+        # a multiple of the right one (−J: a sign slip) is no other layer's
+        mistakes.append(
+            want * np.sum(J * want) / max(np.sum(want * want), 1e-300)
+        )
+        if worked_activation(J) is None or any(
+            close(J, mistake, RTOL, ATOL) for mistake in mistakes
+        ):
+            return None
+    elif (got[::-1] if jacobian else got) not in variants.SHAPES:
+        return None
+    return Feedback(
+        f"This looks like {what} of another layer than yours, worked out for its W, b and "
+        f"x (another learner's variant?): a {got[0]} × {got[1]} array. Your layer is "
+        f"{own.describe()}, and its {what} is {right[0]} × {right[1]}. Compute it from the "
+        "W, b, x and g_prime your function is given (your layer: `calccourse exercise 5` "
+        "with your learner id).",
+        "another variant's layer",
+    )
+
+
+def typed_in(
+    own: Layer, layer: Layer, got_value: object, what: str
+) -> Feedback | None:
+    """Feedback when a random layer got the worked layer's ``what``, "∂a/∂x" or
+    "(dW, db, dx)": worked out once and typed in."""
+    if what == "∂a/∂x":
+        same = agrees(got_value, own.jacobian(), RTOL, ATOL)
+    else:
+        parts = zip(got_value, own.backward())  # type: ignore[call-overload]
+        same = all(agrees(got, want, RTOL, ATOL) for got, want in parts)
+    if layer.own or not same:
+        return None
+    return Feedback(
+        f"This is {what} of your own layer, the exercise's ({own.describe()}), given for "
+        "another layer: it looks worked out once and typed in. Your function must compute "
+        "it from the W, b, x and g_prime it is given, for any layer: the exercise's is only "
+        "the first one the checker tries.",
+        "worked layer typed in",
+    )
+
+
 # -- dense_jacobian -----------------------------------------------------------------
 
 
 def judge_jacobian(layers: list[Layer]):
+    """The judge of dense_jacobian on ``layers``: the learner's worked layer first, when
+    it is there."""
+    own = layers[0] if layers[0].own else None
+
     def judge(values: list) -> str:
         for number, (layer, got_value) in enumerate(zip(layers, values), 1):
             n, m = layer.W.shape
-            where = f"dense_jacobian on layer {number} ({layer.describe()})"
+            where = f"dense_jacobian on {name_of(layers, number - 1)}"
+            if own is not None and not agrees(
+                got_value, layer.jacobian(), RTOL, ATOL
+            ):
+                found = (
+                    another_layer(own, got_value, "∂a/∂x")
+                    if layer.own
+                    else typed_in(own, layer, got_value, "∂a/∂x")
+                )
+                if found is not None:
+                    shown = fmt(np.array(got_value, dtype=float) + 0.0)
+                    raise WrongAnswer(
+                        f"{where} returned {shown}"
+                        + (
+                            ""
+                            if layer.own
+                            else ", the same as for your layer"
+                        )
+                        + f"; expected an M × N = {m} × {n} array.",
+                        found,
+                    )
             if shape_of(got_value) == (n, m):
                 raise WrongAnswer(
                     f"{where} returned shape {(n, m)}; expected M × N = {m} × {n}.",
@@ -313,8 +494,8 @@ def judge_jacobian(layers: list[Layer]):
                 )
                 raise WrongAnswer(
                     f"{where}: row {row} (the derivatives of a[{row}]) should be "
-                    f"{fmt(want[row], within(want[row]))}, "
-                    f"got {fmt(got[row], within(want[row]))}.",
+                    f"{readable(layer, want[row], want[row])}, "
+                    f"got {readable(layer, got[row], want[row])}.",
                     kept_from_earlier(layers, values, number - 1, "g_prime")
                     or (
                         FEEDBACK_G_OF_X
@@ -324,6 +505,11 @@ def judge_jacobian(layers: list[Layer]):
                         )
                     ),
                 )
+        if own is not None:
+            return (
+                f"diag(g′(z))·Wᵀ, M × N, on your layer and {len(layers) - 1} random layers "
+                "and activations"
+            )
         return f"diag(g′(z))·Wᵀ, M × N, on {len(layers)} layers and activations"
 
     return judge
@@ -333,10 +519,39 @@ def judge_jacobian(layers: list[Layer]):
 
 
 def judge_backward(layers: list[Layer]):
+    """The judge of backward_step on ``layers``: the learner's worked layer first, when
+    it is there."""
+    own = layers[0] if layers[0].own else None
+
     def judge(values: list) -> str:
         for number, (layer, got_value) in enumerate(zip(layers, values), 1):
             n, m = layer.W.shape
-            where = f"backward_step on layer {number} ({layer.describe()})"
+            where = f"backward_step on {name_of(layers, number - 1)}"
+            if (
+                own is not None
+                and isinstance(got_value, list)
+                and len(got_value) == 3
+            ):
+                parts = zip(got_value, layer.backward())
+                if not all(
+                    agrees(got, want, RTOL, ATOL) for got, want in parts
+                ):
+                    found = (
+                        another_layer(own, got_value[0], "dW")
+                        if layer.own
+                        else typed_in(own, layer, got_value, "(dW, db, dx)")
+                    )
+                    if found is not None:
+                        said = (
+                            f"dW has shape {shape_of(got_value[0])}"
+                            if layer.own
+                            else "the same dW, db and dx as for your layer"
+                        )
+                        raise WrongAnswer(
+                            f"{where}: {said}; expected dW of N × M = {n} × {m} like W, "
+                            f"db of {m} numbers and dx of {n}.",
+                            found,
+                        )
             if not isinstance(got_value, list) or len(got_value) != 3:
                 shown = (
                     f"a dict with keys {sorted(got_value)}"
@@ -381,7 +596,9 @@ def judge_backward(layers: list[Layer]):
                     want[wrong[0]],
                     got[wrong[0]],
                 )
-            tolerance = within(expected)
+            tolerance: float | None = within(expected)
+            if layer.own:  # its numbers as they read (whole ones, often)
+                tolerance, expected, came = None, expected + 0.0, came + 0.0
             message = (
                 f"{where}, da = {fmt(layer.da)}: {part} should be "
                 f"{fmt(expected, tolerance)}, got {fmt(came, tolerance)}."
@@ -390,6 +607,11 @@ def judge_backward(layers: list[Layer]):
                 message,
                 kept_from_earlier(layers, values, number - 1, "da")
                 or backward_feedback(layer, got, wrong),
+            )
+        if own is not None:
+            return (
+                f"dW, db and dx right on your layer and {len(layers) - 1} random layers "
+                "and activations"
             )
         return (
             f"dW, db and dx right on {len(layers)} layers and activations"
@@ -441,7 +663,7 @@ def plot_jacobian(layers: list[Layer]):
             values[i],
             RTOL,
             ATOL,
-            f"dense_jacobian on layer {i + 1} (N = {n}, M = {m}): "
+            f"dense_jacobian on {short_name(layers, i)} (N = {n}, M = {m}): "
             "rows a[i], columns x[j]",
         )
 
@@ -470,7 +692,7 @@ def plot_backward(layers: list[Layer]):
             got,
             RTOL,
             ATOL,
-            f"backward_step on layer {i + 1} (N = {n}, M = {m}): "
+            f"backward_step on {short_name(layers, i)} (N = {n}, M = {m}): "
             f"{('dW', 'db', 'dx')[k]}",
         )
 
@@ -577,10 +799,15 @@ def held_out_accuracy(
         return accuracy(params, X_test, y_test), ran
 
 
-def tests(rng: np.random.Generator) -> list[Test]:
+def tests(rng: np.random.Generator, variant=None) -> list[Test]:
+    """The tests; with a learner id (``variant.learner``), each of the first two calls the
+    answer on the learner's worked layer (``variant.parameters``) first."""
+    p = COURSE if variant is None else variant.parameters
+    learner = variant is not None and variant.learner is not None
+    own = [Layer.worked(p)] if learner and p["n"] else []
     base = random_layers(rng)
-    jacobian_layers = with_twins(rng, base, "g_prime")
-    backward_layers = with_twins(rng, base, "da")
+    jacobian_layers = own + with_twins(rng, base, "g_prime")
+    backward_layers = own + with_twins(rng, base, "da")
     jacobian_calls = [
         call("dense_jacobian", lay.W, lay.b, lay.x, lay.g_prime)
         for lay in jacobian_layers

@@ -28,4 +28,4 @@ def backward_step(W, b, x, da, g_prime):
 # (see the exercise).
 HIDDEN_LAYERS = None  # the hidden sizes, e.g. [4, 3]
 LEARNING_RATE = None  # e.g. 0.1
-EPOCHS = None  # at most 5000
+EPOCHS = None  # at most 5000{try_layer}
