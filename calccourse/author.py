@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from calccourse.demo import DemoContext, run_standalone
 from calccourse.lesson import Lesson, TimeLimits
-from calccourse.variants import Variant, VariantRandom, polynomial
+from calccourse.variants import Variant, VariantRandom, polynomial, signed, term
 
 if TYPE_CHECKING:
     from calccourse.sandbox.protocol import Call, Fn, call, probe, value
@@ -61,7 +61,9 @@ __all__ = [
     "recognise",
     "run_standalone",
     "say_in_picture",
+    "signed",
     "styled",
+    "term",
     "value",
 ]
 

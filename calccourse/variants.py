@@ -175,6 +175,18 @@ def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
+def term(coefficient: float, power: str = "") -> str:
+    """A term as a sentence quotes it, without its sign: ``term(2, "x²")`` is "2x²",
+    ``term(-1, "x²")`` is "x²", ``term(3)`` is "3" (the coefficient rounded to a whole number)."""
+    size = abs(round(coefficient))
+    return power if size == 1 and power else f"{size}{power}"
+
+
+def signed(coefficient: float, power: str = "") -> str:
+    """A term with its sign, a plus left out: ``signed(-4, "x")`` is "−4x"."""
+    return ("−" if coefficient < 0 else "") + term(coefficient, power)
+
+
 def polynomial(coefficients: Sequence[float], variable: str = "x", *, code: bool = False) -> str:
     """A polynomial as it reads, highest power first: ``polynomial([1, -2, 0, 1])`` is
     "x³ − 2x² + 1" (no "+ −", no "1x", no "0x"); with ``code=True``, as Python

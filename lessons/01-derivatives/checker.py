@@ -27,9 +27,11 @@ from calccourse.author import (
     note_not_numbers,
     numbers,
     polynomial,
+    signed,
+    term,
 )
 
-from .variants import COURSE, rule, term
+from .variants import COURSE, rule
 
 EPS = float(np.finfo(float).eps)
 Case = tuple["Smooth", float, float]  # (function, x, dx)
@@ -442,11 +444,6 @@ def another_cubic(x: np.ndarray, got: np.ndarray, p: dict) -> str | None:
         "with your learner id).",
         "another variant's f′",
     )
-
-
-def signed(coefficient: int, power: str) -> str:
-    """A term with its sign: (-2, "x²") -> "−2x²"."""
-    return ("−" if coefficient < 0 else "") + term(coefficient, power)
 
 
 def mistakes_of(p: dict) -> list[KnownMistake]:

@@ -7,7 +7,7 @@ at least a fifth of it, steeply enough for the checker's test points), and
 whose numbers stay small there (|f′| ≤ 90).
 """
 
-from calccourse.author import VariantRandom, polynomial
+from calccourse.author import VariantRandom, polynomial, term
 
 COURSE = {"a": 1, "b": -2, "c": 0, "d": 1}
 
@@ -53,12 +53,6 @@ def gap_of(p: dict, dx: float = 1e-4) -> tuple[str, str]:
     )
     mantissa, exponent = f"{gap:.0e}".split("e")
     return f"{mantissa}e{int(exponent)}", f"{where:g}".replace("-", "−")
-
-
-def term(coefficient: int, power: str) -> str:
-    """A term without its sign: (2, "x²") -> "2x²", (1, "x²") -> "x²"."""
-    size = abs(coefficient)
-    return power if size == 1 else f"{size}{power}"
 
 
 def rule(coefficient: int, exponent: int) -> str:

@@ -39,6 +39,7 @@ from calccourse.author import (
     note_not_numbers,
     numbers,
     polynomial,
+    signed,
 )
 
 from .variants import COURSE, antiderivative, slips
@@ -683,13 +684,6 @@ def another_quadratic(
 def cubic_value(k: tuple[float, float, float]):
     """x ↦ k₀x³ + k₁x² + k₂x, an answer given up to a constant."""
     return lambda x: k[0] * x**3 + k[1] * x**2 + k[2] * x
-
-
-def signed(coefficient: float, power: str = "") -> str:
-    """A term with its sign, the plus left out: (-4, "x") -> "−4x", (2, "x²") -> "2x²"."""
-    size = abs(round(coefficient))
-    text = power if size == 1 and power else f"{size}{power}"
-    return ("−" if coefficient < 0 else "") + text
 
 
 def mistakes_of(p: dict) -> list[KnownMistake]:

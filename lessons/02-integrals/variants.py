@@ -11,7 +11,7 @@ variant is never the course's own, and none of its known mistakes is the
 course's own F (the feedback could not tell them apart).
 """
 
-from calccourse.author import VariantRandom, polynomial
+from calccourse.author import VariantRandom, polynomial, term
 
 COURSE = {"a": 3, "b": -4, "c": 0}
 
@@ -98,12 +98,6 @@ def number(value: float) -> str:
     """One decimal, no trailing ".0", a true minus: 16.9, 18, −4.3."""
     text = f"{value:.1f}".removesuffix(".0")
     return "0" if text == "-0" else text.replace("-", "−")
-
-
-def term(coefficient: float, power: str) -> str:
-    """A term without its sign: (2, "x²") -> "2x²", (1, "x²") -> "x²"."""
-    size = abs(round(coefficient))
-    return power if size == 1 else f"{size}{power}"
 
 
 def fields(p: dict) -> dict:
