@@ -568,6 +568,11 @@ POINT_TOLERANCE = 1e-6  # a variant's exercise.md: each critical point to 1e-6, 
 SHOWS_YOURS = "`calccourse exercise 6` with your learner id shows it"
 
 
+def shown(x: float) -> str:
+    """A number in feedback, with the lesson's minus sign: "−0.6"."""
+    return fmt(x).replace("-", "−")
+
+
 def signed(coefficient: int, what: str) -> str:
     """A term with its sign: (−2, "log x") -> "−2·log x", (3, "x") -> "3x"."""
     return ("−" if coefficient < 0 else "") + times(coefficient, what)
@@ -627,10 +632,11 @@ def derivative_mistakes(p: dict) -> list[KnownMistake]:
         ),
     ]
     if abs(a) != 1:
+        term = f"({log_term})" if a < 0 else log_term
         mistakes.append(
             KnownMistake(
                 f"the factor {number(a)} of {log_term} stays when you differentiate: "
-                f"d/dx {log_term} = {number(a)}·(1/x) = {a_over_x}.",
+                f"d/dx {term} = {number(a)}·(1/x) = {a_over_x}.",
                 lambda x: 1 / x + b,
                 name="factor of log x lost",
             )
@@ -691,7 +697,7 @@ def judge_points_of(p: dict):
     )
 
     def at(x: float) -> str:
-        return f"f′({fmt(x)}) = {fmt(a / x + b)}"
+        return f"f′({shown(x)}) = {shown(a / x + b)}"
 
     def near(points: np.ndarray, x: float) -> bool:
         return bool(
@@ -715,29 +721,29 @@ def judge_points_of(p: dict):
         )
         outside = float(Fraction(-a, b))
         if near(points, outside):
-            return (
+            return Feedback(
                 f"x = {number(Fraction(-a, b))} solves {fprime} = 0, but it is not in the "
-                f"domain x > 0 (log x is not defined there). {never}"
+                f"domain x > 0 (log x is not defined there). {never}",
+                "a point outside x > 0",
             )
         said = at_one(points)
-        if said is None:
-            inside = points[points > 0]
-            said = (
-                f"{at(float(inside[0]))}, not 0."
-                if len(inside)
-                else "f is defined for x > 0 only."
-            )
-        return f"{said} {never}"
+        if said is not None:
+            return Feedback(f"{said} {never}", "a critical point at 1")
+        inside = points[points > 0]
+        if len(inside) == 0:
+            return f"f is defined for x > 0 only. {never}"
+        return f"{at(float(inside[0]))}, not 0. {never}"
 
     def one(points: np.ndarray) -> str:
         """Feedback for a variant with one critical point, x* = −a/b."""
         assert point is not None
         solve = f"f′(x) = {fprime} is 0 where {abs(a)}/x = {abs(b)}"
         if len(points) == 0:
-            return (
-                f"{solve}: at one x > 0. Solve it for x. ([] is the answer of the course's "
-                f"own exercise, log x, whose f′ = 1/x is never 0; yours is f(x) = {f_of(p)}: "
-                f"{SHOWS_YOURS}.)"
+            return Feedback(
+                f"{solve}, at one x > 0: solve that for x. ([] would be right "
+                "if f′ were never 0, as for log x, the course's own exercise; "
+                f"yours is f(x) = {f_of(p)}: {SHOWS_YOURS}.)",
+                "no critical point",
             )
         x_star = float(point)
         if near(points, x_star):
@@ -752,27 +758,40 @@ def judge_points_of(p: dict):
             why = (
                 f"{at(other)}, not 0"
                 if other > 0
-                else f"{fmt(other)} is not in the domain x > 0"
+                else f"{shown(other)} is not in the domain x > 0"
             )
-            return (
-                f"{number(point)} is right, and it is the only one: {why}."
+            return Feedback(
+                f"{number(point)} is right, and it is the only one: {why}.",
+                "points besides the critical one",
             )
         said = at_one(points)
         if said is not None:
-            return f"{said} {solve}: solve that for x."
+            return Feedback(
+                f"{said} {solve}: solve that for x.",
+                "a critical point at 1",
+            )
         y = float(points[0])
         if near(points, -x_star):
-            return (
-                f"{fmt(-x_star)} is negative, not in the domain x > 0: check the signs as you "
-                f"solve {fprime} = 0 ({solve})."
+            return Feedback(
+                f"{shown(-x_star)} is negative, not in the domain x > 0: check the signs as you "
+                f"solve {fprime} = 0 ({solve}).",
+                "sign slip solving f′ = 0",
             )
         if near(points, 1 / x_star):
-            return (
+            return Feedback(
                 f"{at(1 / x_star)}, not 0: the fraction is upside down. {solve}: multiply "
-                f"both sides by x, {abs(a)} = {abs(b)}·x."
+                f"both sides by x, {abs(a)} = {abs(b)}·x.",
+                "fraction upside down",
+            )
+        if abs(y - x_star) < 1e-2:
+            return Feedback(
+                f"{shown(y)} is close to the critical point, but not within 1e-6 of it: "
+                f"solve {fprime} = 0 exactly ({abs(a)}/x = {abs(b)}) and give the fraction, "
+                "not the result of a numerical search.",
+                "critical point not exact",
             )
         if y <= 0:
-            return f"{fmt(y)} is not in the domain x > 0. {solve}: solve that for x."
+            return f"{shown(y)} is not in the domain x > 0. {solve}: solve that for x."
         return f"{at(y)}, not 0. {solve}: solve that for x (it has one solution)."
 
     def judge(values: list) -> str:

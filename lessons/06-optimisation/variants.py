@@ -115,23 +115,24 @@ def hints_of(p: dict) -> dict[str, str]:
     log_term = ("−" if a < 0 else "") + times(a, "log x")
     rule = (
         "The derivative of log x is one of the rules worth knowing by "
-        "heart. It is not\nanother logarithm, and it is not a power rule "
-        "step on log either. Then take\nf term by term: what is the "
+        "heart. It is not another logarithm, and it is not a power rule "
+        "step on log either. Then take f term by term: what is the "
         f"derivative of {log_term}? Of {times(b, 'x')}?"
     )
     if abs(a) != 1:
+        term = f"({log_term})" if a < 0 else log_term
         rule += (
-            f" (A constant factor stays:\nd/dx {log_term} = "
+            f" (A constant factor stays: d/dx {term} = "
             f"{number(a)}·(d/dx log x).)"
         )
     if point is None:
         sign = "positive" if a > 0 else "negative"
         zero = (
             f"d/dx log x = 1/x, so f′(x) = {fprime}. For x > 0, "
-            f"{number(a)}/x is {sign},\nand so is {number(b)}: their sum "
-            f"is never 0. (Solving {fprime} = 0 gives\n"
+            f"{number(a)}/x is {sign}, and so is {number(b)}: their sum "
+            f"is never 0. (Solving {fprime} = 0 gives "
             f"x = {number(Fraction(-a, b))}, outside the domain x > 0.) So "
-            "there is no x where\nf′(x) = 0: `critical_points = []`."
+            "there is no x where f′(x) = 0: `critical_points = []`."
         )
         ends = (
             "falls to −∞ as x → 0⁺ and rises to +∞"
@@ -140,24 +141,24 @@ def hints_of(p: dict) -> dict[str, str]:
         )
         extremum = (
             "No critical point means no maximum and no minimum: f "
-            f"{'rises' if a > 0 else 'falls'} for\nevery x > 0 (f′ is "
-            f"{sign} everywhere); it {ends} as\nx → ∞. So "
+            f"{'rises' if a > 0 else 'falls'} for every x > 0 (f′ is "
+            f"{sign} everywhere); it {ends} as x → ∞. So "
             "`has_extremum = False`."
         )
     else:
         shown = number(point)
         zero = (
             f"d/dx log x = 1/x, so f′(x) = {fprime}. It is 0 where "
-            f"{abs(a)}/x = {abs(b)},\nthat is x = {shown}, and {shown} > 0 "
+            f"{abs(a)}/x = {abs(b)}, that is x = {shown}, and {shown} > 0 "
             f"is in the domain: `critical_points = [{shown}]`."
         )
         before, after = ("+", "−") if a > 0 else ("−", "+")
         extremum = (
             f"f″(x) = {fsecond_of(p)} is "
             f"{'negative' if a > 0 else 'positive'} for every x > 0, so "
-            f"x = {shown} is a\n{kind(p)}: f′ changes from {before} to "
-            f"{after} there. So `has_extremum = True` (f has\na {kind(p)}, "
-            f"f({shown}), and no other)."
+            f"f′ changes from {before} to {after} at x = {shown}: a "
+            f"{kind(p)}, f({shown}), and the only one. So "
+            "`has_extremum = True`."
         )
     return {"hint_rule": rule, "hint_zero": zero, "hint_extremum": extremum}
 
