@@ -830,17 +830,24 @@ def judge_extremum_of(p: dict):
                 return "False: f has no maximum and no minimum"
             raise WrongAnswer(
                 "`has_extremum` is True; expected False.",
-                "a maximum or minimum of a smooth function needs f′ = 0, and "
-                f"{fprime} never is for x > 0: f {'rises' if a > 0 else 'falls'} for every x > 0.",
+                Feedback(
+                    "a maximum or minimum of a smooth function needs f′ = 0, and "
+                    f"{fprime} never is for x > 0: f {'rises' if a > 0 else 'falls'} for "
+                    "every x > 0.",
+                    "an extremum where f′ is never 0",
+                ),
             )
         if got:
             return f"True: f has a {kind(p)} at x = {number(point)}"
         before, after = ("+", "−") if a > 0 else ("−", "+")
         raise WrongAnswer(
             "`has_extremum` is False; expected True.",
-            f"f′(x) = {fprime} is 0 at one x > 0, and changes from {before} to {after} "
-            f"there: f has a {kind(p)} (f″(x) = {fsecond_of(p)} is "
-            f"{'negative' if a > 0 else 'positive'}).",
+            Feedback(
+                f"f′(x) = {fprime} is 0 at one x > 0, and changes from {before} to {after} "
+                f"there: f has a {kind(p)} (f″(x) = {fsecond_of(p)} is "
+                f"{'negative' if a > 0 else 'positive'}).",
+                "no extremum where f′ is 0",
+            ),
         )
 
     return judge
