@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import numpy as np
 from calccourse.author import (
+    Feedback,
     Fn,
     KnownMistake,
     Test,
@@ -17,6 +19,17 @@ from calccourse.author import (
     fmt,
     function_test,
     value,
+)
+
+from .variants import (
+    COURSE,
+    critical_point,
+    f_of,
+    fprime_of,
+    fsecond_of,
+    kind,
+    number,
+    times,
 )
 
 TOLERANCE = (
@@ -549,7 +562,303 @@ LOG_MISTAKES = [
 ]
 
 
-def tests(rng: np.random.Generator) -> list[Test]:
+# -- a learner's variant: f(x) = a·log x + b·x (variants.py) ------------------------------------
+
+POINT_TOLERANCE = 1e-6  # a variant's exercise.md: each critical point to 1e-6, relative and absolute
+SHOWS_YOURS = "`calccourse exercise 6` with your learner id shows it"
+
+
+def shown(x: float) -> str:
+    """A number in feedback, with the lesson's minus sign: "−0.6"."""
+    return fmt(x).replace("-", "−")
+
+
+def signed(coefficient: int, what: str) -> str:
+    """A term with its sign: (−2, "log x") -> "−2·log x", (3, "x") -> "3x"."""
+    return ("−" if coefficient < 0 else "") + times(coefficient, what)
+
+
+def derivative_mistakes(p: dict) -> list[KnownMistake]:
+    """The known mistakes of f′ for f(x) = a·log x + b·x, b ≠ 0 (the course's own, log x,
+    has LOG_MISTAKES); their names are the same in every variant."""
+    a, b = p["a"], p["b"]
+    fprime, log_term, line_term = (
+        fprime_of(p),
+        signed(a, "log x"),
+        signed(b, "x"),
+    )
+    a_over_x = f"{number(a)}/x"
+    mistakes = [
+        KnownMistake(
+            f"this is f(x) = {f_of(p)} itself: differentiate it, term by term "
+            "(d/dx log x = 1/x, d/dx x = 1).",
+            lambda x: a * math.log(x) + b * x,
+            name="f itself",
+        ),
+        KnownMistake(
+            f"the sign of {a_over_x} is wrong: d/dx log x = +1/x (log x rises), so "
+            f"{log_term} gives {a_over_x}, and f′(x) = {fprime}.",
+            lambda x: -a / x + b,
+            name="sign of 1/x flipped",
+        ),
+        KnownMistake(
+            f"sign slip: every term has the wrong sign; f′(x) = {fprime}.",
+            lambda x: -(a / x + b),
+            name="all signs flipped",
+        ),
+    ]
+    squared = (
+        f"this looks like {number(a)}/x² (or {number(-a)}/x², the derivative of {a_over_x}) "
+        f"in place of {a_over_x}: the derivative of log x is 1/x itself."
+    )
+    mistakes += [
+        KnownMistake(
+            squared, lambda x: a / x**2 + b, name="derivative squared"
+        ),
+        KnownMistake(
+            squared, lambda x: -a / x**2 + b, name="derivative squared"
+        ),
+        KnownMistake(
+            f"the derivative of {line_term} is {number(b)}, not 0 (a line's slope): "
+            f"f′(x) = {fprime}.",
+            lambda x: a / x,
+            name="bx term dropped",
+        ),
+        KnownMistake(
+            f"{line_term} is a line: its derivative is the constant {number(b)} "
+            f"(d/dx x = 1), not {line_term}.",
+            lambda x: a / x + b * x,
+            name="bx term not differentiated",
+        ),
+    ]
+    if abs(a) != 1:
+        term = f"({log_term})" if a < 0 else log_term
+        mistakes.append(
+            KnownMistake(
+                f"the factor {number(a)} of {log_term} stays when you differentiate: "
+                f"d/dx {term} = {number(a)}·(1/x) = {a_over_x}.",
+                lambda x: 1 / x + b,
+                name="factor of log x lost",
+            )
+        )
+    return mistakes
+
+
+def course_own(p: dict) -> KnownMistake:
+    """The course's own f′, 1/x, given for another variant (the shipped solution)."""
+    return KnownMistake(
+        f"this is 1/x, the derivative of log x, the course's own exercise; yours is "
+        f"f(x) = {f_of(p)}. Differentiate your own f ({SHOWS_YOURS}).",
+        lambda x: 1 / x,
+        name="the course's own f′",
+    )
+
+
+def another_variant(xs: list[float], p: dict):
+    """Feedback when the derivative's values are exactly c/x + d for whole numbers c ≠ 0
+    and d other than the learner's a and b: f′ of c·log x + d·x, another variant's f."""
+    x = np.array(xs, float)
+    basis = np.column_stack([1 / x, np.ones_like(x)])
+
+    def explain(got: np.ndarray) -> str | None:
+        if len(set(xs)) < 3 or not np.all(np.isfinite(got)):
+            return None
+        fitted = np.linalg.lstsq(basis, got, rcond=None)[0]
+        if not np.allclose(basis @ fitted, got, rtol=1e-9, atol=1e-9):
+            return None
+        c, d = (round(float(v)) for v in fitted)
+        if (
+            c == 0
+            or not np.allclose(fitted, [c, d], atol=1e-6)
+            or (c, d) == (p["a"], p["b"])
+        ):
+            return None
+        theirs = {"a": c, "b": d}
+        return Feedback(
+            f"this is {fprime_of(theirs)}, f′ of {f_of(theirs)}, a different function: yours "
+            f"is f(x) = {f_of(p)}. Differentiate your own f (your exercise: "
+            "`calccourse exercise 6` with your learner id).",
+            "another variant's f′",
+        )
+
+    return explain
+
+
+def judge_points_of(p: dict):
+    """A judge of ``critical_points`` for f(x) = a·log x + b·x: [−a/b] when a and b have
+    opposite signs, else []."""
+    a, b = p["a"], p["b"]
+    point, fprime = critical_point(p), fprime_of(p)
+    where = "`critical_points`"
+    expected = (
+        "expected [] (no critical points)"
+        if point is None
+        else f"expected [{number(point)}] (one critical point)"
+    )
+
+    def at(x: float) -> str:
+        return f"f′({shown(x)}) = {shown(a / x + b)}"
+
+    def near(points: np.ndarray, x: float) -> bool:
+        return bool(
+            np.any(np.abs(points - x) <= POINT_TOLERANCE * (1 + abs(x)))
+        )
+
+    def at_one(points: np.ndarray) -> str | None:
+        if not near(points, 1.0):
+            return None
+        return (
+            "at x = 1, log x = 0, but that is a zero of log x, not of f′: "
+            f"f′(1) = {number(a)} {'−' if b < 0 else '+'} {abs(b)} = {number(a + b)}."
+        )
+
+    def none(points: np.ndarray) -> str:
+        """Feedback for points given where f′ is never 0 for x > 0 (a and b of one sign)."""
+        sign = "positive" if a > 0 else "negative"
+        never = (
+            f"For x > 0, {number(a)}/x and {number(b)} are both {sign}, so f′(x) = {fprime} "
+            "is never 0: the list is empty."
+        )
+        outside = float(Fraction(-a, b))
+        if near(points, outside):
+            return Feedback(
+                f"x = {number(Fraction(-a, b))} solves {fprime} = 0, but it is not in the "
+                f"domain x > 0 (log x is not defined there). {never}",
+                "a point outside x > 0",
+            )
+        said = at_one(points)
+        if said is not None:
+            return Feedback(f"{said} {never}", "a critical point at 1")
+        inside = points[points > 0]
+        if len(inside) == 0:
+            return f"f is defined for x > 0 only. {never}"
+        return f"{at(float(inside[0]))}, not 0. {never}"
+
+    def one(points: np.ndarray) -> str:
+        """Feedback for a variant with one critical point, x* = −a/b."""
+        assert point is not None
+        solve = f"f′(x) = {fprime} is 0 where {abs(a)}/x = {abs(b)}"
+        if len(points) == 0:
+            return Feedback(
+                f"{solve}, at one x > 0: solve that for x. ([] would be right "
+                "if f′ were never 0, as for log x, the course's own exercise; "
+                f"yours is f(x) = {f_of(p)}: {SHOWS_YOURS}.)",
+                "no critical point",
+            )
+        x_star = float(point)
+        if near(points, x_star):
+            extra = [
+                x
+                for x in points
+                if abs(x - x_star) > POINT_TOLERANCE * (1 + x_star)
+            ]
+            if not extra:
+                return f"{number(point)} is right: list it once."
+            other = float(extra[0])
+            why = (
+                f"{at(other)}, not 0"
+                if other > 0
+                else f"{shown(other)} is not in the domain x > 0"
+            )
+            return Feedback(
+                f"{number(point)} is right, and it is the only one: {why}.",
+                "points besides the critical one",
+            )
+        said = at_one(points)
+        if said is not None:
+            return Feedback(
+                f"{said} {solve}: solve that for x.",
+                "a critical point at 1",
+            )
+        y = float(points[0])
+        if near(points, -x_star):
+            return Feedback(
+                f"{shown(-x_star)} is negative, not in the domain x > 0: check the signs as you "
+                f"solve {fprime} = 0 ({solve}).",
+                "sign slip solving f′ = 0",
+            )
+        if near(points, 1 / x_star):
+            return Feedback(
+                f"{at(1 / x_star)}, not 0: the fraction is upside down. {solve}: multiply "
+                f"both sides by x, {abs(a)} = {abs(b)}·x.",
+                "fraction upside down",
+            )
+        if abs(y - x_star) < 1e-2:
+            return Feedback(
+                f"{shown(y)} is close to the critical point, but not within 1e-6 of it: "
+                f"solve {fprime} = 0 exactly ({abs(a)}/x = {abs(b)}) and give the fraction, "
+                "not the result of a numerical search.",
+                "critical point not exact",
+            )
+        if y <= 0:
+            return f"{shown(y)} is not in the domain x > 0. {solve}: solve that for x."
+        return f"{at(y)}, not 0. {solve}: solve that for x (it has one solution)."
+
+    def judge(values: list) -> str:
+        got = values[0]
+        if isinstance(got, list) and any(
+            isinstance(v, float) and math.isinf(v) for v in got
+        ):
+            raise WrongAnswer(
+                f"{where} is {fmt(got)}; {expected}.",
+                f"∞ is not a point of the domain: list only the x > 0 where f′(x) = {fprime} is 0.",
+            )
+        points = np.sort(as_points(got, where, "is"))
+        if point is None:
+            if len(points) == 0:
+                return f"empty: {fprime} is never 0 for x > 0"
+            raise WrongAnswer(
+                f"{where} is {fmt(got)}; {expected}.", none(points)
+            )
+        if len(points) == 1 and near(points, float(point)):
+            return f"[{number(point)}]: f′ = {fprime} is 0 there"
+        raise WrongAnswer(
+            f"{where} is {fmt(got)}; {expected}.", one(points)
+        )
+
+    return judge
+
+
+def judge_extremum_of(p: dict):
+    """A judge of ``has_extremum`` for f(x) = a·log x + b·x: True when f′ = 0 somewhere."""
+    a, point, fprime = p["a"], critical_point(p), fprime_of(p)
+
+    def judge(values: list) -> str:
+        got = as_bool(values[0], "`has_extremum`")
+        if point is None:
+            if not got:
+                return "False: f has no maximum and no minimum"
+            raise WrongAnswer(
+                "`has_extremum` is True; expected False.",
+                Feedback(
+                    "a maximum or minimum of a smooth function needs f′ = 0, and "
+                    f"{fprime} never is for x > 0: f {'rises' if a > 0 else 'falls'} for "
+                    "every x > 0.",
+                    "an extremum where f′ is never 0",
+                ),
+            )
+        if got:
+            return f"True: f has a {kind(p)} at x = {number(point)}"
+        before, after = ("+", "−") if a > 0 else ("−", "+")
+        raise WrongAnswer(
+            "`has_extremum` is False; expected True.",
+            Feedback(
+                f"f′(x) = {fprime} is 0 at one x > 0, and changes from {before} to {after} "
+                f"there: f has a {kind(p)} (f″(x) = {fsecond_of(p)} is "
+                f"{'negative' if a > 0 else 'positive'}).",
+                "no extremum where f′ is 0",
+            ),
+        )
+
+    return judge
+
+
+def tests(rng: np.random.Generator, variant=None) -> list[Test]:
+    """The tests of the learner's variant (``variant.parameters``; the course's own, log x,
+    without one). A learner with an id gets test names every variant shares; the tests of
+    find_critical_points, a function for any f, are the same in every variant."""
+    p = COURSE if variant is None else variant.parameters
+    learner = variant is not None and variant.learner is not None
     spread = np.exp(
         rng.uniform(math.log(0.05), math.log(20.0), 5)
     )  # from 0.05 to 20
@@ -567,24 +876,47 @@ def tests(rng: np.random.Generator) -> list[Test]:
             Fn("x + np.sin(x) / 2", ("x",), "x + sin(x)/2"), -start, end
         ),
     ]
+    label = "log x" if p == COURSE and not learner else "the exercise's f"
+    if p == COURSE:
+        a, b, mistakes, what = 1, 0, LOG_MISTAKES, "1/x"
+        explain, judge_points, judge_extremum = (
+            None,
+            judge_critical_points,
+            judge_has_extremum,
+        )
+    else:
+        a, b, mistakes, what = (
+            p["a"],
+            p["b"],
+            derivative_mistakes(p),
+            fprime_of(p),
+        )
+        if learner:
+            mistakes = [course_own(p), *mistakes]
+        explain = another_variant(xs, p) if learner else None
+        judge_points, judge_extremum = (
+            judge_points_of(p),
+            judge_extremum_of(p),
+        )
     return [
         function_test(
-            "derivative(x) of log x",
+            f"derivative(x) of {label}",
             "derivative",
             [(x,) for x in xs],
-            lambda x: 1 / x,
-            mistakes=LOG_MISTAKES,
-            what="1/x",
+            lambda x: a / x + b,
+            mistakes=mistakes,
+            what=what,
+            explain=explain,
         ),
         Test(
-            "critical_points of log x",
+            f"critical_points of {label}",
             [value("critical_points")],
-            judge_critical_points,
+            judge_points,
         ),
         Test(
-            "has_extremum for log x",
+            f"has_extremum for {label}",
             [value("has_extremum")],
-            judge_has_extremum,
+            judge_extremum,
         ),
         critical_points_test(
             "find_critical_points on x³ − 2x² + 1, [−1, 2]", [example]

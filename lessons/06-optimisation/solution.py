@@ -9,12 +9,15 @@ from scipy.optimize import brentq
 
 def derivative(x):
     """d/dx log x = 1/x."""
+    # variant: return {a} / x + {b}
     return 1 / x
 
 
 # 1/x is never 0 for x > 0: log has no critical point ...
+# variant: critical_points = [-({a}) / ({b})] if {a} * {b} < 0 else []
 critical_points: list[float] = []
 # ... and so no maximum and no minimum. It rises forever.
+# variant: has_extremum = {a} * {b} < 0
 has_extremum = False
 
 

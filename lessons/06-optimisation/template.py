@@ -11,15 +11,15 @@ import numpy as np  # noqa: F401  (you will probably want it)
 
 
 def derivative(x):
-    """Return the derivative of log x at x (x > 0)."""
+    """Return the derivative of {defined} at x (x > 0)."""
     raise NotImplementedError
 
 
 # The x > 0 where the derivative of log x is zero, as a list
-# ([] if there are none).
+# ([] if there are none){scope}.
 critical_points = None
 
-# True if log x has a maximum or a minimum for x > 0, otherwise False.
+# True if {name} has a maximum or a minimum for x > 0, otherwise False.
 has_extremum = None
 
 

@@ -1,4 +1,4 @@
-# expect: at x = 1, log x = 0, but that is a zero of f, not of f′
+# expect: at x = 1, log x = 0, but that is a zero of
 """Mistake: a critical point at 1, where log x (not its derivative) is zero."""
 
 import numpy as np
@@ -6,10 +6,12 @@ from scipy.optimize import brentq
 
 
 def derivative(x):
+    # variant: return {a} / x + {b}
     return 1 / x
 
 
 critical_points = [1.0]
+# variant: has_extremum = {a} * {b} < 0
 has_extremum = False
 
 

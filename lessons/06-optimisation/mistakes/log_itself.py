@@ -1,4 +1,4 @@
-# expect: this is log x itself
+# expect: itself: differentiate it
 """Mistake: log x instead of its derivative."""
 
 import numpy as np
@@ -6,10 +6,13 @@ from scipy.optimize import brentq
 
 
 def derivative(x):
+    # variant: return {a} * np.log(x) + {b} * x
     return np.log(x)
 
 
+# variant: critical_points = [-({a}) / ({b})] if {a} * {b} < 0 else []
 critical_points = []
+# variant: has_extremum = {a} * {b} < 0
 has_extremum = False
 
 

@@ -1,4 +1,4 @@
-# expect: this looks like 1/x²
+# expect: the derivative of log x is 1/x itself
 """Mistake: 1/x² instead of 1/x (a power rule applied where it does not belong)."""
 
 import numpy as np
@@ -6,10 +6,13 @@ from scipy.optimize import brentq
 
 
 def derivative(x):
+    # variant: return {a} / x**2 + {b}
     return 1 / x**2
 
 
+# variant: critical_points = [-({a}) / ({b})] if {a} * {b} < 0 else []
 critical_points = []
+# variant: has_extremum = {a} * {b} < 0
 has_extremum = False
 
 

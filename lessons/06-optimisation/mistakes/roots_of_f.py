@@ -6,10 +6,13 @@ from scipy.optimize import brentq
 
 
 def derivative(x):
+    # variant: return {a} / x + {b}
     return 1 / x
 
 
+# variant: critical_points = [-({a}) / ({b})] if {a} * {b} < 0 else []
 critical_points = []
+# variant: has_extremum = {a} * {b} < 0
 has_extremum = False
 
 
