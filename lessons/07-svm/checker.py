@@ -198,9 +198,9 @@ def written_down(got: np.ndarray, data: DataSet) -> Feedback | None:
         smallest = fmt(float(np.min(data.margins(got))))
         text = (
             f"{shown} looks like the exact line of another exercise, written down (another learner's "
-            f"variant?): on your exercise's points, {data.shown()}, its smallest ℓᵢ·(a·xᵢ + b·yᵢ + c) "
-            f"is {smallest}, where the maximum-margin line's is 1. svm_line must solve the problem "
-            f"for the points and labels it is given {LOOK}."
+            f"variant?): on your exercise's points its smallest ℓᵢ·(a·xᵢ + b·yᵢ + c) is {smallest}, "
+            "where the maximum-margin line's is 1. svm_line must solve the problem for the points "
+            f"and labels it is given {LOOK}."
         )
     else:
         text = (
