@@ -414,7 +414,7 @@ def solution(
     from calccourse import render
     from calccourse.console import paged
     from calccourse.markers import without_markers
-    from calccourse.variants import without_variant_notes
+    from calccourse.variants import answers_alike, without_variant_notes
     from calccourse.workspace import lesson_or_current, solution_allowed
 
     course = course_of(ctx)
@@ -428,7 +428,12 @@ def solution(
         if variant is not None and variant.learner is not None and not variant.own:
             screen.print(
                 f"This is the solution of the course's own exercise; your variant ({variant.learner}) "
-                "is another: an answer copied from it fails your check.",
+                + (
+                    "has other data, which its functions solve too (only the example at its end "
+                    "runs on the course's own)."
+                    if answers_alike(plugin.solution)
+                    else "is another: an answer copied from it fails your check."
+                ),
                 highlight=False,
             )
         render.code(screen, without_variant_notes(without_markers(plugin.solution)))
