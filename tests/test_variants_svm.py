@@ -174,3 +174,17 @@ def test_dev_check_proves_every_mistake_in_50_variants(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "variants: 50 learner ids, 50 different exercises" in result.output
     assert result.output.count("in every variant: in 50 variants") == 7  # the solution and 6 mistakes
+
+
+def test_the_solution_says_it_solves_every_variant(tmp_path: Path) -> None:
+    """Its `# variant:` lines are all in its example (`if __name__ == "__main__":`): the
+    functions are right for every variant, and `solution` does not say a copy fails."""
+    from calccourse.variants import answers_alike
+
+    shown = said(run(["solution", "7", "-y", "--no-pager", "--learner", "alice"], tmp=tmp_path).output)
+    assert "your variant (alice) has other data, which its functions solve too" in shown
+    assert "# variant" not in shown and "fails your check" not in shown
+    assert answers_alike((LESSON / "solution.py").read_text(encoding="utf-8"))
+    assert not answers_alike("def f(x):\n    # variant: return {a}\n    return 1\n")
+    example = "if __name__ == '__main__':\n    # variant: print({a})\n    print(1)\n"
+    assert answers_alike("def f(x):\n    return x\n\n\n" + example)
