@@ -17,6 +17,12 @@ the line of solutions, the answer is only as precise as √1e-6 ≈ 1e-3 in (a, 
 Against |(a, b, c)| ≥ 2.5 that stays well inside the course's 1e-3 relative tolerance
 for the lesson's own method (SLSQP at its defaults, any start): measured over 4000
 sets, its largest error was 2.3e-4 of |(a, b, c)|.
+
+Variants (variants.py) change the exercise's data only: svm_line and support_vectors are
+the same for everyone. A learner with an id is judged on their own six points, which the
+messages quote; the course's own (2/3, 2/3, −1) and [0, 3, 4] are named as the course's
+own exercise's answers, and a line of simple fractions that fits no point of theirs (not
+rescaled to their data, as a perceptron's is) as another variant's, written down.
 """
 
 from __future__ import annotations
@@ -124,6 +130,10 @@ class Known:
         None  # the learner's exercise; None without a learner id
     )
     own: bool = True  # whether it is the course's own exercise
+    # its points and labels as the exercise lists them: "[(0, 0), …] with labels [-1, …]"
+    # (the same words and count of numbers in every variant, so that a class summary
+    # counts a feedback that quotes them as one mistake)
+    listed: str = ""
 
     @property
     def learner(self) -> bool:
@@ -146,7 +156,10 @@ def known_of(p: dict) -> Known:
         quoted=True,
     )
     text = "(" + ", ".join(fraction(v, minus="−") for v in line) + ")"
-    return Known(data.line, support, text, data, own=p == COURSE)
+    listed = f"{p['points']} with labels {p['labels']}"
+    return Known(
+        data.line, support, text, data, own=p == COURSE, listed=listed
+    )
 
 
 def simple_fraction(value: float) -> Fraction | None:
@@ -163,7 +176,7 @@ def course_line(data: DataSet, known: Known) -> Feedback:
     if data.absolute:
         text = (
             f"This is {COURSE_KNOWN.line_text}, the line of the course's own exercise (the demo's "
-            f"points and three more), not of yours: your exercise's points are {data.shown()}. "
+            f"points and three more), not of yours: your exercise's points are {known.listed}. "
             f"svm_line must solve the problem for the points and labels it is given {LOOK}."
         )
     else:
@@ -189,22 +202,19 @@ def written_down(got: np.ndarray, data: DataSet) -> Feedback | None:
         return None  # the usual start of a solver that did not move: not a written-down line
     if abs(float(np.min(data.margins(got))) - 1) < 1e-6:
         return None
-    shown = (
-        "("
-        + ", ".join(fraction(v, minus="−") for v in exact if v is not None)
-        + ")"
-    )
+    # Its numbers stay out of the feedback, so that a class summary counts it as one mistake
+    # in every variant (the message shows them).
     if data.absolute:
         smallest = fmt(float(np.min(data.margins(got))))
         text = (
-            f"{shown} looks like the exact line of another exercise, written down (another learner's "
+            "This looks like the exact line of another exercise, written down (another learner's "
             f"variant?): on your exercise's points its smallest ℓᵢ·(a·xᵢ + b·yᵢ + c) is {smallest}, "
             "where the maximum-margin line's is 1. svm_line must solve the problem for the points "
             f"and labels it is given {LOOK}."
         )
     else:
         text = (
-            f"{shown} looks like the exact line of some exercise's points, written down (another "
+            "This looks like the exact line of some exercise's points, written down (another "
             "learner's variant?), but these are other points: svm_line must solve the problem for "
             f"the points and labels it is given, not return a fixed answer {LOOK}."
         )
@@ -363,6 +373,15 @@ def diagnose_line(
     if not data.absolute and np.allclose(
         got, known.line, atol=EXERCISE_TOLERANCE
     ):
+        if (
+            known.learner
+        ):  # without the line's numbers, which differ in each variant
+            return Feedback(
+                "This is the exercise's line, your exercise's exact answer, but these are other "
+                "points: svm_line must solve the problem for the points and labels it is given, not "
+                "return a fixed answer.",
+                "the exercise's line written down",
+            )
         return (
             f"This is the exercise's line {known.line_text}, but these are other points: svm_line "
             "must solve the problem for the points and labels it is given, not return a fixed answer."
@@ -652,13 +671,13 @@ def line_test(
 # ---------------------------------------------------------------- support_vectors
 
 
-def course_support(data: DataSet) -> Feedback:
+def course_support(data: DataSet, known: Known) -> Feedback:
     """The course's own exercise's support vectors given for a variant."""
     own = fmt(EXERCISE_SUPPORT)
     if data.absolute:
         text = (
             f"{own} is the answer of the course's own exercise (the demo's points and three more), "
-            f"not of yours: your exercise's points are {data.shown()}. Find the support vectors of "
+            f"not of yours: your exercise's points are {known.listed}. Find the support vectors of "
             f"the data you are given {LOOK}."
         )
     else:
@@ -714,7 +733,7 @@ def as_indices(
     ):
         raise WrongAnswer(
             f"{where}: expected {fmt(data.support)}, got {fmt(value)}.",
-            course_support(data),
+            course_support(data, known),
         )
     if (
         not data.absolute
