@@ -414,7 +414,7 @@ def solution(
     from calccourse import render
     from calccourse.console import paged
     from calccourse.markers import without_markers
-    from calccourse.variants import has_variant_notes, without_variant_notes
+    from calccourse.variants import answers_alike, without_variant_notes
     from calccourse.workspace import lesson_or_current, solution_allowed
 
     course = course_of(ctx)
@@ -429,9 +429,10 @@ def solution(
             screen.print(
                 f"This is the solution of the course's own exercise; your variant ({variant.learner}) "
                 + (
-                    "is another: an answer copied from it fails your check."
-                    if has_variant_notes(plugin.solution)
-                    else "is another, but the same code is right for it too."
+                    "is another, but the same code is right for it too (any example at its end "
+                    "runs on the course's own)."
+                    if answers_alike(plugin.solution)
+                    else "is another: an answer copied from it fails your check."
                 ),
                 highlight=False,
             )

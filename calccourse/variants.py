@@ -32,6 +32,7 @@ from typing import Any, TypeVar
 
 LEARNER_VARIABLE = "CALCCOURSE_LEARNER"
 VARIANT_LINE = re.compile(r"^(\s*)#\s*variant:\s*(.+?)\s*$")
+MAIN = re.compile(r"""^if\s+__name__\s*==\s*["']__main__["']\s*:""")
 T = TypeVar("T")
 
 
@@ -151,16 +152,24 @@ def adapt_source(source: str, variant: Variant) -> str:
     return "\n".join(lines) + "\n"
 
 
-def has_variant_notes(source: str) -> bool:
-    """Whether a lesson's own answer has ``# variant:`` lines: without any, the same code is
-    what ``dev check --variants`` proves in every variant (generic functions)."""
-    return any(VARIANT_LINE.match(line) for line in source.splitlines())
-
-
 def without_variant_notes(source: str) -> str:
     """A solution as a learner reads it: its ``# variant:`` lines left out."""
     kept = [line for line in source.splitlines() if not VARIANT_LINE.match(line)]
     return "\n".join(kept) + ("\n" if source.endswith("\n") else "")
+
+
+def answers_alike(source: str) -> bool:
+    """Whether a lesson's solution answers every variant alike: none of its ``# variant:``
+    lines is outside its ``if __name__ == "__main__":`` block, so the functions a check calls
+    are the same in every variant (lesson 5's has none; lesson 7's example runs on other
+    data)."""
+    in_main = False
+    for line in source.splitlines():
+        if line and not line[0].isspace():
+            in_main = MAIN.match(line) is not None
+        if VARIANT_LINE.match(line) and not in_main:
+            return False
+    return True
 
 
 def learner_ids(count: int) -> list[str]:

@@ -17,15 +17,32 @@ the line of solutions, the answer is only as precise as √1e-6 ≈ 1e-3 in (a, 
 Against |(a, b, c)| ≥ 2.5 that stays well inside the course's 1e-3 relative tolerance
 for the lesson's own method (SLSQP at its defaults, any start): measured over 4000
 sets, its largest error was 2.3e-4 of |(a, b, c)|.
+
+Variants (variants.py) change the exercise's data only: svm_line and support_vectors are
+the same for everyone. A learner with an id is judged on their own six points, which the
+messages quote; the course's own (2/3, 2/3, −1) and [0, 3, 4] are named as the course's
+own exercise's answers, and a line of simple fractions that fits no point of theirs (not
+rescaled to their data, as a perceptron's is) as another variant's, written down.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
-from calccourse.author import Test, WrongAnswer, as_vector, call, each, fmt
+from calccourse.author import (
+    Feedback,
+    Test,
+    WrongAnswer,
+    as_vector,
+    call,
+    each,
+    fmt,
+)
+
+from .variants import COURSE, exercise_of, fraction
 
 EXERCISE_POINTS = [
     (0.0, 0.0),
@@ -57,6 +74,7 @@ class DataSet:
         None  # the set this one is a copy of, moved or relabelled
     )
     same: str = "labels"  # what it shares with its twin: "labels", or "points" (labels flipped)
+    quoted: bool = False  # a learner's own exercise: its points are quoted, however many
 
     @property
     def tolerance(self) -> float:
@@ -72,13 +90,16 @@ class DataSet:
         return np.array(self.labels) * (xy @ line[:2] + line[2])
 
     def describe(self) -> str:
-        if self.absolute or len(self.points) > 6:
+        if not self.quoted and (self.absolute or len(self.points) > 6):
             return f"{self.name} ({len(self.points)} points)"
-        shown = ", ".join(
+        return f"{self.name}: {self.shown()}"
+
+    def shown(self) -> str:
+        """The points with their labels: "(0, 0) -1, (1, 2) +1"."""
+        return ", ".join(
             f"({fmt(x)}, {fmt(y)}) {label:+d}"
             for (x, y), label in zip(self.points, self.labels)
         )
-        return f"{self.name}: {shown}"
 
 
 EXERCISE = DataSet(
@@ -89,6 +110,115 @@ EXERCISE = DataSet(
     EXERCISE_SUPPORT,
     absolute=True,
 )
+
+
+# ---------------------------------------------------------------- the learner's exercise
+
+LOOK = "(your exercise: `calccourse exercise 7` with your learner id)"
+
+
+@dataclass(frozen=True)
+class Known:
+    """The exercise a learner does, so that an answer written down for one is named: its
+    exact line and support vectors, and for a learner with an id, their data set (the
+    checker then also names the course's own answers, and lines of other variants)."""
+
+    line: np.ndarray
+    support: list[int]
+    line_text: str  # as the feedback writes it: "(2/3, 2/3, −1)"
+    data: DataSet | None = (
+        None  # the learner's exercise; None without a learner id
+    )
+    own: bool = True  # whether it is the course's own exercise
+    # its points and labels as the exercise lists them: "[(0, 0), …] with labels [-1, …]"
+    # (the same words and count of numbers in every variant, so that a class summary
+    # counts a feedback that quotes them as one mistake)
+    listed: str = ""
+
+    @property
+    def learner(self) -> bool:
+        return self.data is not None
+
+
+COURSE_KNOWN = Known(EXERCISE_LINE, EXERCISE_SUPPORT, "(2/3, 2/3, −1)")
+
+
+def known_of(p: dict) -> Known:
+    """A learner's exercise (``p``: its variant's parameters), its points quoted."""
+    points, labels, line, support = exercise_of(p)
+    data = DataSet(
+        "the exercise's points",
+        [(float(x), float(y)) for x, y in points],
+        labels,
+        np.array([float(v) for v in line]),
+        support,
+        absolute=True,
+        quoted=True,
+    )
+    text = "(" + ", ".join(fraction(v, minus="−") for v in line) + ")"
+    listed = f"{p['points']} with labels {p['labels']}"
+    return Known(
+        data.line, support, text, data, own=p == COURSE, listed=listed
+    )
+
+
+def simple_fraction(value: float) -> Fraction | None:
+    """``value`` as a fraction with a denominator up to 6 (as variants' lines have), if it
+    is one to 1e-9."""
+    if not np.isfinite(value):
+        return None
+    near = Fraction(value).limit_denominator(6)
+    return near if abs(float(near) - value) <= 1e-9 else None
+
+
+def course_line(data: DataSet, known: Known) -> Feedback:
+    """The course's own exercise's line given for a variant."""
+    if data.absolute:
+        text = (
+            f"This is {COURSE_KNOWN.line_text}, the line of the course's own exercise (the demo's "
+            f"points and three more), not of yours: your exercise's points are {known.listed}. "
+            f"svm_line must solve the problem for the points and labels it is given {LOOK}."
+        )
+    else:
+        text = (
+            f"This is {COURSE_KNOWN.line_text}, the line of the course's own exercise, but these "
+            "are other points: svm_line must solve the problem for the points and labels it is "
+            f"given, not return a fixed answer {LOOK}."
+        )
+    return Feedback(text, "the course's own line")
+
+
+def written_down(got: np.ndarray, data: DataSet) -> Feedback | None:
+    """Feedback when ``got`` looks like another variant's exact line, written down: simple
+    fractions (|a|, |b|, |c| ≤ 5, denominators up to 6) that were not scaled to these points
+    (a line rescaled so that the closest point gives 1, as a perceptron's, is not one)."""
+    exact = [simple_fraction(float(v)) for v in got]
+    if (
+        any(v is None or abs(v) > 5 for v in exact)
+        or exact[0] == exact[1] == 0
+    ):
+        return None
+    if exact == [1, 1, 1]:
+        return None  # the usual start of a solver that did not move: not a written-down line
+    if abs(float(np.min(data.margins(got))) - 1) < 1e-6:
+        return None
+    # Its numbers stay out of the feedback, so that a class summary counts it as one mistake
+    # in every variant (the message shows them).
+    if data.absolute:
+        smallest = fmt(float(np.min(data.margins(got))))
+        text = (
+            "This looks like the exact line of another exercise, written down (another learner's "
+            f"variant?): on your exercise's points its smallest ℓᵢ·(a·xᵢ + b·yᵢ + c) is {smallest}, "
+            "where the maximum-margin line's is 1. svm_line must solve the problem for the points "
+            f"and labels it is given {LOOK}."
+        )
+    else:
+        text = (
+            "This looks like the exact line of some exercise's points, written down (another "
+            "learner's variant?), but these are other points: svm_line must solve the problem for "
+            f"the points and labels it is given, not return a fixed answer {LOOK}."
+        )
+    return Feedback(text, "another variant's line")
 
 
 def make_data_set(
@@ -228,15 +358,33 @@ def show_line(line: Any) -> str:
     return "(" + ", ".join(fmt(float(v)) for v in line) + ")"
 
 
-def diagnose_line(got: np.ndarray, data: DataSet) -> str | None:
-    """Name the common mistake ``got`` looks like on ``data``, if any."""
+def diagnose_line(
+    got: np.ndarray, data: DataSet, known: Known = COURSE_KNOWN
+) -> str | None:
+    """Name the common mistake ``got`` looks like on ``data``, if any (``known``: the
+    learner's exercise)."""
     ref = data.line
-    if not data.absolute and np.allclose(
-        got, EXERCISE_LINE, atol=EXERCISE_TOLERANCE
+    if (
+        known.learner
+        and not known.own
+        and np.allclose(got, EXERCISE_LINE, atol=EXERCISE_TOLERANCE)
     ):
+        return course_line(data, known)
+    if not data.absolute and np.allclose(
+        got, known.line, atol=EXERCISE_TOLERANCE
+    ):
+        if (
+            known.learner
+        ):  # without the line's numbers, which differ in each variant
+            return Feedback(
+                "This is the exercise's line, your exercise's exact answer, but these are other "
+                "points: svm_line must solve the problem for the points and labels it is given, not "
+                "return a fixed answer.",
+                "the exercise's line written down",
+            )
         return (
-            "This is the exercise's line (2/3, 2/3, −1), but these are other points: svm_line must "
-            "solve the problem for the points and labels it is given, not return a fixed answer."
+            f"This is the exercise's line {known.line_text}, but these are other points: svm_line "
+            "must solve the problem for the points and labels it is given, not return a fixed answer."
         )
     twin = data.twin_of
     if twin is not None and np.all(
@@ -278,6 +426,10 @@ def diagnose_line(got: np.ndarray, data: DataSet) -> str | None:
             "were swapped. Class +1 must have a·x + b·y + c ≥ 1 and class −1 a·x + b·y + c ≤ −1: "
             "the constraint is ℓᵢ·(a·xᵢ + b·yᵢ + c) ≥ 1 with the labels as given."
         )
+    if known.learner:
+        foreign = written_down(got, data)
+        if foreign is not None:
+            return foreign
     width_got = float(np.min(margins)) / float(
         np.hypot(got[0], got[1]) or np.inf
     )
@@ -297,7 +449,9 @@ def diagnose_line(got: np.ndarray, data: DataSet) -> str | None:
     return None
 
 
-def judge_line(value: Any, data: DataSet) -> None:
+def judge_line(
+    value: Any, data: DataSet, known: Known = COURSE_KNOWN
+) -> None:
     """Raise WrongAnswer unless the answer's line is right on ``data``."""
     where = f"svm_line on {data.describe()}"
     got = as_vector(value, 3, where)
@@ -321,7 +475,7 @@ def judge_line(value: Any, data: DataSet) -> None:
     raise WrongAnswer(
         f"{where}: expected (a, b, c) = {show_line(ref)} within {within}, got {show_line(got)} "
         f"({worst} is off by {fmt(float(np.max(np.abs(got - ref))))}).{scale}",
-        diagnose_line(got, data),
+        diagnose_line(got, data, known),
     )
 
 
@@ -483,7 +637,12 @@ def line_or_none(value: Any) -> np.ndarray | None:
         return None
 
 
-def line_test(name: str, sets: list[DataSet], points: float) -> Test:
+def line_test(
+    name: str,
+    sets: list[DataSet],
+    points: float,
+    known: Known = COURSE_KNOWN,
+) -> Test:
     def passed(chosen: list[DataSet]) -> str:
         if len(chosen) == 1:
             return f"(a, b, c) = {show_line(chosen[0].line)} within 1e-3"
@@ -502,7 +661,7 @@ def line_test(name: str, sets: list[DataSet], points: float) -> Test:
         to_call=lambda data: call(
             "svm_line", list(data.points), list(data.labels)
         ),
-        check=judge_line,
+        check=lambda value, data: judge_line(value, data, known),
         passed=passed,
         points=points,
         plot=plot,
@@ -512,7 +671,26 @@ def line_test(name: str, sets: list[DataSet], points: float) -> Test:
 # ---------------------------------------------------------------- support_vectors
 
 
-def as_indices(value: Any, data: DataSet, where: str) -> list[int]:
+def course_support(data: DataSet, known: Known) -> Feedback:
+    """The course's own exercise's support vectors given for a variant."""
+    own = fmt(EXERCISE_SUPPORT)
+    if data.absolute:
+        text = (
+            f"{own} is the answer of the course's own exercise (the demo's points and three more), "
+            f"not of yours: your exercise's points are {known.listed}. Find the support vectors of "
+            f"the data you are given {LOOK}."
+        )
+    else:
+        text = (
+            f"{own} is the answer of the course's own exercise, but these are other points: find "
+            f"the support vectors of the data you are given {LOOK}."
+        )
+    return Feedback(text, "the course's own support vectors")
+
+
+def as_indices(
+    value: Any, data: DataSet, where: str, known: Known = COURSE_KNOWN
+) -> list[int]:
     """A list of indices; a mask, points or 1-based indices fail with a precise message."""
     if value is None:
         raise WrongAnswer(f"{where} returned None: is a `return` missing?")
@@ -548,13 +726,23 @@ def as_indices(value: Any, data: DataSet, where: str) -> list[int]:
             )
         indices.append(int(item))
     if (
-        not data.absolute
+        known.learner
+        and not known.own
         and sorted(indices) == EXERCISE_SUPPORT != data.support
+        and EXERCISE_SUPPORT != known.support
     ):
         raise WrongAnswer(
             f"{where}: expected {fmt(data.support)}, got {fmt(value)}.",
-            "[0, 3, 4] is the exercise's answer, but these are other points: find the support "
-            "vectors of the data you are given.",
+            course_support(data, known),
+        )
+    if (
+        not data.absolute
+        and sorted(indices) == known.support != data.support
+    ):
+        raise WrongAnswer(
+            f"{where}: expected {fmt(data.support)}, got {fmt(value)}.",
+            f"{fmt(known.support)} is the exercise's answer, but these are other points: find the "
+            "support vectors of the data you are given.",
         )
     if any(i < 0 or i >= n for i in indices):
         one_based = sorted(i - 1 for i in indices) == data.support
@@ -567,9 +755,11 @@ def as_indices(value: Any, data: DataSet, where: str) -> list[int]:
     return indices
 
 
-def judge_support(value: Any, data: DataSet) -> None:
+def judge_support(
+    value: Any, data: DataSet, known: Known = COURSE_KNOWN
+) -> None:
     where = f"support_vectors on {data.describe()}"
-    got = as_indices(value, data, where)
+    got = as_indices(value, data, where, known)
     want = data.support
     if got == want:
         return
@@ -603,7 +793,12 @@ def judge_support(value: Any, data: DataSet) -> None:
     )
 
 
-def support_test(name: str, sets: list[DataSet], points: float) -> Test:
+def support_test(
+    name: str,
+    sets: list[DataSet],
+    points: float,
+    known: Known = COURSE_KNOWN,
+) -> Test:
     def passed(chosen: list[DataSet]) -> str:
         if len(chosen) == 1:
             return f"{fmt(chosen[0].support)}"
@@ -624,20 +819,36 @@ def support_test(name: str, sets: list[DataSet], points: float) -> Test:
         to_call=lambda data: call(
             "support_vectors", list(data.points), list(data.labels)
         ),
-        check=judge_support,
+        check=lambda value, data: judge_support(value, data, known),
         passed=passed,
         points=points,
         plot=plot,
     )
 
 
-def tests(rng: np.random.Generator) -> list[Test]:
+def tests(rng: np.random.Generator, variant: Any = None) -> list[Test]:
+    """The tests of the learner's variant (``variant.parameters``; the course's own exercise
+    without a learner id). The test names are the same in every variant; a learner with an
+    id gets their points quoted, and the course's own answers and other variants' lines
+    named as such."""
+    exercise, known = EXERCISE, COURSE_KNOWN
+    if variant is not None and variant.learner is not None:
+        known = known_of(variant.parameters)
+        assert known.data is not None
+        exercise = known.data
     hidden = hidden_data_sets(rng)
     return [
-        line_test("svm_line on the exercise's points", [EXERCISE], 1.0),
-        line_test("svm_line on hidden data sets", hidden, 2.0),
-        support_test(
-            "support_vectors on the exercise's points", [EXERCISE], 1.0
+        line_test(
+            "svm_line on the exercise's points", [exercise], 1.0, known
         ),
-        support_test("support_vectors on hidden data sets", hidden, 1.0),
+        line_test("svm_line on hidden data sets", hidden, 2.0, known),
+        support_test(
+            "support_vectors on the exercise's points",
+            [exercise],
+            1.0,
+            known,
+        ),
+        support_test(
+            "support_vectors on hidden data sets", hidden, 1.0, known
+        ),
     ]

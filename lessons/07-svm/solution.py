@@ -47,7 +47,9 @@ def support_vectors(points, labels):
 
 
 if __name__ == "__main__":
+    # variant: points = {points}
     points = [(0, 0), (-1, -1), (-3, -1), (1, 2), (2, 1), (3, 3)]
+    # variant: labels = {labels}
     labels = [-1, -1, -1, 1, 1, 1]
     print("line (a, b, c):", svm_line(points, labels))
     print("support vectors:", support_vectors(points, labels))

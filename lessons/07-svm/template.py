@@ -26,7 +26,7 @@ def support_vectors(points, labels):
     """Return the sorted 0-based indices of the support vectors.
 
     They are the points on the margin: ℓᵢ·(a·xᵢ + b·yᵢ + c) within 1e-3
-    of 1 at the solution. For the exercise's six points the answer is a
-    list of three indices.
+    of 1 at the solution. For the exercise's {count} points the answer is a
+    list of {support_count} indices.
     """
     raise NotImplementedError
