@@ -273,7 +273,7 @@ def test_every_lesson_with_variants_keeps_its_promises(tmp_path: Path, number: s
     alice's variant passes alice and, where a variant changes the answer, fails bob's naming
     it, as the shipped solution does; `exercise N` with the id is where to look."""
     from calccourse.lesson import variant_of
-    from calccourse.variants import adapt_source
+    from calccourse.variants import adapt_source, answers_alike
 
     plugin = Course().lesson(number)
     alice, bob = variant_of(plugin, "alice"), variant_of(plugin, "bob")
@@ -286,8 +286,8 @@ def test_every_lesson_with_variants_keeps_its_promises(tmp_path: Path, number: s
     answer.write_text(written, encoding="utf-8")
     passed = run(["check", number, str(answer), "--learner", "alice", "--seed", "5"], tmp=tmp_path)
     assert passed.exit_code == 0, passed.output
-    if written == shipped:
-        return  # the answer is code that is right for every variant (the variant is in its data)
+    if answers_alike(shipped):
+        return  # functions right in every variant (lessons 5 and 7: the variant is in the data)
     where = f"`calccourse exercise {int(number)}` with your learner id"
     for text, why in ((written, "another variant"), (shipped, "course's own")):
         answer.write_text(text, encoding="utf-8")
