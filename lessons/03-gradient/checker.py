@@ -27,6 +27,7 @@ from .variants import (
     gradient_at,
     pair,
     partials,
+    same_f,
 )
 
 LENGTH_TOLERANCE = 0.02  # relative, docs/answer-contract.md: "within 2% of the exact gradient's length"
@@ -263,7 +264,7 @@ def gradient_test(
     learner with an id, a test name every variant shares, the course's own gradient named
     and another variant's recognised."""
     mistakes = mistakes_of(p)
-    if learner and p != COURSE:
+    if learner and not same_f(p, COURSE):
         mistakes = [course_own(p), *mistakes]
     formula, point = grad_text(p), pair((p["px"], p["py"]))
 
@@ -360,11 +361,24 @@ def gradient_test(
 # -- steepest_ascent(f, x, y) ---------------------------------------------------------------
 
 
+def whatever_f(p: dict) -> str:
+    return (
+        f"this is {grad_text(p)}, the gradient of {f_text(p)}, whatever f is: evaluate the "
+        "function f you are given."
+    )
+
+
 def steepest_feedback(
     got, want, x: float, y: float, exercises: tuple[dict, ...] = (COURSE,)
 ) -> str | None:
     """Name the mistake a wrong steepest_ascent answer most probably is; ``exercises``: the
-    parameters of the exercises whose gradient an answer may give whatever f is."""
+    parameters of the exercises whose gradient an answer may give whatever f is (a
+    variant's first: its gradient exactly is named before any looser pattern)."""
+    for p in exercises:
+        if not same_f(p, COURSE) and np.allclose(
+            got, gradient_at(p, x, y), rtol=1e-3, atol=1e-3
+        ):
+            return whatever_f(p)
     length, got_length = float(np.hypot(*want)), float(np.hypot(*got))
     length_ok = abs(got_length - length) <= LENGTH_TOLERANCE * length
     rate_second = abs(got[1] - length) <= LENGTH_TOLERANCE * length
@@ -395,10 +409,7 @@ def steepest_feedback(
         )
     for p in exercises:
         if np.allclose(got, gradient_at(p, x, y), rtol=1e-3, atol=1e-3):
-            return (
-                f"this is {grad_text(p)}, the gradient of {f_text(p)}, whatever f is: "
-                "evaluate the function f you are given."
-            )
+            return whatever_f(p)
     if angle_between(got, want) <= ANGLE_TOLERANCE:
         return (
             "the direction is right but the length is not: it must be the rate of change in "
@@ -611,17 +622,23 @@ def hidden_cases(rng: np.random.Generator) -> list[tuple[Fn, float, float]]:
 def clear(
     p: dict, x: float, y: float, mistakes: list[KnownMistake]
 ) -> bool:
-    """Whether a variant's test point (x, y) has x ≠ y, |∇f| ≥ 2 and each component of
-    ∇f at least 0.2 away from each known mistake's (so a swap of the components shows)."""
+    """Whether a variant's test point (x, y) has x ≠ y, |∇f| ≥ 2, components of ∇f at
+    least 0.2 apart (so a swap shows) and every known mistake's value at least 0.2 away
+    from ∇f in some component (one may share a component with ∇f everywhere: the course's
+    own (2x, 2y) shares ∂f/∂x = 2x with x² − 4y²)."""
     want = gradient_at(p, x, y)
-    if abs(x - y) < 0.2 or math.hypot(*want) < 2:
+    if (
+        abs(x - y) < 0.2
+        or math.hypot(*want) < 2
+        or abs(want[0] - want[1]) < 0.2
+    ):
         return False
     for mistake in mistakes:
         try:
             got = mistake.value(x, y)
         except ArithmeticError:
             return False
-        if any(abs(g - w) < 0.2 for g, w in zip(got, want)):
+        if all(abs(g - w) < 0.2 for g, w in zip(got, want)):
             return False
     return True
 
@@ -631,7 +648,9 @@ def gradient_points(
 ) -> list[tuple[float, float]]:
     """The exercise's point, five random points, and up to four that share x, or y, with
     an earlier one."""
-    mistakes = [course_own(p), *mistakes_of(p)]
+    mistakes = mistakes_of(p)
+    if not same_f(p, COURSE):
+        mistakes = [course_own(p), *mistakes]
 
     def suits(x: float, y: float) -> bool:
         if p != COURSE:
@@ -647,10 +666,14 @@ def gradient_points(
         )
 
     points = [(float(p["px"]), float(p["py"]))]
-    while len(points) < 6:
+    for _ in range(10000):
         x, y = _point(rng, -4.0, 4.0)
         if suits(x, y):
             points.append((x, y))
+            if len(points) == 6:
+                break
+    else:
+        raise RuntimeError(f"no test points found for {f_text(p)}")
     # Points that share x, or y, with an earlier one: an answer that remembers its result by
     # one coordinate (a cache keyed on x alone) gives the earlier point's gradient, and fails.
     for (x1, y1), (x2, y2) in (
@@ -668,7 +691,7 @@ def tests(rng: np.random.Generator, variant=None) -> list[Test]:
     without one). A learner with an id gets test names that every variant shares."""
     p = COURSE if variant is None else variant.parameters
     learner = variant is not None and variant.learner is not None
-    exercises = (p,) if p == COURSE else (p, COURSE)
+    exercises = (p,) if same_f(p, COURSE) else (p, COURSE)
     lesson = [
         (Fn("x**2 + y**3", ("x", "y"), "x² + y³"), 2.0, 3.0),
         (
