@@ -1,4 +1,5 @@
-"""Lesson 3 checker: the exact gradient of x² + y², and a numerical gradient of any f(x, y)."""
+"""Lesson 3 checker: the exact gradient of x² + y² (or of a learner's variant,
+a·x² + b·xy + c·y²: variants.py), and a numerical gradient of any f(x, y)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 import numpy as np
 from calccourse.author import (
+    Feedback,
     Fn,
     KnownMistake,
     Test,
@@ -15,6 +17,17 @@ from calccourse.author import (
     call,
     fmt,
     recognise,
+)
+
+from .variants import (
+    COURSE,
+    combination,
+    f_code,
+    f_text,
+    gradient_at,
+    pair,
+    partials,
+    same_f,
 )
 
 LENGTH_TOLERANCE = 0.02  # relative, docs/answer-contract.md: "within 2% of the exact gradient's length"
@@ -121,43 +134,142 @@ def rate_only_feedback(value, length: float, relative: float) -> str | None:
     return None
 
 
-# -- gradient(x, y) of x² + y² ------------------------------------------------------------
-
-GRADIENT_MISTAKES = [
-    KnownMistake(
-        "this looks like (x², y²), the squares themselves: differentiate each term, "
-        "∂(x²)/∂x = 2x and ∂(y²)/∂y = 2y.",
-        lambda x, y: (x**2, y**2),
-        name="squares, not derivatives",
-    ),
-    KnownMistake(
-        "you return (2, 2) at every point: that is the gradient at (1, 1) only. "
-        "Use x and y: the gradient is (2x, 2y).",
-        lambda x, y: (2.0, 2.0),
-        name="constant gradient",
-    ),
-    KnownMistake(
-        "the components are swapped: the first one is ∂f/∂x = 2x, the second ∂f/∂y = 2y.",
-        lambda x, y: (2 * y, 2 * x),
-        name="components swapped",
-    ),
-    KnownMistake(
-        "this is a unit vector, only the direction of the gradient: don't normalise it, "
-        "its length |∇f| is the rate of change.",
-        lambda x, y: (x / math.hypot(x, y), y / math.hypot(x, y)),
-        name="normalised gradient",
-    ),
-    KnownMistake(
-        "this points the wrong way, (−2x, −2y): the gradient points uphill, where f grows.",
-        lambda x, y: (-2 * x, -2 * y),
-        name="points downhill",
-    ),
-]
+# -- gradient(x, y) of x² + y² (or of the learner's variant) ---------------------------
 
 
-def gradient_test(points: list[tuple[float, float]]) -> Test:
+def grad_text(p: dict, sign: int = 1) -> str:
+    """∇f as it reads: "(2x, 2y)", with ``sign`` −1 "(−2x, −2y)"."""
+    return "({}, {})".format(*partials(p, sign))
+
+
+def mistakes_of(p: dict) -> list[KnownMistake]:
+    """The known mistakes of gradient(x, y) for f(x, y) = a·x² + b·xy + c·y² (for the
+    course's own, x² + y²; the same names in every variant)."""
+    a, b, c, px, py = (p[k] for k in ("a", "b", "c", "px", "py"))
+    dfdx, dfdy = partials(p)
+    squares = f"({combination([(a, 'x²')])}, {combination([(c, 'y²')])})"
+    if b == 0:
+        each = (
+            f"∂({combination([(a, 'x²')])})/∂x = {dfdx} and "
+            f"∂({combination([(c, 'y²')])})/∂y = {dfdy}"
+        )
+    else:
+        each = f"∂f/∂x = {dfdx} and ∂f/∂y = {dfdy} (the xy term counts in both)"
+    here = gradient_at(p, px, py)
+    mistakes = [
+        KnownMistake(
+            f"this looks like {squares}, the squares themselves: differentiate each term, "
+            f"{each}.",
+            lambda x, y: (a * x**2, c * y**2),
+            name="squares, not derivatives",
+        ),
+        KnownMistake(
+            f"you return {pair(here)} at every point: that is the gradient at "
+            f"{pair((px, py))} only. Use x and y: the gradient is {grad_text(p)}.",
+            lambda x, y: here,
+            name="constant gradient",
+        ),
+        KnownMistake(
+            f"the components are swapped: the first one is ∂f/∂x = {dfdx}, the second "
+            f"∂f/∂y = {dfdy}.",
+            lambda x, y: gradient_at(p, x, y)[::-1],
+            name="components swapped",
+        ),
+        KnownMistake(
+            "this is a unit vector, only the direction of the gradient: don't normalise it, "
+            "its length |∇f| is the rate of change.",
+            lambda x, y: tuple(
+                g / math.hypot(*gradient_at(p, x, y))
+                for g in gradient_at(p, x, y)
+            ),
+            name="normalised gradient",
+        ),
+        KnownMistake(
+            f"this points the wrong way, {grad_text(p, -1)}: the gradient points uphill, "
+            "where f grows.",
+            lambda x, y: tuple(-g for g in gradient_at(p, x, y)),
+            name="points downhill",
+        ),
+    ]
+    if b != 0:
+        xy = combination([(b, "xy")])
+        mistakes.append(
+            KnownMistake(
+                f"the xy term is missing: with y held fixed, {xy} changes at the rate "
+                f"{combination([(b, 'y')])}, so ∂f/∂x = {dfdx}; with x held fixed, at the "
+                f"rate {combination([(b, 'x')])}, so ∂f/∂y = {dfdy}.",
+                lambda x, y: (2 * a * x, 2 * c * y),
+                name="cross term left out",
+            )
+        )
+    return mistakes
+
+
+GRADIENT_MISTAKES = mistakes_of(COURSE)
+
+
+def course_own(p: dict) -> KnownMistake:
+    """The course's own gradient, (2x, 2y), given for another variant: the shipped solution."""
+    return KnownMistake(
+        f"this is {grad_text(COURSE)}, the gradient of {f_text(COURSE)}, the course's own "
+        f"exercise; yours is f(x, y) = {f_text(p)}. Work out the gradient of your own f "
+        "(`calccourse exercise 3` with your learner id shows it).",
+        lambda x, y: gradient_at(COURSE, x, y),
+        name="the course's own gradient",
+    )
+
+
+def another_variant(
+    got: list[np.ndarray], points: list[tuple[float, float]], p: dict
+) -> str | None:
+    """Feedback when ``got`` is exactly the gradient of another a·x² + b·xy + c·y² with whole
+    a, b, c (an answer written for another learner's variant)."""
+    inputs, outputs = np.array(points, float), np.array(got, float)
+    if np.linalg.matrix_rank(inputs) < 2 or not np.all(
+        np.isfinite(outputs)
+    ):
+        return None
+    # ∇f = (x, y) @ [[2a, b], [b, 2c]]: fit that matrix to the answer's values
+    fitted = np.linalg.lstsq(inputs, outputs, rcond=None)[0]
+    if not np.allclose(inputs @ fitted, outputs, rtol=1e-9, atol=1e-9):
+        return None
+    a, b, c = (
+        fitted[0, 0] / 2,
+        (fitted[0, 1] + fitted[1, 0]) / 2,
+        fitted[1, 1] / 2,
+    )
+    whole = [round(float(v)) for v in (a, b, c)]
+    if (
+        abs(fitted[0, 1] - fitted[1, 0]) > 1e-6
+        or not np.allclose([a, b, c], whole, atol=1e-6)
+        or 0 in (whole[0], whole[2])
+        or whole == [p["a"], p["b"], p["c"]]
+    ):
+        return None
+    theirs = f_text(dict(zip("abc", whole)))
+    return Feedback(
+        f"this is the gradient of {theirs}, a different function: yours is "
+        f"f(x, y) = {f_text(p)}. Work out the gradient of your own f (your exercise: "
+        "`calccourse exercise 3` with your learner id).",
+        "another variant's gradient",
+    )
+
+
+def gradient_test(
+    points: list[tuple[float, float]],
+    p: dict = COURSE,
+    learner: bool = False,
+) -> Test:
+    """gradient(x, y) of the exercise's f at its point (the first) and at ``points``; for a
+    learner with an id, a test name every variant shares, the course's own gradient named
+    and another variant's recognised."""
+    mistakes = mistakes_of(p)
+    if learner and not same_f(p, COURSE):
+        mistakes = [course_own(p), *mistakes]
+    formula, point = grad_text(p), pair((p["px"], p["py"]))
+
     def judge(values: list) -> str:
-        expected = [(2 * x, 2 * y) for x, y in points]
+        expected = [gradient_at(p, x, y) for x, y in points]
         for value, (x, y), want in zip(values, points, expected):
             feedback = rate_only_feedback(value, math.hypot(*want), 1e-6)
             if feedback:
@@ -176,30 +288,34 @@ def gradient_test(points: list[tuple[float, float]]) -> Test:
             if not np.allclose(g, w, rtol=TOLERANCE, atol=TOLERANCE)
         ]
         if not wrong:
-            return f"(2x, 2y) at {len(points)} points, (1, 1) included"
+            return f"{formula} at {len(points)} points, {point} included"
         i = wrong[0]
         message = (
             f"at (x, y) = ({fmt(points[i][0])}, {fmt(points[i][1])}): expected "
             f"{fmt(list(expected[i]), TOLERANCE)}, got {fmt(got[i], TOLERANCE)}"
         )
-        feedback = recognise(
-            [g.tolist() for g in got], points, GRADIENT_MISTAKES
-        )
+        feedback = recognise([g.tolist() for g in got], points, mistakes)
+        if feedback is None and learner:
+            feedback = another_variant(got, points, p)
         raise WrongAnswer(message, feedback)
 
     def plot(values: list, axes) -> None:
         xs, ys = np.array(points).T
+        gx, gy = gradient_at(p, xs, ys)
+        # ¼ scale for the course's own (2x, 2y); longer gradients drawn smaller
+        scale = 4 if np.max(np.hypot(gx, gy)) <= 12 else 8
+        fraction = {4: "¼", 8: "⅛"}[scale]
         axes.quiver(
             xs,
             ys,
-            2 * xs,
-            2 * ys,
+            gx,
+            gy,
             color="tab:blue",
             angles="xy",
             scale_units="xy",
-            scale=4,
+            scale=scale,
             width=0.008,
-            label="expected ∇f = (2x, 2y), ¼ scale",
+            label=f"expected ∇f = {formula}, {fraction} scale",
         )
         rows = []
         for value in values:
@@ -216,37 +332,53 @@ def gradient_test(points: list[tuple[float, float]]) -> Test:
             color="tab:orange",
             angles="xy",
             scale_units="xy",
-            scale=4,
+            scale=scale,
             width=0.004,
-            label="your gradient(x, y), ¼ scale",
+            label=f"your gradient(x, y), {fraction} scale",
         )
         axes.plot(xs, ys, "k.")
         # quiver arrows do not widen the view: invisible points at their tips do
         tips = np.concatenate(
-            [np.c_[xs, ys] * 1.5, np.c_[xs, ys] + got / 4]
+            [np.c_[xs, ys] * 1.5, np.c_[xs, ys] + got / scale]
         )
         tips = tips[np.all(np.isfinite(tips), axis=1)]
         axes.plot(tips[:, 0], tips[:, 1], linestyle="none")
-        axes.set_title("gradient(x, y) of x² + y² at the test points")
+        axes.set_title(f"gradient(x, y) of {f_text(p)} at the test points")
         axes.set_xlabel("x")
         axes.set_ylabel("y")
         axes.set_aspect("equal", adjustable="datalim")
         axes.legend(fontsize=8)
 
     calls = [call("gradient", x, y) for x, y in points]
-    return Test(
-        "gradient(x, y) of x² + y² at (1, 1) and at random points",
-        calls,
-        judge,
-        plot=plot,
+    name = (
+        "gradient(x, y) of the exercise's f at its point and at random points"
+        if learner
+        else f"gradient(x, y) of {f_text(p)} at {point} and at random points"
     )
+    return Test(name, calls, judge, plot=plot)
 
 
 # -- steepest_ascent(f, x, y) ---------------------------------------------------------------
 
 
-def steepest_feedback(got, want, x: float, y: float) -> str | None:
-    """Name the mistake a wrong steepest_ascent answer most probably is."""
+def whatever_f(p: dict) -> str:
+    return (
+        f"this is {grad_text(p)}, the gradient of {f_text(p)}, whatever f is: evaluate the "
+        "function f you are given."
+    )
+
+
+def steepest_feedback(
+    got, want, x: float, y: float, exercises: tuple[dict, ...] = (COURSE,)
+) -> str | None:
+    """Name the mistake a wrong steepest_ascent answer most probably is; ``exercises``: the
+    parameters of the exercises whose gradient an answer may give whatever f is (a
+    variant's first: its gradient exactly is named before any looser pattern)."""
+    for p in exercises:
+        if not same_f(p, COURSE) and np.allclose(
+            got, gradient_at(p, x, y), rtol=1e-3, atol=1e-3
+        ):
+            return whatever_f(p)
     length, got_length = float(np.hypot(*want)), float(np.hypot(*got))
     length_ok = abs(got_length - length) <= LENGTH_TOLERANCE * length
     rate_second = abs(got[1] - length) <= LENGTH_TOLERANCE * length
@@ -275,8 +407,9 @@ def steepest_feedback(got, want, x: float, y: float) -> str | None:
             "this points downhill, against the gradient: keep the direction with the largest "
             "rate of change (np.argmax), not the smallest."
         )
-    if np.allclose(got, (2 * x, 2 * y), rtol=1e-3, atol=1e-3):
-        return "this is (2x, 2y), the gradient of x² + y², whatever f is: evaluate the function f you are given."
+    for p in exercises:
+        if np.allclose(got, gradient_at(p, x, y), rtol=1e-3, atol=1e-3):
+            return whatever_f(p)
     if angle_between(got, want) <= ANGLE_TOLERANCE:
         return (
             "the direction is right but the length is not: it must be the rate of change in "
@@ -398,7 +531,10 @@ def steepest_plot(
 
 
 def steepest_test(
-    name: str, cases: list[tuple[Fn, float, float]], points: float = 1.0
+    name: str,
+    cases: list[tuple[Fn, float, float]],
+    points: float = 1.0,
+    exercises: tuple[dict, ...] = (COURSE,),
 ) -> Test:
     expected = [exact_gradient(fn, x, y) for fn, x, y in cases]
 
@@ -438,7 +574,7 @@ def steepest_test(
                     f"{where}: expected about {describe(want)}, got {describe(got)}: "
                     f"{' and '.join(problems)}.",
                     same_point(values, cases, i)
-                    or steepest_feedback(got, want, x, y),
+                    or steepest_feedback(got, want, x, y, exercises),
                 )
         return f"within 2% and 2° of ∇f for {len(cases)} function(s)"
 
@@ -483,15 +619,61 @@ def hidden_cases(rng: np.random.Generator) -> list[tuple[Fn, float, float]]:
     return cases
 
 
-def tests(rng: np.random.Generator) -> list[Test]:
-    points = [(1.0, 1.0)]
-    while len(points) < 6:
-        x, y = _point(rng, -4.0, 4.0)
-        if (
+def clear(
+    p: dict, x: float, y: float, mistakes: list[KnownMistake]
+) -> bool:
+    """Whether a variant's test point (x, y) has x ≠ y, |∇f| ≥ 2, components of ∇f at
+    least 0.2 apart (so a swap shows) and every known mistake's value at least 0.2 away
+    from ∇f in some component (one may share a component with ∇f everywhere: the course's
+    own (2x, 2y) shares ∂f/∂x = 2x with x² − 4y²)."""
+    want = gradient_at(p, x, y)
+    if (
+        abs(x - y) < 0.2
+        or math.hypot(*want) < 2
+        or abs(want[0] - want[1]) < 0.2
+    ):
+        return False
+    for mistake in mistakes:
+        try:
+            got = mistake.value(x, y)
+        except ArithmeticError:
+            return False
+        if all(abs(g - w) < 0.2 for g, w in zip(got, want)):
+            return False
+    return True
+
+
+def gradient_points(
+    rng: np.random.Generator, p: dict
+) -> list[tuple[float, float]]:
+    """The exercise's point, five random points, and up to four that share x, or y, with
+    an earlier one."""
+    mistakes = mistakes_of(p)
+    if not same_f(p, COURSE):
+        mistakes = [course_own(p), *mistakes]
+
+    def suits(x: float, y: float) -> bool:
+        if p != COURSE:
+            return clear(p, x, y, mistakes)
+        return (
             x * x + y * y >= 1.0
             and min(abs(x - 2), abs(y - 2), abs(x), abs(y)) >= 0.2
-        ):
+        )
+
+    def crossing(x: float, y: float) -> bool:
+        return (
+            abs(x - y) >= 0.2 if p == COURSE else clear(p, x, y, mistakes)
+        )
+
+    points = [(float(p["px"]), float(p["py"]))]
+    for _ in range(10000):
+        x, y = _point(rng, -4.0, 4.0)
+        if suits(x, y):
             points.append((x, y))
+            if len(points) == 6:
+                break
+    else:
+        raise RuntimeError(f"no test points found for {f_text(p)}")
     # Points that share x, or y, with an earlier one: an answer that remembers its result by
     # one coordinate (a cache keyed on x alone) gives the earlier point's gradient, and fails.
     for (x1, y1), (x2, y2) in (
@@ -499,19 +681,35 @@ def tests(rng: np.random.Generator) -> list[Test]:
         (points[3], points[4]),
     ):
         points += [
-            (x, y) for x, y in ((x1, y2), (x2, y1)) if abs(x - y) >= 0.2
+            (x, y) for x, y in ((x1, y2), (x2, y1)) if crossing(x, y)
         ]
+    return points
+
+
+def tests(rng: np.random.Generator, variant=None) -> list[Test]:
+    """The tests of the learner's variant (``variant.parameters``; the course's own exercise
+    without one). A learner with an id gets test names that every variant shares."""
+    p = COURSE if variant is None else variant.parameters
+    learner = variant is not None and variant.learner is not None
+    exercises = (p,) if same_f(p, COURSE) else (p, COURSE)
     lesson = [
         (Fn("x**2 + y**3", ("x", "y"), "x² + y³"), 2.0, 3.0),
-        (Fn("x**2 + y**2", ("x", "y"), "x² + y²"), 1.0, 1.0),
+        (
+            Fn(f_code(p), ("x", "y"), f_text(p)),
+            float(p["px"]),
+            float(p["py"]),
+        ),
     ]
     return [
-        gradient_test(points),
+        gradient_test(gradient_points(rng, p), p, learner),
         steepest_test(
-            "steepest_ascent(f, x, y) on the lesson's functions", lesson
+            "steepest_ascent(f, x, y) on the lesson's functions",
+            lesson,
+            exercises=exercises,
         ),
         steepest_test(
             "steepest_ascent(f, x, y) on functions you have not seen",
             hidden_cases(rng),
+            exercises=exercises,
         ),
     ]

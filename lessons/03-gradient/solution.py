@@ -8,6 +8,7 @@ import numpy as np
 
 def gradient(x, y):
     """The gradient of f(x, y) = x² + y²: (∂f/∂x, ∂f/∂y) = (2x, 2y)."""
+    # variant: return (2*{a}*x + {b}*y, {b}*x + 2*{c}*y)
     return (2 * x, 2 * y)
 
 

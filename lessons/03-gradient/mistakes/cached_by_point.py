@@ -7,6 +7,7 @@ _found = {}
 
 
 def gradient(x, y):
+    # variant: return (2*{a}*x + {b}*y, {b}*x + 2*{c}*y)
     return (2 * x, 2 * y)
 
 

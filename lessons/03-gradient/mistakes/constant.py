@@ -1,10 +1,11 @@
-# expect: you return (2, 2) at every point
+# expect: at every point: that is the gradient at
 """Mistake: the gradient at (1, 1), returned whatever the point."""
 
 import numpy as np
 
 
 def gradient(x, y):
+    # variant: return [2*{a}*{px} + {b}*{py}, {b}*{px} + 2*{c}*{py}]
     return [2, 2]
 
 

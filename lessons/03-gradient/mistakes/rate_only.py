@@ -5,6 +5,7 @@ import numpy as np
 
 
 def gradient(x, y):
+    # variant: return np.sqrt((2*{a}*x + {b}*y) ** 2 + ({b}*x + 2*{c}*y) ** 2)
     return np.sqrt((2 * x) ** 2 + (2 * y) ** 2)
 
 

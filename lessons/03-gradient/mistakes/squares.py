@@ -1,10 +1,11 @@
-# expect: this looks like (x², y²)
+# expect: the squares themselves: differentiate each term
 """Mistake: the squares themselves instead of their derivatives."""
 
 import numpy as np
 
 
 def gradient(x, y):
+    # variant: return ({a} * x**2, {c} * y**2)
     return (x**2, y**2)
 
 

@@ -5,6 +5,7 @@ import numpy as np
 
 
 def gradient(x, y):
+    # variant: g = np.array([2*{a}*x + {b}*y, {b}*x + 2*{c}*y])
     g = np.array([2 * x, 2 * y])
     return g / np.linalg.norm(g)
 
