@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from calccourse.cli import app
+from calccourse.course import Course
 from calccourse.discovery import discover
 
 LESSON_FILES = {
@@ -53,6 +54,13 @@ def run(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
         return runner.invoke(app, list(args), catch_exceptions=False)
 
     return invoke
+
+
+def run_as(args: list[str], tmp: Path, env: dict[str, str] | None = None):
+    """Run the CLI with its home in ``tmp`` and no learner id unless ``env`` gives one (the
+    machine's CALCCOURSE_LEARNER must not choose the test's variant)."""
+    environment = {"CALCCOURSE_HOME": str(tmp), "CALCCOURSE_LEARNER": "", **(env or {})}
+    return CliRunner().invoke(app, args, env=environment, obj=Course(environ=environment))
 
 
 def make_lesson(folder: Path, number: int, slug: str, files: dict[str, str | None] | None = None) -> Path:

@@ -7,11 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from calccourse.cli import app
 from calccourse.course import Course
 from calccourse.variants import VariantRandom, learner_id, polynomial, variant_key, variant_seed
+from tests.conftest import run_as
 
 ALICE_F = "3x³ + x² − 6x + 2"  # the stable hash's regression: alice's lesson 1 is this f
 ALICE_WITHOUT_CONSTANT = "3x³ + x² − 6x"
@@ -24,8 +23,7 @@ COURSE = ALICE.replace("9 * x**2 + 2 * x - 6", "3 * x**2 - 4 * x")
 
 
 def run(args: list[str], env: dict[str, str] | None = None, tmp: Path | None = None):
-    environment = {"CALCCOURSE_HOME": str(tmp or "."), "CALCCOURSE_LEARNER": "", **(env or {})}
-    return CliRunner().invoke(app, args, env=environment, obj=Course(environ=environment))
+    return run_as(args, tmp or Path("."), env)
 
 
 def test_the_seed_is_sha256_of_slug_and_id_and_stable() -> None:

@@ -11,11 +11,9 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from calccourse.cli import app
-from calccourse.course import Course
 from calccourse.variants import variant_key
+from tests.conftest import run_as
 
 # The stable hash's regression: alice's lesson 5 is this layer.
 ALICE = {
@@ -64,8 +62,7 @@ def backward_step(W, b, x, da, g_prime):
 
 
 def run(args: list[str], env: dict[str, str] | None = None, tmp: Path | None = None):
-    environment = {"CALCCOURSE_HOME": str(tmp or "."), "CALCCOURSE_LEARNER": "", **(env or {})}
-    return CliRunner().invoke(app, args, env=environment, obj=Course(environ=environment))
+    return run_as(args, tmp or Path("."), env)
 
 
 def check(tmp: Path, source: str, *options: str) -> dict:

@@ -10,13 +10,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from typer.testing import CliRunner
 
-from calccourse.cli import app
-from calccourse.course import Course
 from calccourse.discovery import discover
 from calccourse.lesson import variant_of
 from calccourse.variants import Variant, variant_key, without_variant_notes
+from tests.conftest import run_as
 
 GRADIENT = discover(use_entry_points=False).find("gradient")
 # The stable hash's regression: alice's lesson 3 is this f at this point, bob's that one.
@@ -33,8 +31,7 @@ SOLUTION = without_variant_notes((GRADIENT.folder / "solution.py").read_text(enc
 
 
 def run(args: list[str], env: dict[str, str] | None = None, tmp: Path | None = None):
-    environment = {"CALCCOURSE_HOME": str(tmp or "."), "CALCCOURSE_LEARNER": "", **(env or {})}
-    return CliRunner().invoke(app, args, env=environment, obj=Course(environ=environment))
+    return run_as(args, tmp or Path("."), env)
 
 
 def check(tmp: Path, source: str, *options: str) -> dict:

@@ -8,11 +8,9 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from calccourse.cli import app
-from calccourse.course import Course
 from calccourse.variants import VariantRandom, variant_key, variant_seed
+from tests.conftest import run_as
 
 ROOT = Path(__file__).resolve().parents[1]
 LESSON = ROOT / "lessons" / "02-integrals"
@@ -28,8 +26,7 @@ ALICE = "def antiderivative(x):\n    return -3 * x**3 + 5 * x**2 + 7\n\n\n" + AR
 
 
 def run(args: list[str], env: dict[str, str] | None = None, tmp: Path | None = None):
-    environment = {"CALCCOURSE_HOME": str(tmp or "."), "CALCCOURSE_LEARNER": "", **(env or {})}
-    return CliRunner().invoke(app, args, env=environment, obj=Course(environ=environment))
+    return run_as(args, tmp or Path("."), env)
 
 
 def check(tmp: Path, source: str, *options: str) -> dict:

@@ -10,13 +10,11 @@ from pathlib import Path
 
 import pytest
 import sympy as sp
-from typer.testing import CliRunner
 
-from calccourse.cli import app
-from calccourse.course import Course
 from calccourse.discovery import discover
 from calccourse.lesson import variant_of
 from calccourse.variants import VariantRandom, variant_key, variant_seed
+from tests.conftest import run_as as run
 
 JACOBIAN = discover(use_entry_points=False).find("jacobian")
 VARIANTS = JACOBIAN.module("variants")
@@ -46,11 +44,6 @@ def jacobian(x, y, p, q, r, s, t, u):
         rows.append([a * g * (1 - g), b * g * (1 - g)])
     return np.array(rows)
 """
-
-
-def run(args: list[str], tmp: Path, env: dict[str, str] | None = None):
-    environment = {"CALCCOURSE_HOME": str(tmp), "CALCCOURSE_LEARNER": "", **(env or {})}
-    return CliRunner().invoke(app, args, env=environment, obj=Course(environ=environment))
 
 
 def check(tmp: Path, source: str, *options: str) -> dict:

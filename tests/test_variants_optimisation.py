@@ -11,14 +11,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from typer.testing import CliRunner
 
-from calccourse.cli import app
-from calccourse.course import Course
 from calccourse.discovery import discover
 from calccourse.lesson import variant_of
 from calccourse.variants import VariantRandom, variant_key, variant_seed
-from tests.conftest import judged
+from tests.conftest import judged, run_as
 
 # The stable hash's regression: these learners' lesson 6 are these f.
 ALICE_F = "−8·log x − 3x"  # f′ = −8/x − 3 is never 0: no critical point
@@ -47,8 +44,7 @@ PEGGY = answer("3 / x - 5", "[3 / 5]", True)
 
 
 def run(args: list[str], env: dict[str, str] | None = None, tmp: Path | None = None):
-    environment = {"CALCCOURSE_HOME": str(tmp or "."), "CALCCOURSE_LEARNER": "", **(env or {})}
-    return CliRunner().invoke(app, args, env=environment, obj=Course(environ=environment))
+    return run_as(args, tmp or Path("."), env)
 
 
 def said(output: str) -> str:

@@ -14,12 +14,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from typer.testing import CliRunner
 
-from calccourse.cli import app
-from calccourse.course import Course
 from calccourse.discovery import discover
 from calccourse.variants import VariantRandom, variant_key, variant_seed
+from tests.conftest import run_as
 
 SVM = discover(use_entry_points=False).find("svm")
 LESSON = SVM.folder
@@ -39,8 +37,7 @@ LOOK = "(your exercise: `calccourse exercise 7` with your learner id)"
 
 
 def run(args: list[str], env: dict[str, str] | None = None, tmp: Path | None = None):
-    environment = {"CALCCOURSE_HOME": str(tmp or "."), "CALCCOURSE_LEARNER": "", **(env or {})}
-    return CliRunner().invoke(app, args, env=environment, obj=Course(environ=environment))
+    return run_as(args, tmp or Path("."), env)
 
 
 def said(output: str) -> str:
