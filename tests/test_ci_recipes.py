@@ -36,13 +36,16 @@ import pytest
 import yaml
 
 import calccourse
+from calccourse.course import Course
 from tests.conftest import require_landlock
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOW = ROOT / "examples" / "github-classroom" / ".github" / "workflows" / "classroom.yml"
 GRADESCOPE = ROOT / "examples" / "gradescope"
 SOLUTION = ROOT / "lessons" / "03-gradient" / "solution.py"
-TEMPLATE = ROOT / "lessons" / "03-gradient" / "template.py"  # the starter answer.py of the assignment
+# The starter answer.py of the assignment: the template as `calccourse start 3` writes it (the
+# file in the lesson is a variant template, its fields not filled in yet).
+STARTER = Course(entry_points=False).lesson("3").template
 BIN = str(Path(sys.executable).parent)
 PINNED = "git+https://github.com/OWNER/calccourse@v0.3.0"
 
@@ -354,20 +357,18 @@ def test_workflow_finds_an_answer_under_another_name(workflow, tmp_path):
 def test_workflow_grades_the_file_calccourse_start_wrote_beside_the_untouched_starter(workflow, tmp_path):
     """The README's loop: `calccourse start 3` writes lesson03.py, the learner works there and
     pushes; the starter answer.py stays as given. CI grades lesson03.py, as `check 3` did."""
-    repo = make_repo(tmp_path, TEMPLATE.read_text(encoding="utf-8"))
+    repo = make_repo(tmp_path, STARTER)
     (repo / "lesson03.py").write_text(SOLUTION.read_text(encoding="utf-8"), encoding="utf-8")
     fates = run_workflow(workflow, repo, tmp_path)
     assert fates["Autograding Reporter"]["points"] == "Points 3/3" and fates["job"]["ok"]
-    (repo / "answer.py").write_text(
-        TEMPLATE.read_text(encoding="utf-8") + "\n# started here\n", encoding="utf-8"
-    )
+    (repo / "answer.py").write_text(STARTER + "\n# started here\n", encoding="utf-8")
     touched = run_workflow(workflow, repo, tmp_path)  # answer.py edited: it is the answer, as documented
     assert touched["Autograding Reporter"]["points"] == "Points 0/3"
 
 
 def test_gradescope_grades_the_file_calccourse_start_wrote_beside_the_untouched_starter(tmp_path):
     files = {
-        "answer.py": TEMPLATE.read_text(encoding="utf-8"),
+        "answer.py": STARTER,
         "lesson03.py": SOLUTION.read_text(encoding="utf-8"),
     }
     _, data = run_autograder(tmp_path, files)
