@@ -16,7 +16,7 @@ import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -73,21 +73,25 @@ def check_lesson(
     seeds: Sequence[int] = (0,),
     run_demos: bool = True,
     variants: int = 0,
-) -> list[Finding]:
-    """The findings for one lesson, each part in isolation."""
-    lesson = plugin.name
-    loads = Finding("", "loads", True, f"from {plugin.folder} ({plugin.origin})", str(plugin.folder))
-    found = [loads, _hints(plugin), _light_init(plugin), *_template_agrees(plugin)]
-    runs = _checker(plugin, seeds)
-    found += runs.findings
-    if runs.ok:
-        found += _answers(plugin, check, seeds)
-        found += _plots(plugin, check, seeds[0])
-        if variants:
-            found += _variants(plugin, check, scratch, seeds[0], variants)
-    if run_demos:
-        found.append(_demo(plugin, scratch))
-    return [f if f.lesson else replace(f, lesson=lesson) for f in found]
+) -> Iterator[Finding]:
+    """The findings for one lesson, each part in isolation, each as soon as it is made (a
+    thousand variants take minutes)."""
+
+    def found() -> Iterator[Finding]:
+        yield Finding("", "loads", True, f"from {plugin.folder} ({plugin.origin})", str(plugin.folder))
+        yield from (_hints(plugin), _light_init(plugin), *_template_agrees(plugin))
+        runs = _checker(plugin, seeds)
+        yield from runs.findings
+        if runs.ok:
+            yield from _answers(plugin, check, seeds)
+            yield from _plots(plugin, check, seeds[0])
+            if variants:
+                yield from _variants(plugin, check, scratch, seeds[0], variants)
+        if run_demos:
+            yield _demo(plugin, scratch)
+
+    for finding in found():
+        yield finding if finding.lesson else replace(finding, lesson=plugin.name)
 
 
 def _failed(what: str, error: LessonError) -> Finding:
@@ -277,68 +281,67 @@ def _answers(plugin: LessonPlugin, check: CheckFile, seeds: Sequence[int]) -> li
     return found
 
 
-def _variants(plugin: LessonPlugin, check: CheckFile, scratch: Path, seed: int, count: int) -> list[Finding]:
+def _variants(
+    plugin: LessonPlugin, check: CheckFile, scratch: Path, seed: int, count: int
+) -> Iterator[Finding]:
     """``dev check --variants N``: under learner-1 … learner-N, the texts render, the solution
     adapted to each variant passes and every mistake adapted to it fails with its feedback
-    (each variant under its own seed, ``seed + k``)."""
+    (each variant under its own seed, ``seed + k``); a finding per answer, as it is proved."""
     from calccourse.lesson import has_variants, variant_of
-    from calccourse.variants import adapt_source, learner_ids
+    from calccourse.variants import Variant, adapt_source, learner_ids
 
     path = str(plugin.folder / "variants.py")
     if not has_variants(plugin):
-        return [Finding("", "variants", True, "the lesson has no variants.py: one exercise for all", path)]
-    files: list[tuple[str, Path, Callable[[Report], str | None]]] = [
-        ("solution passes", plugin.folder / "solution.py", _solution_problem),
-        *((f"mistake {m.name}", m.path, _mistake_problem(m.expect)) for m in plugin.mistakes),
-    ]
-    problems: dict[str, dict[str, list[str]]] = {what: {} for what, _, _ in files}
-    keys: set[tuple[object, ...]] = set()
-    for k, learner in enumerate(learner_ids(count)):
+        yield Finding("", "variants", True, "the lesson has no variants.py: one exercise for all", path)
+        return
+    drawn: list[tuple[str, Variant]] = []
+    for learner in learner_ids(count):
         try:
             variant = variant_of(plugin, learner)
             assert variant is not None
             for render in (plugin.exercise_for, plugin.hints_for, plugin.template_for):
                 render(variant)
         except LessonError as error:
-            return [_failed(f"variants ({learner})", error)]
-        keys.add(tuple(sorted(variant.parameters.items())))
-        folder = scratch / "variants" / plugin.slug / learner
-        folder.mkdir(parents=True, exist_ok=True)
-        for what, source, problem_of in files:
-            adapted = folder / source.name
+            yield _failed(f"variants ({learner})", error)
+            return
+        drawn.append((learner, variant))
+    different = len({tuple(sorted(variant.parameters.items())) for _, variant in drawn})
+    yield Finding("", "variants", True, f"{count} learner ids, {different} different exercises", path)
+    files: list[tuple[str, Path, Callable[[Report], str | None]]] = [
+        ("solution passes", plugin.folder / "solution.py", _solution_problem),
+        *((f"mistake {m.name}", m.path, _mistake_problem(m.expect)) for m in plugin.mistakes),
+    ]
+    limit = plugin.lesson.limits.answer
+    for what, source, problem_of in files:
+        problems: dict[str, list[str]] = {}
+        for k, (learner, variant) in enumerate(drawn):
+            adapted = scratch / "variants" / plugin.slug / learner / source.name
+            adapted.parent.mkdir(parents=True, exist_ok=True)
             try:
-                adapted.write_text(
-                    adapt_source(source.read_text(encoding="utf-8"), variant), encoding="utf-8"
-                )
+                written = adapt_source(source.read_text(encoding="utf-8"), variant)
+                adapted.write_text(written, encoding="utf-8")
             except (KeyError, ValueError, IndexError) as error:
-                problems[what].setdefault(f"its '# variant:' line does not fill in ({error})", []).append(
-                    learner
-                )
+                problems.setdefault(f"its '# variant:' line does not fill in ({error})", []).append(learner)
                 continue
             try:
-                limit = plugin.lesson.limits.answer
-                limits = Limits(
-                    seed=seed + k, timeout=min(DEFAULT_TIMEOUT, limit), cap=limit, learner=learner
-                )
+                timeout = min(DEFAULT_TIMEOUT, limit)
+                limits = Limits(seed=seed + k, timeout=timeout, cap=limit, learner=learner)
                 report = check(plugin, adapted, limits, None).report
             except (LessonError, UsageError) as error:
                 reason = error.reason if isinstance(error, LessonError) else error.message
-                problems[what].setdefault(reason, []).append(learner)
+                problems.setdefault(reason, []).append(learner)
                 continue
             problem = problem_of(report)
             if problem is not None:
-                problems[what].setdefault(problem, []).append(learner)
-    found = [Finding("", "variants", True, f"{count} learner ids, {len(keys)} different exercises", path)]
-    for what, source, _ in files:
-        if problems[what]:
+                problems.setdefault(problem, []).append(learner)
+        if problems:
             detail = "; ".join(
                 f"{problem} ({', '.join(who[:5])}{' …' if len(who) > 5 else ''}: {len(who)} of {count})"
-                for problem, who in problems[what].items()
+                for problem, who in problems.items()
             )
-            found.append(Finding("", f"{what} in every variant", False, detail, str(source)))
+            yield Finding("", f"{what} in every variant", False, detail, str(source))
         else:
-            found.append(Finding("", f"{what} in every variant", True, f"in {count} variants", str(source)))
-    return found
+            yield Finding("", f"{what} in every variant", True, f"in {count} variants", str(source))
 
 
 def _passed_detail(what: str, seeds: int) -> str:

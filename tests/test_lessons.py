@@ -37,7 +37,7 @@ def test_lesson_proves_itself(plugin, seed, sandbox, tmp_path):
     def check(plugin, path, limits, tests):
         return Course().check(plugin, path, limits, record=False, sandbox=sandbox, tests=tests)
 
-    findings = check_lesson(plugin, check, tmp_path, [seed], run_demos=False)
+    findings = list(check_lesson(plugin, check, tmp_path, [seed], run_demos=False))
     failed = [f"{f.what}: {f.detail}" for f in findings if not f.ok]
     assert not failed, "\n".join(failed)
     assert any(f.what.startswith("mistake ") for f in findings)
