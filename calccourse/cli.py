@@ -218,7 +218,10 @@ def learner_given(course: Course, option: str | None) -> str | None:
     ``CALCCOURSE_LEARNER``; stripped and case-folded."""
     from calccourse.variants import learner_of
 
-    return learner_of(option, course.environ)
+    learner = learner_of(option, course.environ)
+    if option is not None:
+        course.learner_option = learner or ""
+    return learner
 
 
 def variant_for(course: Course, plugin: LessonPlugin, option: str | None) -> Variant | None:
@@ -366,10 +369,7 @@ def write_starter(
     from calccourse import render, workspace
 
     workspace.write_starter(course, plugin, path, force, variant)
-    learner = None if variant is None else variant.learner
-    if learner is not None and learner == learner_given(course, None):
-        learner = None  # CALCCOURSE_LEARNER says it already
-    render.starter_written(console(), course, plugin, path, learner)
+    render.starter_written(console(), course, plugin, path)
 
 
 @app.command(context_settings=LENIENT)

@@ -37,6 +37,9 @@ if TYPE_CHECKING:
     from calccourse.similarity import Pair
 
 
+LEARNER_COMMANDS = frozenset({"lesson", "exercise", "start", "hint", "check", "watch"})  # take --learner
+
+
 @dataclass
 class ClassRun:
     """What one `grade` run did: its plan, every student's result (graded, kept from a
@@ -61,6 +64,7 @@ class Course:
     adopt_orphans: bool = False  # True for the `calccourse` command: end what answers leave behind
     verbose: bool = False  # errors show their traceback
     reports_due: list[tuple[str, Path | None]] = field(default_factory=list)  # what a command will write
+    learner_option: str | None = None  # the --learner this run was given: suggestions keep it
 
     @cached_property
     def catalog(self) -> Catalog:
@@ -112,9 +116,13 @@ class Course:
         return next(iter(later or left), None)
 
     def command(self, *words: str) -> str:
-        """A command line to suggest, keeping the ``--lessons-dir`` this run was given."""
+        """A command line to suggest, keeping the ``--lessons-dir`` this run was given, and its
+        ``--learner`` for a learner's command (the variant the learner is doing)."""
         dirs = [f"--lessons-dir {shlex.quote(str(d))}" for d in self.lesson_dirs]
-        return " ".join(["calccourse", *dirs, *(shlex.quote(w) if w and " " in w else w for w in words)])
+        line = " ".join(["calccourse", *dirs, *(shlex.quote(w) if w and " " in w else w for w in words)])
+        if self.learner_option is not None and words and words[0] in LEARNER_COMMANDS:
+            line += f" --learner {shlex.quote(self.learner_option)}"
+        return line
 
     def open_sandbox(self, workers: int = 1, plugin: LessonPlugin | None = None) -> AnswerSandbox:
         """A sandbox for answers (to ``plugin``: its solution warms the caches of the pools

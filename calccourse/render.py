@@ -193,20 +193,12 @@ def commands(console: Console, steps: Sequence[tuple[str, str]]) -> None:
         console.print(Text.assemble(f"  {command:<{width}}", (what, "dim")), soft_wrap=True)
 
 
-def starter_written(
-    console: Console, course: Course, plugin: LessonPlugin, path: Path, learner: str | None = None
-) -> None:
-    """What ``start`` (or ``exercise --template``) wrote, and how to check it (as ``learner``,
-    when the file is that learner's variant)."""
-    import shlex
-
+def starter_written(console: Console, course: Course, plugin: LessonPlugin, path: Path) -> None:
+    """What ``start`` (or ``exercise --template``) wrote, and how to check it."""
     from calccourse import workspace
 
     console.print(Text(f"Wrote {path}, your starter file for lesson {plugin.number}. Fill it in, then run:"))
-    command = workspace.check_command(course, plugin, path)
-    if learner is not None:
-        command += f" --learner {shlex.quote(learner)}"
-    commands(console, [(command, f"checks {path}")])
+    commands(console, [(workspace.check_command(course, plugin, path), f"checks {path}")])
 
 
 def hint_footer(console: Console, course: Course, plugin: LessonPlugin, last: bool) -> None:

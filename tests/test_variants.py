@@ -76,6 +76,22 @@ def test_starter_and_solution(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     assert "3 * x**2 - 4 * x" in solution.output
 
 
+def test_the_commands_suggested_keep_the_learner_id_given_on_the_command_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`calccourse lesson 2` after a check with --learner would show the course's own
+    exercise: what the tool suggests carries the option on; CALCCOURSE_LEARNER needs nothing."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "lesson01.py").write_text(ALICE, encoding="utf-8")
+    passed = run(["check", "1", "--learner", "Alice"], tmp=tmp_path)
+    assert passed.exit_code == 0, passed.output
+    assert "calccourse lesson 2 --learner alice" in passed.output
+    hint = run(["hint", "2", "--learner", "bob"], tmp=tmp_path)
+    assert "`calccourse hint 2 --learner bob` again" in " ".join(hint.output.split())
+    quiet = run(["hint", "2"], env={"CALCCOURSE_LEARNER": "bob"}, tmp=tmp_path)
+    assert "`calccourse hint 2` again" in " ".join(quiet.output.split())
+
+
 def test_an_answer_for_alice_passes_alice_and_fails_bob_naming_why(tmp_path: Path) -> None:
     answer = tmp_path / "answer.py"
     answer.write_text(ALICE, encoding="utf-8")
