@@ -14,6 +14,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output, new_raw_cell
 
 from calccourse.answers import Unreadable, read_answer
+from calccourse.discovery import discover
 from calccourse.notebook import NotebookCode, NotebookError, read_notebook, starter_notebook
 
 LESSONS = Path(__file__).resolve().parent.parent / "lessons"
@@ -442,10 +443,15 @@ def test_a_notebook_may_be_larger_than_a_py_file_its_outputs_are_not_graded(tmp_
 # --- starter notebooks -----------------------------------------------------------------------------
 
 
+def written(folder: str) -> tuple[str, str]:
+    """A lesson's exercise and template as the learner gets them (the files are templates of
+    the learner's variant; without an id, the course's own)."""
+    plugin = next(p for p in discover([], use_entry_points=False).lessons if p.folder.name == folder)
+    return plugin.exercise_for(None), plugin.template
+
+
 def lesson_starter(folder: str) -> tuple[str, str, str]:
-    lesson = LESSONS / folder
-    statement = (lesson / "exercise.md").read_text(encoding="utf-8")
-    template = (lesson / "template.py").read_text(encoding="utf-8")
+    statement, template = written(folder)
     return starter_notebook("Lesson 3: the gradient", statement, template), statement, template
 
 
@@ -473,9 +479,8 @@ def test_starter_notebook_round_trips_through_read_notebook():
 
 @pytest.mark.parametrize("folder", sorted(path.parent.name for path in LESSONS.glob("*/template.py")))
 def test_every_lessons_starter_defines_the_templates_names(folder):
-    lesson = LESSONS / folder
-    template = (lesson / "template.py").read_text(encoding="utf-8")
-    text = starter_notebook(folder, (lesson / "exercise.md").read_text(encoding="utf-8"), template)
+    statement, template = written(folder)
+    text = starter_notebook(folder, statement, template)
     nbformat.validate(nbformat.reads(text, as_version=4))
     expected: dict[str, Any] = {}
     exec(compile(template, "template.py", "exec", dont_inherit=True), expected)
@@ -491,7 +496,7 @@ def test_starter_notebook_is_the_same_text_every_time():
 
 
 def test_starter_groups_settings_and_keeps_comments_with_their_statements():
-    template = (LESSONS / "06-optimisation" / "template.py").read_text(encoding="utf-8")
+    _, template = written("06-optimisation")
     notebook = nbformat.reads(starter_notebook("Lesson 6", "Find the extrema.", template), as_version=4)
     code = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
     assert [source.splitlines()[0] for source in code] == [
