@@ -47,6 +47,7 @@ __all__ = [
     "as_bool",
     "as_number",
     "note_not_numbers",
+    "one_term_slip",
     "as_vector",
     "call",
     "close",
@@ -470,6 +471,26 @@ class Feedback(str):
         made = super().__new__(cls, text)
         made.label = label
         return made
+
+
+def one_term_slip(yours: Sequence[str], theirs: Sequence[str], answer: str, own: str) -> Feedback | None:
+    """Feedback when an answer fits a function that differs from the learner's own in one
+    term only (``yours`` and ``theirs``: the terms of each, "" where there is none): a slip on
+    that term, not another learner's variant (which differs in more). ``answer`` says what the
+    answer is ("f′ of 3x³ + x² + 6x"), ``own`` the learner's function ("f(x) = …")."""
+    differ = [i for i, (mine, got) in enumerate(zip(yours, theirs)) if mine != got]
+    if len(differ) != 1:
+        return None
+    mine, got = yours[differ[0]], theirs[differ[0]]
+    if mine and got:
+        which = f"{got} where yours has {mine}"
+    else:
+        which = f"yours has {mine}, this has none" if mine else f"this has {got}, yours has none"
+    return Feedback(
+        f"one term is off: this is {answer}, and your exercise is {own}; they differ in one "
+        f"term: {which}. Check that term's rule and its sign.",
+        "one term off",
+    )
 
 
 def recognise(

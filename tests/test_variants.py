@@ -49,7 +49,8 @@ def test_two_learners_get_two_exercises_and_the_same_one_each_time(tmp_path: Pat
     assert f"Take f(x) = {ALICE_F}." in alice.output and f"Take f(x) = {BOB_F}." in bob.output
     assert run(["exercise", "1", "--learner", "alice"], tmp=tmp_path).output == alice.output
     mine = run(["exercise", "1"], env={"CALCCOURSE_LEARNER": "alice"}, tmp=tmp_path)
-    assert mine.output == alice.output  # the environment variable is the same as --learner
+    # the environment variable is the same as --learner (which the suggested commands repeat)
+    assert mine.output == alice.output.replace(" --learner alice", "")
     own = run(["exercise", "1"], tmp=tmp_path)
     assert "Take f(x) = x³ − 2x² + 1." in own.output and "about 8e-4 (at x = −2)" in own.output
     hint = run(["hint", "1", "--all", "--learner", "bob"], tmp=tmp_path)
@@ -107,6 +108,18 @@ def test_an_answer_for_alice_passes_alice_and_fails_bob_naming_why(tmp_path: Pat
     said = " ".join(t["feedback"] or "" for t in report["tests"])
     assert f"this is f′ of {ALICE_WITHOUT_CONSTANT} (+ any constant), a different function" in said
     assert f"yours is f(x) = {BOB_F}" in said
+
+
+def test_a_slip_on_one_term_of_the_learners_own_f_is_no_other_variant(tmp_path: Path) -> None:
+    """9x² + 2x + 6 is f′ of a cubic with whole coefficients, but one term from alice's own:
+    a slip on −6x, not a classmate's answer (the class summary would say so)."""
+    answer = tmp_path / "answer.py"
+    answer.write_text(ALICE.replace("9 * x**2 + 2 * x - 6", "9 * x**2 + 2 * x + 6"), encoding="utf-8")
+    checked = ["check", "1", str(answer), "--learner", "alice", "--seed", "3", "--format", "json"]
+    result = run(checked, tmp=tmp_path)
+    (derivative, *_) = json.loads(result.output)["tests"]
+    assert derivative["status"] == "fail" and "a different function" not in derivative["feedback"]
+    assert "they differ in one term: 6x where yours has −6x" in derivative["feedback"]
 
 
 def test_the_course_own_answer_fails_a_variant_saying_so(tmp_path: Path) -> None:

@@ -26,6 +26,7 @@ from calccourse.author import (
     function_test,
     note_not_numbers,
     numbers,
+    one_term_slip,
     polynomial,
     signed,
     term,
@@ -438,6 +439,18 @@ def another_cubic(x: np.ndarray, got: np.ndarray, p: dict) -> str | None:
         return None
     yours = polynomial([p["a"], p["b"], p["c"], p["d"]])
     theirs = polynomial([*whole, 0])
+    powers = ("x³", "x²", "x")
+    slip = one_term_slip(
+        [
+            signed(p[k], power) if p[k] else ""
+            for k, power in zip("abc", powers)
+        ],
+        [signed(k, power) if k else "" for k, power in zip(whole, powers)],
+        f"f′ of {theirs} (+ any constant)",
+        f"f(x) = {yours}",
+    )
+    if slip is not None:
+        return slip
     return Feedback(
         f"this is f′ of {theirs} (+ any constant), a different function: yours is "
         f"f(x) = {yours}. Differentiate your own f (your exercise: `calccourse exercise 1` "

@@ -38,6 +38,7 @@ from calccourse.author import (
     function_test,
     note_not_numbers,
     numbers,
+    one_term_slip,
     polynomial,
     signed,
 )
@@ -673,6 +674,18 @@ def another_quadratic(
         return None
     if whole == [p["a"], p["b"], p["c"]]:
         return None
+    powers = ("x²", "x", "")
+    slip = one_term_slip(
+        [
+            signed(p[k], power) if p[k] else ""
+            for k, power in zip("abc", powers)
+        ],
+        [signed(k, power) if k else "" for k, power in zip(whole, powers)],
+        f"an antiderivative of {polynomial(whole)}",
+        f"f(x) = {f_of(p)}",
+    )
+    if slip is not None:
+        return slip
     return Feedback(
         f"this is an antiderivative of {polynomial(whole)}, a different function: yours is "
         f"f(x) = {f_of(p)}. Integrate your own f (your exercise: `calccourse exercise 2` "

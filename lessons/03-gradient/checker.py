@@ -16,7 +16,9 @@ from calccourse.author import (
     as_vector,
     call,
     fmt,
+    one_term_slip,
     recognise,
+    signed,
 )
 
 from .variants import (
@@ -247,6 +249,18 @@ def another_variant(
     ):
         return None
     theirs = f_text(dict(zip("abc", whole)))
+    powers = ("x²", "xy", "y²")
+    slip = one_term_slip(
+        [
+            signed(p[k], power) if p[k] else ""
+            for k, power in zip("abc", powers)
+        ],
+        [signed(k, power) if k else "" for k, power in zip(whole, powers)],
+        f"the gradient of {theirs}",
+        f"f(x, y) = {f_text(p)}",
+    )
+    if slip is not None:
+        return slip
     return Feedback(
         f"this is the gradient of {theirs}, a different function: yours is "
         f"f(x, y) = {f_text(p)}. Work out the gradient of your own f (your exercise: "

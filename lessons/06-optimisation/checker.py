@@ -18,6 +18,7 @@ from calccourse.author import (
     call,
     fmt,
     function_test,
+    one_term_slip,
     value,
 )
 
@@ -654,6 +655,15 @@ def course_own(p: dict) -> KnownMistake:
     )
 
 
+def with_sign(coefficient: int, what: str) -> str:
+    """A term of f with its sign, "" when there is none: "−2·log x", "x"."""
+    return (
+        ("−" if coefficient < 0 else "") + times(coefficient, what)
+        if coefficient
+        else ""
+    )
+
+
 def another_variant(xs: list[float], p: dict):
     """Feedback when the derivative's values are exactly c/x + d for whole numbers c ≠ 0
     and d other than the learner's a and b: f′ of c·log x + d·x, another variant's f."""
@@ -674,6 +684,14 @@ def another_variant(xs: list[float], p: dict):
         ):
             return None
         theirs = {"a": c, "b": d}
+        slip = one_term_slip(
+            [with_sign(p["a"], "log x"), with_sign(p["b"], "x")],
+            [with_sign(c, "log x"), with_sign(d, "x")],
+            f"{fprime_of(theirs)}, f′ of {f_of(theirs)}",
+            f"f(x) = {f_of(p)}",
+        )
+        if slip is not None:
+            return slip
         return Feedback(
             f"this is {fprime_of(theirs)}, f′ of {f_of(theirs)}, a different function: yours "
             f"is f(x) = {f_of(p)}. Differentiate your own f (your exercise: "
