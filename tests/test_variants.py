@@ -55,7 +55,7 @@ def test_two_learners_get_two_exercises_and_the_same_one_each_time(tmp_path: Pat
     assert "Take f(x) = x³ − 2x² + 1." in own.output and "about 8e-4 (at x = −2)" in own.output
     hint = run(["hint", "1", "--all", "--learner", "bob"], tmp=tmp_path)
     said = " ".join(hint.output.split())
-    assert "derivative of 2x³? Of x²? Of 6x? Of the constant 2?" in said and "the four results" in said
+    assert "derivative of −2x³? Of −x²? Of 6x? Of the constant 2?" in said and "the four results" in said
 
 
 def test_lesson_shows_the_learners_exercise(tmp_path: Path) -> None:

@@ -471,7 +471,7 @@ def mistakes_of(p: dict) -> list[KnownMistake]:
             name="f itself",
         ),
         KnownMistake(
-            f"the derivative of the constant {abs(d)} is 0: drop the "
+            f"the derivative of the constant {signed(d)} is 0: drop the "
             f"{'+' if d > 0 else '−'} {abs(d)} ({fprime}).",
             lambda x: 3 * a * x**2 + 2 * b * x + c + d,
             name="constant kept",

@@ -7,7 +7,7 @@ at least a fifth of it, steeply enough for the checker's test points), and
 whose numbers stay small there (|f′| ≤ 90).
 """
 
-from calccourse.author import VariantRandom, polynomial, term
+from calccourse.author import VariantRandom, polynomial, signed
 
 COURSE = {"a": 1, "b": -2, "c": 0, "d": 1}
 
@@ -55,16 +55,17 @@ def gap_of(p: dict, dx: float = 1e-4) -> tuple[str, str]:
     return f"{mantissa}e{int(exponent)}", f"{where:g}".replace("-", "−")
 
 
-def rule(coefficient: int, exponent: int) -> str:
-    """What the power rule makes of a term (without its sign): "2·2x = 4x",
-    "3x²"."""
+def rule(coefficient: int, exponent: int, sign: bool = False) -> str:
+    """What the power rule makes of a term: "2·2x = 4x", "3x²"; with
+    ``sign``, of the term with its sign: "−2·2x = −4x"."""
     lowered = "x" if exponent == 2 else "x²"
-    size = abs(coefficient)
+    size = coefficient if sign else abs(coefficient)
     if exponent == 1:
-        return str(size)
-    if size == 1:
-        return f"{exponent}{lowered}"
-    return f"{size}·{exponent}{lowered} = {size * exponent}{lowered}"
+        return signed(size)
+    if abs(size) == 1:
+        return signed(size, f"{exponent}{lowered}")
+    product = signed(size * exponent, lowered)
+    return f"{signed(size)}·{exponent}{lowered} = {product}"
 
 
 def fields(p: dict) -> dict:
@@ -73,21 +74,21 @@ def fields(p: dict) -> dict:
     gap, gap_at = gap_of(p)
     first = f"{3 * a} * x**2"
     stays = (
-        f" (the factor {abs(b)} stays and multiplies)"
+        f" (the factor {signed(b)} stays and multiplies)"
         if abs(b) != 1
         else ""
     )
     return {
         "f": polynomial([a, b, c, d]),
         "fprime": polynomial([3 * a, 2 * b, c]),
-        # the terms one by one, without their signs, as the hints take them
-        "cubic": term(a, "x³"),
-        "cubic_rule": rule(a, 3),
-        "square": term(b, "x²"),
-        "square_rule": rule(b, 2) + stays,
-        "linear_question": f" Of {term(c, 'x')}?" if c else "",
-        "linear_rule": f"- {term(c, 'x')} → {abs(c)}\n" if c else "",
-        "constant": str(abs(d)),
+        # the terms one by one, with their signs: their results add up to f′
+        "cubic": signed(a, "x³"),
+        "cubic_rule": rule(a, 3, sign=True),
+        "square": signed(b, "x²"),
+        "square_rule": rule(b, 2, sign=True) + stays,
+        "linear_question": f" Of {signed(c, 'x')}?" if c else "",
+        "linear_rule": f"- {signed(c, 'x')} → {signed(c)}\n" if c else "",
+        "constant": signed(d),
         "count": "four" if c else "three",
         "nearly": first + (" - ..." if b < 0 else " + ..."),
         "gap": gap,

@@ -11,7 +11,7 @@ variant is never the course's own, and none of its known mistakes is the
 course's own F (the feedback could not tell them apart).
 """
 
-from calccourse.author import VariantRandom, polynomial, term
+from calccourse.author import VariantRandom, polynomial, signed
 
 COURSE = {"a": 3, "b": -4, "c": 0}
 
@@ -105,7 +105,8 @@ def fields(p: dict) -> dict:
     a, b, c = p["a"], p["b"], p["c"]
     gaps = gap(p)
     about = round(sum(gaps) / len(gaps))
-    size_a, size_b, size_c = abs(a), abs(b), abs(c)
+    square, linear, constant = signed(a, "x²"), signed(b, "x"), signed(c)
+    cube, half = signed(a / 3, "x³"), signed(b / 2, "x²")
     return {
         "f": polynomial([a, b, c]),
         "origin": " (the derivative from lesson 1)" if p == COURSE else "",
@@ -113,17 +114,17 @@ def fields(p: dict) -> dict:
         "low": number(min(gaps)),
         "high": number(max(gaps)),
         "below": "" if about > 0 else "; the running sum lies below F",
-        # the terms one by one, without their signs, as the hints take them
-        "square": term(a, "x²"),
-        "linear": term(b, "x"),
-        "constant_question": f" Which one has the derivative {size_c}?"
+        # the terms one by one, with their signs: their results add up to F
+        "square": square,
+        "linear": linear,
+        "constant_question": f" Which one has the derivative {constant}?"
         if c
         else "",
-        "square_rule": f"{size_a}x² → {size_a}·x³/3 = {term(a / 3, 'x³')}",
-        "linear_rule": f"{size_b}x → {size_b}·x²/2 = {term(b / 2, 'x²')}",
+        "square_rule": f"{square} → {signed(a)}·x³/3 = {cube}",
+        "linear_rule": f"{linear} → {signed(b)}·x²/2 = {half}",
         "constant_rule": (
-            f"- {size_c} → {term(c, 'x')} (a constant is {size_c}·x⁰: "
-            "raise the power to 1, divide by 1)\n"
+            f"- {constant} → {signed(c, 'x')} (a constant is "
+            f"{constant}·x⁰: raise the power to 1, divide by 1)\n"
             if c
             else ""
         ),
