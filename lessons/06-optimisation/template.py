@@ -15,8 +15,8 @@ def derivative(x):
     raise NotImplementedError
 
 
-# The x > 0 where the derivative of log x is zero, as a list
-# ([] if there are none){scope}.
+# The x > 0 where the derivative of {name} is zero, as a list
+# ([] if there are none).
 critical_points = None
 
 # True if {name} has a maximum or a minimum for x > 0, otherwise False.

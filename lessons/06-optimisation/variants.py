@@ -172,7 +172,6 @@ def fields(p: dict) -> dict[str, str]:
             "name": "log x",
             "defined": "log x",
             "tolerance": "",
-            "scope": "",
             **COURSE_HINTS,
         }
     return {
@@ -180,12 +179,6 @@ def fields(p: dict) -> dict[str, str]:
         "natural": " (log is the natural logarithm)",
         "name": "f",
         "defined": f"f(x) = {f_of(p)}",
-        # template.py's comment on critical_points names log x (tests read
-        # that file as it is): this line says which f it means here
-        "scope": (
-            ": of log x in the course's own exercise; of\n"
-            f"# f(x) = {f_of(p)} in yours"
-        ),
         "tolerance": (
             "\n  Each point is compared with the exact one to 1e-6 "
             "(relative and absolute)."
