@@ -473,15 +473,24 @@ class Feedback(str):
         return made
 
 
-def one_term_slip(yours: Sequence[str], theirs: Sequence[str], answer: str, own: str) -> Feedback | None:
-    """Feedback when an answer fits a function that differs from the learner's own in one
-    term only (``yours`` and ``theirs``: the terms of each, "" where there is none): a slip on
-    that term, not another learner's variant (which differs in more). ``answer`` says what the
-    answer is ("f′ of 3x³ + x² + 6x"), ``own`` the learner's function ("f(x) = …")."""
+def one_term_slip(
+    yours: Sequence[float],
+    theirs: Sequence[float],
+    powers: Sequence[str],
+    answer: str,
+    own: str,
+    shown: Callable[[float, str], str] = signed,
+) -> Feedback | None:
+    """Feedback when an answer fits a function whose coefficients (``theirs``, of the terms
+    ``powers``) differ from the learner's own (``yours``) in one term only: a slip on that
+    term, not another learner's variant (which differs in more). ``answer`` says what the
+    answer is ("f′ of 3x³ + x² + 6x"), ``own`` the learner's function ("f(x) = …"); ``shown``
+    writes a term with its sign (``signed`` by default)."""
     differ = [i for i, (mine, got) in enumerate(zip(yours, theirs)) if mine != got]
     if len(differ) != 1:
         return None
-    mine, got = yours[differ[0]], theirs[differ[0]]
+    i = differ[0]
+    mine, got = (shown(c, powers[i]) if c else "" for c in (yours[i], theirs[i]))
     if mine and got:
         which = f"{got} where yours has {mine}"
     else:

@@ -439,13 +439,10 @@ def another_cubic(x: np.ndarray, got: np.ndarray, p: dict) -> str | None:
         return None
     yours = polynomial([p["a"], p["b"], p["c"], p["d"]])
     theirs = polynomial([*whole, 0])
-    powers = ("x³", "x²", "x")
     slip = one_term_slip(
-        [
-            signed(p[k], power) if p[k] else ""
-            for k, power in zip("abc", powers)
-        ],
-        [signed(k, power) if k else "" for k, power in zip(whole, powers)],
+        [p[k] for k in "abc"],
+        whole,
+        ("x³", "x²", "x"),
         f"f′ of {theirs} (+ any constant)",
         f"f(x) = {yours}",
     )

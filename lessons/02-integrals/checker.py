@@ -674,13 +674,10 @@ def another_quadratic(
         return None
     if whole == [p["a"], p["b"], p["c"]]:
         return None
-    powers = ("x²", "x", "")
     slip = one_term_slip(
-        [
-            signed(p[k], power) if p[k] else ""
-            for k, power in zip("abc", powers)
-        ],
-        [signed(k, power) if k else "" for k, power in zip(whole, powers)],
+        [p[k] for k in "abc"],
+        whole,
+        ("x²", "x", ""),
         f"an antiderivative of {polynomial(whole)}",
         f"f(x) = {f_of(p)}",
     )

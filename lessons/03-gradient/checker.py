@@ -18,7 +18,6 @@ from calccourse.author import (
     fmt,
     one_term_slip,
     recognise,
-    signed,
 )
 
 from .variants import (
@@ -249,13 +248,10 @@ def another_variant(
     ):
         return None
     theirs = f_text(dict(zip("abc", whole)))
-    powers = ("x²", "xy", "y²")
     slip = one_term_slip(
-        [
-            signed(p[k], power) if p[k] else ""
-            for k, power in zip("abc", powers)
-        ],
-        [signed(k, power) if k else "" for k, power in zip(whole, powers)],
+        [p[k] for k in "abc"],
+        whole,
+        ("x²", "xy", "y²"),
         f"the gradient of {theirs}",
         f"f(x, y) = {f_text(p)}",
     )

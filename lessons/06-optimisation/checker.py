@@ -655,13 +655,9 @@ def course_own(p: dict) -> KnownMistake:
     )
 
 
-def with_sign(coefficient: int, what: str) -> str:
-    """A term of f with its sign, "" when there is none: "−2·log x", "x"."""
-    return (
-        ("−" if coefficient < 0 else "") + times(coefficient, what)
-        if coefficient
-        else ""
-    )
+def with_sign(coefficient: float, what: str) -> str:
+    """A term of f with its sign: "−2·log x", "x"."""
+    return ("−" if coefficient < 0 else "") + times(int(coefficient), what)
 
 
 def another_variant(xs: list[float], p: dict):
@@ -685,10 +681,12 @@ def another_variant(xs: list[float], p: dict):
             return None
         theirs = {"a": c, "b": d}
         slip = one_term_slip(
-            [with_sign(p["a"], "log x"), with_sign(p["b"], "x")],
-            [with_sign(c, "log x"), with_sign(d, "x")],
+            [p["a"], p["b"]],
+            [c, d],
+            ("log x", "x"),
             f"{fprime_of(theirs)}, f′ of {f_of(theirs)}",
             f"f(x) = {f_of(p)}",
+            with_sign,
         )
         if slip is not None:
             return slip
