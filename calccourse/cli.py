@@ -215,7 +215,8 @@ def limits_of(
 
 def learner_given(course: Course, option: str | None) -> str | None:
     """The learner id of a learner's command: ``--learner ID`` (``--learner ""``: none), else
-    ``CALCCOURSE_LEARNER``; stripped and case-folded."""
+    ``CALCCOURSE_LEARNER``; stripped and case-folded. An id given as an option is kept in
+    ``course.learner_option``, so that the commands the run suggests repeat it."""
     from calccourse.variants import learner_of
 
     learner = learner_of(option, course.environ)
