@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
 ANSWER_OOM_SCORE = 1000  # the OOM killer's first choice
 WORKER_OOM_SCORE = -500  # spared before any answer; still not unkillable
@@ -22,8 +21,12 @@ BACKSTOP = 3.0  # a call gets at most this many times its time limit in wall-clo
 
 
 def _oom_score(value: int) -> bool:
-    try:
-        Path("/proc/self/oom_score_adj").write_text(str(value))
+    try:  # plain system calls: this runs in every fresh answer process, where objects cost
+        fd = os.open("/proc/self/oom_score_adj", os.O_WRONLY)
+        try:
+            os.write(fd, b"%d" % value)
+        finally:
+            os.close(fd)
     except OSError:  # not Linux, or lowering it needs CAP_SYS_RESOURCE (not root)
         return False
     return True
@@ -45,7 +48,11 @@ def cpu_seconds(pid: int) -> float | None:
     if not sys.platform.startswith("linux"):
         return None
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        fd = os.open(f"/proc/{pid}/stat", os.O_RDONLY)
+        try:
+            fields = os.read(fd, 4096).rsplit(b")", 1)[1].split()
+        finally:
+            os.close(fd)
         ticks = sum(int(field) for field in fields[11:15])  # utime, stime, cutime, cstime
     except (OSError, IndexError, ValueError):
         return None

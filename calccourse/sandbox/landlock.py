@@ -34,7 +34,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Confinement", "abi_version", "available", "confine"]
+__all__ = ["Confinement", "Ruleset", "abi_version", "available", "confine", "restrict", "ruleset"]
 
 # System call numbers. Since Linux 5.1 new system calls get one number on every
 # architecture that uses the generic table (x86_64 and aarch64 among them); the few
@@ -242,6 +242,21 @@ def available() -> Confinement:
     return _promise(abi)
 
 
+@dataclass(frozen=True)
+class Ruleset:
+    """A ruleset made ready, not yet enforced: ``fd`` (None when there is nothing to
+    enforce) and what enforcing it gives. Made where it is cheap (a worker, before it
+    forks), enforced by :func:`restrict` in the process to confine (the fresh child)."""
+
+    fd: int | None
+    promise: Confinement
+
+    def close(self) -> None:
+        """Close the ruleset here (a forked child keeps its own copy of the descriptor)."""
+        if self.fd is not None:
+            os.close(self.fd)
+
+
 def confine(writable: Sequence[str]) -> Confinement:
     """Restrict this process and its future children; return what is actually in force.
 
@@ -253,14 +268,24 @@ def confine(writable: Sequence[str]) -> Confinement:
     raising; a folder in ``writable`` that cannot be opened raises OSError, before
     anything is applied, because that is the caller's mistake.
     """
+    ready = ruleset(writable)
+    try:
+        return restrict(ready)
+    finally:
+        ready.close()
+
+
+def ruleset(writable: Sequence[str]) -> Ruleset:
+    """The first half of :func:`confine`, which changes nothing in this process: the
+    ruleset for ``writable``, ready for :func:`restrict`. Raises as :func:`confine` does."""
     if isinstance(writable, str):
         raise TypeError("writable is a sequence of folders, not one string")
     promise = available()
     if promise.abi == 0:
-        return promise
+        return Ruleset(None, promise)
     abi = promise.abi
     handled_fs = _handled_fs(abi)
-    # Opened before anything is applied, so a bad folder leaves the process untouched.
+    # Opened before anything is made, so a bad folder raises and leaves nothing behind.
     rules: list[tuple[int, int]] = []
     try:
         for folder in writable:
@@ -272,7 +297,7 @@ def confine(writable: Sequence[str]) -> Confinement:
             pass  # no /dev/null here: nothing to keep writable
         else:
             rules.append((fd, handled_fs & (_FS_WRITE_FILE | _FS_TRUNCATE | _FS_IOCTL_DEV)))
-        return _apply(abi, handled_fs, rules, promise)
+        return _made(abi, handled_fs, rules, promise)
     finally:
         for fd, _ in rules:
             os.close(fd)
@@ -282,31 +307,38 @@ def _is_dir(fd: int) -> bool:
     return stat.S_ISDIR(os.fstat(fd).st_mode)
 
 
-def _apply(abi: int, handled_fs: int, rules: list[tuple[int, int]], promise: Confinement) -> Confinement:
+def _made(abi: int, handled_fs: int, rules: list[tuple[int, int]], promise: Confinement) -> Ruleset:
     fields = next(count for since, count in _RULESET_FIELDS_BY_ABI if abi >= since)
     attr = struct.pack("=QQQ", handled_fs, _handled_net(abi), _scoped(abi))[: 8 * fields]
     try:
-        ruleset = _syscall(_SYS_CREATE_RULESET, ctypes.create_string_buffer(attr, len(attr)), len(attr), 0)
+        fd = _syscall(_SYS_CREATE_RULESET, ctypes.create_string_buffer(attr, len(attr)), len(attr), 0)
     except OSError as exc:
-        return _failed(f"landlock_create_ruleset failed: {exc.strerror}")
+        return Ruleset(None, _failed(f"landlock_create_ruleset failed: {exc.strerror}"))
+    for folder, allowed in rules:
+        # struct landlock_path_beneath_attr is packed: u64 allowed_access, s32 parent_fd.
+        rule = struct.pack("=Qi", allowed, folder)
+        try:
+            _syscall(_SYS_ADD_RULE, fd, _RULE_PATH_BENEATH, ctypes.create_string_buffer(rule, 12), 0)
+        except OSError as exc:
+            os.close(fd)
+            return Ruleset(None, _failed(f"landlock_add_rule failed: {exc.strerror}"))
+    return Ruleset(fd, promise)
+
+
+def restrict(ready: Ruleset) -> Confinement:
+    """The second half of :func:`confine`: enforce ``ready`` on this process (it keeps the
+    descriptor: the caller closes it); returns what is in force."""
+    if ready.fd is None:
+        return ready.promise
     try:
-        for fd, allowed in rules:
-            # struct landlock_path_beneath_attr is packed: u64 allowed_access, s32 parent_fd.
-            rule = struct.pack("=Qi", allowed, fd)
-            try:
-                _syscall(_SYS_ADD_RULE, ruleset, _RULE_PATH_BENEATH, ctypes.create_string_buffer(rule, 12), 0)
-            except OSError as exc:
-                return _failed(f"landlock_add_rule failed: {exc.strerror}")
-        try:
-            _prctl_no_new_privs()
-        except OSError as exc:
-            return _failed(f"prctl(PR_SET_NO_NEW_PRIVS) failed: {exc.strerror}")
-        try:
-            _syscall(_SYS_RESTRICT_SELF, ruleset, 0)
-        except OSError as exc:
-            return _failed(f"landlock_restrict_self failed: {exc.strerror}")
-    finally:
-        os.close(ruleset)
+        _prctl_no_new_privs()
+    except OSError as exc:
+        return _failed(f"prctl(PR_SET_NO_NEW_PRIVS) failed: {exc.strerror}")
+    try:
+        _syscall(_SYS_RESTRICT_SELF, ready.fd, 0)
+    except OSError as exc:
+        return _failed(f"landlock_restrict_self failed: {exc.strerror}")
+    promise = ready.promise
     threads = _thread_count()
     if threads > 1:
         note = f"{threads - 1} other thread(s) of this process were not confined"

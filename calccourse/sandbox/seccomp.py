@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import functools
 import os
 import platform
 import struct
@@ -184,28 +185,49 @@ class _Program(ctypes.Structure):
     _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
 
 
+class _Installer:
+    """The filter built and the C functions looked up, once per process: a worker makes
+    it before it forks, and each child only installs it (no Python work to copy pages for)."""
+
+    def __init__(self, machine: str, libc: ctypes.CDLL) -> None:
+        numbers = _numbers(machine)
+        instructions = _filter(_AUDIT_ARCH[machine], numbers, x32=machine == "x86_64")
+        self.code = ctypes.create_string_buffer(instructions, len(instructions))
+        self.program = _Program(len(instructions) // 8, ctypes.cast(self.code, ctypes.c_void_p))
+        self.seccomp, self.prctl, self.syscall = numbers["seccomp"], libc.prctl, libc.syscall
+
+    def install(self) -> bool:
+        if self.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+            return False
+        program = ctypes.byref(self.program)
+        if self.syscall(self.seccomp, _SECCOMP_SET_MODE_FILTER, _SECCOMP_FILTER_FLAG_TSYNC, program) == 0:
+            return True
+        return self.prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, program, 0, 0) == 0
+
+
+@functools.cache
+def _installer() -> _Installer | None:
+    """None where no filter can be installed: not Linux (an Intel Mac has no prctl), another
+    architecture, or no C library."""
+    machine = platform.machine()
+    if machine not in _AUDIT_ARCH or not sys.platform.startswith("linux"):
+        return None
+    try:
+        return _Installer(machine, ctypes.CDLL(None, use_errno=True))
+    except OSError:
+        return None
+
+
+def prepare() -> None:
+    """Build the filter now, in a process that will fork the ones to confine."""
+    _installer()
+
+
 def refuse_calls() -> bool:
     """Install the filter on every thread of this process, for good. True when it holds;
     False where the kernel or the machine cannot (not Linux, another architecture), and
     in the simulation of a bare kernel (see landlock.py)."""
-    machine = platform.machine()
-    if machine not in _AUDIT_ARCH or not sys.platform.startswith("linux"):
-        return False  # another architecture, or not Linux (an Intel Mac has no prctl)
-    if os.environ.get("CALCCOURSE_SIMULATE_NO_LANDLOCK"):
+    installer = _installer()
+    if installer is None or os.environ.get("CALCCOURSE_SIMULATE_NO_LANDLOCK"):
         return False
-    arch, numbers = _AUDIT_ARCH[machine], _numbers(machine)
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-    except OSError:
-        return False
-    instructions = _filter(arch, numbers, x32=machine == "x86_64")
-    code = ctypes.create_string_buffer(instructions, len(instructions))
-    program = _Program(len(instructions) // 8, ctypes.cast(code, ctypes.c_void_p))
-    if libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
-        return False
-    tsync = libc.syscall(
-        numbers["seccomp"], _SECCOMP_SET_MODE_FILTER, _SECCOMP_FILTER_FLAG_TSYNC, ctypes.byref(program)
-    )
-    if tsync == 0:
-        return True
-    return libc.prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, ctypes.byref(program), 0, 0) == 0
+    return installer.install()

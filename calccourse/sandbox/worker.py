@@ -267,14 +267,18 @@ class JobRun:
         workdir = self.scratch.fresh()
         result_r, result_w = os.pipe()
         out_r, out_w = os.pipe()
-        limits = child.resource_limits(int(self.job["memory_mb"]))  # here: the child has less to do
-        pid = os.fork()
+        plan = child.plan(workdir, int(self.job["memory_mb"]))  # here: the child has less to do
+        try:
+            pid = os.fork()
+        except OSError:
+            plan.close()
+            raise
         if pid == 0:  # the child: never returns
             try:
                 os.close(result_r)
                 os.close(out_r)
                 channel = child.Channel(result_w)
-                confinement, described = child.confine(workdir, limits, (result_w,), out_w)
+                confinement, described = child.confine(plan, (result_w,), out_w)
                 channel.send({"confined": described})
                 if self.job["require_confinement"] and not confinement.complete:
                     message = f"Not run: full confinement was required, and here it is {described}."
@@ -283,6 +287,7 @@ class JobRun:
                     child.run(self.job, self.code, self.probes, pending, channel)
             finally:
                 os._exit(CHILD_BROKEN)
+        plan.close()  # the child has its own copy
         with contextlib.suppress(OSError):
             os.setpgid(pid, pid)
         self.progress(child=pid)
