@@ -305,8 +305,7 @@ class Course:
             return
         stop = threading.Event()
         with self.open_sandbox(jobs, plugin) as sandbox:
-            for imports in {s.answer.imports for s in runnable if s.answer is not None}:
-                sandbox.prepare(imports)  # every library set the class needs starts loading now
+            sandbox.prepare(*{s.answer.imports for s in runnable if s.answer is not None})  # all load now
 
             def one(submission: Submission) -> ClassResult:
                 if stop.is_set() or submission.answer is None:

@@ -197,8 +197,9 @@ class Watch:
         except Unreadable:
             answer = None
         self.sandbox = self.course.open_sandbox(plugin=self.plugin)
-        self.sandbox.prepare(answer.imports if answer else frozenset())
-        self.sandbox.prepare(imports_of(self.plugin.solution.encode()))
+        self.sandbox.prepare(
+            answer.imports if answer else frozenset(), imports_of(self.plugin.solution.encode())
+        )
         self.plan_next()
         if not self.clearing:
             self.header()

@@ -187,6 +187,43 @@ def test_every_command_and_every_classmate_give_an_answer_the_same_verdict(
     assert by_watch(corpus, tmp_path) == checked
 
 
+MODULES = "import sys\nprint('MODULES', len(sys.modules), sorted(sys.modules))\n"
+
+
+def printed_modules(report: dict) -> str:
+    return next(line for line in report["output"].splitlines() if line.startswith("MODULES"))
+
+
+def test_what_an_answer_finds_imported_is_the_same_alone_and_beside_classmates_importing_others(
+    run, tmp_path, sandbox_kind
+):
+    """A class's pools start together (one process imports NumPy for all of them): each
+    answer still finds exactly the modules it finds when it is checked alone."""
+    folder = tmp_path / "class"
+    folder.mkdir()
+    headers = {
+        "plain": "",
+        "numpy": "import numpy\n",
+        "sympy": "import sympy\n",
+        "plots": "import matplotlib.pyplot\n",
+    }
+    for name, header in headers.items():
+        (folder / f"{name}.py").write_text(header + MODULES + PURE)
+    alone = {}
+    for name in headers:
+        result = run("check", "1", str(folder / f"{name}.py"), "--seed", str(SEED), "--format", "json")
+        alone[name] = printed_modules(json.loads(result.stdout))
+    assert "'sympy'" in alone["sympy"] and "'sympy'" not in alone["plots"]
+    assert alone["plain"] == alone["numpy"]  # NumPy is every answer's: the checkers pass its functions
+    result = run("grade", "1", str(folder), "--seed", str(SEED), "--json", "g.json")
+    assert result.exit_code == 0, result.output
+    together = {
+        row["student"]: printed_modules(row["report"])
+        for row in json.loads(Path("g.json").read_text())["results"]
+    }
+    assert together == alone
+
+
 def test_which_ipython_this_run_grades_with():
     """The same expectations hold in both CI venvs; this says which one ran (and fails if the
     variable naming the expected one disagrees with what is installed)."""

@@ -22,11 +22,12 @@ CHOICE = "CALCCOURSE_SANDBOX"  # "portable": the portable sandbox on Linux too (
 class AnswerSandbox(Protocol):
     """What both sandboxes offer (``runner.Sandbox``, ``portable.PortableSandbox``): ``run``
     one job (from up to ``workers`` threads at once), ``prepare`` what answers importing
-    ``imports`` will need (it gets ready meanwhile), then ``close``, or use it in ``with``."""
+    each of ``imports`` will need (it gets ready meanwhile), then ``close``, or use it in
+    ``with``."""
 
     def run(self, job: Job) -> RunResult: ...
 
-    def prepare(self, imports: frozenset[str]) -> None: ...
+    def prepare(self, *imports: frozenset[str]) -> None: ...
 
     def close(self) -> None: ...
 

@@ -340,9 +340,10 @@ class PortableSandbox:
         self._run, self._since = secrets.token_hex(8), time.time() - 1.0
         self._stock(preload_of(frozenset()), self._workers)  # NumPy's: what most answers need
 
-    def prepare(self, imports: frozenset[str]) -> None:
-        """Start an interpreter for answers importing ``imports`` (it imports meanwhile)."""
-        self._stock(preload_of(imports), 1)
+    def prepare(self, *imports: frozenset[str]) -> None:
+        """Start an interpreter for answers importing each of ``imports`` (it imports meanwhile)."""
+        for each in imports:
+            self._stock(preload_of(each), 1)
 
     def _stock(self, preload: tuple[str, ...], wanted: int) -> None:
         with self._lock:

@@ -202,32 +202,40 @@ def worker_environment() -> dict[str, str]:
     return {**kept, **ENVIRONMENT}
 
 
+Launch = tuple[tuple[str, ...], bool]  # a pool to start: its preload, and whether it rehearses
+
+
 def start_workers(
     count: int,
-    preload: tuple[str, ...],
+    pools: list[Launch],
     warm: bool,
     startup: float,
     margin: float,
     home: str,
     rehearsal: str | None = None,
-) -> tuple[subprocess.Popen[bytes], list[Worker]]:
-    """One process imports ``preload`` once (``warm``: and exercises it), then forks ``count`` workers.
+) -> tuple[subprocess.Popen[bytes], list[list[Worker]]]:
+    """One process imports NumPy, forks a process for each further pool, and each pool's
+    process imports its preload once (``warm``: and exercises it), then forks ``count``
+    workers. Returns the process and each pool's workers.
 
     It starts in ``home``, a folder of its own, empty: ``python -m`` puts the working
     folder first on ``sys.path``, and no file there may shadow a module answers import."""
-    pairs = [socket.socketpair() for _ in range(count)]
-    theirs = [their.fileno() for _, their in pairs]
+    pairs = [[socket.socketpair() for _ in range(count)] for _ in pools]
+    theirs = [[their.fileno() for _, their in pool] for pool in pairs]
+    arguments = [
+        f"{','.join(map(str, fds))}:{'rehearse' if rehearses else '-'}:{','.join(preload)}"
+        for fds, (preload, rehearses) in zip(theirs, pools)
+    ]
     process = subprocess.Popen(
         [
             sys.executable,
             "-m",
             "calccourse.sandbox.worker",
-            ",".join(map(str, theirs)),
             "warm" if warm else "cold",
             rehearsal or "-",
-            *preload,
+            *arguments,
         ],
-        pass_fds=theirs,
+        pass_fds=[fd for fds in theirs for fd in fds],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -235,18 +243,23 @@ def start_workers(
         cwd=home,
         start_new_session=True,
     )
-    for _, their in pairs:
-        their.close()
-    return process, [Worker(ours, startup, margin) for ours, _ in pairs]
+    for pool in pairs:
+        for _, their in pool:
+            their.close()
+    return process, [[Worker(ours, startup, margin) for ours, _ in pool] for pool in pairs]
 
 
 class Pool:
     """Workers forked from one process that preloaded the same libraries."""
 
-    def __init__(self, workers: int, start: functools.partial[tuple[subprocess.Popen[bytes], list[Worker]]]):
-        self._start = start
-        process, started = start(max(1, workers))
-        self._processes = [process]
+    def __init__(
+        self,
+        started: list[Worker],
+        restart: functools.partial[tuple[subprocess.Popen[bytes], list[list[Worker]]]],
+    ):
+        """``started``: the pool's workers; ``restart(1)`` launches a fresh one alone."""
+        self._restart = restart
+        self._processes: list[subprocess.Popen[bytes]] = []  # those of fresh workers
         self._workers = list(started)
         self._idle: queue.Queue[Worker] = queue.Queue()
         for worker in started:
@@ -264,14 +277,15 @@ class Pool:
             raise
         if not worker.alive and not self.closed:  # lost to an answer: a fresh one takes its place
             with self._lock:
-                process, (worker,) = self._start(1)
+                process, [[worker]] = self._restart(1)
                 self._processes.append(process)
                 self._workers.append(worker)
         self._idle.put(worker)
         return result
 
-    def close(self, deadline: float) -> None:
-        """Let idle workers clean up and exit; kill any still busy (an interrupted run)."""
+    def close(self, deadline: float) -> list[subprocess.Popen[bytes]]:
+        """Let idle workers clean up and exit; kill any still busy (an interrupted run).
+        Returns the processes this pool started itself, for :func:`end`."""
         self.closed = True
         idle = []
         while not self._idle.empty():
@@ -280,14 +294,19 @@ class Pool:
         for worker in self._workers:
             if worker.alive and worker not in idle:
                 worker.kill()
-        for process in self._processes:
-            try:
-                process.wait(timeout=max(0.0, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                pass
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        return self._processes
+
+
+def end(processes: list[subprocess.Popen[bytes]], deadline: float) -> None:
+    """Wait for each launched process until ``deadline``, then kill its group, whatever is left."""
+    for process in processes:
+        try:
+            process.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            pass
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
 
 
 class Sandbox:
@@ -323,25 +342,36 @@ class Sandbox:
         self._slots = threading.BoundedSemaphore(self._workers)
         self._closed = False
         self._start = functools.partial(
-            start_workers, warm=warm, startup=startup, margin=margin, home=self._home
+            start_workers, warm=warm, startup=startup, margin=margin, home=self._home, rehearsal=rehearsal
         )
+        self._launched: list[subprocess.Popen[bytes]] = []
         self._pools: dict[tuple[str, ...], Pool] = {}
         self._lock = threading.Lock()
         self._rehearsal = rehearsal
         self._rehearsal_needs = set(preload_of(_imports_of_file(rehearsal))) if rehearsal else set()
 
-    def prepare(self, imports: frozenset[str]) -> None:
-        """Start the pool that answers importing ``imports`` will need (it gets ready meanwhile)."""
-        self._pool(imports)
+    def prepare(self, *imports: frozenset[str]) -> None:
+        """Start the pools that answers importing each of ``imports`` will need (they get
+        ready meanwhile), in one launch: one process imports NumPy for all of them."""
+        self._pools_for([preload_of(each) for each in imports])
 
     def _pool(self, imports: frozenset[str]) -> Pool:
-        preload = preload_of(imports)
+        return self._pools_for([preload_of(imports)])[0]
+
+    def _pools_for(self, preloads: list[tuple[str, ...]]) -> list[Pool]:
         with self._lock:
-            if preload not in self._pools:
-                rehearse = self._rehearsal if self._rehearsal_needs <= set(preload) else None
-                start = functools.partial(self._start, preload=preload, rehearsal=rehearse)
-                self._pools[preload] = Pool(self._workers, start)
-            return self._pools[preload]
+            new = sorted({preload for preload in preloads if preload not in self._pools})
+            if new:
+                launches = [(preload, self._rehearses(preload)) for preload in new]
+                process, started = self._start(self._workers, launches)
+                self._launched.append(process)
+                for launch, workers in zip(launches, started):
+                    self._pools[launch[0]] = Pool(workers, functools.partial(self._start, pools=[launch]))
+            return [self._pools[preload] for preload in preloads]
+
+    def _rehearses(self, preload: tuple[str, ...]) -> bool:
+        """Whether the pool rehearses: only where it already imports all the rehearsal does."""
+        return self._rehearsal is not None and self._rehearsal_needs <= set(preload)
 
     def run(self, job: Job) -> RunResult:
         """Run one job; a second try on a fresh worker when the first lost its worker."""
@@ -355,8 +385,10 @@ class Sandbox:
     def close(self) -> None:
         self._closed = True
         deadline = time.monotonic() + 3
+        processes = list(self._launched)
         for pool in self._pools.values():
-            pool.close(deadline)
+            processes += pool.close(deadline)
+        end(processes, deadline)
         shutil.rmtree(self._home, ignore_errors=True)
 
     def __enter__(self) -> Sandbox:

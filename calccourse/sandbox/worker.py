@@ -58,40 +58,77 @@ class Output:
         return self.kept.decode("utf-8", errors="replace")
 
 
-def main() -> None:
-    """``worker FD[,FD...] warm|cold REHEARSAL|- MODULE...``: preload, fork a worker per
-    channel, serve.
+# What every pool imports first (``runner.preload_of`` always includes it): one process
+# imports it once and forks the other pools of a launch from there.
+SHARED = ("numpy",)
 
-    Each channel is a socket (an answer cannot reopen it through /proc, as it could a pipe).
+
+def main() -> None:
+    """``worker warm|cold REHEARSAL|- POOL...``, each POOL ``FD[,FD...]:rehearse|-:MODULE,...``.
+
+    Imports :data:`SHARED`, forks a process for each further pool, and in each pool's
+    process: preloads its modules, warms them, rehearses (where the pool says so), then
+    forks a worker per channel, each serving its own. Each channel is a socket (an answer
+    cannot reopen it through /proc, as it could a pipe). Every pool imports the same
+    modules in the same order (:data:`SHARED` first) whether it was launched alone or
+    with others: what an answer finds never depends on the pools beside its own.
     """
-    channels = [int(fd) for fd in sys.argv[1].split(",")]
-    warm, rehearsal, preload = sys.argv[2] == "warm", sys.argv[3], sys.argv[4:]
+    warm, rehearsal = sys.argv[1] == "warm", sys.argv[2]
+    pools = [_pool(text) for text in sys.argv[3:]]
+    for name in SHARED:
+        with contextlib.suppress(Exception):
+            importlib.import_module(name)
+    mine = pools[0]
+    for pool in pools[1:]:
+        if _detached():
+            mine = pool
+            break
+    for pool in pools:
+        if pool is not mine:
+            for channel in pool[0]:
+                os.close(channel)
+    channels, rehearses, preload = mine
     for name in preload:
         with contextlib.suppress(Exception):
             importlib.import_module(name)
     if warm:
         with contextlib.suppress(Exception):
             warm_up(preload)
-    if rehearsal != "-":
+    if rehearses:
         rehearse(rehearsal)
     privileges.isolate_network()
     fairness.shield_from_oom_killer()
     child.import_confinement()  # once here: imported in every child, it took 10 ms of each answer
     gc.freeze()  # children then leave the preloaded objects' pages shared (no copy-on-write by the GC)
-    mine = channels[0]
-    for channel in channels[1:]:
-        middle = os.fork()
-        if middle == 0:  # fork twice: a sibling must not be a child the first worker would reap or kill
-            if os.fork() == 0:
-                os.setsid()  # its own process group: an answer that kills its worker's group kills only it
-                mine = channel
-                break
-            os._exit(0)
-        os.waitpid(middle, 0)
-    for channel in channels:
-        if channel != mine:
-            os.close(channel)
-    serve(mine)
+    channel = channels[0]
+    for sibling in channels[1:]:
+        if _detached():
+            channel = sibling
+            break
+    for other in channels:
+        if other != channel:
+            os.close(other)
+    serve(channel)
+
+
+def _pool(text: str) -> tuple[list[int], bool, list[str]]:
+    """A pool's argument: its channels, whether it rehearses, its modules."""
+    channels, rehearses, modules = text.split(":")
+    return [int(fd) for fd in channels.split(",")], rehearses == "rehearse", modules.split(",")
+
+
+def _detached() -> bool:
+    """Fork a process of its own: True in it, False here. Forked twice, so that it is
+    nobody's child here (a sibling must not be one a worker would reap or kill), and in a
+    session of its own (an answer that kills its worker's group kills only that one)."""
+    middle = os.fork()
+    if middle == 0:
+        if os.fork() == 0:
+            os.setsid()
+            return True
+        os._exit(0)
+    os.waitpid(middle, 0)
+    return False
 
 
 def serve(channel_fd: int) -> None:
