@@ -78,11 +78,7 @@ def main() -> None:
     for name in SHARED:
         with contextlib.suppress(Exception):
             importlib.import_module(name)
-    mine = pools[0]
-    for pool in pools[1:]:
-        if _detached():
-            mine = pool
-            break
+    mine = pools[_split(len(pools))]
     for pool in pools:
         if pool is not mine:
             for channel in pool[0]:
@@ -100,11 +96,7 @@ def main() -> None:
     fairness.shield_from_oom_killer()
     child.import_confinement()  # once here: imported in every child, it took 10 ms of each answer
     gc.freeze()  # children then leave the preloaded objects' pages shared (no copy-on-write by the GC)
-    channel = channels[0]
-    for sibling in channels[1:]:
-        if _detached():
-            channel = sibling
-            break
+    channel = channels[_split(len(channels))]
     for other in channels:
         if other != channel:
             os.close(other)
@@ -117,18 +109,20 @@ def _pool(text: str) -> tuple[list[int], bool, list[str]]:
     return [int(fd) for fd in channels.split(",")], rehearses == "rehearse", modules.split(",")
 
 
-def _detached() -> bool:
-    """Fork a process of its own: True in it, False here. Forked twice, so that it is
-    nobody's child here (a sibling must not be one a worker would reap or kill), and in a
-    session of its own (an answer that kills its worker's group kills only that one)."""
-    middle = os.fork()
-    if middle == 0:
-        if os.fork() == 0:
-            os.setsid()
-            return True
-        os._exit(0)
-    os.waitpid(middle, 0)
-    return False
+def _split(count: int) -> int:
+    """Fork a process for each of the shares 1 to ``count - 1``; return the share this
+    process takes (0 here). Each is forked twice, so that it is nobody's child here (a
+    sibling must not be one a worker would reap or kill), and in a session of its own (an
+    answer that kills its worker's group kills only that one)."""
+    for share in range(1, count):
+        middle = os.fork()
+        if middle == 0:
+            if os.fork() == 0:
+                os.setsid()
+                return share
+            os._exit(0)
+        os.waitpid(middle, 0)
+    return 0
 
 
 def serve(channel_fd: int) -> None:
