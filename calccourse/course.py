@@ -180,9 +180,28 @@ class Course:
         if other is not None:
             command = self.command("check", str(other.number), answer.display)
             report.notes.insert(0, f"this looks like a lesson {other.number} answer: `{command}`")
+        elif report.status == "fail" and limits.learner is None:
+            self.note_started_for(plugin, answer, report)
         if record and path is not None:
             self.record(plugin, path, report)
         return graded
+
+    def note_started_for(self, plugin: LessonPlugin, answer: Answer, report: Report) -> None:
+        """A failing answer checked without a learner id, in a file started for a learner's
+        variant: say so, and how to check it against that variant."""
+        from calccourse.lesson import has_variants
+        from calccourse.workspace import started_for
+
+        learner = started_for(answer.source.decode("utf-8", "replace"), plugin.number)
+        if learner is None or not has_variants(plugin):
+            return
+        command = self.command("check", str(plugin.number), answer.display)
+        report.notes.insert(
+            0,
+            f"this file was started for learner {learner}'s exercise, and no learner id was "
+            f"given, so it was checked against the course's own. For {learner}'s:\n"
+            f"  {command} --learner {shlex.quote(learner)}",
+        )
 
     def record(self, plugin: LessonPlugin, path: Path, report: Report) -> None:
         """A check's result joins the learner's progress, unless ``path`` is one of the

@@ -353,7 +353,7 @@ def report(console: Console, result: Report, verbose: bool = False, focus: bool 
         what = "its message" if held_back == 1 else "their messages"
         console.print(Text(f"    ({held_back} more not passed: {what} once the first passes)", style="dim"))
     for note in result.notes:
-        console.print(Text(visible(f"note: {note}"), style="dim"), soft_wrap=True)
+        console.print(indented(visible(note), "note: ", "      ", console.width, "dim"), soft_wrap=True)
     if result.output.strip():
         cut = " (cut)" if result.output_truncated else ""
         console.print(f"\n[dim]Your answer printed{cut}:[/dim]")

@@ -77,6 +77,28 @@ def test_starter_and_solution(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     assert "3 * x**2 - 4 * x" in solution.output
 
 
+def test_a_file_started_for_a_learner_and_checked_without_an_id_says_how_to_check_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    starter = tmp_path / "lesson01.py"
+    for given, learner, quoted in (("alice", "alice", "alice"), ("Zoë M", "zoë m", "'zoë m'")):
+        starter.unlink(missing_ok=True)
+        assert run(["start", "1", "--learner", given], tmp=tmp_path).exit_code == 0
+        text = starter.read_text(encoding="utf-8")
+        docstring = text[: text.index('"""', 3) + 3]  # it says how to check the file
+        starter.write_text(docstring + "\n\n\n" + ALICE, encoding="utf-8")  # fails the course's own
+        plain = run(["check", "1", "--no-plot"], tmp=tmp_path)
+        assert plain.exit_code == 1
+        said = " ".join(plain.output.split())
+        assert f"started for learner {learner}'s exercise, and no learner id was given" in said
+        assert f"calccourse check 1 lesson01.py --learner {quoted}" in said
+    mine = run(["check", "1", "--no-plot"], env={"CALCCOURSE_LEARNER": "Zoë M"}, tmp=tmp_path)
+    assert mine.exit_code == 1 and "no learner id was given" not in mine.output  # an id: no guessing
+    starter.write_text(COURSE, encoding="utf-8")  # no id in the file: nothing to say
+    assert "learner" not in run(["check", "1", "--no-plot"], tmp=tmp_path).output
+
+
 def test_the_commands_suggested_keep_the_learner_id_given_on_the_command_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
