@@ -142,9 +142,11 @@ def starter_text(plugin: LessonPlugin, path: Path, variant: Variant | None = Non
 def started_for(source: str, number: int) -> str | None:
     """The learner whose variant an answer file was started for, read from the check
     command :func:`starter_text` wrote in it (``calccourse check 1 lesson01.py --learner
-    alice``); None when it names none."""
-    found = re.search(rf"calccourse check {number} \S+ --learner ('[^']*'|[^\s'\"]+)", source)
-    if found is None:
+    alice``); None when it names none. It is the answer's own text: one line, not too
+    long, shown only as text."""
+    word = r"(?:'[^'\n]*'|\"'\"|[^\s'\"])+"  # as shlex.quote writes one: 'o'"'"'brien'
+    found = re.search(rf"calccourse check {number} \S+ --learner ({word})", source)
+    if found is None or len(found.group(1)) > 200:
         return None
     try:
         (learner,) = shlex.split(found.group(1))

@@ -82,7 +82,12 @@ def test_a_file_started_for_a_learner_and_checked_without_an_id_says_how_to_chec
 ) -> None:
     monkeypatch.chdir(tmp_path)
     starter = tmp_path / "lesson01.py"
-    for given, learner, quoted in (("alice", "alice", "alice"), ("Zoë M", "zoë m", "'zoë m'")):
+    odd = (
+        ("alice", "alice", "alice"),
+        ("Zoë M", "zoë m", "'zoë m'"),
+        ("O'Brien", "o'brien", "'o'\"'\"'brien'"),
+    )
+    for given, learner, quoted in odd:
         starter.unlink(missing_ok=True)
         assert run(["start", "1", "--learner", given], tmp=tmp_path).exit_code == 0
         text = starter.read_text(encoding="utf-8")
