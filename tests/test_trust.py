@@ -146,6 +146,7 @@ CALLS = {  # name: (x86-64 number, arm64 number, arguments)
     "clone": (56, 220, (0x10000000 | 17, 0, 0, 0, 0)),  # CLONE_NEWUSER | SIGCHLD
     "fchmodat": (268, 53, (-100, b".", 0o700, 0)),  # F22: chmod of anything its user owns
     "fchownat": (260, 54, (-100, b".", -1, -1, 0)),
+    "prlimit64": (302, 261, (os.getppid(), 7, 0, 0)),  # its worker's limits (a classmate's next)
 }
 ALLOWED = []
 for name, (x86, arm, args) in CALLS.items():
@@ -155,6 +156,8 @@ for name, (x86, arm, args) in CALLS.items():
     if result >= 0:
         ALLOWED.append(name)
 print("allowed:", ALLOWED)
+import resource
+resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # its own limits are its own to lower
 
 def double(x):
     return 2 * x if not ALLOWED else 0
@@ -166,7 +169,8 @@ def double(x):
 def test_seccomp_refuses_keyrings_ipc_and_namespaces(run, tmp_path):
     """F07, F19, F22, F27: keyrings, SysV IPC, new namespaces, chroot, chmod and chown are
     refused in the sandbox (before: add_key, keyctl, shmget, unshare(CLONE_NEWUSER), chroot
-    and chmod succeeded)."""
+    and chmod succeeded); so is prlimit on another process (an answer lowered its worker's
+    memory limit, and classmates graded after it ran out of memory)."""
     result = check_tiny(run, tmp_path, SYSCALLS)
     assert result.exit_code == ExitCode.OK, result.output
     assert "keyrings, SysV IPC or namespaces" in " ".join(result.output.split())

@@ -18,7 +18,9 @@ reaches past its own process:
   Landlock does not cover them, and an answer could make a classmate's scratch folder,
   the gradebook's folder or (as root) the grader's own Python unusable, or leave a
   folder nobody can empty;
-- other processes and the kernel (``ptrace``, ``process_vm_readv``/``writev``,
+- other processes and the kernel (``prlimit`` on any process but itself: a classmate's,
+  its worker's or the grader's limits lowered would change their verdicts; ``ptrace``,
+  ``process_vm_readv``/``writev``,
   ``pidfd_getfd``, ``kcmp``, ``perf_event_open``, ``userfaultfd``, ``bpf``, modules,
   ``kexec``, ``reboot``, ``swapon``, ``acct``, ``syslog``, ``quotactl``, file handles,
   ``fanotify``, ``vhangup``).
@@ -140,10 +142,10 @@ open_by_handle_at    304  265
 fanotify_init        300  262
 vhangup              153   58
 """
-# The calls the filter itself needs: installing it, and the clone check.
+# The calls the filter itself needs: installing it, and the clone and prlimit checks.
 _OWN = {
-    "x86_64": {"seccomp": 317, "clone": 56, "clone3": 435},
-    "aarch64": {"seccomp": 277, "clone": 220, "clone3": 435},
+    "x86_64": {"seccomp": 317, "clone": 56, "clone3": 435, "prlimit64": 302},
+    "aarch64": {"seccomp": 277, "clone": 220, "clone3": 435, "prlimit64": 261},
 }
 _AUDIT_ARCH = {"x86_64": 0xC000003E, "aarch64": 0xC00000B7}
 _ROWS = [line.split() for line in _REFUSED.splitlines() if line and not line.startswith("#")]
@@ -159,26 +161,47 @@ def _numbers(machine: str) -> dict[str, int]:
 def _filter(arch: int, numbers: dict[str, int], x32: bool) -> bytes:
     """The BPF program, as the kernel reads it (struct sock_filter, 8 bytes each)."""
     refused = [numbers[name] for name in REFUSED if name in numbers]
-    # A jump skips that many instructions. After the n refused numbers come: allow, the clone
-    # check (3), ENOSYS, deny; so from refused check k, deny lies n - k + 4 instructions on.
-    n = len(refused)
-    program = [
+    # Jumps name their target; _assemble turns the names into counts of instructions skipped.
+    program: list[tuple[int, int | str, int | str, int] | str] = [
         (_LD_W_ABS, 0, 0, _ARCH),
         (_JEQ_K, 1, 0, arch),
         (_RET_K, 0, 0, _SECCOMP_RET_ERRNO | errno.EACCES),  # another architecture's table: deny
         (_LD_W_ABS, 0, 0, _NR),
-        (_JGE_K, n + 7, 0, _X32_SYSCALL_BIT) if x32 else (_JGE_K, 0, 0, 0),  # x32's numbers: deny
-        (_JEQ_K, n + 5, 0, numbers["clone3"]),
-        (_JEQ_K, n + 1, 0, numbers["clone"]),
-        *((_JEQ_K, n - k + 4, 0, number) for k, number in enumerate(refused)),
+        (_JGE_K, "deny", 0, _X32_SYSCALL_BIT) if x32 else (_JGE_K, 0, 0, 0),  # x32's numbers: deny
+        (_JEQ_K, "enosys", 0, numbers["clone3"]),
+        (_JEQ_K, "clone", 0, numbers["clone"]),
+        (_JEQ_K, "prlimit", 0, numbers["prlimit64"]),
+        *((_JEQ_K, "deny", 0, number) for number in refused),
         (_RET_K, 0, 0, _SECCOMP_RET_ALLOW),
-        (_LD_W_ABS, 0, 0, _ARG0),  # clone: its flags
-        (_JSET_K, 2, 0, _CLONE_NEW),  # a new namespace: deny
+        "clone",
+        (_LD_W_ABS, 0, 0, _ARG0),  # its flags
+        (_JSET_K, "deny", 0, _CLONE_NEW),  # a new namespace: deny
         (_RET_K, 0, 0, _SECCOMP_RET_ALLOW),
+        "prlimit",
+        (_LD_W_ABS, 0, 0, _ARG0),  # its pid (pid_t: the low word is all the kernel reads)
+        (_JEQ_K, 0, "deny", 0),  # 0, this process: allowed; another's limits: deny
+        (_RET_K, 0, 0, _SECCOMP_RET_ALLOW),
+        "enosys",
         (_RET_K, 0, 0, _SECCOMP_RET_ERRNO | errno.ENOSYS),  # clone3: use clone
+        "deny",
         (_RET_K, 0, 0, _SECCOMP_RET_ERRNO | errno.EACCES),
     ]
-    return b"".join(struct.pack("HBBI", *instruction) for instruction in program)
+    return b"".join(struct.pack("HBBI", *instruction) for instruction in _assemble(program))
+
+
+def _assemble(program: list[tuple[int, int | str, int | str, int] | str]) -> list[tuple[int, int, int, int]]:
+    """The program with each label removed and each jump to one counted: a jump skips that
+    many instructions."""
+    labels: dict[str, int] = {}
+    for item in program:
+        if isinstance(item, str):
+            labels[item] = sum(not isinstance(other, str) for other in program[: program.index(item)])
+    instructions = [item for item in program if not isinstance(item, str)]
+
+    def offset(target: int | str, here: int) -> int:
+        return target if isinstance(target, int) else labels[target] - here - 1
+
+    return [(code, offset(jt, i), offset(jf, i), k) for i, (code, jt, jf, k) in enumerate(instructions)]
 
 
 class _Program(ctypes.Structure):
