@@ -41,6 +41,18 @@ class TimeUp(BaseException):
     the lesson's code does not swallow it)."""
 
 
+class BaseExceptionRaised(Exception):
+    """The lesson's code raised what is no Exception (``sys.exit()`` in a judge, a
+    KeyboardInterrupt, a BaseException of its own): the caller gets it as an Exception, with
+    its traceback, so every part reports it as the lesson's error. Raised as it was, it would
+    end calccourse, with exit status 0 for ``sys.exit(0)``."""
+
+    def __init__(self, raised: BaseException) -> None:
+        super().__init__(repr(raised))
+        self.__cause__ = raised
+        self.__traceback__ = raised.__traceback__
+
+
 class TimeLimitError(LessonError):
     """A part of a lesson did not finish within its limit; ``location`` is where it was."""
 
@@ -60,7 +72,8 @@ def run_limited(
     plugin: LessonPlugin, part: str, filename: str, seconds: float, function: Callable[..., T], *args: object
 ) -> T:
     """``function(*args)`` with at most ``seconds`` to return; what it raises is re-raised
-    here. A limit that trips is a :class:`TimeLimitError` naming the part and where it was."""
+    here (an Exception: see :class:`BaseExceptionRaised`). A limit that trips is a
+    :class:`TimeLimitError` naming the part and where it was."""
     with _lock:
         runner = _idle.pop() if _idle else _Runner()
     runner.parts.put((function, args))
@@ -96,8 +109,8 @@ class _Runner(threading.Thread):
                     outcome = (True, contextvars.Context().run(function, *args))
                 except TimeUp:
                     raise
-                except BaseException as error:  # noqa: BLE001 - handed to the caller as it was
-                    outcome = (False, error)
+                except BaseException as error:  # noqa: BLE001 - handed to the caller
+                    outcome = (False, error if isinstance(error, Exception) else BaseExceptionRaised(error))
                 self.outcomes.put(outcome)
         except TimeUp:
             pass  # its caller has gone on: this thread is done

@@ -116,6 +116,15 @@ VARIANTS: dict[str, Variant] = {
     "02 judge raises": broken_checker(
         checker(judge="1 / 0  # HERE"), "ZeroDivisionError", "{path}/checker.py, line {line}"
     ),
+    "02b judge calls sys.exit(0)": broken_checker(
+        checker(judge="raise SystemExit(0)  # HERE"), "BaseExceptionRaised: SystemExit(0)"
+    ),
+    "02c judge raises KeyboardInterrupt": broken_checker(
+        checker(judge="raise KeyboardInterrupt  # HERE"), "KeyboardInterrupt()"
+    ),
+    "02d tests(rng) calls sys.exit(1)": broken_checker(
+        checker(tests="raise SystemExit(1)  # HERE"), "tests(rng) raised BaseExceptionRaised: SystemExit(1)"
+    ),
     "03 judge returns True": broken_checker(
         checker().replace("def judge(values):", "def judge(values):  # HERE\n    return True"),
         "returned bool",
