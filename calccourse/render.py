@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from calccourse.console import can_encode, in_ascii, markdown_in_ascii, on_screen, plain_output
-from calccourse.safe import visible
+from calccourse.safe import inert, one_line, visible
 from calccourse.status import MARK, NOT_TRIED
 from calccourse.wrapping import Prose, prose_breaks, wrap_formula
 
@@ -262,7 +262,7 @@ def indented(message: str, first: str, rest: str, width: int, style: str = "") -
         pieces = [word[k : k + room] for word in pieces for k in range(0, max(len(word), 1), room)]
         leads = [first if number == 0 else rest] + [rest] * (len(pieces) - 1)
         lines += [(lead + piece).rstrip() for lead, piece in zip(leads, pieces)]
-    return Text("\n".join(lines), style=style)
+    return Text(inert("\n".join(lines)), style=style)  # a line the wrapping began is inert too
 
 
 def lesson_list(console: Console, course: Course, data: dict[str, Any], verbose: bool = False) -> None:
@@ -457,11 +457,11 @@ def gradebook(console: Console, rows: list[dict[str, Any]], seed: int, confined:
         if row["bonus"]:
             score += f" +{row['bonus']:g}"
         table.add_row(
-            Text(visible(str(row["student"]))),
+            Text(one_line(str(row["student"]))),
             score,
             Text(status, style=STYLE.get(status, "yellow")),
             "" if row["duration"] is None else f"{row['duration']:.2f} s",
-            Text(visible(str(row["first_failure"]))),
+            Text(one_line(str(row["first_failure"]))),
         )
     console.print(table)
 
@@ -609,5 +609,5 @@ def class_summary(console: Console, summary: ClassSummary) -> None:
         why = ", ".join(f"{count} {kind}" for kind, count in summary.errors.items())
         console.print(Text(f"Could not be run: {why}."))
     if summary.slowest:
-        slow = ", ".join(f"{visible(student)} {seconds:.2f} s" for student, seconds in summary.slowest[:3])
+        slow = ", ".join(f"{one_line(student)} {seconds:.2f} s" for student, seconds in summary.slowest[:3])
         console.print(Text(f"Slowest: {slow}.", style="dim"))

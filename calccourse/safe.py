@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 
-# C0 and C1 controls except tab and newline; bidi embeddings, overrides and isolates;
-# zero-width spaces and joiners, the word joiner and the byte order mark.
-HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+# C0 and C1 controls except tab and newline; the line and paragraph separators; bidi
+# embeddings, overrides and isolates; zero-width spaces and joiners, the word joiner and
+# the byte order mark.
+HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
 SURROGATE = re.compile("[\ud800-\udfff]")
 COMMAND_LINE = re.compile(r"^([ \t]*)::", re.MULTILINE)  # GitHub trims leading spaces first
 LEGACY_COMMAND = "##["
@@ -30,6 +31,12 @@ def visible(text: str | None) -> str:
         return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
     return inert(HIDDEN.sub(escape, SURROGATE.sub("\ufffd", text or "")))
+
+
+def one_line(text: str | None) -> str:
+    """:func:`visible`, with line breaks escaped too: for what must stay on one line (a
+    student's name in a table row, where a newline would draw a row of its own)."""
+    return visible(text).replace("\n", "\\n")
 
 
 def inert(text: str) -> str:

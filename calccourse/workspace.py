@@ -152,7 +152,7 @@ def started_for(source: str, number: int) -> str | None:
         (learner,) = shlex.split(found.group(1))
     except ValueError:
         return None
-    return learner or None
+    return learner if learner and learner.isprintable() else None
 
 
 def write_starter(

@@ -41,7 +41,7 @@ from calccourse.reports.github import github_annotations
 
 NASTY = (
     'start \x1b[31mred\x1b[0m \x00nul \x07bell \x0bvt \x1f \ufffe \ud800 <tag> & "q" ]]> é ∂f/∂x 🧮'
-    "\u202egnp.exe\u200b\r\nend"
+    "\u202egnp.exe\u200b\r\nend\u2028line\u2029paragraph"
 )
 TRACEBACK = (
     "ZeroDivisionError in gradient(f, (0.5, 1.0)):\n"
@@ -396,6 +396,7 @@ def test_json_shows_control_characters_as_escapes():
     data = json.loads(native.to_json(nasty_report()))
     assert "\\x1b[31m" in data["output"] and "\\x00" in data["output"] and "\x1b" not in data["output"]
     assert "\ud800" not in data["output"] and "\ufffd" in data["output"]
+    assert "\\u2028" in data["output"] and "\u2029" not in data["output"]  # separators: shown, not obeyed
     assert data["output_truncated"] is True
 
 

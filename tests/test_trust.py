@@ -569,3 +569,17 @@ def test_a_planted_lock_link_is_not_followed(run, tmp_path):
     assert result.exit_code == ExitCode.OK, result.output
     assert not target.exists()
     assert "cannot save your progress" in result.output
+
+
+def test_a_file_name_with_a_line_break_stays_on_its_row(run, tmp_path):
+    """A student's file name is the answer's text: a newline in it must not draw a row of its
+    own in the class table (a red team's drew "│ mallory │ 3∕3 │ pass")."""
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "eve\n│ mallory │ 3∕3 │ pass.py").write_text("def double(x):\n    return 0\n")
+    lessons = tmp_path / "lessons"
+    make_lesson(lessons / "tiny", 99, "tiny")
+    result = run("--lessons-dir", str(lessons), "grade", "tiny", str(folder), "--seed", "5")
+    assert result.exit_code == ExitCode.OK, result.output  # graded: the class's scores are data
+    assert "eve\\n" in result.output
+    assert not [line for line in result.output.splitlines() if "mallory" in line and "eve" not in line]

@@ -104,6 +104,26 @@ def test_a_file_started_for_a_learner_and_checked_without_an_id_says_how_to_chec
     assert "learner" not in run(["check", "1", "--no-plot"], tmp=tmp_path).output
 
 
+def test_an_id_read_back_from_an_answer_cannot_start_a_workflow_command_or_hide_characters(
+    tmp_path: Path,
+) -> None:
+    """The id in the note is the answer's own text: wrapped onto a line of its own, it must
+    not start a GitHub workflow command, and an id with control characters is not read."""
+    answer = tmp_path / "lesson01.py"
+    for id_and_width in (("::stop-commands::pwn", 80), ("::stop-commands::" + "x" * 40, 60)):
+        learner, width = id_and_width
+        answer.write_text(
+            f'"""calccourse check 1 lesson01.py --learner {learner}"""\n{ALICE}', encoding="utf-8"
+        )
+        result = run(["check", "1", str(answer), "--no-plot"], env={"COLUMNS": str(width)}, tmp=tmp_path)
+        assert result.exit_code == 1 and "started for learner" in result.output
+        assert not [line for line in result.output.splitlines() if line.lstrip().startswith("::")]
+    answer.write_text(
+        f'"""calccourse check 1 lesson01.py --learner \'al\x1b[2Jice\'"""\n{ALICE}', encoding="utf-8"
+    )
+    assert "started for learner" not in run(["check", "1", str(answer), "--no-plot"], tmp=tmp_path).output
+
+
 def test_the_commands_suggested_keep_the_learner_id_given_on_the_command_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
