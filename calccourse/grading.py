@@ -202,7 +202,18 @@ def plan(plugin: LessonPlugin, seed: int, variant: Variant | None = None) -> lis
             except TypeError as error:  # what no answer could be called with
                 raise plugin.broken("checker", "checker.py", f"test {test.name!r}: {error}") from None
     _check_probes(plugin, list(tests))
-    return list(tests)
+    return [replace(test, plot=_limited_plot(test.plot, plugin)) if test.plot else test for test in tests]
+
+
+def _limited_plot(draw: author.Plot, plugin: LessonPlugin) -> author.Plot:
+    """A test's plot under the judge's time limit: it draws for `check`, the class pages
+    and `dev check` alike, and one that never ends is a TimeLimitError where it is drawn."""
+    from calccourse.timelimit import run_limited
+
+    def limited(values: Any, axes: Any) -> None:
+        run_limited(plugin, "judge", "checker.py", plugin.lesson.limits.judge, draw, values, axes)
+
+    return limited
 
 
 def _check_probes(plugin: LessonPlugin, tests: list[author.Test]) -> None:

@@ -306,6 +306,31 @@ VARIANTS: dict[str, Variant] = {
         ),
         hangs=True,
     ),
+    "31b a plot hangs": Variant(
+        {
+            "checker.py": checker(
+                top="def hang(values, axes):\n    while True:  # HERE\n        pass\n\n\n"
+            ).replace(
+                'Test("double(1.5)", [call("double", 1.5)], judge)',
+                'Test("double(1.5)", [call("double", 1.5)], judge, plot=hang)',
+            )
+        },
+        (
+            Run(("check", "8", "ANSWER", "--plot", "--no-progress"), 0, ("saved plot",)),
+            Run(
+                DEV,
+                1,
+                ("plot of 'double(1.5)'", "did not finish within 1 s", "checker.py, line {line}"),
+                "checker.py",
+            ),
+        ),
+        hangs=True,
+    ),
+    "31c variants.py hangs at import": Variant(
+        {"variants.py": "while True:  # HERE\n    pass\n"},
+        (Run(CHECK, 4, ("did not finish within 2 s", "{path}/variants.py, line {line}"), "variants.py"),),
+        hangs=True,
+    ),
     "32 checker hangs at import": Variant(
         {"checker.py": checker(top="import time\nwhile True:\n    time.sleep(0.02)  # HERE\n")},
         (
