@@ -78,11 +78,15 @@ RUN = "CALCCOURSE_RUN"  # in every interpreter's environment: what a sandbox sta
 def end_strays(run: str, since: float) -> None:
     """End every process started since ``since`` whose environment carries this sandbox's
     ``run``: what an answer detached from its tree (double-forked, or with a session of its
-    own), which would outlive the command otherwise (and could rewrite its reports)."""
+    own), which would outlive the command otherwise (and could rewrite its reports). Waits
+    until they have ended (a loaded machine takes a while to end a killed process)."""
+    killed = []
     for process in psutil.process_iter(["create_time"]):
         with contextlib.suppress(psutil.Error):
             if (process.info["create_time"] or 0) >= since and process.environ().get(RUN) == run:
                 process.kill()
+                killed.append(process)
+    psutil.wait_procs(killed, timeout=2.0)
 
 
 class InterpreterLost(Exception):
