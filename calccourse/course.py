@@ -190,7 +190,7 @@ class Course:
         """A failing answer checked without a learner id, in a file started for a learner's
         variant: say so, and how to check it against that variant."""
         from calccourse.lesson import has_variants
-        from calccourse.workspace import started_for
+        from calccourse.variants import started_for
 
         learner = started_for(answer.source.decode("utf-8", "replace"), plugin.number)
         if learner is None or not has_variants(plugin):

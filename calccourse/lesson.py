@@ -56,9 +56,8 @@ HINT_SEPARATOR = re.compile(r"^---\s*$", re.MULTILINE)
 class TimeLimits:
     """Seconds each part of a lesson may run before it counts as broken (a LessonError
     naming the part and the line it was at, exit 4): ``demo`` for ``run(ctx)``,
-    ``checker`` for importing checker.py and for each ``tests(rng)`` (and variants.py's
-    import and functions), ``judge`` for each judge and each test's plot, ``answer`` for
-    each run of the solution, the template or a mistake in
+    ``checker`` for importing checker.py and for each ``tests(rng)``, ``judge`` for each
+    judge and each test's plot, ``answer`` for each run of the solution, the template or a mistake in
     ``dev check`` (the answer's whole check; each call also has the usual per-call limit)."""
 
     demo: float = 120.0
@@ -301,11 +300,8 @@ def has_variants(plugin: LessonPlugin) -> bool:
 
 
 def _module(plugin: LessonPlugin) -> Any:
-    """variants.py, imported once, under the checker's time limit."""
-    from calccourse.timelimit import run_limited
-
-    limit = plugin.lesson.limits.checker
-    return run_limited(plugin, "checker", "variants.py", limit, plugin.module, "variants")
+    """variants.py, imported once (light by contract; not under a time limit yet)."""
+    return plugin.module("variants")
 
 
 def _plain(plugin: LessonPlugin, what: str, value: Any, names: Sequence[str] | None) -> dict[str, Any]:
@@ -330,12 +326,8 @@ def _plain(plugin: LessonPlugin, what: str, value: Any, names: Sequence[str] | N
 
 
 def _call(plugin: LessonPlugin, what: str, function: Callable[..., Any], *args: Any) -> Any:
-    """``function(*args)`` of variants.py, under the checker's time limit; what it raises is
-    the lesson's LessonError."""
-    from calccourse.timelimit import run_limited
-
     try:
-        return run_limited(plugin, "checker", "variants.py", plugin.lesson.limits.checker, function, *args)
+        return function(*args)
     except LessonError:
         raise
     except Exception as error:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -131,6 +132,22 @@ class Variant:
     def own(self) -> bool:
         """Whether these are the course's own exercise's parameters."""
         return self.parameters == self.course
+
+
+def started_for(source: str, number: int) -> str | None:
+    """The learner whose variant an answer file was started for, read from the check
+    command ``workspace.starter_text`` wrote in it (``calccourse check 1 lesson01.py --learner
+    alice``); None when it names none. It is the answer's own text: one line, not too
+    long, shown only as text."""
+    word = r"(?:'[^'\n]*'|\"'\"|[^\s'\"])+"  # as shlex.quote writes one: 'o'"'"'brien'
+    found = re.search(rf"calccourse check {number} \S+ --learner ({word})", source)
+    if found is None or len(found.group(1)) > 200:
+        return None
+    try:
+        (learner,) = shlex.split(found.group(1))
+    except ValueError:
+        return None
+    return learner if learner and learner.isprintable() else None
 
 
 def adapt_source(source: str, variant: Variant) -> str:

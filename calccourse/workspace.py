@@ -7,7 +7,6 @@ never replaces another: a name that is taken gets the next free one suggested in
 
 from __future__ import annotations
 
-import re
 import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -137,22 +136,6 @@ def starter_text(plugin: LessonPlugin, path: Path, variant: Variant | None = Non
 
     title = f"Lesson {plugin.number} · {plugin.title}"
     return starter_notebook(title, named(plugin.exercise_for(variant)), named(plugin.template_for(variant)))
-
-
-def started_for(source: str, number: int) -> str | None:
-    """The learner whose variant an answer file was started for, read from the check
-    command :func:`starter_text` wrote in it (``calccourse check 1 lesson01.py --learner
-    alice``); None when it names none. It is the answer's own text: one line, not too
-    long, shown only as text."""
-    word = r"(?:'[^'\n]*'|\"'\"|[^\s'\"])+"  # as shlex.quote writes one: 'o'"'"'brien'
-    found = re.search(rf"calccourse check {number} \S+ --learner ({word})", source)
-    if found is None or len(found.group(1)) > 200:
-        return None
-    try:
-        (learner,) = shlex.split(found.group(1))
-    except ValueError:
-        return None
-    return learner if learner and learner.isprintable() else None
 
 
 def write_starter(

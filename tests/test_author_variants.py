@@ -326,11 +326,6 @@ VARIANTS: dict[str, Variant] = {
         ),
         hangs=True,
     ),
-    "31c variants.py hangs at import": Variant(
-        {"variants.py": "while True:  # HERE\n    pass\n"},
-        (Run(CHECK, 4, ("did not finish within 2 s", "{path}/variants.py, line {line}"), "variants.py"),),
-        hangs=True,
-    ),
     "32 checker hangs at import": Variant(
         {"checker.py": checker(top="import time\nwhile True:\n    time.sleep(0.02)  # HERE\n")},
         (
